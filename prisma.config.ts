@@ -1,0 +1,10 @@
+// Prisma CLI configuration. Kring applies its committed migrations itself at start-up (see
+// src/persistence/migrate.ts); this file is for the stock CLI (`prisma generate`, and
+// `prisma migrate deploy|status` on machines that can run Prisma's schema engine).
+import { defineConfig } from 'prisma/config';
+
+export default defineConfig({
+  schema: 'prisma/schema.prisma',
+  migrations: { path: 'prisma/migrations' },
+  datasource: { url: process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/kring' },
+});

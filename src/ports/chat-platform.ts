@@ -1,0 +1,229 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Platform } from '../domain/shared/types.js';
+
+/**
+ * The chat-platform port: what Kring receives from Discord, Slack and Teams (InboundEvent), what it
+ * shows (View), and what it can do there (ChatPlatform). Adapters in adapters/<platform> translate
+ * between this and their SDK; no SDK type crosses this file.
+ *
+ * Deliberately left out: reading message content (insights count metadata only), reactions as
+ * commands, voice, file uploads.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Inbound
+// ---------------------------------------------------------------------------------------------
+
+/** Who did something, and where. Present on every inbound event. */
+export interface EventActor {
+  platform: Platform;
+  /** Slack team id, Discord guild id, Teams tenant id. */
+  workspaceId: string;
+  /** The platform's user id. */
+  userId: string;
+  displayName?: string;
+  /** The platform's locale for this user (`nl`, `en-US`, ...), when it tells. */
+  locale?: string;
+}
+
+interface EventBase extends EventActor {
+  /** Platform event id when the platform gives one; used to drop retried deliveries. */
+  eventId?: string;
+  /** The channel (conversation) the event happened in, when there is one. */
+  channelId?: string;
+  /** The SDK's original payload, kept for debugging only; never stored. */
+  raw: unknown;
+}
+
+/**
+ * A `/kring <sub-command> ...` invocation. Slack and Teams deliver text (`args`); Discord delivers
+ * typed options (`options`). The router maps positional `args` onto the catalogue's declared arguments.
+ */
+export interface CommandEvent extends EventBase {
+  type: 'command';
+  /** Sub-command path, e.g. `['link']`, `['poll', 'create']`; empty for a bare `/kring`. */
+  path: string[];
+  /** Remaining positional words after the sub-command path. */
+  args: string[];
+  /** Named, typed options (Discord). */
+  options: Record<string, string | number | boolean>;
+}
+
+/** A press on a button or a choice in a select that Kring rendered. */
+export interface ActionEvent extends EventBase {
+  type: 'action';
+  /** The `actionId` of the View button or select. */
+  actionId: string;
+  /** The button's value, or the chosen option's value. */
+  value?: string;
+  /** The message the button was on, so the reply can update it. */
+  message?: MessageRef;
+}
+
+/** A member wrote something. Only metadata: the content is never part of the event. */
+export interface MessageSeenEvent extends EventBase {
+  type: 'message-seen';
+  channelId: string;
+  /** Thread (parent message id) when the message is a reply in a thread. */
+  threadId?: string;
+  /** Number of characters of the message. */
+  length: number;
+  at: Date;
+}
+
+export interface MemberJoinedEvent extends EventBase {
+  type: 'member-joined';
+}
+
+export interface MemberLeftEvent extends EventBase {
+  type: 'member-left';
+}
+
+export type InboundEvent = CommandEvent | ActionEvent | MessageSeenEvent | MemberJoinedEvent | MemberLeftEvent;
+
+/** What the app answers to an inbound event. */
+export interface Reply {
+  view: View;
+  /** `private`: only the actor sees it (ephemeral / DM / personal card). `channel`: everyone in the channel. */
+  visibility: 'private' | 'channel';
+  /** For actions: replace the message the button was on instead of answering separately. */
+  replaceOriginal?: boolean;
+}
+
+/** The application side that adapters hand every inbound event to. Never throws to the adapter. */
+export interface InboundHandler {
+  handle(event: InboundEvent): Promise<Reply | undefined>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views
+// ---------------------------------------------------------------------------------------------
+
+/** Button look. Adapters map it onto the platform's styles. */
+export type ButtonStyle = 'primary' | 'danger' | 'default';
+
+export interface ViewButton {
+  /** Identifies the action; arrives back as `ActionEvent.actionId`. Short (<= 60 chars), no secrets. */
+  actionId: string;
+  label: string;
+  /** Arrives back as `ActionEvent.value` (<= 100 chars). */
+  value?: string;
+  style?: ButtonStyle;
+}
+
+export interface ViewSelectOption {
+  label: string;
+  value: string;
+}
+
+/** One result bar (poll results, insights). */
+export interface ViewBar {
+  label: string;
+  count: number;
+  /** 0–100. */
+  percent: number;
+}
+
+/**
+ * A block of a View. `text` is a markdown subset: `**bold**`, `_italic_`, `` `code` ``,
+ * `[label](https://url)`, lines starting with `- ` as a list. Adapters translate it natively.
+ */
+export type ViewBlock =
+  | { type: 'heading'; text: string }
+  | { type: 'text'; text: string }
+  | { type: 'fields'; fields: { label: string; value: string }[] }
+  | { type: 'buttons'; buttons: ViewButton[] }
+  | { type: 'select'; actionId: string; placeholder: string; options: ViewSelectOption[] }
+  | { type: 'bars'; bars: ViewBar[] }
+  | { type: 'context'; text: string }
+  | { type: 'divider' };
+
+/** What a person sees: already localised text, rendered natively by each adapter. */
+export interface View {
+  /** Plain-text summary for notifications and clients that cannot render blocks. */
+  fallback: string;
+  blocks: ViewBlock[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outbound
+// ---------------------------------------------------------------------------------------------
+
+export interface ChannelRef {
+  workspaceId: string;
+  channelId: string;
+}
+
+export interface UserRef {
+  workspaceId: string;
+  userId: string;
+}
+
+/** A message Kring posted; enough to update or delete it later. */
+export interface MessageRef {
+  platform: Platform;
+  workspaceId: string;
+  channelId: string;
+  /** Slack `ts`, Discord message id, Teams activity id. */
+  messageId: string;
+}
+
+export interface PostOptions {
+  /**
+   * Stable key of this post (e.g. a delivery id). Platforms that can recognise a repeated post use
+   * it to make retries idempotent (Discord nonce, Slack message metadata).
+   */
+  idempotencyKey?: string;
+}
+
+/** An HTTP route an adapter serves on Kring's shared server (webhooks, interactions). */
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  handle(req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: (err?: unknown) => void): void;
+}
+
+/**
+ * Everything Kring does on one chat platform. Methods reject with {@link ChatPlatformError}.
+ */
+export interface ChatPlatform {
+  readonly platform: Platform;
+  /** Routes to mount on the shared HTTP server (Slack events, Teams messages); none for gateway bots. */
+  readonly routes: readonly HttpRoute[];
+  /** Connects (gateway login, auth check). Inbound events flow to the handler after this. */
+  start(): Promise<void>;
+  /** Disconnects; in-flight replies finish first. */
+  stop(): Promise<void>;
+  /** Posts a view in a channel. */
+  post(channel: ChannelRef, view: View, options?: PostOptions): Promise<MessageRef>;
+  /** Replaces the content of a message Kring posted. */
+  update(message: MessageRef, view: View): Promise<void>;
+  /** Deletes a message Kring posted. NOT_FOUND when it is gone already. */
+  delete(message: MessageRef): Promise<void>;
+  /** Sends a private (direct) message to a user. */
+  sendDirect(user: UserRef, view: View): Promise<MessageRef>;
+  /** Optional: give the user the platform role for verified members (Discord). */
+  grantMemberRole?(user: UserRef): Promise<void>;
+  /** Optional: take that role away (lapsed member, unlink). */
+  revokeMemberRole?(user: UserRef): Promise<void>;
+}
+
+/** Failure classes every adapter maps platform errors onto (in its errors.ts). */
+export type ChatPlatformErrorCode = 'RATE_LIMITED' | 'NOT_FOUND' | 'PERMISSION_DENIED' | 'TRANSIENT' | 'INVALID';
+
+export class ChatPlatformError extends Error {
+  readonly code: ChatPlatformErrorCode;
+  /** For RATE_LIMITED: how long the platform asked us to wait. */
+  readonly retryAfterMs: number | undefined;
+  constructor(code: ChatPlatformErrorCode, message: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ChatPlatformError';
+    this.code = code;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  /** Whether trying again later can succeed. */
+  get retryable(): boolean {
+    return this.code === 'RATE_LIMITED' || this.code === 'TRANSIENT';
+  }
+}
