@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ValidationError, type FieldIssue } from './errors.js';
 
 /** Converts zod issues into our field issues (paths dotted). */

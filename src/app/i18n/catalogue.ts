@@ -1,0 +1,6 @@
+import type { en } from './en.js';
+
+type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+
+/** The shape every language's catalogue has: the English one's keys, any strings. */
+export type Catalogue = Widen<typeof en>;

@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import { slugSchema } from '../domain/shared/types.js';
+
+/**
+ * Kring's whole configuration: one zod schema over the environment, parsed once at start-up by
+ * src/main.ts (and the CLI). Nobody else reads process.env. A bad or missing value stops start-up with
+ * one message naming every bad key and how to fix it. Every variable is documented in README.md.
+ */
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const optionalUrl = (what: string) =>
+  z.preprocess(emptyToUndefined, z.url({ message: `must be a URL (${what})` }).optional());
+const int = (def: number, min: number, max: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(def));
+const bool = (def: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .default(def ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  );
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
+    PORT: int(3000, 0, 65535),
+    HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    ),
+    KRING_ORG: z.preprocess(emptyToUndefined, slugSchema.default('default')),
+    KRING_ORG_NAME: optionalString,
+    KRING_DEFAULT_LOCALE: z.preprocess(emptyToUndefined, z.enum(['nl', 'en']).default('nl')),
+    KRING_TIMEZONE: z.preprocess(emptyToUndefined, z.string().default('Europe/Amsterdam')).refine(
+      (tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be an IANA time zone such as Europe/Amsterdam' },
+    ),
+    KRING_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+    DATABASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL (or leave it unset for embedded PGlite)')
+        .optional(),
+    ),
+    REDIS_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^rediss?:\/\//, 'must be a redis:// URL (or leave it unset for single-process mode)')
+        .optional(),
+    ),
+    SMTP_URL: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL (or leave it unset to only log e-mails)').optional(),
+    ),
+    MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Kring <kring@localhost>')),
+    LINK_CODE_TTL_MINUTES: int(15, 1, 1440),
+    LINK_MAX_ATTEMPTS: int(5, 1, 20),
+    // Slack
+    SLACK_BOT_TOKEN: optionalString,
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_CLIENT_ID: optionalString,
+    SLACK_CLIENT_SECRET: optionalString,
+    SLACK_STATE_SECRET: optionalString,
+    SLACK_API_URL: optionalUrl('the Slack Web API base, e.g. https://slack.com/api/'),
+    // Discord
+    DISCORD_TOKEN: optionalString,
+    DISCORD_APPLICATION_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d{15,25}$/, 'must be the numeric application id').optional()),
+    DISCORD_API_URL: optionalUrl('the Discord REST base, e.g. https://discord.com/api'),
+    DISCORD_MEMBER_ROLE_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d{15,25}$/, 'must be a numeric role id').optional()),
+    DISCORD_MESSAGE_CONTENT: bool(false),
+    // Microsoft Teams
+    MICROSOFT_APP_ID: optionalString,
+    MICROSOFT_APP_PASSWORD: optionalString,
+    MICROSOFT_APP_TENANT_ID: optionalString,
+    MICROSOFT_APP_TYPE: z.preprocess(emptyToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
+    TEAMS_ENABLED: bool(false),
+  });
+
+/**
+ * Checks between variables, on the raw environment so they are reported together with the per-key
+ * problems (zod skips refinements of an object whose keys already failed).
+ */
+function crossFieldProblems(source: Record<string, string | undefined>): { key: string; message: string }[] {
+  const has = (k: string) => (source[k] ?? '').trim() !== '';
+  const problems: { key: string; message: string }[] = [];
+  const pair = (a: string, b: string, hint: string) => {
+    if (has(a) !== has(b)) problems.push({ key: has(a) ? b : a, message: `is required together with ${has(a) ? a : b} (${hint})` });
+  };
+  pair('SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'single-workspace Slack');
+  pair('DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'Discord bot');
+  if (has('SLACK_CLIENT_ID') || has('SLACK_CLIENT_SECRET') || has('SLACK_STATE_SECRET')) {
+    for (const key of ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'SLACK_SIGNING_SECRET']) {
+      if (!has(key) && !problems.some((p) => p.key === key)) {
+        problems.push({ key, message: 'is required for Slack OAuth installs (multi-workspace)' });
+      }
+    }
+  }
+  const appType = source['MICROSOFT_APP_TYPE'] ?? 'MultiTenant';
+  if (has('MICROSOFT_APP_ID') && !has('MICROSOFT_APP_PASSWORD') && appType !== 'UserAssignedMSI') {
+    problems.push({ key: 'MICROSOFT_APP_PASSWORD', message: 'is required with MICROSOFT_APP_ID (the Azure Bot client secret)' });
+  }
+  if (appType === 'SingleTenant' && has('MICROSOFT_APP_ID') && !has('MICROSOFT_APP_TENANT_ID')) {
+    problems.push({ key: 'MICROSOFT_APP_TENANT_ID', message: 'is required for a SingleTenant app' });
+  }
+  return problems;
+}
+
+export type Env = z.output<typeof envSchema>;
+
+/** Kring's configuration, grouped by concern. */
+export interface Config {
+  env: Env['NODE_ENV'];
+  http: { port: number; host: string };
+  logLevel: Env['LOG_LEVEL'];
+  org: { slug: string; name: string; defaultLocale: 'nl' | 'en'; timezone: string };
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  mail: { smtpUrl: string | undefined; from: string };
+  link: { codeTtlMs: number; maxAttempts: number };
+  slack:
+    | { mode: 'single'; botToken: string; signingSecret: string; apiUrl: string | undefined }
+    | { mode: 'oauth'; clientId: string; clientSecret: string; stateSecret: string; signingSecret: string; apiUrl: string | undefined }
+    | undefined;
+  discord: { token: string; applicationId: string; apiUrl: string | undefined; memberRoleId: string | undefined; messageContent: boolean } | undefined;
+  teams: { appId: string | undefined; appPassword: string | undefined; tenantId: string | undefined; appType: Env['MICROSOFT_APP_TYPE'] } | undefined;
+}
+
+/** Thrown when the environment is not usable; `message` lists every bad key and how to fix it. */
+export class ConfigError extends Error {
+  readonly problems: readonly { key: string; message: string }[];
+  constructor(problems: readonly { key: string; message: string }[]) {
+    super(
+      `Kring cannot start: the configuration has ${problems.length} problem(s):\n` +
+        problems.map((p) => `  - ${p.key} ${p.message}`).join('\n') +
+        '\nSet these environment variables (see the configuration table in README.md) and start again.',
+    );
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Parses the environment once. Throws {@link ConfigError} naming every bad key. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((i) => ({
+          key: String(i.path[0] ?? '(environment)'),
+          message: i.message.startsWith('Invalid input') ? `is invalid: ${i.message}` : i.message,
+        }))),
+    ...crossFieldProblems(source),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  let slack: Config['slack'];
+  if (e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET && e.SLACK_SIGNING_SECRET) {
+    slack = { mode: 'oauth', clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, stateSecret: e.SLACK_STATE_SECRET, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL };
+  } else if (e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET) {
+    slack = { mode: 'single', botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL };
+  }
+  return {
+    env: e.NODE_ENV,
+    http: { port: e.PORT, host: e.HOST },
+    logLevel: e.LOG_LEVEL,
+    org: { slug: e.KRING_ORG, name: e.KRING_ORG_NAME ?? e.KRING_ORG, defaultLocale: e.KRING_DEFAULT_LOCALE, timezone: e.KRING_TIMEZONE },
+    dataDir: e.KRING_DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    link: { codeTtlMs: e.LINK_CODE_TTL_MINUTES * 60_000, maxAttempts: e.LINK_MAX_ATTEMPTS },
+    slack,
+    discord:
+      e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
+        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL, memberRoleId: e.DISCORD_MEMBER_ROLE_ID, messageContent: e.DISCORD_MESSAGE_CONTENT }
+        : undefined,
+    teams:
+      e.TEAMS_ENABLED || e.MICROSOFT_APP_ID
+        ? { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID, appType: e.MICROSOFT_APP_TYPE }
+        : undefined,
+  };
+}

@@ -1,0 +1,98 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { HttpRoute } from '../ports/chat-platform.js';
+import type { Logger } from '../ports/logger.js';
+
+/** A dependency /readyz checks (database, queue). */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  /** Adapter routes (Slack events, Teams messages); each parses its own body (Slack signs the raw bytes). */
+  routes: readonly HttpRoute[];
+  readiness: readonly ReadinessCheck[];
+  /** Extra routers mounted after the adapters (admin API, dashboard). */
+  mount?: (app: Express) => void;
+}
+
+export interface RunningHttpServer {
+  server: Server;
+  app: Express;
+  /** The bound port (useful with port 0). */
+  port: number;
+  close(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 2_000;
+
+/** Kring's one HTTP server: adapter webhooks, /healthz, /readyz, and what `mount` adds. */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(
+      options.readiness.map(async (c) => {
+        try {
+          await Promise.race([
+            c.check(),
+            new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), READY_TIMEOUT_MS).unref()),
+          ]);
+          return [c.name, 'ok'] as const;
+        } catch (err) {
+          options.logger.warn({ check: c.name, err: (err as Error).message }, 'readiness check failed');
+          return [c.name, 'unavailable'] as const;
+        }
+      }),
+    );
+    const ready = results.every(([, state]) => state === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
+  });
+
+  for (const route of options.routes) {
+    const handler = (req: Request, res: Response, next: NextFunction) => route.handle(req, res, next);
+    if (route.method === 'GET') app.get(route.path, handler);
+    else app.post(route.path, handler);
+  }
+
+  options.mount?.(app);
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  // Last resort: never leak a stack trace to a caller.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
+    options.logger.error({ path: req.path, status, err: (err as Error).message }, 'http request failed');
+    if (!res.headersSent) res.status(status).json({ error: status >= 500 ? 'internal error' : 'bad request' });
+  });
+
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  options.logger.info({ host: options.host, port }, 'http server listening');
+  return {
+    server,
+    app,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

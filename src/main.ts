@@ -1,0 +1,206 @@
+/**
+ * The composition root: the only file that imports everything. It parses the configuration, opens the
+ * database (PostgreSQL or embedded PGlite) and the queue (BullMQ or in-process), builds the domain
+ * services and the command router, connects the configured chat platforms and serves HTTP; SIGTERM/SIGINT
+ * stop it gracefully. `startKring` is also what end-to-end tests boot, with parts overridden.
+ */
+import { pathToFileURL } from 'node:url';
+import { ConfigError, loadConfig, type Config } from './config/env.js';
+import { createLogger } from './config/logger.js';
+import { openDatabase, type Database } from './persistence/database.js';
+import { createPrismaRepositories } from './persistence/repositories.js';
+import { BullMqJobQueue } from './queue/bullmq.job-queue.js';
+import { InProcessJobQueue } from './queue/in-process.job-queue.js';
+import { startHttpServer, type RunningHttpServer } from './http/server.js';
+import { KringApp } from './app/kring-app.js';
+import { membershipCommands } from './app/commands/membership.commands.js';
+import { MembershipService, type MembershipEvents } from './domain/membership/membership.service.js';
+import { systemClock, type Clock } from './domain/shared/clock.js';
+import { LogMailer } from './mail/log.mailer.js';
+import { NodemailerMailer } from './mail/nodemailer.mailer.js';
+import type { ChatPlatform, InboundHandler } from './ports/chat-platform.js';
+import type { JobQueue } from './ports/job-queue.js';
+import type { Logger } from './ports/logger.js';
+import type { Mailer } from './ports/mailer.js';
+import type { Repositories } from './ports/repositories.js';
+
+/** Parts a test may replace; everything else is built from the configuration. */
+export interface KringOverrides {
+  logger?: Logger;
+  database?: Database;
+  queue?: JobQueue;
+  mailer?: Mailer;
+  clock?: Clock;
+  /** Prefix for BullMQ keys (tests isolate runs with a unique prefix). */
+  queuePrefix?: string;
+}
+
+/** A running Kring. */
+export interface Kring {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  repos: Repositories;
+  queue: JobQueue;
+  membership: MembershipService;
+  app: KringApp;
+  platforms: ChatPlatform[];
+  http: RunningHttpServer;
+  stop(): Promise<void>;
+}
+
+export async function startKring(config: Config, overrides: KringOverrides = {}): Promise<Kring> {
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const clock = overrides.clock ?? systemClock;
+
+  const database = overrides.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger }));
+  if (database.kind === 'pglite') logger.info('database: embedded PGlite (set DATABASE_URL for PostgreSQL)');
+  const repos = createPrismaRepositories(database.prisma);
+
+  const queue =
+    overrides.queue ??
+    (config.redisUrl
+      ? new BullMqJobQueue({ url: config.redisUrl, logger, ...(overrides.queuePrefix ? { prefix: overrides.queuePrefix } : {}) })
+      : new InProcessJobQueue(logger));
+  if (queue.driver === 'in-process') {
+    logger.warn('queue: SINGLE-PROCESS MODE (no REDIS_URL): background jobs run in this process and are lost on restart');
+  }
+
+  const organization = await repos.organizations.ensure({
+    slug: config.org.slug,
+    name: config.org.name,
+    defaultLocale: config.org.defaultLocale,
+    timezone: config.org.timezone,
+  });
+  logger.info({ org: organization.slug }, 'organisation ready');
+
+  const mailer =
+    overrides.mailer ??
+    (config.mail.smtpUrl
+      ? new NodemailerMailer({ url: config.mail.smtpUrl, from: config.mail.from })
+      : new LogMailer({ logger, logBodies: config.env !== 'production' }));
+  if (!config.mail.smtpUrl && !overrides.mailer) {
+    logger.warn('mail: no SMTP_URL, e-mails (verification codes) are only written to the log');
+  }
+
+  // Platforms are created before the membership events are wired, so role changes can reach them.
+  const platforms: ChatPlatform[] = [];
+  const events: MembershipEvents = {
+    async memberLinked(_member, identity) {
+      const p = platforms.find((x) => x.platform === identity.platform);
+      await p?.grantMemberRole?.({ workspaceId: identity.workspaceId, userId: identity.platformUserId });
+    },
+    async memberUnlinked(_member, identity) {
+      const p = platforms.find((x) => x.platform === identity.platform);
+      await p?.revokeMemberRole?.({ workspaceId: identity.workspaceId, userId: identity.platformUserId });
+    },
+    async memberLapsed(_member, identities) {
+      for (const identity of identities) {
+        const p = platforms.find((x) => x.platform === identity.platform);
+        await p?.revokeMemberRole?.({ workspaceId: identity.workspaceId, userId: identity.platformUserId });
+      }
+    },
+  };
+  const membership = new MembershipService({
+    repos,
+    mailer,
+    clock,
+    settings: { codeTtlMs: config.link.codeTtlMs, maxAttempts: config.link.maxAttempts },
+    events,
+  });
+
+  const membershipCatalogue = membershipCommands({ membership, codeTtlMinutes: Math.round(config.link.codeTtlMs / 60_000) });
+  const app = new KringApp({
+    organizations: repos.organizations,
+    workspaces: repos.workspaces,
+    membership,
+    defaultOrganizationSlug: config.org.slug,
+    commands: membershipCatalogue.commands,
+    actions: membershipCatalogue.actions,
+    logger,
+  });
+  const handler: InboundHandler = app;
+
+  platforms.push(...createPlatforms({ config, handler, logger, repos, organizationId: organization.id, clock }));
+
+  const http = await startHttpServer({
+    host: config.http.host,
+    port: config.http.port,
+    logger,
+    routes: platforms.flatMap((p) => p.routes),
+    readiness: [
+      { name: 'database', check: () => database.ping() },
+      { name: 'queue', check: () => queue.ping() },
+    ],
+  });
+
+  for (const p of platforms) {
+    await p.start();
+    logger.info({ platform: p.platform }, 'platform connected');
+  }
+  if (platforms.length === 0) {
+    logger.warn('no chat platform configured: set SLACK_*, DISCORD_* or MICROSOFT_APP_* variables (see README.md)');
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('stopping');
+      await http.close();
+      await Promise.allSettled(platforms.map((p) => p.stop()));
+      await queue.close();
+      await database.close();
+      logger.info('stopped');
+    })());
+
+  return { config, logger, database, repos, queue, membership, app, platforms, http, stop };
+}
+
+/** The chat platforms the configuration connects (adapters are imported only here). */
+function createPlatforms(deps: {
+  config: Config;
+  handler: InboundHandler;
+  logger: Logger;
+  repos: Repositories;
+  organizationId: string;
+  clock: Clock;
+}): ChatPlatform[] {
+  const platforms: ChatPlatform[] = [];
+  void deps;
+  return platforms;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const kring = await startKring(config);
+  const shutdown = (signal: string) => {
+    kring.logger.info({ signal }, 'shutdown requested');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    kring.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        kring.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`Kring failed to start: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}
