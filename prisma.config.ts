@@ -6,5 +6,9 @@ import { defineConfig } from 'prisma/config';
 export default defineConfig({
   schema: 'prisma/schema.prisma',
   migrations: { path: 'prisma/migrations' },
-  datasource: { url: process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/kring' },
+  datasource: {
+    url: process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/kring',
+    // `prisma migrate dev` replays migrations in a shadow database; name one explicitly when needed.
+    ...(process.env['SHADOW_DATABASE_URL'] ? { shadowDatabaseUrl: process.env['SHADOW_DATABASE_URL'] } : {}),
+  },
 });
