@@ -14,11 +14,19 @@ import { InProcessJobQueue } from './queue/in-process.job-queue.js';
 import { startHttpServer, type RunningHttpServer } from './http/server.js';
 import { KringApp } from './app/kring-app.js';
 import { membershipCommands } from './app/commands/membership.commands.js';
-import { MembershipService, type MembershipEvents } from './domain/membership/membership.service.js';
+import { channelCommands } from './app/commands/channel.commands.js';
+import { Translator } from './app/i18n.js';
+import type { CapabilityInstall } from './wiring/capability.js';
+import { installPolls } from './wiring/polls.js';
+import { installNews } from './wiring/news.js';
+import { installInsights } from './wiring/insights.js';
+import { installApi } from './wiring/api.js';
+import { MembershipService } from './domain/membership/membership.service.js';
+import type { MembershipEvents } from './domain/membership/events.js';
 import { systemClock, type Clock } from './domain/shared/clock.js';
 import { LogMailer } from './mail/log.mailer.js';
 import { NodemailerMailer } from './mail/nodemailer.mailer.js';
-import type { ChatPlatform, InboundHandler } from './ports/chat-platform.js';
+import type { ChatPlatform, ChatPlatforms, InboundHandler } from './ports/chat-platform.js';
 import type { JobQueue } from './ports/job-queue.js';
 import type { Logger } from './ports/logger.js';
 import type { Mailer } from './ports/mailer.js';
@@ -45,6 +53,7 @@ export interface Kring {
   membership: MembershipService;
   app: KringApp;
   platforms: ChatPlatform[];
+  capabilities: CapabilityInstall[];
   http: RunningHttpServer;
   stop(): Promise<void>;
 }
@@ -109,14 +118,42 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     events,
   });
 
+  const translator = new Translator();
+  const registry: ChatPlatforms = {
+    get: (name) => platforms.find((p) => p.platform === name),
+    all: () => platforms,
+  };
+  const capabilityContext = {
+    config,
+    logger,
+    clock,
+    database,
+    repos,
+    queue,
+    platforms: registry,
+    membership,
+    translator,
+    defaultOrganizationId: organization.id,
+  };
+  const capabilities: CapabilityInstall[] = [];
+  for (const install of [installPolls, installNews, installInsights, installApi]) {
+    capabilities.push(await install(capabilityContext));
+  }
+
   const membershipCatalogue = membershipCommands({ membership, codeTtlMinutes: Math.round(config.link.codeTtlMs / 60_000) });
   const app = new KringApp({
     organizations: repos.organizations,
     workspaces: repos.workspaces,
     membership,
     defaultOrganizationSlug: config.org.slug,
-    commands: membershipCatalogue.commands,
-    actions: membershipCatalogue.actions,
+    commands: [
+      ...membershipCatalogue.commands,
+      ...channelCommands({ workspaces: repos.workspaces, channels: repos.channels, chapters: repos.chapters }),
+      ...capabilities.flatMap((c) => c.commands ?? []),
+    ],
+    actions: [...membershipCatalogue.actions, ...capabilities.flatMap((c) => c.actions ?? [])],
+    activity: capabilities.flatMap((c) => (c.activity ? [c.activity] : [])),
+    translator,
     logger,
   });
   const handler: InboundHandler = app;
@@ -132,12 +169,16 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
       { name: 'database', check: () => database.ping() },
       { name: 'queue', check: () => queue.ping() },
     ],
+    mount: (expressApp) => {
+      for (const c of capabilities) c.mount?.(expressApp);
+    },
   });
 
   for (const p of platforms) {
     await p.start();
     logger.info({ platform: p.platform }, 'platform connected');
   }
+  for (const c of capabilities) await c.start?.();
   if (platforms.length === 0) {
     logger.warn('no chat platform configured: set SLACK_*, DISCORD_* or MICROSOFT_APP_* variables (see README.md)');
   }
@@ -147,13 +188,14 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     (stopping ??= (async () => {
       logger.info('stopping');
       await http.close();
+      await Promise.allSettled(capabilities.map((c) => c.stop?.()));
       await Promise.allSettled(platforms.map((p) => p.stop()));
       await queue.close();
       await database.close();
       logger.info('stopped');
     })());
 
-  return { config, logger, database, repos, queue, membership, app, platforms, http, stop };
+  return { config, logger, database, repos, queue, membership, app, platforms, capabilities, http, stop };
 }
 
 /** The chat platforms the configuration connects (adapters are imported only here). */

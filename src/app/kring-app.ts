@@ -26,7 +26,8 @@ export interface KringAppDeps {
   defaultOrganizationSlug: string;
   commands: readonly CommandDefinition[];
   actions: readonly ActionDefinition[];
-  activity?: ActivityListener;
+  /** Receive messages seen, joins and leaves (insights). */
+  activity?: readonly ActivityListener[];
   translator?: Translator;
   logger: Logger;
 }
@@ -66,7 +67,7 @@ export class KringApp implements InboundHandler {
         case 'action':
           return await this.runAction(event, organization);
         default:
-          await this.deps.activity?.onActivity(event, organization);
+          for (const listener of this.deps.activity ?? []) await listener.onActivity(event, organization);
           return undefined;
       }
     } catch (err) {

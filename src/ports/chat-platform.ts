@@ -227,3 +227,9 @@ export class ChatPlatformError extends Error {
     return this.code === 'RATE_LIMITED' || this.code === 'TRANSIENT';
   }
 }
+
+/** The connected platforms, by name (the composition root fills it; services look platforms up here). */
+export interface ChatPlatforms {
+  get(platform: Platform): ChatPlatform | undefined;
+  all(): readonly ChatPlatform[];
+}

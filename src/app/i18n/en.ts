@@ -1,3 +1,8 @@
+import { pollsEn } from './polls.en.js';
+import { newsEn } from './news.en.js';
+import { insightsEn } from './insights.en.js';
+import { apiEn } from './api.en.js';
+
 /** English texts. Keys mirror nl.ts exactly (a unit test checks it). */
 export const en = {
   errors: {
@@ -25,10 +30,14 @@ export const en = {
     verify: 'Confirm the link with the code from the e-mail',
     unlink: 'Remove the link between this chat account and your membership',
     whoami: 'Show your membership, chapter, roles and linked accounts',
+    channelConnect: 'Connect this channel to Kring (purpose: general, news, chapter or managers)',
+    channelList: 'List the connected channels',
   },
   args: {
     identifier: 'your member number or e-mail address',
     code: 'the 6-digit code from the e-mail',
+    purpose: 'what the channel is for: general, news, chapter or managers',
+    chapter: 'the chapter (for chapter channels)',
   },
   link: {
     askIdentifier: 'Which member are you? Type `/kring link <member number or e-mail>`.',
@@ -60,7 +69,19 @@ export const en = {
     platforms: 'Linked accounts',
     organization: 'Association',
   },
+  channel: {
+    connected: 'This channel is now connected to Kring as a **{{purpose}}** channel.',
+    noChannel: 'Run this command inside the channel you want to connect.',
+    unknownChapter: 'There is no chapter called "{{chapter}}". Chapters: {{chapters}}',
+    listTitle: 'Connected channels',
+    none: 'No channels are connected yet. Run `/kring channel connect <purpose>` inside a channel.',
+    purposes: { general: 'general', news: 'news', chapter: 'chapter', managers: 'managers' },
+  },
   status: { active: 'active', lapsed: 'lapsed', left: 'left' },
   roles: { member: 'member', manager: 'community manager', board: 'board', ambassador: 'ambassador', sounding_board: 'sounding-board group' },
   platforms: { discord: 'Discord', slack: 'Slack', teams: 'Microsoft Teams' },
+  polls: pollsEn,
+  news: newsEn,
+  insights: insightsEn,
+  api: apiEn,
 } as const;

@@ -1,4 +1,8 @@
 import type { Catalogue } from './catalogue.js';
+import { pollsNl } from './polls.nl.js';
+import { newsNl } from './news.nl.js';
+import { insightsNl } from './insights.nl.js';
+import { apiNl } from './api.nl.js';
 
 /** Nederlandse teksten (informeel: je/jij). Woorden volgens ../shared/GLOSSARY.md. */
 export const nl: Catalogue = {
@@ -27,10 +31,14 @@ export const nl: Catalogue = {
     verify: 'Bevestig de koppeling met de code uit de e-mail',
     unlink: 'Verbreek de koppeling tussen dit chataccount en je lidmaatschap',
     whoami: 'Laat je lidmaatschap, afdeling, rollen en gekoppelde accounts zien',
+    channelConnect: 'Koppel dit kanaal aan Kring (doel: general, news, chapter of managers)',
+    channelList: 'Laat de gekoppelde kanalen zien',
   },
   args: {
     identifier: 'je lidnummer of e-mailadres',
     code: 'de code van 6 cijfers uit de e-mail',
+    purpose: 'waar het kanaal voor is: general, news, chapter of managers',
+    chapter: 'de afdeling (voor afdelingskanalen)',
   },
   link: {
     askIdentifier: 'Welk lid ben je? Typ `/kring link <lidnummer of e-mail>`.',
@@ -62,7 +70,19 @@ export const nl: Catalogue = {
     platforms: 'Gekoppelde accounts',
     organization: 'Vereniging',
   },
+  channel: {
+    connected: 'Dit kanaal is nu aan Kring gekoppeld als **{{purpose}}**-kanaal.',
+    noChannel: 'Voer deze opdracht uit in het kanaal dat je wilt koppelen.',
+    unknownChapter: 'Er is geen afdeling "{{chapter}}". Afdelingen: {{chapters}}',
+    listTitle: 'Gekoppelde kanalen',
+    none: 'Er zijn nog geen kanalen gekoppeld. Voer `/kring channel connect <doel>` uit in een kanaal.',
+    purposes: { general: 'algemeen', news: 'nieuws', chapter: 'afdeling', managers: 'beheer' },
+  },
   status: { active: 'actief', lapsed: 'verlopen', left: 'opgezegd' },
   roles: { member: 'lid', manager: 'communitymanager', board: 'bestuur', ambassador: 'ambassadeur', sounding_board: 'klankbordgroep' },
   platforms: { discord: 'Discord', slack: 'Slack', teams: 'Microsoft Teams' },
+  polls: pollsNl,
+  news: newsNl,
+  insights: insightsNl,
+  api: apiNl,
 };
