@@ -1,0 +1,253 @@
+import type {
+  ActionEvent,
+  CommandEvent,
+  EventActor,
+  InboundEvent,
+  MessageRef,
+  MessageSeenEvent,
+} from '../../src/ports/chat-platform.js';
+import {
+  SELECT_INPUT_KEY,
+  baseConversationId,
+  tenantOf,
+  threadIdOf,
+  userIdOf,
+  type ChannelAccount,
+  type TeamsActivity,
+} from './activity.js';
+
+/**
+ * Activity JSON -> InboundEvent, as plain functions (no SDK). Teams has no slash commands for bots, so a
+ * command is a message that @mentions Kring first (`@Kring link jan@example.org`), starts with `/kring`,
+ * or is written in the personal chat with Kring (where every message is meant for the bot, and where the
+ * manifest's command menu sends `link`, `whoami`...). A bare leading `kring` only counts in the personal
+ * chat: in a channel, "Kring" is an ordinary Dutch word ("circle").
+ *
+ * @see https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/channel-and-group-conversations
+ */
+
+/** Values the platform does not put on the activity. */
+export interface InboundOptions {
+  /** Tenant to assume when the activity names none (Bot Framework Emulator). */
+  fallbackTenantId: string;
+  /** The time to use when the activity carries no timestamp. */
+  now?: () => Date;
+}
+
+/** Verb and data of an Action.Execute press, as Teams delivers them in the `adaptiveCard/action` invoke. */
+export interface ExecuteAction {
+  verb: string;
+  data: Record<string, unknown>;
+}
+
+/** Maps one activity onto zero or more inbound events (a conversationUpdate can add several members). */
+export function toInboundEvents(activity: TeamsActivity, options: InboundOptions): InboundEvent[] {
+  switch (activity.type) {
+    case 'message': {
+      const event = messageEvent(activity, options);
+      return event ? [event] : [];
+    }
+    case 'invoke': {
+      const event = actionEvent(activity, options);
+      return event ? [event] : [];
+    }
+    case 'conversationUpdate':
+      return memberEvents(activity, options);
+    default:
+      return [];
+  }
+}
+
+/** A message -> `command` (addressed to Kring) or `message-seen` (length only, never the text). */
+export function messageEvent(activity: TeamsActivity, options: InboundOptions): CommandEvent | MessageSeenEvent | undefined {
+  if (!activity.from || !activity.conversation?.id) return undefined;
+  // Kring's own messages (and other bots') are not member activity.
+  if (activity.from.role === 'bot' || activity.from.id === activity.recipient?.id) return undefined;
+  const actor = actorOf(activity, activity.from, options);
+  const channelId = baseConversationId(activity.conversation.id);
+  const command = parseCommand(activity);
+  if (command) {
+    return {
+      type: 'command',
+      ...actor,
+      ...(activity.id ? { eventId: activity.id } : {}),
+      channelId,
+      path: command.path,
+      args: command.args,
+      options: {},
+      raw: activity,
+    };
+  }
+  const threadId = threadIdOf(activity.conversation.id) ?? activity.replyToId;
+  return {
+    type: 'message-seen',
+    ...actor,
+    ...(activity.id ? { eventId: activity.id } : {}),
+    channelId,
+    ...(threadId ? { threadId } : {}),
+    length: [...plainText(activity.text ?? '')].length,
+    at: parseTimestamp(activity.timestamp) ?? (options.now ?? (() => new Date()))(),
+    raw: withoutContent(activity),
+  };
+}
+
+/** An `adaptiveCard/action` invoke carrying an Action.Execute -> `action`. */
+export function actionEvent(activity: TeamsActivity, options: InboundOptions): ActionEvent | undefined {
+  const action = executeActionOf(activity);
+  if (!action || !activity.from || !activity.conversation?.id) return undefined;
+  const actor = actorOf(activity, activity.from, options);
+  const channelId = baseConversationId(activity.conversation.id);
+  const value = actionValue(action.data);
+  const message: MessageRef | undefined = activity.replyToId
+    ? { platform: 'teams', workspaceId: actor.workspaceId, channelId, messageId: activity.replyToId }
+    : undefined;
+  return {
+    type: 'action',
+    ...actor,
+    ...(activity.id ? { eventId: activity.id } : {}),
+    channelId,
+    actionId: action.verb,
+    ...(value === undefined ? {} : { value }),
+    ...(message ? { message } : {}),
+    raw: activity,
+  };
+}
+
+/** The Action.Execute of an `adaptiveCard/action` invoke, or undefined for any other activity. */
+export function executeActionOf(activity: TeamsActivity): ExecuteAction | undefined {
+  if (activity.type !== 'invoke' || activity.name !== 'adaptiveCard/action') return undefined;
+  const action = (activity.value as { action?: { type?: unknown; verb?: unknown; data?: unknown } } | undefined)?.action;
+  if (!action || action.type !== 'Action.Execute' || typeof action.verb !== 'string' || action.verb === '') return undefined;
+  const data = typeof action.data === 'object' && action.data !== null ? (action.data as Record<string, unknown>) : {};
+  return { verb: action.verb, data };
+}
+
+/** conversationUpdate -> one member-joined / member-left per person added or removed (never the bot). */
+export function memberEvents(activity: TeamsActivity, options: InboundOptions): InboundEvent[] {
+  if (!activity.conversation?.id) return [];
+  const channelId = baseConversationId(activity.conversation.id);
+  const botId = activity.recipient?.id;
+  const events: InboundEvent[] = [];
+  const add = (type: 'member-joined' | 'member-left', members: ChannelAccount[] | undefined) => {
+    for (const member of members ?? []) {
+      if (!member?.id || member.id === botId) continue;
+      const actor = actorOf(activity, member, options);
+      events.push({
+        type,
+        ...actor,
+        ...(activity.id ? { eventId: `${activity.id}:${type}:${actor.userId}` } : {}),
+        channelId,
+        raw: activity,
+      });
+    }
+  };
+  add('member-joined', activity.membersAdded);
+  add('member-left', activity.membersRemoved);
+  return events;
+}
+
+/** True when this conversationUpdate says Kring itself was added (app installed in a team, chat or personally). */
+export function isBotAdded(activity: TeamsActivity): boolean {
+  const botId = activity.recipient?.id;
+  return activity.type === 'conversationUpdate' && !!botId && (activity.membersAdded ?? []).some((m) => m.id === botId);
+}
+
+/** True when Kring itself was removed (app uninstalled there). */
+export function isBotRemoved(activity: TeamsActivity): boolean {
+  const botId = activity.recipient?.id;
+  return activity.type === 'conversationUpdate' && !!botId && (activity.membersRemoved ?? []).some((m) => m.id === botId);
+}
+
+/** Sub-command path and positional args of a message addressed to Kring, or undefined when it is not. */
+export function parseCommand(activity: TeamsActivity): { path: string[]; args: string[] } | undefined {
+  const raw = activity.text ?? '';
+  const personal = activity.conversation?.conversationType === 'personal';
+  const { text, mentionedFirst } = removeLeadingBotMention(raw, activity);
+  const words = plainText(text).split(/\s+/).filter((w) => w !== '');
+  if (mentionedFirst) return split(dropPrefix(words, personal));
+  const first = words[0]?.toLowerCase();
+  if (first === '/kring') return split(words.slice(1));
+  if (personal) return split(dropPrefix(words, true));
+  return undefined;
+}
+
+function dropPrefix(words: string[], allowBare: boolean): string[] {
+  const first = words[0]?.toLowerCase();
+  return first === '/kring' || (allowBare && first === 'kring') ? words.slice(1) : words;
+}
+
+function split(words: string[]): { path: string[]; args: string[] } {
+  const [head, ...rest] = words;
+  return head === undefined ? { path: [], args: [] } : { path: [head.toLowerCase()], args: rest };
+}
+
+/**
+ * Removes the `<at>Kring</at>` mention when it opens the message. Teams puts the mention markup in the
+ * text and describes it in `entities` (type `mention`, `mentioned.id` = the bot's id).
+ */
+function removeLeadingBotMention(text: string, activity: TeamsActivity): { text: string; mentionedFirst: boolean } {
+  const botId = activity.recipient?.id;
+  const mentions = (activity.entities ?? []).filter(
+    (e) => e.type === 'mention' && botId !== undefined && e.mentioned?.id === botId && typeof e.text === 'string' && e.text !== '',
+  );
+  for (const mention of mentions) {
+    const markup = mention.text as string;
+    const index = text.indexOf(markup);
+    if (index === -1) continue;
+    // Only tags and whitespace (e.g. `<p>`) may precede the mention for it to address Kring.
+    if (plainText(text.slice(0, index)).trim() !== '') continue;
+    return { text: text.slice(0, index) + text.slice(index + markup.length), mentionedFirst: true };
+  }
+  return { text, mentionedFirst: false };
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** Text without HTML tags and with the common entities decoded (Teams sends channel messages as HTML). */
+export function plainText(text: string): string {
+  return text
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li)>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(#x?[0-9a-f]+|[a-z]+);/gi, (whole, name: string) => {
+      if (name.startsWith('#')) {
+        const code = name[1]?.toLowerCase() === 'x' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+        return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      }
+      return ENTITIES[name.toLowerCase()] ?? whole;
+    })
+    .trim();
+}
+
+function actionValue(data: Record<string, unknown>): string | undefined {
+  const direct = data['value'];
+  if (typeof direct === 'string' || typeof direct === 'number' || typeof direct === 'boolean') return String(direct);
+  const inputKey = data[SELECT_INPUT_KEY];
+  if (typeof inputKey === 'string') {
+    const chosen = data[inputKey];
+    if (typeof chosen === 'string' && chosen !== '') return chosen;
+  }
+  return undefined;
+}
+
+function actorOf(activity: TeamsActivity, account: ChannelAccount, options: InboundOptions): EventActor {
+  return {
+    platform: 'teams',
+    workspaceId: tenantOf(activity) ?? options.fallbackTenantId,
+    userId: userIdOf(account),
+    ...(account.name ? { displayName: account.name } : {}),
+    ...(activity.locale ? { locale: activity.locale } : {}),
+  };
+}
+
+function parseTimestamp(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}
+
+/** The activity without anything a person wrote, for `raw` on message-seen events. */
+function withoutContent(activity: TeamsActivity): TeamsActivity {
+  const { text: _text, attachments: _attachments, entities: _entities, value: _value, ...rest } = activity;
+  return rest;
+}

@@ -1,0 +1,148 @@
+import type {
+  ChannelRef,
+  ChatPlatform,
+  HttpRoute,
+  MessageRef,
+  PostOptions,
+  UserRef,
+  View,
+} from '../../src/ports/chat-platform.js';
+import { ChatPlatformError } from '../../src/ports/chat-platform.js';
+import { referenceKeys } from './activity.js';
+import { KringCloudAdapter, createBotFrameworkAuthentication } from './bot-framework.js';
+import { parseTeamsSettings, type TeamsPlatformConfig } from './config.js';
+import { toChatPlatformError } from './errors.js';
+import { createMessagesRoute } from './http.js';
+import { cardMessage, deleteInConversation, sendInNewPersonalChat, sendToConversation, updateInConversation } from './outbound.js';
+import { ReferenceStore, type TeamsRuntime } from './runtime.js';
+
+export type { TeamsPlatformConfig } from './config.js';
+export { teamsSettingsSchema, TEAMS_APP_TYPES, type TeamsAppType } from './config.js';
+
+/**
+ * Kring on Microsoft Teams, through botbuilder's CloudAdapter (Bot Framework protocol).
+ *
+ * Inbound: `POST /api/messages` (mount on the shared server). Outbound: proactive sends through the
+ * conversation references stored when Kring is installed in a team/chat or spoken to, so a channel
+ * must have seen Kring arrive (conversationUpdate) before `post` can reach it.
+ *
+ * Teams has no idempotent send: `PostOptions.idempotencyKey` cannot be honoured, so a retried `post`
+ * after a lost response may duplicate the message.
+ */
+export interface TeamsPlatform extends ChatPlatform {
+  readonly platform: 'teams';
+}
+
+/** Creates the Teams adapter. Throws a ValidationError naming every bad setting. */
+export function createTeamsPlatform(config: TeamsPlatformConfig): TeamsPlatform {
+  const settings = parseTeamsSettings(config);
+  const logger = config.logger.child({ platform: 'teams' });
+  const auth = createBotFrameworkAuthentication(settings);
+  const rt: TeamsRuntime = {
+    settings,
+    appId: settings.appId ?? '',
+    adapter: new KringCloudAdapter(auth),
+    auth,
+    handler: config.handler,
+    logger,
+    references: new ReferenceStore(config.conversationReferences, settings.tenantId ?? 'emulator'),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+
+  const inFlight = new Set<Promise<unknown>>();
+  let accepting = true;
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => undefined);
+    return work;
+  };
+  const routes: readonly HttpRoute[] = [createMessagesRoute(rt, { accepting: () => accepting, track })];
+
+  /** Runs an outbound call with errors mapped onto ChatPlatformError. */
+  const outbound = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await track(call());
+    } catch (err) {
+      throw toChatPlatformError(err, what);
+    }
+  };
+
+  const conversationRef = async (workspaceId: string, conversationId: string, what: string) => {
+    const reference = await rt.references.find(workspaceId, referenceKeys.conversation(conversationId));
+    if (!reference) {
+      throw new ChatPlatformError('NOT_FOUND', `Teams: no conversation reference for ${conversationId} (Kring was never added there) during ${what}`);
+    }
+    return reference;
+  };
+
+  return {
+    platform: 'teams',
+    routes,
+
+    async start() {
+      accepting = true;
+      if (!settings.appId) {
+        logger.warn(
+          '!!! Teams authentication is OFF: MICROSOFT_APP_ID is not set, so /api/messages accepts unsigned requests. ' +
+            'Use this only with the Bot Framework Emulator on a private machine; set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD in production. !!!',
+        );
+      } else {
+        logger.info({ appType: settings.appType, tenantId: settings.tenantId }, 'Teams adapter ready on POST /api/messages');
+      }
+    },
+
+    async stop() {
+      accepting = false;
+      await Promise.allSettled([...inFlight]);
+    },
+
+    /** @see https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-api-reference#send-to-conversation */
+    async post(channel: ChannelRef, view: View, _options?: PostOptions): Promise<MessageRef> {
+      const reference = await conversationRef(channel.workspaceId, channel.channelId, 'post');
+      const messageId = await outbound('post', () => sendToConversation(rt, reference, cardMessage(view)));
+      return { platform: 'teams', workspaceId: channel.workspaceId, channelId: channel.channelId, messageId };
+    },
+
+    /** @see https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-api-reference#update-activity */
+    async update(message: MessageRef, view: View): Promise<void> {
+      const reference = await conversationRef(message.workspaceId, message.channelId, 'update');
+      await outbound('update', () => updateInConversation(rt, reference, message.messageId, cardMessage(view)));
+    },
+
+    /** @see https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-api-reference#delete-activity */
+    async delete(message: MessageRef): Promise<void> {
+      const reference = await conversationRef(message.workspaceId, message.channelId, 'delete');
+      await outbound('delete', () => deleteInConversation(rt, reference, message.messageId));
+    },
+
+    /**
+     * Sends to the person's personal chat with Kring; opens it (createConversation) when Kring has not
+     * spoken with them yet, on the tenant's service URL.
+     *
+     * @see https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-api-reference#create-conversation
+     */
+    async sendDirect(user: UserRef, view: View): Promise<MessageRef> {
+      const message = cardMessage(view);
+      const known = await rt.references.find(user.workspaceId, referenceKeys.user(user.userId));
+      if (known) {
+        const messageId = await outbound('sendDirect', () => sendToConversation(rt, known, message));
+        return { platform: 'teams', workspaceId: user.workspaceId, channelId: known.conversation.id, messageId };
+      }
+      const tenant = await rt.references.find(user.workspaceId, referenceKeys.tenant());
+      const sent = await outbound('sendDirect', () =>
+        sendInNewPersonalChat(
+          rt,
+          {
+            tenantId: user.workspaceId,
+            memberId: user.userId,
+            userKey: user.userId,
+            serviceUrl: tenant?.serviceUrl ?? settings.defaultServiceUrl,
+            ...(tenant?.bot ? { bot: { id: tenant.bot.id, ...(tenant.bot.name ? { name: tenant.bot.name } : {}) } } : {}),
+          },
+          message,
+        ),
+      );
+      return { platform: 'teams', workspaceId: user.workspaceId, channelId: sent.conversationId, messageId: sent.activityId };
+    },
+  };
+}

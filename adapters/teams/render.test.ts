@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { everyBlockView } from '../../test/contracts/chat-platform.contract.js';
+import { barGlyphs, cardMarkdown, renderCard, type CardElement } from './render.js';
+
+function find(body: CardElement[], type: string): CardElement[] {
+  return body.filter((e) => e['type'] === type);
+}
+
+describe('renderCard (Teams)', () => {
+  const sut = renderCard(everyBlockView);
+
+  it('produces an Adaptive Card 1.5 with the fallback text', () => {
+    expect(sut).toMatchObject({ type: 'AdaptiveCard', version: '1.5', fallbackText: 'Kring test view' });
+  });
+
+  it('renders the heading as a large, bolder TextBlock', () => {
+    expect(sut.body[0]).toMatchObject({ type: 'TextBlock', text: 'Ledenvergadering', weight: 'Bolder', size: 'Large', wrap: true });
+  });
+
+  it('keeps bold, italic and links, and turns "- " lines into a \\r-separated list', () => {
+    expect(sut.body[1]).toMatchObject({
+      type: 'TextBlock',
+      wrap: true,
+      text: 'Kom **allemaal** naar _de_ vergadering: [agenda](https://example.org/agenda)\n\n- punt een\r- punt twee',
+    });
+  });
+
+  it('renders fields as a FactSet', () => {
+    expect(find(sut.body, 'FactSet')[0]).toEqual({
+      type: 'FactSet',
+      facts: [
+        { title: 'Wanneer', value: 'dinsdag' },
+        { title: 'Waar', value: 'Utrecht' },
+      ],
+    });
+  });
+
+  it('turns a divider into a separator on the next element', () => {
+    const firstBar = find(sut.body, 'ColumnSet')[0];
+    expect(firstBar).toMatchObject({ separator: true });
+  });
+
+  it('renders bars with a glyph bar, the percentage and the count', () => {
+    const bars = find(sut.body, 'ColumnSet');
+    expect(bars).toHaveLength(2);
+    expect(JSON.stringify(bars[0])).toContain('████████░░');
+    expect(JSON.stringify(bars[0])).toContain('75% (3)');
+    expect(JSON.stringify(bars[1])).toContain('25% (1)');
+    expect(barGlyphs(0)).toBe('░░░░░░░░░░');
+    expect(barGlyphs(140)).toBe('██████████');
+  });
+
+  it('renders buttons as Action.Execute with the action id as verb and the value in data', () => {
+    const [buttons] = find(sut.body, 'ActionSet');
+    expect(buttons!['actions']).toEqual([
+      { type: 'Action.Execute', title: 'Ja', verb: 'vote.yes', data: { value: 'opt-1' }, style: 'positive' },
+      { type: 'Action.Execute', title: 'Nee', verb: 'vote.no', data: { value: 'opt-2' }, style: 'destructive' },
+    ]);
+  });
+
+  it('renders a select as a compact ChoiceSet plus an Execute action naming the input', () => {
+    const [choice] = find(sut.body, 'Input.ChoiceSet');
+    expect(choice).toMatchObject({ style: 'compact', placeholder: 'Kies', choices: [{ title: 'A', value: 'a' }, { title: 'B', value: 'b' }] });
+    const execute = (find(sut.body, 'ActionSet')[1]!['actions'] as CardElement[])[0];
+    expect(execute).toMatchObject({ type: 'Action.Execute', verb: 'pick.one', data: { kringInput: choice!['id'] } });
+  });
+
+  it('renders context as small subtle text', () => {
+    expect(sut.body.at(-1)).toMatchObject({ type: 'TextBlock', text: 'Geplaatst door het bestuur', size: 'Small', isSubtle: true });
+  });
+
+  it('shows the fallback when a view has no blocks', () => {
+    expect(renderCard({ fallback: 'Alleen tekst', blocks: [] }).body).toEqual([{ type: 'TextBlock', text: 'Alleen tekst', wrap: true }]);
+  });
+});
+
+describe('cardMarkdown', () => {
+  it('drops inline-code backticks, which Teams cards do not render', () => {
+    expect(cardMarkdown('Typ `kring link`')).toBe('Typ kring link');
+  });
+
+  it('separates plain lines as paragraphs', () => {
+    expect(cardMarkdown('een\ntwee\n\ndrie')).toBe('een\n\ntwee\n\ndrie');
+  });
+});

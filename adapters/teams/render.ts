@@ -1,0 +1,169 @@
+import type { ButtonStyle, View, ViewBar, ViewBlock } from '../../src/ports/chat-platform.js';
+import { SELECT_INPUT_KEY } from './activity.js';
+
+/**
+ * View -> Adaptive Card 1.5, as plain JSON. Buttons are Universal Actions (`Action.Execute`): Teams
+ * sends them back as `adaptiveCard/action` invokes, answered with the updated card.
+ *
+ * Teams renders this markdown subset in TextBlocks and facts: `**bold**`, `_italic_`, `[label](url)`
+ * and `- ` lists (items separated by `\r`); no inline code, headers or tables.
+ *
+ * @see https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format
+ * @see https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/overview
+ */
+
+/** An Adaptive Card element or action, as JSON. */
+export type CardElement = Record<string, unknown>;
+
+/** An Adaptive Card, as JSON. */
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  $schema: string;
+  version: '1.5';
+  body: CardElement[];
+  fallbackText: string;
+  msteams: { width: 'Full' };
+}
+
+/** Content type of an Adaptive Card attachment and of a card invoke response. */
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+const BAR_WIDTH = 10;
+
+/** Renders a View as an Adaptive Card 1.5. */
+export function renderCard(view: View): AdaptiveCard {
+  const body: CardElement[] = [];
+  let separatorNext = false;
+  view.blocks.forEach((block, index) => {
+    if (block.type === 'divider') {
+      separatorNext = true;
+      return;
+    }
+    const elements = renderBlock(block, index);
+    const [first] = elements;
+    if (separatorNext && first) {
+      first['separator'] = true;
+      first['spacing'] = 'Medium';
+      separatorNext = false;
+    }
+    body.push(...elements);
+  });
+  if (body.length === 0) body.push(textBlock(cardMarkdown(view.fallback)));
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    fallbackText: view.fallback,
+    // Full width: result bars and fact sets read badly in Teams' narrow default card.
+    msteams: { width: 'Full' },
+  };
+}
+
+/** The card as a message attachment (what a Bot Framework activity carries). */
+export function cardAttachment(card: AdaptiveCard): { contentType: string; content: AdaptiveCard } {
+  return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card };
+}
+
+function renderBlock(block: Exclude<ViewBlock, { type: 'divider' }>, index: number): CardElement[] {
+  switch (block.type) {
+    case 'heading':
+      return [{ type: 'TextBlock', text: block.text, weight: 'Bolder', size: 'Large', style: 'heading', wrap: true }];
+    case 'text':
+      return [textBlock(cardMarkdown(block.text))];
+    case 'fields':
+      return [{ type: 'FactSet', facts: block.fields.map((f) => ({ title: f.label, value: cardMarkdown(f.value) })) }];
+    case 'bars':
+      return block.bars.map(barRow);
+    case 'buttons':
+      return [
+        {
+          type: 'ActionSet',
+          actions: block.buttons.map((b) => ({
+            type: 'Action.Execute',
+            title: b.label,
+            verb: b.actionId,
+            data: b.value === undefined ? {} : { value: b.value },
+            ...(styleOf(b.style) ? { style: styleOf(b.style) } : {}),
+          })),
+        },
+      ];
+    case 'select': {
+      // Input ids must be unique within a card; Action.Execute sends every input's value in `data`,
+      // and names the one it belongs to under SELECT_INPUT_KEY.
+      const inputId = `kring.select.${index}`;
+      return [
+        {
+          type: 'Input.ChoiceSet',
+          id: inputId,
+          style: 'compact',
+          placeholder: block.placeholder,
+          choices: block.options.map((o) => ({ title: o.label, value: o.value })),
+        },
+        {
+          type: 'ActionSet',
+          actions: [{ type: 'Action.Execute', title: block.placeholder, verb: block.actionId, data: { [SELECT_INPUT_KEY]: inputId } }],
+        },
+      ];
+    }
+    case 'context':
+      return [{ type: 'TextBlock', text: cardMarkdown(block.text), size: 'Small', isSubtle: true, wrap: true }];
+  }
+}
+
+function textBlock(text: string): CardElement {
+  return { type: 'TextBlock', text, wrap: true };
+}
+
+/** One result bar: label | ████████░░ | 75% (3), in weighted columns so rows line up. */
+function barRow(bar: ViewBar): CardElement {
+  return {
+    type: 'ColumnSet',
+    columns: [
+      { type: 'Column', width: 35, items: [{ type: 'TextBlock', text: bar.label, wrap: true }] },
+      { type: 'Column', width: 45, items: [{ type: 'TextBlock', text: barGlyphs(bar.percent), fontType: 'Monospace' }] },
+      { type: 'Column', width: 20, items: [{ type: 'TextBlock', text: `${Math.round(clampPercent(bar.percent))}% (${bar.count})`, horizontalAlignment: 'Right' }] },
+    ],
+  };
+}
+
+/** `████████░░` for 75%: ten cells, rounded to the nearest. */
+export function barGlyphs(percent: number): string {
+  const filled = Math.round((clampPercent(percent) / 100) * BAR_WIDTH);
+  return '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
+}
+
+function clampPercent(percent: number): number {
+  return Number.isFinite(percent) ? Math.min(100, Math.max(0, percent)) : 0;
+}
+
+function styleOf(style: ButtonStyle | undefined): 'positive' | 'destructive' | undefined {
+  if (style === 'primary') return 'positive';
+  if (style === 'danger') return 'destructive';
+  return undefined;
+}
+
+/**
+ * Kring's markdown subset -> what Teams renders in a TextBlock. Bold, italic and links pass through;
+ * inline code loses its backticks (unsupported); consecutive `- ` lines become one list with `\r`
+ * between items; other lines become paragraphs (a single newline would render as a space).
+ */
+export function cardMarkdown(text: string): string {
+  const paragraphs: string[] = [];
+  let list: string[] = [];
+  const flush = () => {
+    if (list.length > 0) paragraphs.push(list.join('\r'));
+    list = [];
+  };
+  for (const rawLine of text.replace(/`([^`]*)`/g, '$1').split(/\r?\n/)) {
+    const line = rawLine.trimEnd();
+    if (/^\s*- /.test(line)) {
+      list.push(`- ${line.replace(/^\s*- /, '')}`);
+      continue;
+    }
+    flush();
+    if (line.trim() !== '') paragraphs.push(line);
+  }
+  flush();
+  return paragraphs.join('\n\n');
+}

@@ -1,0 +1,176 @@
+import type { Activity, TurnContext } from 'botbuilder';
+import type { ActionEvent, CommandEvent, Reply } from '../../src/ports/chat-platform.js';
+import { referenceKeys, tenantOf, userIdOf, type TeamsActivity } from './activity.js';
+import { toChatPlatformError } from './errors.js';
+import { actionEvent, isBotAdded, isBotRemoved, memberEvents, messageEvent } from './inbound.js';
+import { cardMessage, sendInNewPersonalChat, sendToConversation } from './outbound.js';
+import { ADAPTIVE_CARD_CONTENT_TYPE, renderCard } from './render.js';
+import { handleSafely, withReplyRetries, type TeamsRuntime } from './runtime.js';
+
+/**
+ * One inbound turn: map the activity, hand the event to the application, render its Reply back into
+ * Teams. Never throws: failures are logged and the person gets no (or a generic) answer.
+ *
+ * @see https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/conversation-messages
+ */
+export async function runTurn(rt: TeamsRuntime, context: TurnContext): Promise<void> {
+  const activity = context.activity as unknown as TeamsActivity;
+  try {
+    switch (activity.type) {
+      case 'message':
+        return await onMessage(rt, context, activity);
+      case 'invoke':
+        return await onInvoke(rt, context, activity);
+      case 'conversationUpdate':
+        return await onConversationUpdate(rt, activity);
+      default:
+        return;
+    }
+  } catch (err) {
+    rt.logger.error({ err, activityType: activity.type, activityId: activity.id }, 'Teams: turn failed');
+    if (activity.type === 'invoke' && activity.name === 'adaptiveCard/action') await answerInvoke(context, errorResponse());
+  }
+}
+
+async function onMessage(rt: TeamsRuntime, context: TurnContext, activity: TeamsActivity): Promise<void> {
+  const event = messageEvent(activity, { fallbackTenantId: fallbackTenant(rt) });
+  if (!event) return;
+  // Any message shows Kring is in this conversation (with RSC it sees every channel message), which
+  // makes the channel reachable for proactive posts; unchanged references are not rewritten.
+  await rememberQuietly(rt, activity);
+  if (event.type !== 'command') {
+    await handleSafely(rt, event);
+    return;
+  }
+  const reply = await handleSafely(rt, event);
+  if (reply) await deliverCommandReply(rt, context, activity, event, reply);
+}
+
+/**
+ * A command's reply goes into the same conversation (a channel reply lands in the message's thread).
+ * A private reply to a command written in a channel or group chat goes to the personal chat instead,
+ * and only falls back to the thread when that chat cannot be reached.
+ */
+async function deliverCommandReply(rt: TeamsRuntime, context: TurnContext, activity: TeamsActivity, event: CommandEvent, reply: Reply): Promise<void> {
+  const message = cardMessage(reply.view);
+  const personal = activity.conversation?.conversationType === 'personal';
+  if (reply.visibility === 'private' && !personal && activity.from) {
+    try {
+      await sendPrivately(rt, activity, event.workspaceId, message);
+      return;
+    } catch (err) {
+      rt.logger.warn({ err: toChatPlatformError(err, 'a private reply'), eventId: event.eventId }, 'Teams: personal chat unreachable, replying in the thread');
+    }
+  }
+  try {
+    await withReplyRetries(rt, 'a command reply', () => context.sendActivity(message));
+  } catch (err) {
+    rt.logger.error({ err, eventId: event.eventId }, 'Teams: could not deliver a command reply');
+  }
+}
+
+async function sendPrivately(rt: TeamsRuntime, activity: TeamsActivity, tenantId: string, message: Partial<Activity>): Promise<void> {
+  const from = activity.from!;
+  const userKey = userIdOf(from);
+  const known = await rt.references.find(tenantId, referenceKeys.user(userKey));
+  if (known) {
+    await withReplyRetries(rt, 'a private reply', () => sendToConversation(rt, known, message));
+    return;
+  }
+  await withReplyRetries(rt, 'a private reply', () =>
+    sendInNewPersonalChat(
+      rt,
+      {
+        tenantId,
+        memberId: from.id,
+        userKey,
+        serviceUrl: activity.serviceUrl ?? rt.settings.defaultServiceUrl,
+        ...(activity.recipient ? { bot: { id: activity.recipient.id, ...(activity.recipient.name ? { name: activity.recipient.name } : {}) } } : {}),
+      },
+      message,
+    ),
+  );
+}
+
+/**
+ * A press on an Action.Execute button arrives as an `adaptiveCard/action` invoke and is answered in the
+ * HTTP response. Teams shows a returned card to the person who pressed, in place of the original card:
+ * - replaceOriginal: the updated card; for a channel-visible reply, the message is also updated for
+ *   everyone else;
+ * - private reply: the reply's card, for that person only (Teams' ephemeral answer);
+ * - channel reply: posted as a new message; the presser gets a short confirmation.
+ *
+ * @see https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards
+ */
+async function onInvoke(rt: TeamsRuntime, context: TurnContext, activity: TeamsActivity): Promise<void> {
+  const event = actionEvent(activity, { fallbackTenantId: fallbackTenant(rt) });
+  if (!event) return; // other invokes: botbuilder answers 501 Not Implemented
+  const reply = await handleSafely(rt, event);
+  await answerInvoke(context, await invokeResponseFor(rt, context, event, reply));
+}
+
+async function invokeResponseFor(rt: TeamsRuntime, context: TurnContext, event: ActionEvent, reply: Reply | undefined): Promise<Record<string, unknown>> {
+  if (!reply) return messageResponse('');
+  if (reply.replaceOriginal || reply.visibility === 'private') {
+    if (reply.replaceOriginal && reply.visibility === 'channel' && event.message) {
+      const messageId = event.message.messageId;
+      try {
+        await context.updateActivity({ ...cardMessage(reply.view), id: messageId });
+      } catch (err) {
+        rt.logger.warn({ err: toChatPlatformError(err, 'a card update'), eventId: event.eventId }, 'Teams: could not update the card for everyone');
+      }
+    }
+    return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: renderCard(reply.view) };
+  }
+  try {
+    await context.sendActivity(cardMessage(reply.view));
+  } catch (err) {
+    rt.logger.error({ err: toChatPlatformError(err, 'an action reply'), eventId: event.eventId }, 'Teams: could not post an action reply');
+    return errorResponse();
+  }
+  return messageResponse(reply.view.fallback);
+}
+
+function messageResponse(text: string): Record<string, unknown> {
+  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text };
+}
+
+/** Teams shows its own generic failure text for an error response; no stack or message of ours. */
+function errorResponse(): Record<string, unknown> {
+  return { statusCode: 500, type: 'application/vnd.microsoft.error', value: { code: 'InternalError', message: 'Kring could not handle this action.' } };
+}
+
+async function answerInvoke(context: TurnContext, body: Record<string, unknown>): Promise<void> {
+  await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body } });
+}
+
+/**
+ * Members added/removed -> member-joined/left events; Kring's own arrival (installed in a team, a
+ * group chat or personally) stores the conversation so that it can post there later.
+ */
+async function onConversationUpdate(rt: TeamsRuntime, activity: TeamsActivity): Promise<void> {
+  const tenantId = tenantOf(activity) ?? fallbackTenant(rt);
+  if (isBotRemoved(activity)) {
+    rt.logger.info({ tenantId, conversationType: activity.conversation?.conversationType }, 'Teams: Kring was removed from a conversation');
+  } else {
+    await rememberQuietly(rt, activity);
+    if (isBotAdded(activity)) {
+      rt.logger.info({ tenantId, conversationType: activity.conversation?.conversationType, team: activity.channelData?.team?.id }, 'Teams: Kring was added to a conversation');
+    }
+  }
+  for (const event of memberEvents(activity, { fallbackTenantId: fallbackTenant(rt) })) {
+    await handleSafely(rt, event);
+  }
+}
+
+async function rememberQuietly(rt: TeamsRuntime, activity: TeamsActivity): Promise<void> {
+  try {
+    await rt.references.remember(activity);
+  } catch (err) {
+    rt.logger.warn({ err, conversationType: activity.conversation?.conversationType }, 'Teams: could not store a conversation reference');
+  }
+}
+
+function fallbackTenant(rt: TeamsRuntime): string {
+  return rt.settings.tenantId ?? 'emulator';
+}
