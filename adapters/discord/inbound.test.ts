@@ -1,0 +1,187 @@
+import { readFileSync } from 'node:fs';
+import type {
+  APIInteraction,
+  APIMessageComponentInteraction,
+  GatewayGuildMemberAddDispatchData,
+  GatewayGuildMemberRemoveDispatchData,
+  GatewayMessageCreateDispatchData,
+} from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import { decodeCustomId, encodeCustomId } from './custom-id.js';
+import {
+  actionEventFromInteraction,
+  dispatchToEvent,
+  interactionToEvent,
+  memberJoinedFromDispatch,
+  memberLeftFromDispatch,
+  messageSeenFromDispatch,
+  type GatewayDispatch,
+} from './inbound.js';
+
+function fixture<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as T;
+}
+const dispatch = (name: string) => fixture<GatewayDispatch>(name);
+
+const GUILD = '1253405275628179527';
+const CHANNEL = '1253405276299132990';
+const ANNA = '1180124567892345678';
+
+describe('interactionToEvent', () => {
+  it('maps /kring link with a string option to a command event', () => {
+    const raw = fixture<APIInteraction>('interaction-chat-input-link');
+    const sut = interactionToEvent(raw);
+    expect(sut).toEqual({
+      type: 'command',
+      platform: 'discord',
+      workspaceId: GUILD,
+      userId: ANNA,
+      displayName: 'Anna (penningmeester)',
+      locale: 'nl',
+      eventId: '1261300247288139829',
+      channelId: CHANNEL,
+      path: ['link'],
+      args: [],
+      options: { email: 'anna@example.org' },
+      raw,
+    });
+  });
+
+  it('maps a sub-command group with typed options, the user locale and the global name', () => {
+    const sut = interactionToEvent(fixture<APIInteraction>('interaction-chat-input-group'));
+    expect(sut).toMatchObject({
+      type: 'command',
+      path: ['poll', 'create'],
+      options: { question: 'Zullen we de contributie verhogen?', hours: 48, anonymous: true },
+      locale: 'en-US',
+      displayName: 'Anna de Vries',
+    });
+  });
+
+  it('ignores commands that are not /kring', () => {
+    const raw = fixture<APIInteraction & { data: { name: string } }>('interaction-chat-input-link');
+    raw.data.name = 'other';
+    expect(interactionToEvent(raw)).toBeUndefined();
+  });
+
+  it('maps a button press to an action with the decoded actionId, value and message', () => {
+    const sut = interactionToEvent(fixture<APIInteraction>('interaction-button'));
+    expect(sut).toMatchObject({
+      type: 'action',
+      actionId: 'vote.yes',
+      value: 'opt-1',
+      workspaceId: GUILD,
+      userId: ANNA,
+      channelId: CHANNEL,
+      eventId: '1261300417061044326',
+      message: { platform: 'discord', workspaceId: GUILD, channelId: CHANNEL, messageId: '1261300190312579153' },
+    });
+  });
+
+  it('maps a string select choice to an action whose value is the chosen option', () => {
+    const sut = interactionToEvent(fixture<APIInteraction>('interaction-string-select'));
+    expect(sut).toMatchObject({ type: 'action', actionId: 'pick.one', value: 'b' });
+  });
+
+  it('takes the workspace of a DM button from its custom_id', () => {
+    const sut = actionEventFromInteraction(fixture<APIMessageComponentInteraction>('interaction-button-dm'));
+    expect(sut).toMatchObject({ type: 'action', workspaceId: GUILD, userId: ANNA, actionId: 'verify.resend', value: 'x' });
+    expect(sut?.message?.channelId).toBe('1261299000000000001');
+  });
+
+  it('drops a DM button without a workspace', () => {
+    const raw = fixture<APIMessageComponentInteraction & { data: { custom_id: string } }>('interaction-button-dm');
+    raw.data.custom_id = 'verify.resend|x';
+    expect(actionEventFromInteraction(raw)).toBeUndefined();
+  });
+});
+
+describe('messageSeenFromDispatch', () => {
+  it('counts the characters of a message without carrying its content', () => {
+    const packet = dispatch('message-create');
+    const content = (packet.d as GatewayMessageCreateDispatchData).content;
+    const sut = messageSeenFromDispatch(packet.d as GatewayMessageCreateDispatchData);
+    expect(sut).toMatchObject({
+      type: 'message-seen',
+      platform: 'discord',
+      workspaceId: GUILD,
+      channelId: CHANNEL,
+      userId: ANNA,
+      displayName: 'Anna (penningmeester)',
+      eventId: '1261300992807829575',
+      messageId: '1261300992807829575',
+      length: [...content].length,
+      at: new Date('2024-07-11T09:45:12.871Z'),
+    });
+    expect(sut?.threadId).toBeUndefined();
+    const serialised = JSON.stringify(sut);
+    expect(serialised).not.toContain('Goedemorgen');
+    expect(serialised).not.toContain('"content"');
+  });
+
+  it('attributes a thread message to the parent channel and the thread', () => {
+    const d = dispatch('message-create-thread').d as GatewayMessageCreateDispatchData;
+    const sut = messageSeenFromDispatch(d, (id) => (id === '1261300800000000003' ? CHANNEL : undefined));
+    expect(sut).toMatchObject({ channelId: CHANNEL, threadId: '1261300800000000003', length: 7 });
+    expect(JSON.stringify(sut)).not.toContain('Ik kom');
+  });
+
+  it('falls back to the thread as channel when the parent is unknown', () => {
+    const sut = messageSeenFromDispatch(dispatch('message-create-thread').d as GatewayMessageCreateDispatchData);
+    expect(sut).toMatchObject({ channelId: '1261300800000000003', threadId: '1261300800000000003' });
+  });
+
+  it('ignores messages from bots', () => {
+    expect(messageSeenFromDispatch(dispatch('message-create-bot').d as GatewayMessageCreateDispatchData)).toBeUndefined();
+  });
+
+  it('reports length 0 when Discord withholds content (no Message Content intent)', () => {
+    expect(messageSeenFromDispatch(dispatch('message-create-no-content-intent').d as GatewayMessageCreateDispatchData)?.length).toBe(0);
+  });
+
+  it('ignores direct messages and system messages', () => {
+    const d = dispatch('message-create').d as GatewayMessageCreateDispatchData;
+    const { guild_id: _guild, ...direct } = d;
+    expect(messageSeenFromDispatch(direct as GatewayMessageCreateDispatchData)).toBeUndefined();
+    expect(messageSeenFromDispatch({ ...d, type: 7 } as GatewayMessageCreateDispatchData)).toBeUndefined();
+  });
+});
+
+describe('member events', () => {
+  it('maps GUILD_MEMBER_ADD to member-joined', () => {
+    const sut = memberJoinedFromDispatch(dispatch('guild-member-add').d as GatewayGuildMemberAddDispatchData);
+    expect(sut).toMatchObject({
+      type: 'member-joined',
+      platform: 'discord',
+      workspaceId: GUILD,
+      userId: '1190000000000000002',
+      displayName: 'Bram',
+      eventId: `${GUILD}:1190000000000000002:2024-07-11T10:02:44.317000+00:00`,
+    });
+  });
+
+  it('maps GUILD_MEMBER_REMOVE to member-left', () => {
+    const sut = memberLeftFromDispatch(dispatch('guild-member-remove').d as GatewayGuildMemberRemoveDispatchData);
+    expect(sut).toMatchObject({ type: 'member-left', workspaceId: GUILD, userId: '1190000000000000002' });
+  });
+
+  it('routes dispatches by type and ignores the rest', () => {
+    expect(dispatchToEvent(dispatch('guild-member-add'))?.type).toBe('member-joined');
+    expect(dispatchToEvent(dispatch('guild-member-remove'))?.type).toBe('member-left');
+    expect(dispatchToEvent(dispatch('message-create'))?.type).toBe('message-seen');
+    expect(dispatchToEvent({ t: 'TYPING_START', d: {} })).toBeUndefined();
+  });
+});
+
+describe('custom_id encoding', () => {
+  it('round-trips actionId and value, with and without a workspace', () => {
+    expect(decodeCustomId(encodeCustomId('vote.yes', 'opt|1'))).toEqual({ actionId: 'vote.yes', value: 'opt|1' });
+    expect(decodeCustomId(encodeCustomId('pick.one'))).toEqual({ actionId: 'pick.one' });
+    expect(decodeCustomId(encodeCustomId('a', 'b', GUILD))).toEqual({ actionId: 'a', value: 'b', workspaceId: GUILD });
+  });
+
+  it('refuses ids that do not fit in 100 characters instead of cutting values', () => {
+    expect(() => encodeCustomId('a'.repeat(60), 'v'.repeat(40))).toThrow(/101 characters/);
+    expect(() => encodeCustomId('bad|id')).toThrow();
+  });
+});

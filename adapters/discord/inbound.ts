@@ -1,0 +1,211 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ChannelType,
+  ComponentType,
+  InteractionType,
+  MessageType,
+  type APIApplicationCommandInteractionDataOption,
+  type APIChatInputApplicationCommandInteraction,
+  type APIInteraction,
+  type APIMessageComponentInteraction,
+  type APIUser,
+  type GatewayGuildMemberAddDispatchData,
+  type GatewayGuildMemberRemoveDispatchData,
+  type GatewayMessageCreateDispatchData,
+} from 'discord.js';
+import type {
+  ActionEvent,
+  CommandEvent,
+  EventActor,
+  InboundEvent,
+  MemberJoinedEvent,
+  MemberLeftEvent,
+  MessageSeenEvent,
+} from '../../src/ports/chat-platform.js';
+import { KRING_COMMAND_NAME } from './commands.js';
+import { decodeCustomId } from './custom-id.js';
+
+/**
+ * Raw Discord payloads (gateway dispatch `d`, interaction objects) -> InboundEvent. Pure functions,
+ * tested on recorded payloads in ./fixtures. Working from the raw payloads rather than discord.js
+ * structures keeps the mapping independent of discord.js caches (a member event for an uncached guild
+ * still counts) and lets `raw` be the payload Discord actually sent.
+ *
+ * @see https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object
+ * @see https://discord.com/developers/docs/events/gateway-events#message-create
+ */
+
+/** Channel types that are threads: their messages belong to a parent channel. */
+const THREAD_TYPES = new Set<number>([ChannelType.AnnouncementThread, ChannelType.PublicThread, ChannelType.PrivateThread]);
+
+/** Message types a person writes; joins, pins, boosts and other system messages are not activity. */
+const PERSON_MESSAGE_TYPES = new Set<number>([MessageType.Default, MessageType.Reply]);
+
+/** Maps an interaction to a command or action event; undefined for interactions Kring does not handle. */
+export function interactionToEvent(raw: APIInteraction): CommandEvent | ActionEvent | undefined {
+  if (raw.type === InteractionType.ApplicationCommand && raw.data.type === ApplicationCommandType.ChatInput) {
+    return commandEventFromInteraction(raw as APIChatInputApplicationCommandInteraction);
+  }
+  if (raw.type === InteractionType.MessageComponent) return actionEventFromInteraction(raw);
+  return undefined;
+}
+
+/**
+ * `/kring poll create question:...` -> `{ path: ['poll', 'create'], options: { question: '...' } }`.
+ * Discord always sends the default (English) names, whatever localisation the member saw.
+ */
+export function commandEventFromInteraction(raw: APIChatInputApplicationCommandInteraction): CommandEvent | undefined {
+  if (raw.data.name !== KRING_COMMAND_NAME || raw.guild_id === undefined) return undefined;
+  const actor = interactionActor(raw, raw.guild_id);
+  if (!actor) return undefined;
+  const path: string[] = [];
+  const options: Record<string, string | number | boolean> = {};
+  collectOptions(raw.data.options ?? [], path, options);
+  return { type: 'command', ...actor, eventId: raw.id, ...channelOf(raw), path, args: [], options, raw };
+}
+
+function collectOptions(
+  list: readonly APIApplicationCommandInteractionDataOption[],
+  path: string[],
+  options: Record<string, string | number | boolean>,
+): void {
+  for (const option of list) {
+    if (option.type === ApplicationCommandOptionType.SubcommandGroup || option.type === ApplicationCommandOptionType.Subcommand) {
+      path.push(option.name);
+      collectOptions(option.options ?? [], path, options);
+    } else if ('value' in option) {
+      options[option.name] = option.value;
+    }
+  }
+}
+
+/** A button press or select choice on a message Kring rendered. */
+export function actionEventFromInteraction(raw: APIMessageComponentInteraction): ActionEvent | undefined {
+  const decoded = decodeCustomId(raw.data.custom_id);
+  // In a DM the guild is not in the payload; Kring put it in the custom_id when it rendered the DM.
+  const workspaceId = raw.guild_id ?? decoded.workspaceId;
+  if (workspaceId === undefined) return undefined;
+  const actor = interactionActor(raw, workspaceId);
+  if (!actor) return undefined;
+  const value = raw.data.component_type === ComponentType.Button ? decoded.value : 'values' in raw.data ? raw.data.values[0] : undefined;
+  const event: ActionEvent = { type: 'action', ...actor, eventId: raw.id, ...channelOf(raw), actionId: decoded.actionId, raw };
+  if (value !== undefined) event.value = value;
+  if (raw.message) {
+    event.message = { platform: 'discord', workspaceId, channelId: raw.message.channel_id, messageId: raw.message.id };
+  }
+  return event;
+}
+
+function interactionActor(raw: APIInteraction, workspaceId: string): EventActor | undefined {
+  const user = raw.member?.user ?? raw.user;
+  if (!user) return undefined;
+  const actor: EventActor = { platform: 'discord', workspaceId, userId: user.id };
+  const name = raw.member?.nick ?? displayNameOf(user);
+  if (name) actor.displayName = name;
+  if ('locale' in raw && raw.locale) actor.locale = raw.locale;
+  return actor;
+}
+
+function channelOf(raw: APIInteraction): { channelId?: string } {
+  const id = raw.channel?.id ?? raw.channel_id;
+  return id === undefined ? {} : { channelId: id };
+}
+
+function displayNameOf(user: Pick<APIUser, 'global_name' | 'username'>): string | undefined {
+  return user.global_name ?? user.username ?? undefined;
+}
+
+/** Looks up a thread's parent channel (from the gateway client's cache); undefined when unknown. */
+export type ParentChannelLookup = (threadId: string) => string | undefined;
+
+/**
+ * MESSAGE_CREATE -> `message-seen`: who, where, when and how long. The content is read only for its
+ * length and is neither copied into the event nor into `raw`. Bots, webhooks, system messages and DMs
+ * are skipped. Without the Message Content intent Discord sends an empty `content`, so `length` is 0.
+ */
+export function messageSeenFromDispatch(d: GatewayMessageCreateDispatchData, parentOf: ParentChannelLookup = () => undefined): MessageSeenEvent | undefined {
+  if (d.guild_id === undefined || d.author.bot === true || d.webhook_id !== undefined || !PERSON_MESSAGE_TYPES.has(d.type)) {
+    return undefined;
+  }
+  const inThread = d.channel_type !== undefined && THREAD_TYPES.has(d.channel_type);
+  const event: MessageSeenEvent = {
+    type: 'message-seen',
+    platform: 'discord',
+    workspaceId: d.guild_id,
+    userId: d.author.id,
+    eventId: d.id,
+    messageId: d.id,
+    // A thread's id is its starter message's id, which is what the port calls the thread id (so a
+    // forum post, the first message of its thread, has threadId === messageId).
+    channelId: inThread ? (parentOf(d.channel_id) ?? d.channel_id) : d.channel_id,
+    length: [...(d.content ?? '')].length,
+    at: new Date(d.timestamp),
+    raw: messageMetadata(d),
+  };
+  if (inThread) event.threadId = d.channel_id;
+  const name = d.member?.nick ?? displayNameOf(d.author);
+  if (name) event.displayName = name;
+  return event;
+}
+
+/** The parts of a message that are not written by the member: safe to keep for debugging. */
+function messageMetadata(d: GatewayMessageCreateDispatchData): Record<string, unknown> {
+  return {
+    id: d.id,
+    type: d.type,
+    guild_id: d.guild_id,
+    channel_id: d.channel_id,
+    channel_type: d.channel_type,
+    author: { id: d.author.id, bot: d.author.bot ?? false },
+    timestamp: d.timestamp,
+    flags: d.flags,
+  };
+}
+
+/** GUILD_MEMBER_ADD -> `member-joined` (bots joining are not members). Needs the Guild Members intent. */
+export function memberJoinedFromDispatch(d: GatewayGuildMemberAddDispatchData): MemberJoinedEvent | undefined {
+  if (!d.user || d.user.bot === true) return undefined;
+  const event: MemberJoinedEvent = {
+    type: 'member-joined',
+    platform: 'discord',
+    workspaceId: d.guild_id,
+    userId: d.user.id,
+    // Gateway dispatches carry no id; guild + user + join time identifies this join across replays.
+    eventId: `${d.guild_id}:${d.user.id}:${d.joined_at ?? ''}`,
+    raw: d,
+  };
+  const name = d.nick ?? displayNameOf(d.user);
+  if (name) event.displayName = name;
+  return event;
+}
+
+/** GUILD_MEMBER_REMOVE (left, kicked or banned) -> `member-left`. */
+export function memberLeftFromDispatch(d: GatewayGuildMemberRemoveDispatchData): MemberLeftEvent | undefined {
+  if (d.user.bot === true) return undefined;
+  const event: MemberLeftEvent = { type: 'member-left', platform: 'discord', workspaceId: d.guild_id, userId: d.user.id, raw: d };
+  const name = displayNameOf(d.user);
+  if (name) event.displayName = name;
+  return event;
+}
+
+/** A gateway dispatch as discord.js hands it to `Events.Raw`. */
+export interface GatewayDispatch {
+  t: string;
+  s?: number | null;
+  d: unknown;
+}
+
+/** Maps non-interaction gateway dispatches Kring listens to; undefined for everything else. */
+export function dispatchToEvent(packet: GatewayDispatch, parentOf?: ParentChannelLookup): InboundEvent | undefined {
+  switch (packet.t) {
+    case 'MESSAGE_CREATE':
+      return messageSeenFromDispatch(packet.d as GatewayMessageCreateDispatchData, parentOf);
+    case 'GUILD_MEMBER_ADD':
+      return memberJoinedFromDispatch(packet.d as GatewayGuildMemberAddDispatchData);
+    case 'GUILD_MEMBER_REMOVE':
+      return memberLeftFromDispatch(packet.d as GatewayGuildMemberRemoveDispatchData);
+    default:
+      return undefined;
+  }
+}

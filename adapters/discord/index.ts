@@ -1,0 +1,277 @@
+import { createHash } from 'node:crypto';
+import {
+  ChannelType,
+  Client,
+  Events,
+  GatewayIntentBits,
+  Options,
+  Routes,
+  type APIChannel,
+  type APIInteraction,
+  type APIMessage,
+  type RateLimitData,
+} from 'discord.js';
+import type { ChannelRef, ChatPlatform, InboundEvent, MessageRef, PostOptions, UserRef, View } from '../../src/ports/chat-platform.js';
+import { ChatPlatformError } from '../../src/ports/chat-platform.js';
+import type { Logger } from '../../src/ports/logger.js';
+import { parseDiscordPlatformConfig, type DiscordPlatformConfig, type ResolvedDiscordPlatformConfig } from './config.js';
+import { toChatPlatformError } from './errors.js';
+import { dispatchToEvent, type GatewayDispatch } from './inbound.js';
+import { respondToInteraction } from './interactions.js';
+import { renderView, type DiscordMessageBody, type RenderOptions } from './render.js';
+
+export { parseDiscordPlatformConfig, discordPlatformConfigSchema, type DiscordPlatformConfig } from './config.js';
+export { buildKringCommand, registerCommands, KRING_COMMAND_NAME, type CommandSpec, type CommandOptionSpec, type LocalizedText } from './commands.js';
+
+/**
+ * Kring on Discord: a discord.js 14 gateway bot. Inbound events come over the gateway WebSocket
+ * (interactions, messages, member joins/leaves); everything outbound goes through discord.js's REST
+ * client. No HTTP routes: Discord never calls us.
+ */
+export interface DiscordPlatform extends ChatPlatform {
+  readonly platform: 'discord';
+}
+
+/** How long `stop()` waits for replies still being sent. */
+const STOP_GRACE_MS = 10_000;
+/** How long `start()` waits for the gateway's READY after login resolved. */
+const READY_TIMEOUT_MS = 30_000;
+
+/**
+ * Creates the Discord platform. Validates `config` at once (throws a ValidationError naming every bad
+ * key); nothing connects until {@link ChatPlatform.start}. Outbound calls work without `start()`
+ * (REST only), which suits processes that only post.
+ */
+export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPlatform {
+  const cfg = parseDiscordPlatformConfig(config);
+  const log = cfg.logger.child({ platform: 'discord' });
+  const lifecycle = { stopping: false };
+  const client = createClient(cfg, log, lifecycle);
+  const inflight = new Set<Promise<void>>();
+  /** user id -> DM channel id; Discord returns the same channel every time, this saves the call. */
+  const dmChannels = new Map<string, string>();
+  /** channel id -> whether it is a DM, for channels seen or looked up once (see `isDirectChannel`). */
+  const channelKinds = new Map<string, boolean>();
+  let started = false;
+
+  const track = (work: Promise<void>): void => {
+    inflight.add(work);
+    void work.finally(() => inflight.delete(work));
+  };
+
+  const deliver = async (event: InboundEvent): Promise<void> => {
+    try {
+      const reply = await cfg.handler.handle(event);
+      // Gateway events have nothing to answer on; the app posts or DMs itself when it wants to.
+      if (reply) log.debug({ eventType: event.type }, 'reply to a non-interaction event ignored');
+    } catch (error) {
+      log.error({ eventType: event.type, err: error instanceof Error ? error.message : String(error) }, 'inbound handler threw');
+    }
+  };
+
+  // Raw dispatches, not discord.js structures: they arrive whether or not the guild/channel is cached.
+  client.on(Events.Raw, (packet: GatewayDispatch & { op?: number }) => {
+    if (packet.op !== undefined && packet.op !== 0) return;
+    if (packet.t === 'INTERACTION_CREATE') {
+      track(respondToInteraction(packet.d as APIInteraction, { rest: client.rest, handler: cfg.handler, logger: log, deferAfterMs: cfg.deferAfterMs }));
+      return;
+    }
+    const event = dispatchToEvent(packet, (threadId) => {
+      const channel = client.channels.cache.get(threadId);
+      return channel && 'parentId' in channel ? (channel.parentId ?? undefined) : undefined;
+    });
+    if (event) track(deliver(event));
+  });
+
+  const call = async <T>(action: string, run: () => Promise<unknown>): Promise<T> => {
+    try {
+      return (await run()) as T;
+    } catch (error) {
+      const mapped = toChatPlatformError(error, action);
+      log.debug({ action, errorCode: mapped.code, retryAfterMs: mapped.retryAfterMs }, 'Discord call failed');
+      throw mapped;
+    }
+  };
+
+  const render = (view: View, options: RenderOptions = {}): DiscordMessageBody => {
+    try {
+      const { body, warnings } = renderView(view, options);
+      if (warnings.length > 0) log.warn({ warnings }, 'view cut to fit Discord limits');
+      return body;
+    } catch (error) {
+      throw new ChatPlatformError('INVALID', `View cannot be rendered for Discord: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  };
+
+  /**
+   * Whether a channel is a DM: components there need the workspace in their custom_id. Answered from
+   * this process's DMs or discord.js's cache, else by one `GET /channels/{id}` whose answer is kept.
+   */
+  const isDirectChannel = async (channelId: string): Promise<boolean> => {
+    const cached = client.channels.cache.get(channelId);
+    if (cached) return cached.isDMBased();
+    let known = channelKinds.get(channelId);
+    if (known === undefined) {
+      const channel = await call<APIChannel>('look up channel', () => client.rest.get(Routes.channel(channelId)));
+      known = channel.type === ChannelType.DM || channel.type === ChannelType.GroupDM;
+      channelKinds.set(channelId, known);
+    }
+    return known;
+  };
+
+  const postIn = async (workspaceId: string, channelId: string, body: DiscordMessageBody, options: PostOptions = {}): Promise<MessageRef> => {
+    const payload = options.idempotencyKey === undefined ? body : { ...body, nonce: nonceFor(options.idempotencyKey), enforce_nonce: true };
+    // https://discord.com/developers/docs/resources/message#create-message
+    const message = await call<APIMessage>('post message', () => client.rest.post(Routes.channelMessages(channelId), { body: payload }));
+    return { platform: 'discord', workspaceId, channelId: message.channel_id, messageId: message.id };
+  };
+
+  const memberRole = (user: UserRef, add: boolean): Promise<void> => {
+    const roleId = cfg.memberRoleId!;
+    const route = Routes.guildMemberRole(user.workspaceId, user.userId, roleId);
+    // https://discord.com/developers/docs/resources/guild#add-guild-member-role (reason -> audit log)
+    return add
+      ? call('grant member role', () => client.rest.put(route, { reason: 'Kring: verified member' }))
+      : call('revoke member role', () => client.rest.delete(route, { reason: 'Kring: membership ended' }));
+  };
+
+  const platform: DiscordPlatform = {
+    platform: 'discord',
+    routes: [],
+
+    async start() {
+      if (started) return;
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      try {
+        await client.login(cfg.token);
+      } catch (error) {
+        throw loginError(error);
+      }
+      await withTimeout(ready, READY_TIMEOUT_MS, 'Discord gateway READY');
+      started = true;
+      log.info({ user: client.user?.id, intents: client.options.intents.bitfield.toString() }, 'connected to the Discord gateway');
+    },
+
+    async stop() {
+      if (inflight.size > 0) {
+        log.info({ inflight: inflight.size }, 'waiting for Discord replies in flight');
+        await withTimeout(Promise.allSettled([...inflight]).then(() => undefined), STOP_GRACE_MS, 'in-flight replies').catch(() => {
+          log.warn('stopped before every Discord reply was sent');
+        });
+      }
+      started = false;
+      lifecycle.stopping = true;
+      try {
+        await client.destroy();
+      } finally {
+        lifecycle.stopping = false;
+      }
+    },
+
+    post(channel: ChannelRef, view: View, options?: PostOptions) {
+      return postIn(channel.workspaceId, channel.channelId, render(view), options);
+    },
+
+    async update(message: MessageRef, view: View) {
+      const interactive = view.blocks.some((b) => b.type === 'buttons' || b.type === 'select');
+      const body = render(view, interactive && (await isDirectChannel(message.channelId)) ? { workspaceId: message.workspaceId } : {});
+      // https://discord.com/developers/docs/resources/message#edit-message
+      await call('edit message', () => client.rest.patch(Routes.channelMessage(message.channelId, message.messageId), { body }));
+    },
+
+    async delete(message: MessageRef) {
+      // https://discord.com/developers/docs/resources/message#delete-message
+      await call('delete message', () => client.rest.delete(Routes.channelMessage(message.channelId, message.messageId)));
+    },
+
+    async sendDirect(user: UserRef, view: View) {
+      // Render first: a View that cannot be rendered should not open a DM channel.
+      const body = render(view, { workspaceId: user.workspaceId });
+      let channelId = dmChannels.get(user.userId);
+      if (channelId === undefined) {
+        // https://discord.com/developers/docs/resources/user#create-dm
+        const channel = await call<APIChannel>('open DM channel', () => client.rest.post(Routes.userChannels(), { body: { recipient_id: user.userId } }));
+        channelId = channel.id;
+        dmChannels.set(user.userId, channelId);
+        channelKinds.set(channelId, true);
+      }
+      return postIn(user.workspaceId, channelId, body);
+    },
+
+    ...(cfg.memberRoleId === undefined
+      ? {}
+      : {
+          grantMemberRole: (user: UserRef) => memberRole(user, true),
+          revokeMemberRole: (user: UserRef) => memberRole(user, false),
+        }),
+  };
+  return platform;
+}
+
+function createClient(cfg: ResolvedDiscordPlatformConfig, log: Logger, lifecycle: { stopping: boolean }): Client {
+  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMembers];
+  if (cfg.messageContentIntent) intents.push(GatewayIntentBits.MessageContent);
+  const client = new Client({
+    intents,
+    rest: {
+      api: cfg.apiUrl,
+      // Outbound calls come from the app's queue: a 429 (or an exhausted bucket) rejects with
+      // RateLimitError -> RATE_LIMITED + retryAfterMs so the queue backs off, instead of discord.js
+      // parking the call in memory. Interaction answers have a 3 s / 15 min window and no queue behind
+      // them, so those wait as discord.js normally does.
+      rejectOnRateLimit: (data: RateLimitData) => !/^\/(interactions|webhooks|gateway)/.test(data.route),
+      // 5xx and resets are reported as TRANSIENT at once: the queue retries with backoff, and an
+      // immediate in-process retry of a create call could post twice without an idempotency key.
+      retries: 0,
+    },
+    // Kring never reads messages back; do not hold them in memory.
+    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
+  });
+  // Usable before start(): outbound-only processes never log in to the gateway.
+  client.rest.setToken(cfg.token);
+
+  client.on(Events.ShardReady, (shardId) => log.info({ shardId }, 'gateway session ready'));
+  client.on(Events.ShardResume, (shardId, replayed) => log.info({ shardId, replayed }, 'gateway session resumed'));
+  // discord.js reports its own close on destroy() as "reconnecting" too; only a real loss is a warning.
+  client.on(Events.ShardReconnecting, (shardId) => {
+    if (!lifecycle.stopping) log.warn({ shardId }, 'gateway connection lost; reconnecting');
+  });
+  client.on(Events.ShardDisconnect, (event, shardId) => log.error({ shardId, closeCode: event.code }, 'gateway closed and will not reconnect'));
+  client.on(Events.ShardError, (error, shardId) => log.warn({ shardId, err: error.message }, 'gateway connection error'));
+  client.on(Events.Warn, (message) => log.warn({ detail: message }, 'discord.js warning'));
+  // Without an 'error' listener an EventEmitter error would crash the process.
+  client.on(Events.Error, (error) => log.error({ err: error.message }, 'discord.js error'));
+  return client;
+}
+
+/** Gateway login failures say what to fix: most are configuration (token, intents), not outages. */
+function loginError(error: unknown): ChatPlatformError {
+  const mapped = toChatPlatformError(error, 'gateway login');
+  if (mapped.code !== 'INVALID') return mapped;
+  const reason = error instanceof Error ? error.message : String(error);
+  const hint = /intent/i.test(reason)
+    ? ' Enable "Server Members Intent" (and "Message Content Intent" when messageContentIntent is on) under Bot -> Privileged Gateway Intents in the Developer Portal.'
+    : /token|authenticat/i.test(reason)
+      ? ' Check DISCORD_TOKEN (Developer Portal -> Bot -> Reset Token).'
+      : '';
+  return new ChatPlatformError('INVALID', `Discord gateway login failed: ${reason}.${hint}`, { cause: error });
+}
+
+/** Discord nonces are at most 25 characters: a hash of the key keeps it stable and short. */
+export function nonceFor(idempotencyKey: string): string {
+  return createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, 25);
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ChatPlatformError('TRANSIENT', `Timed out after ${ms} ms waiting for ${what}`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

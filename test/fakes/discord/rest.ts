@@ -1,0 +1,534 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type FakeCommand, type FakeDiscordState, type FakeInteraction, type StoredMessage, snowflake } from './state.js';
+import { toDiscordErrors, validateCommand, validateMessageBody, type FormError } from './validation.js';
+
+/**
+ * The fake's REST API under `/api/v10`. Authenticates like Discord (`Authorization: Bot <token>`,
+ * except interaction callbacks and interaction webhooks, which use the token in the path), answers
+ * with Discord's JSON error codes, sends `X-RateLimit-*` headers from real per-bucket counters, and
+ * can be told to fail the next calls or to enforce Discord's limits.
+ */
+
+export type InjectedFailure = 'rate-limited' | 'not-found' | 'forbidden' | 'server-error';
+
+export interface RecordedRequest {
+  method: string;
+  /** Decoded path after `/api/v10`, e.g. `/channels/123/messages`. */
+  path: string;
+  query: Record<string, string>;
+  /** Whether a correct bot token was presented. */
+  botAuth: boolean;
+  body: unknown;
+  status: number;
+  /** `X-Audit-Log-Reason`, decoded. */
+  reason?: string;
+  at: number;
+}
+
+export interface RestOptions {
+  token: string;
+  /** `realistic`: 429 when a bucket (5 messages / 5 s per channel, ...) or the 50 req/s global limit is exceeded. */
+  limits: 'off' | 'realistic';
+  /** Discord accepts the first interaction response within 3 s. */
+  interactionDeadlineMs: number;
+  gatewayUrl: () => string;
+}
+
+class HttpError {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+  ) {}
+}
+
+const notFound = (code: number, what: string) => new HttpError(404, { message: `Unknown ${what}`, code });
+const invalidForm = (errors: FormError[]) => new HttpError(400, { message: 'Invalid Form Body', code: 50035, errors: toDiscordErrors(errors) });
+
+const INTERACTION_TOKEN_TTL_MS = 15 * 60_000;
+const EPHEMERAL = 64;
+const LOADING = 128;
+
+interface Bucket {
+  count: number;
+  resetAt: number;
+}
+
+export class FakeDiscordRest {
+  readonly requests: RecordedRequest[] = [];
+  private readonly failures: InjectedFailure[] = [];
+  private readonly buckets = new Map<string, Bucket>();
+  private global: Bucket = { count: 0, resetAt: 0 };
+  /** nonce -> message id, per channel, for `enforce_nonce`. */
+  private readonly nonces = new Map<string, string>();
+
+  constructor(
+    private readonly state: FakeDiscordState,
+    private readonly options: RestOptions,
+  ) {}
+
+  /** The next `count` REST calls fail this way. */
+  failNext(failure: InjectedFailure, count = 1): void {
+    for (let i = 0; i < count; i++) this.failures.push(failure);
+  }
+
+  setLimits(limits: 'off' | 'realistic'): void {
+    this.options.limits = limits;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const method = req.method ?? 'GET';
+    const raw = await readBody(req);
+    let body: unknown;
+    try {
+      body = raw === '' ? undefined : JSON.parse(raw);
+    } catch {
+      return this.send(res, 400, { message: '400: Bad Request', code: 50109 }, {});
+    }
+    const record: RecordedRequest = {
+      method,
+      path: '',
+      query: Object.fromEntries(url.searchParams),
+      botAuth: req.headers.authorization === `Bot ${this.options.token}`,
+      body,
+      status: 0,
+      at: Date.now(),
+    };
+    const reason = req.headers['x-audit-log-reason'];
+    if (typeof reason === 'string') record.reason = decodeURIComponent(reason);
+
+    if (!url.pathname.startsWith('/api/v10/')) {
+      record.path = url.pathname;
+      return this.finish(res, record, 404, { message: '404: Not Found', code: 0 }, {});
+    }
+    const segments = url.pathname.slice('/api/v10/'.length).split('/').map(decodeURIComponent);
+    record.path = `/${segments.join('/')}`;
+    const tokenRoute = segments[0] === 'interactions' || segments[0] === 'webhooks';
+    const headers = this.rateLimitHeaders(method, segments);
+
+    if (!tokenRoute && segments[0] !== 'gateway' && !record.botAuth) {
+      return this.finish(res, record, 401, { message: '401: Unauthorized', code: 0 }, {});
+    }
+    const failure = this.failures.shift();
+    if (failure) return this.injected(res, record, failure, headers);
+    const limited = this.enforceLimits(method, segments, !tokenRoute, headers);
+    if (limited) return this.finish(res, record, 429, limited, headers);
+
+    try {
+      const [status, payload] = this.route(method, segments, body, url.searchParams);
+      return this.finish(res, record, status, payload, headers);
+    } catch (error) {
+      if (error instanceof HttpError) return this.finish(res, record, error.status, error.body, headers);
+      return this.finish(res, record, 500, { message: '500: Internal Server Error', code: 0 }, headers);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Routing
+  // -------------------------------------------------------------------------------------------
+
+  private route(method: string, s: string[], body: unknown, query: URLSearchParams): [number, unknown] {
+    const b = (body ?? {}) as Record<string, unknown>;
+    // Token routes first: their paths carry a token where other routes have ids.
+    if (s[0] === 'interactions' && s.length === 4 && s[3] === 'callback' && method === 'POST') {
+      return this.interactionCallback(s[1]!, s[2]!, b, query.get('with_response') === 'true');
+    }
+    if (s[0] === 'webhooks' && s.length === 3 && method === 'POST') return this.followUp(s[1]!, s[2]!, b, query.get('wait') === 'true');
+    if (s[0] === 'webhooks' && s.length === 5 && s[3] === 'messages' && ['GET', 'PATCH', 'DELETE'].includes(method)) {
+      return this.webhookMessage(method, s[1]!, s[2]!, s[4]!, b);
+    }
+    const key = `${method} ${s.map((part, i) => (i % 2 === 1 && part !== '@me' && part !== 'bot' ? ':id' : part)).join('/')}`;
+    switch (key) {
+      case 'GET gateway':
+        return [200, { url: this.options.gatewayUrl() }];
+      case 'GET gateway/bot':
+        return [200, { url: this.options.gatewayUrl(), shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }];
+      case 'GET users/@me':
+        return [200, { ...this.state.userPayload(this.state.bot), flags: 0, mfa_enabled: false, verified: true, email: null }];
+      case 'GET users/:id': {
+        const user = this.state.users.get(s[1]!);
+        if (!user) throw notFound(10013, 'User');
+        return [200, this.state.userPayload(user)];
+      }
+      case 'POST users/@me/channels': {
+        const user = this.state.users.get(String(b.recipient_id));
+        if (!user || user.bot) throw new HttpError(400, { message: 'Invalid Recipient(s)', code: 50033 });
+        return [200, this.state.channelPayload(this.state.dmChannelFor(user.id))];
+      }
+      case 'GET channels/:id':
+        return [200, this.state.channelPayload(this.channel(s[1]!))];
+      case 'GET channels/:id/messages':
+        this.channel(s[1]!);
+        return [200, this.state.messagesIn(s[1]!).filter((m) => !m.deleted && !m.ephemeral).map((m) => m.api).reverse()];
+      case 'POST channels/:id/messages':
+        return [200, this.createChannelMessage(s[1]!, b)];
+      case 'GET channels/:id/messages/:id':
+        return [200, this.message(s[1]!, s[3]!).api];
+      case 'PATCH channels/:id/messages/:id': {
+        const message = this.message(s[1]!, s[3]!);
+        if ((message.api.author as { id: string }).id !== this.state.bot.id) throw new HttpError(403, { message: 'Cannot edit a message authored by another user', code: 50005 });
+        return [200, this.edit(message, b)];
+      }
+      case 'DELETE channels/:id/messages/:id':
+        this.message(s[1]!, s[3]!).deleted = true;
+        return [204, undefined];
+      case 'GET guilds/:id/members/:id':
+        return [200, this.state.memberPayload(this.member(s[1]!, s[3]!))];
+      case 'PUT guilds/:id/members/:id/roles/:id':
+      case 'DELETE guilds/:id/members/:id/roles/:id': {
+        const member = this.member(s[1]!, s[3]!);
+        if (!this.state.roles.has(s[5]!)) throw notFound(10011, 'Role');
+        if (method === 'PUT') member.roles.add(s[5]!);
+        else member.roles.delete(s[5]!);
+        return [204, undefined];
+      }
+      case 'GET applications/:id/commands':
+        this.application(s[1]!);
+        return [200, this.state.globalCommands];
+      case 'PUT applications/:id/commands':
+        this.application(s[1]!);
+        return [200, this.overwriteCommands(this.state.globalCommands, body)];
+      case 'GET applications/:id/guilds/:id/commands':
+        this.application(s[1]!);
+        return [200, this.guildCommands(s[3]!)];
+      case 'PUT applications/:id/guilds/:id/commands':
+        this.application(s[1]!);
+        return [200, this.overwriteCommands(this.guildCommands(s[3]!), body, s[3]!)];
+      default:
+        throw new HttpError(404, { message: '404: Not Found', code: 0 });
+    }
+  }
+
+  private channel(id: string) {
+    const channel = this.state.channels.get(id);
+    if (!channel) throw notFound(10003, 'Channel');
+    return channel;
+  }
+
+  private message(channelId: string, messageId: string): StoredMessage {
+    this.channel(channelId);
+    const message = this.state.messages.get(messageId);
+    if (!message || message.deleted || message.ephemeral || message.api.channel_id !== channelId) throw notFound(10008, 'Message');
+    return message;
+  }
+
+  private member(guildId: string, userId: string) {
+    if (guildId !== this.state.guildId) throw notFound(10004, 'Guild');
+    const member = this.state.members.get(userId);
+    if (!member) throw notFound(10007, 'Member');
+    return member;
+  }
+
+  private application(id: string): void {
+    if (id !== this.state.applicationId) throw new HttpError(403, { message: 'Missing Access', code: 50001 });
+  }
+
+  private guildCommands(guildId: string): FakeCommand[] {
+    if (guildId !== this.state.guildId) throw new HttpError(403, { message: 'Missing Access', code: 50001 });
+    let list = this.state.guildCommands.get(guildId);
+    if (!list) this.state.guildCommands.set(guildId, (list = []));
+    return list;
+  }
+
+  private overwriteCommands(target: FakeCommand[], body: unknown, guildId?: string): FakeCommand[] {
+    if (!Array.isArray(body)) throw invalidForm([{ path: '_', code: 'BASE_TYPE_ARRAY', message: 'Must be an array.' }]);
+    const errors = body.flatMap((command: Record<string, unknown>, i) => validateCommand(command, String(i)));
+    if (errors.length > 0) throw invalidForm(errors);
+    const created = body.map((command: Record<string, unknown>) => ({
+      id: target.find((c) => c.name === command.name)?.id ?? snowflake(),
+      application_id: this.state.applicationId,
+      version: snowflake(),
+      default_member_permissions: null,
+      type: 1,
+      nsfw: false,
+      ...(guildId === undefined ? {} : { guild_id: guildId }),
+      ...command,
+    }));
+    target.splice(0, target.length, ...created);
+    return created;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Messages
+  // -------------------------------------------------------------------------------------------
+
+  private createChannelMessage(channelId: string, body: Record<string, unknown>): Record<string, unknown> {
+    const channel = this.channel(channelId);
+    if (channel.type === 1 && this.state.users.get(channel.recipientId!)?.dmsClosed) {
+      throw new HttpError(403, { message: 'Cannot send messages to this user', code: 50007 });
+    }
+    this.checkBody(body, true);
+    const nonceKey = body.enforce_nonce === true && body.nonce !== undefined ? `${channelId}:${String(body.nonce)}` : undefined;
+    if (nonceKey && this.nonces.has(nonceKey)) {
+      // Discord answers a repeated nonce with the message created the first time.
+      return this.state.messages.get(this.nonces.get(nonceKey)!)!.api;
+    }
+    const stored = this.store(channelId, body, { type: 0, ephemeral: false });
+    if (nonceKey) this.nonces.set(nonceKey, stored.api.id);
+    return stored.api;
+  }
+
+  private checkBody(body: Record<string, unknown>, creating: boolean): void {
+    const errors = validateMessageBody(body);
+    if (errors.length > 0) throw invalidForm(errors);
+    const empty = !body.content && (!Array.isArray(body.embeds) || body.embeds.length === 0) && (!Array.isArray(body.components) || body.components.length === 0);
+    if (creating && empty) throw new HttpError(400, { message: 'Cannot send an empty message', code: 50006 });
+  }
+
+  private store(channelId: string, body: Record<string, unknown>, meta: { type: number; ephemeral: boolean; flags?: number; interaction?: FakeInteraction }): StoredMessage {
+    const channel = this.state.channels.get(channelId)!;
+    const id = snowflake();
+    const api: StoredMessage['api'] = {
+      id,
+      type: meta.type,
+      channel_id: channelId,
+      ...(channel.guild_id === undefined ? {} : { guild_id: channel.guild_id }),
+      author: this.state.userPayload(this.state.bot),
+      content: typeof body.content === 'string' ? body.content : '',
+      embeds: Array.isArray(body.embeds) ? body.embeds.map((e: Record<string, unknown>) => ({ type: 'rich', ...e })) : [],
+      components: Array.isArray(body.components) ? body.components : [],
+      attachments: [],
+      mentions: [],
+      mention_roles: [],
+      mention_everyone: false,
+      pinned: false,
+      tts: false,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      flags: meta.flags ?? (Number(body.flags ?? 0) & ~EPHEMERAL) | (meta.ephemeral ? EPHEMERAL : 0),
+      ...(body.nonce === undefined ? {} : { nonce: body.nonce }),
+      ...(meta.interaction
+        ? {
+            webhook_id: this.state.applicationId,
+            application_id: this.state.applicationId,
+            interaction_metadata: {
+              id: meta.interaction.id,
+              type: meta.interaction.type,
+              user: this.state.userPayload(this.state.users.get(meta.interaction.userId)!),
+              authorizing_integration_owners: { '0': this.state.guildId },
+            },
+          }
+        : {}),
+    };
+    const stored: StoredMessage = { api, deleted: false, ephemeral: meta.ephemeral };
+    this.state.messages.set(id, stored);
+    return stored;
+  }
+
+  private edit(message: StoredMessage, body: Record<string, unknown>): Record<string, unknown> {
+    this.checkBody(body, false);
+    for (const key of ['content', 'embeds', 'components'] as const) {
+      if (body[key] !== undefined) (message.api as Record<string, unknown>)[key] = body[key];
+    }
+    message.api.edited_timestamp = new Date().toISOString();
+    return message.api;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Interactions
+  // -------------------------------------------------------------------------------------------
+
+  private interactionCallback(id: string, token: string, body: Record<string, unknown>, withResponse: boolean): [number, unknown] {
+    const interaction = this.state.interactions.get(id);
+    if (!interaction || interaction.token !== token) throw notFound(10062, 'interaction');
+    if (interaction.callbacks.some((c) => c.status < 300)) throw new HttpError(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
+    const type = Number(body.type);
+    const data = (body.data ?? {}) as Record<string, unknown>;
+    const record = { type, data, at: Date.now(), status: 0 };
+    interaction.callbacks.push(record);
+    if (Date.now() - interaction.createdAt > this.options.interactionDeadlineMs) {
+      record.status = 404;
+      throw notFound(10062, 'interaction');
+    }
+    const ephemeral = (Number(data.flags ?? 0) & EPHEMERAL) !== 0;
+    const isComponent = interaction.type === 3;
+    let message: StoredMessage | undefined;
+    switch (type) {
+      case 4: // CHANNEL_MESSAGE_WITH_SOURCE
+        this.checkBody(data, true);
+        message = this.store(interaction.channelId, data, { type: isComponent ? 0 : 20, ephemeral, interaction });
+        break;
+      case 5: // DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: a "thinking" placeholder
+        message = this.store(interaction.channelId, {}, { type: isComponent ? 0 : 20, ephemeral, flags: LOADING | (ephemeral ? EPHEMERAL : 0), interaction });
+        interaction.pendingDeferral = true;
+        break;
+      case 6: // DEFERRED_UPDATE_MESSAGE
+      case 7: // UPDATE_MESSAGE
+        if (!isComponent) {
+          record.status = 400;
+          throw new HttpError(400, { message: 'Interaction response type is not valid for this interaction', code: 40004 });
+        }
+        message = this.state.messages.get(interaction.componentMessageId!);
+        if (type === 7 && message) this.edit(message, data);
+        break;
+      default:
+        record.status = 400;
+        throw invalidForm([{ path: 'type', code: 'BASE_TYPE_CHOICES', message: 'Value must be one of (4, 5, 6, 7, 8, 9, 10, 12).' }]);
+    }
+    if (message) interaction.originalMessageId = message.api.id;
+    record.status = withResponse ? 200 : 204;
+    if (!withResponse) return [204, undefined];
+    return [
+      200,
+      {
+        interaction: { id, type: interaction.type, response_message_id: message?.api.id, response_message_loading: type === 5, response_message_ephemeral: ephemeral },
+        resource: { type, ...(message ? { message: message.api } : {}) },
+      },
+    ];
+  }
+
+  private interactionByToken(applicationId: string, token: string): FakeInteraction {
+    const interaction = applicationId === this.state.applicationId ? [...this.state.interactions.values()].find((i) => i.token === token) : undefined;
+    if (!interaction || Date.now() - interaction.createdAt > INTERACTION_TOKEN_TTL_MS) throw notFound(10015, 'Webhook');
+    return interaction;
+  }
+
+  private followUp(applicationId: string, token: string, body: Record<string, unknown>, wait: boolean): [number, unknown] {
+    const interaction = this.interactionByToken(applicationId, token);
+    const call = { method: 'POST', messageId: undefined as string | undefined, body, at: Date.now(), status: 0 };
+    interaction.webhookCalls.push(call);
+    if (!interaction.callbacks.some((c) => c.status < 300)) {
+      call.status = 404;
+      throw notFound(10015, 'Webhook');
+    }
+    let message: StoredMessage;
+    if (interaction.pendingDeferral) {
+      // The first follow-up after a type-5 deferral fills the placeholder and keeps its visibility.
+      message = this.state.messages.get(interaction.originalMessageId!)!;
+      this.edit(message, body);
+      message.api.flags &= ~LOADING;
+      interaction.pendingDeferral = false;
+    } else {
+      this.checkBody(body, true);
+      message = this.store(interaction.channelId, body, { type: 0, ephemeral: (Number(body.flags ?? 0) & EPHEMERAL) !== 0, interaction });
+    }
+    call.messageId = message.api.id;
+    call.status = wait ? 200 : 204;
+    return wait ? [200, message.api] : [204, undefined];
+  }
+
+  private webhookMessage(method: string, applicationId: string, token: string, messageId: string, body: Record<string, unknown>): [number, unknown] {
+    const interaction = this.interactionByToken(applicationId, token);
+    const id = messageId === '@original' ? interaction.originalMessageId : messageId;
+    const call = { method, messageId: id, body, at: Date.now(), status: 0 };
+    interaction.webhookCalls.push(call);
+    const message = id === undefined ? undefined : this.state.messages.get(id);
+    if (!message || message.deleted) {
+      call.status = 404;
+      throw notFound(10008, 'Message');
+    }
+    if (method === 'DELETE') {
+      message.deleted = true;
+      call.status = 204;
+      return [204, undefined];
+    }
+    if (method === 'PATCH') {
+      try {
+        this.edit(message, body);
+      } catch (error) {
+        call.status = error instanceof HttpError ? error.status : 500;
+        throw error;
+      }
+      if (messageId === '@original') {
+        message.api.flags &= ~LOADING;
+        interaction.pendingDeferral = false;
+      }
+    }
+    call.status = 200;
+    return [200, message.api];
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Failures and rate limits
+  // -------------------------------------------------------------------------------------------
+
+  private injected(res: ServerResponse, record: RecordedRequest, failure: InjectedFailure, headers: Record<string, string>): void {
+    switch (failure) {
+      case 'rate-limited':
+        return this.finish(res, record, 429, { message: 'You are being rate limited.', retry_after: 1, global: false }, {
+          ...headers,
+          'retry-after': '1',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset-after': '1.000',
+          'x-ratelimit-scope': 'user',
+        });
+      case 'not-found':
+        return this.finish(res, record, 404, { message: 'Unknown Channel', code: 10003 }, headers);
+      case 'forbidden':
+        return this.finish(res, record, 403, { message: 'Missing Permissions', code: 50013 }, headers);
+      case 'server-error':
+        return this.finish(res, record, 500, { message: '500: Internal Server Error', code: 0 }, headers);
+    }
+  }
+
+  /** Bucket per route with its major parameter (channel, guild, webhook), as Discord scopes them. */
+  private bucketOf(method: string, s: string[]): { key: string; limit: number; windowMs: number } {
+    const major = ['channels', 'guilds', 'webhooks'].includes(s[0] ?? '') ? (s[1] ?? '') : '';
+    // Interaction and webhook tokens are per interaction: bucket them by route only.
+    const parts = s[0] === 'interactions' || s[0] === 'webhooks' ? s.map((part, i) => (i === 2 ? ':token' : part)) : s;
+    const route = parts.map((part, i) => (i === 1 && major ? part : i % 2 === 1 && part !== '@me' && part !== 'bot' && part !== ':token' ? ':id' : part)).join('/');
+    const realistic = this.options.limits === 'realistic';
+    const messages = s[0] === 'channels' && s[2] === 'messages' && method === 'POST';
+    const limit = !realistic ? 1000 : messages ? 5 : 50;
+    const windowMs = !realistic ? 1000 : messages ? 5000 : 1000;
+    return { key: `${method} ${route}`, limit, windowMs };
+  }
+
+  private rateLimitHeaders(method: string, s: string[]): Record<string, string> {
+    const { key, limit, windowMs } = this.bucketOf(method, s);
+    const now = Date.now();
+    let bucket = this.buckets.get(key);
+    if (!bucket || now >= bucket.resetAt) this.buckets.set(key, (bucket = { count: 0, resetAt: now + windowMs }));
+    bucket.count += 1;
+    const resetAfter = Math.max(0, bucket.resetAt - now) / 1000;
+    return {
+      'x-ratelimit-limit': String(limit),
+      'x-ratelimit-remaining': String(Math.max(0, limit - bucket.count)),
+      'x-ratelimit-reset': (bucket.resetAt / 1000).toFixed(3),
+      'x-ratelimit-reset-after': resetAfter.toFixed(3),
+      'x-ratelimit-bucket': createHash('sha1').update(key.replace(/\/\d+/, '')).digest('hex').slice(0, 32),
+    };
+  }
+
+  /** In `realistic` mode: the 429 body when this call exceeds its bucket or the global limit. */
+  private enforceLimits(method: string, s: string[], countsGlobally: boolean, headers: Record<string, string>): Record<string, unknown> | undefined {
+    if (this.options.limits !== 'realistic') return undefined;
+    const now = Date.now();
+    if (countsGlobally) {
+      if (now >= this.global.resetAt) this.global = { count: 0, resetAt: now + 1000 };
+      this.global.count += 1;
+      if (this.global.count > 50) {
+        const retryAfter = (this.global.resetAt - now) / 1000;
+        Object.assign(headers, { 'retry-after': String(Math.max(1, Math.ceil(retryAfter))), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' });
+        return { message: 'You are being rate limited.', retry_after: retryAfter, global: true };
+      }
+    }
+    if (Number(headers['x-ratelimit-remaining']) === 0 && this.buckets.get(this.bucketOf(method, s).key)!.count > Number(headers['x-ratelimit-limit'])) {
+      const retryAfter = Number(headers['x-ratelimit-reset-after']);
+      Object.assign(headers, { 'retry-after': String(Math.max(1, Math.ceil(retryAfter))), 'x-ratelimit-scope': 'user' });
+      return { message: 'You are being rate limited.', retry_after: retryAfter, global: false };
+    }
+    return undefined;
+  }
+
+  private finish(res: ServerResponse, record: RecordedRequest, status: number, body: unknown, headers: Record<string, string>): void {
+    record.status = status;
+    this.requests.push(record);
+    this.send(res, status, body, headers);
+  }
+
+  private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+    if (status === 204 || body === undefined) {
+      res.writeHead(status === 200 ? 204 : status, headers).end();
+      return;
+    }
+    res.writeHead(status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(body));
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
