@@ -17,6 +17,8 @@ import { membershipCommands } from './app/commands/membership.commands.js';
 import { channelCommands } from './app/commands/channel.commands.js';
 import { Translator } from './app/i18n.js';
 import type { CapabilityInstall } from './wiring/capability.js';
+import { createDiscordPlatform } from '../adapters/discord/index.js';
+import { createTeamsPlatform } from '../adapters/teams/index.js';
 import { installPolls } from './wiring/polls.js';
 import { installNews } from './wiring/news.js';
 import { installInsights } from './wiring/insights.js';
@@ -207,8 +209,34 @@ function createPlatforms(deps: {
   organizationId: string;
   clock: Clock;
 }): ChatPlatform[] {
+  const { config, handler, logger, repos } = deps;
   const platforms: ChatPlatform[] = [];
-  void deps;
+  if (config.discord) {
+    platforms.push(
+      createDiscordPlatform({
+        token: config.discord.token,
+        applicationId: config.discord.applicationId,
+        ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
+        ...(config.discord.memberRoleId ? { memberRoleId: config.discord.memberRoleId } : {}),
+        messageContentIntent: config.discord.messageContent,
+        handler,
+        logger: logger.child({ platform: 'discord' }),
+      }),
+    );
+  }
+  if (config.teams) {
+    platforms.push(
+      createTeamsPlatform({
+        appId: config.teams.appId,
+        appPassword: config.teams.appPassword,
+        tenantId: config.teams.tenantId,
+        appType: config.teams.appType,
+        handler,
+        logger: logger.child({ platform: 'teams' }),
+        conversationReferences: repos.conversationReferences,
+      }),
+    );
+  }
   return platforms;
 }
 
