@@ -19,6 +19,7 @@ import { Translator } from './app/i18n.js';
 import type { CapabilityInstall } from './wiring/capability.js';
 import { createDiscordPlatform } from '../adapters/discord/index.js';
 import { createTeamsPlatform } from '../adapters/teams/index.js';
+import { createSlackPlatform } from '../adapters/slack/index.js';
 import { installPolls } from './wiring/polls.js';
 import { installNews } from './wiring/news.js';
 import { installInsights } from './wiring/insights.js';
@@ -211,6 +212,24 @@ function createPlatforms(deps: {
 }): ChatPlatform[] {
   const { config, handler, logger, repos } = deps;
   const platforms: ChatPlatform[] = [];
+  if (config.slack) {
+    const s = config.slack;
+    const common = {
+      signingSecret: s.signingSecret,
+      ...(s.apiUrl ? { apiUrl: s.apiUrl } : {}),
+      handler,
+      logger,
+      processedEvents: repos.processedEvents,
+      clock: deps.clock,
+      organizationId: deps.organizationId,
+      workspaces: repos.workspaces,
+    };
+    platforms.push(
+      s.mode === 'oauth'
+        ? createSlackPlatform({ ...common, clientId: s.clientId, clientSecret: s.clientSecret, stateSecret: s.stateSecret })
+        : createSlackPlatform({ ...common, botToken: s.botToken }),
+    );
+  }
   if (config.discord) {
     platforms.push(
       createDiscordPlatform({

@@ -1,0 +1,133 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../../src/domain/shared/clock.js';
+import type { HttpRoute } from '../../src/ports/chat-platform.js';
+import type { Logger } from '../../src/ports/logger.js';
+import type { ProcessedEventRepository } from '../../src/ports/repositories.js';
+import { classifySlackBody, dedupeKey } from './inbound.js';
+import { BodyTooLargeError, parseSlackBody, readRawBody, verifySlackSignature } from './request.js';
+
+/** Bolt's default path for events, slash commands and interactivity alike. */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+type Request = IncomingMessage & { body?: unknown; rawBody?: unknown };
+
+export interface EventsRouteDeps {
+  signingSecret: string;
+  clock: Clock;
+  logger: Logger;
+  processedEvents: ProcessedEventRepository;
+  /** False before start() and after stop(): requests get 503 and Slack retries events later. */
+  accepting(): boolean;
+  /**
+   * Hands a verified first delivery (parsed body on `req.body`) to Bolt, which acks on `res`. Resolves when
+   * the listeners are done.
+   */
+  dispatch(req: Request, res: ServerResponse): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, body?: string, contentType = 'text/plain; charset=utf-8'): void {
+  if (res.headersSent) return;
+  if (body === undefined) {
+    res.writeHead(status).end();
+  } else {
+    res.writeHead(status, { 'Content-Type': contentType }).end(body);
+  }
+}
+
+/**
+ * `POST /slack/events`. Order matters: read the raw bytes, verify the signature and timestamp (401), parse
+ * (400), answer Slack's handshakes, drop repeats, and only then let Bolt work. Rejections are logged with the
+ * reason and never with headers, body or secret.
+ */
+async function handleEvents(deps: EventsRouteDeps, req: Request, res: ServerResponse): Promise<void> {
+  const log = deps.logger;
+  const headers = req.headers;
+  const retryNum = typeof headers['x-slack-retry-num'] === 'string' ? headers['x-slack-retry-num'] : undefined;
+  const reject = (status: number, reason: string): void => {
+    log.warn({ status, reason, retryNum, remote: req.socket?.remoteAddress }, 'slack: request rejected');
+    send(res, status);
+  };
+  if (!deps.accepting()) {
+    send(res, 503);
+    return;
+  }
+
+  let rawBody: Buffer;
+  try {
+    rawBody = await readRawBody(req);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) return reject(413, 'body too large');
+    // A consumed stream is a wiring mistake; a broken one a client problem.
+    if (req.readableEnded) {
+      log.error({ err }, 'slack: request body unavailable; mount the Slack routes before body parsers');
+      send(res, 500);
+      return;
+    }
+    return reject(400, 'could not read body');
+  }
+
+  const check = verifySlackSignature({
+    signingSecret: deps.signingSecret,
+    rawBody,
+    timestamp: typeof headers['x-slack-request-timestamp'] === 'string' ? headers['x-slack-request-timestamp'] : undefined,
+    signature: typeof headers['x-slack-signature'] === 'string' ? headers['x-slack-signature'] : undefined,
+    now: deps.clock.now(),
+  });
+  if (!check.ok) return reject(401, check.reason);
+
+  const parsed = parseSlackBody(rawBody, headers['content-type']);
+  if (!parsed.ok) return reject(400, parsed.reason);
+  const body = parsed.body;
+
+  const kind = classifySlackBody(body);
+  switch (kind) {
+    case 'ssl_check':
+      return send(res, 200);
+    case 'url_verification':
+      return send(res, 200, JSON.stringify({ challenge: body.challenge }), 'application/json');
+    case 'unsupported':
+      log.debug({ type: body.type }, 'slack: payload type not used by Kring; acked');
+      return send(res, 200);
+    default:
+      break;
+  }
+
+  const key = dedupeKey(body, kind);
+  if (key !== undefined) {
+    let first: boolean;
+    try {
+      first = await deps.processedEvents.markProcessed(key);
+    } catch (err) {
+      // Without the record we cannot promise "once"; 500 makes Slack retry the event later.
+      log.error({ err }, 'slack: could not record the delivery; answering 500');
+      send(res, 500);
+      return;
+    }
+    if (!first) {
+      if (kind === 'event') {
+        // Slack's retry of an event we already have (X-Slack-Retry-Num): 200 so it stops retrying.
+        log.info({ key, retryNum }, 'slack: repeated event delivery dropped');
+        return send(res, 200);
+      }
+      // Slack never retries commands or button presses: the same trigger_id again is a replay.
+      return reject(401, 'replayed interaction');
+    }
+  }
+
+  req.body = body;
+  await deps.dispatch(req, res);
+}
+
+/** The events route. Never throws to the HTTP server; an unexpected failure becomes a logged 500. */
+export function createEventsRoute(deps: EventsRouteDeps): HttpRoute {
+  return {
+    method: 'POST',
+    path: SLACK_EVENTS_PATH,
+    handle(req, res) {
+      handleEvents(deps, req, res).catch((err: unknown) => {
+        deps.logger.error({ err }, 'slack: events route failed');
+        send(res, 500);
+      });
+    },
+  };
+}

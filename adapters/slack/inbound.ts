@@ -1,0 +1,304 @@
+import { z } from 'zod';
+import type {
+  ActionEvent,
+  CommandEvent,
+  InboundEvent,
+  MemberJoinedEvent,
+  MemberLeftEvent,
+  MessageSeenEvent,
+} from '../../src/ports/chat-platform.js';
+import { messageInsights } from '../../src/domain/insights/terms.js';
+import { originalActionId } from './render.js';
+
+/**
+ * Slack payloads -> InboundEvent. Pure functions over the parsed request body (what Bolt calls `body`), so
+ * they are tested on recorded payloads in `fixtures/` without Bolt. Payloads are validated with loose zod
+ * schemas: Slack adds fields freely, we only require what we read.
+ *
+ * - Slash commands: https://docs.slack.dev/interactivity/implementing-slash-commands#app_command_handling
+ * - block_actions: https://docs.slack.dev/reference/interaction-payloads/block_actions-payload
+ * - Events API: https://docs.slack.dev/apis/events-api/#callback-field (message, member_joined_channel, ...)
+ */
+
+/** What a request to `/slack/events` is, decided before Bolt sees it. */
+export type SlackBodyKind = 'ssl_check' | 'url_verification' | 'command' | 'block_actions' | 'event' | 'unsupported';
+
+export function classifySlackBody(body: Record<string, unknown>): SlackBodyKind {
+  if (body.ssl_check !== undefined) return 'ssl_check';
+  if (body.type === 'url_verification') return 'url_verification';
+  if (typeof body.command === 'string') return 'command';
+  if (body.type === 'block_actions') return 'block_actions';
+  if (body.type === 'event_callback') return 'event';
+  // view_submission, shortcuts, block_suggestion...: Kring renders none of those.
+  return 'unsupported';
+}
+
+/**
+ * Key under which a delivery is recorded as processed. Events carry `event_id`, the same on Slack's retries;
+ * commands and button presses carry a `trigger_id` unique per interaction (Slack does not retry those, so a
+ * repeat is a replay).
+ */
+export function dedupeKey(body: Record<string, unknown>, kind: SlackBodyKind): string | undefined {
+  if (kind === 'event' && typeof body.event_id === 'string' && body.event_id !== '') return `slack:${body.event_id}`;
+  if ((kind === 'command' || kind === 'block_actions') && typeof body.trigger_id === 'string' && body.trigger_id !== '') {
+    return `slack:trigger:${body.trigger_id}`;
+  }
+  return undefined;
+}
+
+/** Undoes Slack's escaping of `&`, `<` and `>` in text it sends. */
+export function unescapeSlackText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/**
+ * Splits command text into words. Double quotes group words (`"Wat eten we?" pizza`), including the curly
+ * and Dutch low quotes Slack clients put in by autocorrect („…” “…”).
+ */
+export function splitCommandText(text: string): string[] {
+  const words: string[] = [];
+  const re = /["“„]([^"“”„]*)["”“]|(\S+)/g;
+  for (const m of unescapeSlackText(text).matchAll(re)) {
+    const word = m[1] ?? m[2];
+    if (word !== undefined && word !== '') words.push(word);
+  }
+  return words;
+}
+
+/** The payload minus the deprecated verification token, which has no business in logs. */
+function withoutToken(body: Record<string, unknown>): Record<string, unknown> {
+  const { token: _token, ...rest } = body;
+  return rest;
+}
+
+const slashCommandSchema = z.looseObject({
+  command: z.string().min(1),
+  text: z.string().default(''),
+  team_id: z.string().min(1),
+  user_id: z.string().min(1),
+  user_name: z.string().optional(),
+  channel_id: z.string().optional(),
+  trigger_id: z.string().optional(),
+});
+
+/** `/kring link 12345` -> `{ path: ['link'], args: ['12345'] }`; the router re-splits multi-word paths. */
+export function toCommandEvent(body: Record<string, unknown>): CommandEvent | undefined {
+  const parsed = slashCommandSchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  const c = parsed.data;
+  const [first, ...rest] = splitCommandText(c.text);
+  return {
+    type: 'command',
+    platform: 'slack',
+    workspaceId: c.team_id,
+    userId: c.user_id,
+    ...(c.user_name ? { displayName: c.user_name } : {}),
+    // Slack sends no locale with commands; the app falls back to the organisation's language.
+    ...(c.channel_id ? { channelId: c.channel_id } : {}),
+    ...(c.trigger_id ? { eventId: c.trigger_id } : {}),
+    path: first === undefined ? [] : [first],
+    args: rest,
+    options: {},
+    raw: withoutToken(body),
+  };
+}
+
+const blockActionsSchema = z.looseObject({
+  type: z.literal('block_actions'),
+  user: z.looseObject({ id: z.string().min(1), name: z.string().optional(), username: z.string().optional(), team_id: z.string().optional() }),
+  team: z.looseObject({ id: z.string().min(1) }).nullish(),
+  container: z
+    .looseObject({ message_ts: z.string().optional(), channel_id: z.string().optional(), is_ephemeral: z.boolean().optional() })
+    .optional(),
+  channel: z.looseObject({ id: z.string() }).nullish(),
+  message: z.looseObject({ ts: z.string() }).nullish(),
+  trigger_id: z.string().optional(),
+  actions: z
+    .array(
+      z.looseObject({
+        action_id: z.string().min(1),
+        value: z.string().optional(),
+        selected_option: z.looseObject({ value: z.string() }).nullish(),
+      }),
+    )
+    .min(1),
+});
+
+/** A button press or select choice (the first action of the payload; Slack sends one per interaction). */
+export function toActionEvent(body: Record<string, unknown>): ActionEvent | undefined {
+  const parsed = blockActionsSchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  const p = parsed.data;
+  const workspaceId = p.team?.id ?? p.user.team_id;
+  if (!workspaceId) return undefined;
+  const action = p.actions[0]!;
+  const value = action.value ?? action.selected_option?.value;
+  const channelId = p.container?.channel_id ?? p.channel?.id;
+  const messageTs = p.container?.message_ts ?? p.message?.ts;
+  const displayName = p.user.name ?? p.user.username;
+  return {
+    type: 'action',
+    platform: 'slack',
+    workspaceId,
+    userId: p.user.id,
+    ...(displayName ? { displayName } : {}),
+    ...(channelId ? { channelId } : {}),
+    ...(p.trigger_id ? { eventId: p.trigger_id } : {}),
+    actionId: originalActionId(action.action_id),
+    ...(value !== undefined ? { value } : {}),
+    ...(channelId && messageTs
+      ? { message: { platform: 'slack' as const, workspaceId, channelId, messageId: messageTs } }
+      : {}),
+    raw: withoutToken(body),
+  };
+}
+
+const envelopeSchema = z.looseObject({
+  type: z.literal('event_callback'),
+  team_id: z.string().min(1),
+  event_id: z.string().optional(),
+  event: z.looseObject({ type: z.string() }),
+});
+
+const messageSchema = z.looseObject({
+  type: z.literal('message'),
+  subtype: z.string().optional(),
+  channel: z.string().min(1),
+  channel_type: z.string().optional(),
+  user: z.string().optional(),
+  bot_id: z.string().optional(),
+  text: z.string().optional(),
+  ts: z.string().regex(/^\d+(\.\d+)?$/),
+  thread_ts: z.string().optional(),
+});
+
+/** Message subtypes that are still a person writing something; every other subtype is ignored. */
+const PERSON_SUBTYPES = new Set(['thread_broadcast', 'file_share', 'me_message']);
+
+const channelMemberSchema = z.looseObject({
+  type: z.enum(['member_joined_channel', 'member_left_channel']),
+  user: z.string().min(1),
+  channel: z.string().min(1),
+  channel_type: z.string().optional(),
+});
+
+const teamJoinSchema = z.looseObject({
+  type: z.literal('team_join'),
+  user: z.looseObject({
+    id: z.string().min(1),
+    name: z.string().optional(),
+    real_name: z.string().optional(),
+    locale: z.string().optional(),
+    is_bot: z.boolean().optional(),
+    profile: z.looseObject({ display_name: z.string().optional() }).optional(),
+  }),
+});
+
+/**
+ * Slack message markup as the reader sees words: links become their label, mentions, channel links and
+ * `<!here>`-style specials disappear, escapes are undone. Only used to derive insights terms.
+ */
+export function slackMarkupToPlain(text: string): string {
+  return unescapeSlackText(text.replace(/<([^<>|]*)(?:\|([^<>]*))?>/g, (_m, target: string, label: string | undefined) =>
+    /^(https?:|mailto:)/.test(target) && label !== undefined ? label : ' ',
+  ));
+}
+
+/** Slack `ts` (`"1712345678.001200"`, seconds) -> Date. */
+function tsToDate(ts: string): Date {
+  return new Date(Math.round(Number(ts) * 1000));
+}
+
+/**
+ * A message event as `message-seen`: who, where, how long, when, plus the insights the port allows
+ * (stemmed topic terms, whether it reads as a question; `messageInsights` from the insights domain).
+ * The text itself is dropped here, and `raw` is a trimmed copy without text, blocks, attachments or files,
+ * so content cannot leak further. Slack sends no locale with messages: terms use the default stemmer.
+ */
+function toMessageSeen(envelope: z.infer<typeof envelopeSchema>): MessageSeenEvent | undefined {
+  const parsed = messageSchema.safeParse(envelope.event);
+  if (!parsed.success) return undefined;
+  const m = parsed.data;
+  if (m.bot_id !== undefined || m.user === undefined) return undefined;
+  if (m.subtype !== undefined && !PERSON_SUBTYPES.has(m.subtype)) return undefined;
+  const threadId = m.thread_ts !== undefined && m.thread_ts !== m.ts ? m.thread_ts : undefined;
+  return {
+    type: 'message-seen',
+    platform: 'slack',
+    workspaceId: envelope.team_id,
+    userId: m.user,
+    ...(envelope.event_id ? { eventId: envelope.event_id } : {}),
+    channelId: m.channel,
+    ...(threadId ? { threadId } : {}),
+    messageId: m.ts,
+    ...messageInsights(slackMarkupToPlain(m.text ?? '')),
+    length: [...unescapeSlackText(m.text ?? '')].length,
+    at: tsToDate(m.ts),
+    raw: {
+      type: 'event_callback',
+      team_id: envelope.team_id,
+      event_id: envelope.event_id,
+      event: { type: 'message', subtype: m.subtype, channel: m.channel, channel_type: m.channel_type, user: m.user, ts: m.ts, thread_ts: m.thread_ts },
+    },
+  };
+}
+
+/** An Events API callback as an InboundEvent; undefined for events Kring does not use (or bots' messages). */
+export function toEventCallbackEvent(body: Record<string, unknown>): InboundEvent | undefined {
+  const parsed = envelopeSchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  const envelope = parsed.data;
+  const eventId = envelope.event_id ? { eventId: envelope.event_id } : {};
+  switch (envelope.event.type) {
+    case 'message':
+      return toMessageSeen(envelope);
+    case 'member_joined_channel':
+    case 'member_left_channel': {
+      const e = channelMemberSchema.safeParse(envelope.event);
+      if (!e.success) return undefined;
+      const event: MemberJoinedEvent | MemberLeftEvent = {
+        type: e.data.type === 'member_joined_channel' ? 'member-joined' : 'member-left',
+        platform: 'slack',
+        workspaceId: envelope.team_id,
+        userId: e.data.user,
+        channelId: e.data.channel,
+        ...eventId,
+        raw: withoutToken(body),
+      };
+      return event;
+    }
+    case 'team_join': {
+      // Joined the workspace itself (no channel).
+      const e = teamJoinSchema.safeParse(envelope.event);
+      if (!e.success || e.data.user.is_bot === true) return undefined;
+      const u = e.data.user;
+      const displayName = u.profile?.display_name || u.real_name || u.name;
+      return {
+        type: 'member-joined',
+        platform: 'slack',
+        workspaceId: envelope.team_id,
+        userId: u.id,
+        ...(displayName ? { displayName } : {}),
+        ...(u.locale ? { locale: u.locale } : {}),
+        ...eventId,
+        raw: withoutToken(body),
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Any supported Slack request body -> InboundEvent, or undefined when Kring has nothing to do with it. */
+export function toInboundEvent(body: Record<string, unknown>): InboundEvent | undefined {
+  switch (classifySlackBody(body)) {
+    case 'command':
+      return toCommandEvent(body);
+    case 'block_actions':
+      return toActionEvent(body);
+    case 'event':
+      return toEventCallbackEvent(body);
+    default:
+      return undefined;
+  }
+}

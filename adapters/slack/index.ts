@@ -1,0 +1,334 @@
+import type { ServerResponse } from 'node:http';
+import { App, ExpressReceiver, webApi, type InstallURLOptions } from '@slack/bolt';
+import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
+import {
+  ChatPlatformError,
+  type ChannelRef,
+  type ChatPlatform,
+  type HttpRoute,
+  type InboundEvent,
+  type MessageRef,
+  type PostOptions,
+  type Reply,
+  type UserRef,
+  type View,
+} from '../../src/ports/chat-platform.js';
+import type { Logger } from '../../src/ports/logger.js';
+import { parseSlackConfig, type ParsedSlackConfig, type SlackPlatformConfig } from './config.js';
+import { toChatPlatformError } from './errors.js';
+import { createEventsRoute } from './http.js';
+import { WorkspaceInstallationStore } from './installation-store.js';
+import { registerListeners } from './listeners.js';
+import { renderMessage } from './render.js';
+import { toSlackLogger } from './slack-logger.js';
+
+export type { SlackPlatformConfig, SlackSingleWorkspaceConfig, SlackOAuthConfig } from './config.js';
+export { SLACK_BOT_SCOPES, SLACK_DEFAULT_API_URL } from './config.js';
+export { SLACK_EVENTS_PATH } from './http.js';
+
+/** Where "Add to Slack" starts and where Slack sends the installer back (OAuth mode only). */
+export const SLACK_INSTALL_PATH = '/slack/install';
+export const SLACK_OAUTH_REDIRECT_PATH = '/slack/oauth_redirect';
+
+/** `event_type` of the message metadata Kring puts on posts that carry an idempotency key. */
+export const SLACK_POST_METADATA_TYPE = 'kring_post';
+
+/** How far back findPosted looks: a queue retry follows within hours. */
+const FIND_POSTED_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Messages findPosted reads (one conversations.history page; Slack advises at most 200). */
+const FIND_POSTED_PAGE_SIZE = 200;
+
+/** Web API calls give up after this long; the queue retries TRANSIENT failures. */
+const API_TIMEOUT_MS = 10_000;
+
+/**
+ * Kring on Slack: Bolt (HTTP mode) for inbound, the Web API client for outbound.
+ *
+ * Inbound requests reach Bolt only through our `/slack/events` route (signature, timestamp and repeat
+ * checks first, see http.ts); Bolt's ExpressReceiver is used for its ack handling and, in OAuth mode, its
+ * installer — its own Express app is never served. Outbound calls go through one WebClient with the
+ * workspace's token per call, `rejectRateLimitedCalls` and no retries: a 429 or 5xx surfaces at once as
+ * RATE_LIMITED / TRANSIENT, and the announcement queue decides when to try again.
+ */
+export class SlackPlatform implements ChatPlatform {
+  readonly platform = 'slack' as const;
+  readonly routes: readonly HttpRoute[];
+
+  private readonly log: Logger;
+  private readonly client: InstanceType<typeof webApi.WebClient>;
+  private readonly receiver: ExpressReceiver;
+  private readonly app: App;
+  private readonly installations: WorkspaceInstallationStore | undefined;
+  private readonly inflight = new Set<Promise<void>>();
+  private state: 'created' | 'running' | 'stopped' = 'created';
+
+  constructor(private readonly config: ParsedSlackConfig) {
+    this.log = config.logger.child({ platform: 'slack' });
+    const slackLogger = toSlackLogger(this.log);
+    const clientOptions = {
+      slackApiUrl: config.apiUrl,
+      logger: slackLogger,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+      timeout: API_TIMEOUT_MS,
+    };
+    this.client = new webApi.WebClient(undefined, clientOptions);
+
+    let installUrlOptions: InstallURLOptions | undefined;
+    let installations: WorkspaceInstallationStore | undefined;
+    if (config.mode === 'oauth') {
+      installations = new WorkspaceInstallationStore({
+        workspaces: config.workspaces,
+        organizationId: config.organizationId,
+        logger: this.log,
+        allowedWorkspaceIds: config.allowedWorkspaceIds,
+      });
+      installUrlOptions = {
+        scopes: config.scopes,
+        ...(config.redirectUri === undefined ? {} : { redirectUri: config.redirectUri }),
+      };
+    }
+    this.installations = installations;
+
+    this.receiver = new ExpressReceiver({
+      signingSecret: config.signingSecret,
+      // We verify signatures ourselves (both timestamp directions, injectable clock) before Bolt runs.
+      signatureVerification: false,
+      // Ack first, work after: Slack shows an error when the HTTP answer takes over 3 s.
+      processBeforeResponse: false,
+      logger: slackLogger,
+      ...(config.mode === 'oauth' && installations !== undefined
+        ? {
+            clientId: config.clientId,
+            clientSecret: config.clientSecret,
+            stateSecret: config.stateSecret,
+            installationStore: installations,
+            scopes: config.scopes,
+            ...(config.redirectUri === undefined ? {} : { redirectUri: config.redirectUri }),
+            installerOptions: {
+              installPath: SLACK_INSTALL_PATH,
+              redirectUriPath: SLACK_OAUTH_REDIRECT_PATH,
+              clientOptions: { slackApiUrl: config.apiUrl },
+            },
+          }
+        : {}),
+    });
+
+    this.app = new App({
+      receiver: this.receiver,
+      ...(config.mode === 'single' ? { token: config.botToken } : {}),
+      logger: slackLogger,
+      clientOptions,
+      // init() (auth.test) runs in start(), not in the constructor.
+      deferInitialization: true,
+      // Bolt's conversation store keeps per-conversation state in memory; Kring has no use for it.
+      convoStore: false,
+    });
+
+    registerListeners(this.app, {
+      handler: config.handler,
+      logger: this.log,
+      deliverEventReply: (event, reply) => this.deliverEventReply(event, reply),
+      onUninstalled: async (teamId) => {
+        if (this.installations === undefined) {
+          this.log.warn({ teamId }, 'slack: app uninstalled or token revoked; SLACK_BOT_TOKEN no longer works');
+          return;
+        }
+        await this.installations.deleteInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
+      },
+    });
+
+    this.routes = [
+      createEventsRoute({
+        signingSecret: config.signingSecret,
+        clock: config.clock,
+        logger: this.log,
+        processedEvents: config.processedEvents,
+        accepting: () => this.state === 'running',
+        dispatch: (req, res) => this.track(this.receiver.requestHandler(req as ExpressRequest, res as ExpressResponse)),
+      }),
+      ...this.oauthRoutes(installUrlOptions),
+    ];
+  }
+
+  /** Checks the token (single workspace; `auth.test`) and starts accepting requests. */
+  async start(): Promise<void> {
+    if (this.state === 'running') return;
+    try {
+      await this.app.init();
+    } catch (e) {
+      throw toChatPlatformError(e, 'auth.test');
+    }
+    if (this.config.mode === 'single') {
+      const token = this.config.botToken;
+      const auth = await this.call('auth.test', () => this.client.auth.test({ token }));
+      this.log.info({ teamId: auth.team_id, botUserId: auth.user_id }, 'slack: connected');
+      const registration = this.config.registration;
+      if (registration !== undefined && auth.team_id) {
+        await registration.workspaces.upsert({
+          organizationId: registration.organizationId,
+          platform: 'slack',
+          externalId: auth.team_id,
+          name: auth.team ?? null,
+        });
+      }
+    } else {
+      this.log.info('slack: ready for OAuth installs');
+    }
+    this.state = 'running';
+  }
+
+  /** Stops accepting requests (503, Slack retries events) and waits for replies in flight. */
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  /** https://docs.slack.dev/reference/methods/chat.postMessage */
+  async post(channel: ChannelRef, view: View, options?: PostOptions): Promise<MessageRef> {
+    const token = await this.tokenFor(channel.workspaceId);
+    const key = options?.idempotencyKey;
+    const res = await this.call('chat.postMessage', () =>
+      this.client.chat.postMessage({
+        token,
+        channel: channel.channelId,
+        ...renderMessage(view),
+        // Lets a later run recognise this post as ours (conversations.history with include_all_metadata).
+        ...(key === undefined ? {} : { metadata: { event_type: SLACK_POST_METADATA_TYPE, event_payload: { key } } }),
+      }),
+    );
+    if (!res.ts || !res.channel) throw new ChatPlatformError('INVALID', 'Slack chat.postMessage answered without ts/channel');
+    return { platform: 'slack', workspaceId: channel.workspaceId, channelId: res.channel, messageId: res.ts };
+  }
+
+  /** https://docs.slack.dev/reference/methods/chat.update */
+  async update(message: MessageRef, view: View): Promise<void> {
+    const token = await this.tokenFor(message.workspaceId);
+    await this.call('chat.update', () =>
+      this.client.chat.update({ token, channel: message.channelId, ts: message.messageId, ...renderMessage(view) }),
+    );
+  }
+
+  /** https://docs.slack.dev/reference/methods/chat.delete */
+  async delete(message: MessageRef): Promise<void> {
+    const token = await this.tokenFor(message.workspaceId);
+    await this.call('chat.delete', () => this.client.chat.delete({ token, channel: message.channelId, ts: message.messageId }));
+  }
+
+  /** https://docs.slack.dev/reference/methods/conversations.open, then chat.postMessage in the DM. */
+  async sendDirect(user: UserRef, view: View, options?: PostOptions): Promise<MessageRef> {
+    const token = await this.tokenFor(user.workspaceId);
+    const opened = await this.call('conversations.open', () => this.client.conversations.open({ token, users: user.userId }));
+    const channelId = opened.channel?.id;
+    if (!channelId) throw new ChatPlatformError('INVALID', 'Slack conversations.open answered without a channel');
+    return this.post({ workspaceId: user.workspaceId, channelId }, view, options);
+  }
+
+  /**
+   * Kring's earlier post with this idempotency key among the channel's messages of the last
+   * {@link FIND_POSTED_WINDOW_MS}, read back from the message metadata `post` puts on it.
+   * https://docs.slack.dev/reference/methods/conversations.history (one page, newest first).
+   */
+  async findPosted(channel: ChannelRef, idempotencyKey: string): Promise<MessageRef | null> {
+    const token = await this.tokenFor(channel.workspaceId);
+    const oldest = (this.config.clock.now().getTime() - FIND_POSTED_WINDOW_MS) / 1000;
+    const history = await this.call('conversations.history', () =>
+      this.client.conversations.history({
+        token,
+        channel: channel.channelId,
+        oldest: oldest.toFixed(6),
+        limit: FIND_POSTED_PAGE_SIZE,
+        include_all_metadata: true,
+      }),
+    );
+    const found = (history.messages ?? []).find(
+      // The generated response type declares event_payload as `{}`; ours is `{ key }`.
+      (m) =>
+        m.metadata?.event_type === SLACK_POST_METADATA_TYPE &&
+        (m.metadata.event_payload as { key?: unknown } | undefined)?.key === idempotencyKey,
+    );
+    return found?.ts ? { platform: 'slack', workspaceId: channel.workspaceId, channelId: channel.channelId, messageId: found.ts } : null;
+  }
+
+  /**
+   * Replies to events that carry no response_url: in the channel for `channel`; as an ephemeral message
+   * (https://docs.slack.dev/reference/methods/chat.postEphemeral) or, without a channel, a DM for `private`.
+   */
+  private async deliverEventReply(event: InboundEvent, reply: Reply): Promise<void> {
+    const channelId = event.channelId;
+    if (reply.visibility === 'channel') {
+      if (channelId === undefined) throw new Error('a channel reply to an event without a channel');
+      await this.post({ workspaceId: event.workspaceId, channelId }, reply.view);
+      return;
+    }
+    if (channelId === undefined) {
+      await this.sendDirect({ workspaceId: event.workspaceId, userId: event.userId }, reply.view);
+      return;
+    }
+    const token = await this.tokenFor(event.workspaceId);
+    await this.call('chat.postEphemeral', () =>
+      this.client.chat.postEphemeral({ token, channel: channelId, user: event.userId, ...renderMessage(reply.view) }),
+    );
+  }
+
+  /** The bot token for a workspace: the configured one, or the installation's. */
+  private async tokenFor(workspaceId: string): Promise<string> {
+    if (this.config.mode === 'single') return this.config.botToken;
+    let token: string | undefined;
+    try {
+      token = (await this.installations!.find(workspaceId))?.bot?.token;
+    } catch (e) {
+      throw new ChatPlatformError('TRANSIENT', 'Slack installation lookup failed', { cause: e });
+    }
+    if (token === undefined) {
+      throw new ChatPlatformError('PERMISSION_DENIED', `Kring is not installed in Slack workspace ${workspaceId}`);
+    }
+    return token;
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw toChatPlatformError(e, what);
+    }
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    const p = work.finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+    return p;
+  }
+
+  /** `GET /slack/install` and `GET /slack/oauth_redirect`, served by Bolt's installer (OAuth mode). */
+  private oauthRoutes(installUrlOptions: InstallURLOptions | undefined): HttpRoute[] {
+    const installer = this.receiver.installer;
+    if (installer === undefined || installUrlOptions === undefined) return [];
+    const fail = (res: ServerResponse, err: unknown): void => {
+      this.log.error({ err }, 'slack: install page failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    };
+    return [
+      {
+        method: 'GET',
+        path: SLACK_INSTALL_PATH,
+        handle: (req, res) => {
+          installer.handleInstallPath(req, res, undefined, installUrlOptions).catch((err: unknown) => fail(res, err));
+        },
+      },
+      {
+        method: 'GET',
+        path: SLACK_OAUTH_REDIRECT_PATH,
+        // handleCallback renders its own success/failure pages and logs failures.
+        handle: (req, res) => {
+          installer.handleCallback(req, res).catch((err: unknown) => fail(res, err));
+        },
+      },
+    ];
+  }
+}
+
+/** Creates the Slack adapter; throws ValidationError naming every bad config key. */
+export function createSlackPlatform(config: SlackPlatformConfig): SlackPlatform {
+  return new SlackPlatform(parseSlackConfig(config));
+}

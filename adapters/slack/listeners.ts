@@ -1,0 +1,94 @@
+import type { App, RespondArguments } from '@slack/bolt';
+import type { InboundEvent, InboundHandler, Reply } from '../../src/ports/chat-platform.js';
+import type { Logger } from '../../src/ports/logger.js';
+import { toActionEvent, toCommandEvent, toEventCallbackEvent } from './inbound.js';
+import { renderResponse } from './render.js';
+
+/**
+ * Bolt listeners: ack first (Slack wants an answer within 3 s), then translate, hand the event to the app
+ * and deliver its Reply. Nothing thrown here reaches the member: failures are logged and the member sees
+ * no reply (the app's handler already turns domain errors into polite views).
+ */
+export interface ListenerDeps {
+  handler: InboundHandler;
+  logger: Logger;
+  /** Delivers a Reply to an event that has no response_url (member joined, ...). */
+  deliverEventReply(event: InboundEvent, reply: Reply): Promise<void>;
+  /** The app was uninstalled from a workspace, or its bot token revoked. */
+  onUninstalled(teamId: string): Promise<void>;
+}
+
+type Respond = ((message: RespondArguments) => Promise<unknown>) | undefined;
+
+/** Runs the app's handler and delivers its reply; never throws. */
+async function handleAndDeliver(deps: ListenerDeps, event: InboundEvent, deliver: (reply: Reply) => Promise<unknown>): Promise<void> {
+  const started = Date.now();
+  let reply: Reply | undefined;
+  try {
+    reply = await deps.handler.handle(event);
+  } catch (err) {
+    deps.logger.error({ err, eventType: event.type, workspaceId: event.workspaceId }, 'slack: inbound handler threw; member gets no reply');
+    return;
+  }
+  if (reply === undefined) return;
+  try {
+    await deliver(reply);
+    deps.logger.debug({ eventType: event.type, ms: Date.now() - started }, 'slack: reply delivered');
+  } catch (err) {
+    deps.logger.warn({ err, eventType: event.type, workspaceId: event.workspaceId }, 'slack: could not deliver reply');
+  }
+}
+
+function viaResponseUrl(respond: Respond, source: 'command' | 'action') {
+  return async (reply: Reply): Promise<void> => {
+    // Actions on modals have no response_url; Kring renders no modals, so this is a payload we did not make.
+    if (respond === undefined) throw new Error('payload has no response_url');
+    await respond(renderResponse(reply, source));
+  };
+}
+
+/** Registers Kring's listeners on the Bolt app. */
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  // Any command name: the manifest registers /kring, a dev app may call it /kring-dev.
+  app.command(/.*/, async ({ ack, body, respond }) => {
+    await ack();
+    const event = toCommandEvent(body as unknown as Record<string, unknown>);
+    if (event === undefined) {
+      deps.logger.warn('slack: slash command payload not understood; ignored');
+      return;
+    }
+    await handleAndDeliver(deps, event, viaResponseUrl(respond as Respond, 'command'));
+  });
+
+  app.action({ type: 'block_actions' }, async ({ ack, body, respond }) => {
+    await ack();
+    const event = toActionEvent(body as unknown as Record<string, unknown>);
+    if (event === undefined) {
+      deps.logger.warn('slack: block_actions payload not understood; ignored');
+      return;
+    }
+    await handleAndDeliver(deps, event, viaResponseUrl(respond as Respond, 'action'));
+  });
+
+  // Events are acked by Bolt itself before listeners run.
+  app.event(/.*/, async ({ body, context }) => {
+    const envelope = body as unknown as Record<string, unknown> & { team_id?: string; event?: { type?: string; tokens?: { bot?: unknown[] } } };
+    const type = envelope.event?.type;
+    if (type === 'app_uninstalled' || (type === 'tokens_revoked' && (envelope.event?.tokens?.bot?.length ?? 0) > 0)) {
+      if (envelope.team_id) {
+        await deps.onUninstalled(envelope.team_id).catch((err: unknown) => deps.logger.error({ err }, 'slack: could not forget installation'));
+      }
+      return;
+    }
+    const event = toEventCallbackEvent(envelope);
+    if (event === undefined) return;
+    // Bolt's ignoreSelf keeps member_joined/left_channel of the bot itself (its own invites): not a member.
+    if (context.botUserId !== undefined && event.userId === context.botUserId) return;
+    await handleAndDeliver(deps, event, (reply) => deps.deliverEventReply(event, reply));
+  });
+
+  // Bolt's default error handler rethrows; everything is handled above, so log what is left (authorize failures).
+  app.error(async (error) => {
+    deps.logger.warn({ code: error.code, err: error }, 'slack: Bolt reported an error');
+  });
+}

@@ -1,0 +1,236 @@
+import type { RespondArguments, types as Slack } from '@slack/bolt';
+import { slackifyMarkdown } from 'slackify-markdown';
+import type { Reply, View, ViewBar, ViewBlock, ViewButton } from '../../src/ports/chat-platform.js';
+
+/**
+ * View -> Block Kit. https://docs.slack.dev/reference/block-kit/blocks
+ *
+ * Slack rejects a whole message (`invalid_blocks`) when one field is over its limit, so every text is cut
+ * to size here with an ellipsis rather than failing the post. Limits are Slack's documented ones.
+ */
+export const SLACK_LIMITS = {
+  blocksPerMessage: 50,
+  headerText: 150,
+  sectionText: 3000,
+  fieldsPerSection: 10,
+  fieldText: 2000,
+  elementsPerActions: 25,
+  buttonText: 75,
+  buttonValue: 2000,
+  actionId: 255,
+  selectOptions: 100,
+  optionText: 75,
+  optionValue: 150,
+  placeholder: 150,
+  contextText: 3000,
+  /** Top-level `text`: Slack truncates at 40k, but notifications only show the start; keep it short. */
+  fallbackText: 3000,
+} as const;
+
+const ELLIPSIS = '…';
+
+/**
+ * Cuts `text` to at most `max` UTF-16 units (how Slack counts), ending in an ellipsis when cut. Never splits
+ * a surrogate pair (emoji).
+ */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = '';
+  for (const ch of text) {
+    if (out.length + ch.length > max - ELLIPSIS.length) break;
+    out += ch;
+  }
+  return out + ELLIPSIS;
+}
+
+/**
+ * {@link truncate} for mrkdwn: also backs off so the cut does not leave half a `<url|label>` link or half an
+ * `&amp;` entity, which Slack would show as garbage.
+ */
+export function truncateMrkdwn(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = truncate(text, max).slice(0, -ELLIPSIS.length);
+  const open = cut.lastIndexOf('<');
+  if (open > cut.lastIndexOf('>')) cut = cut.slice(0, open);
+  const amp = cut.lastIndexOf('&');
+  if (amp > cut.lastIndexOf(';') && cut.length - amp <= 5) cut = cut.slice(0, amp);
+  return cut.trimEnd() + ELLIPSIS;
+}
+
+/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Our markdown subset (bold, italic, code, links, `- ` lists) -> Slack mrkdwn. */
+export function markdownToMrkdwn(markdown: string): string {
+  if (markdown.trim() === '') return '';
+  return slackifyMarkdown(markdown).trimEnd();
+}
+
+/**
+ * Slack wants action ids unique within an actions block; a View may repeat one (the same vote action on
+ * every option). Repeats get `::<n>` appended; {@link originalActionId} removes it on the way back in.
+ */
+const ACTION_SUFFIX = /::\d+$/;
+
+export function originalActionId(actionId: string): string {
+  return actionId.replace(ACTION_SUFFIX, '');
+}
+
+/** A bar like `Ja  ████████░░ 75% (3)`: ten cells, percent rounded. */
+export function renderBar(bar: ViewBar): string {
+  const percent = Math.min(100, Math.max(0, Math.round(Number.isFinite(bar.percent) ? bar.percent : 0)));
+  const filled = Math.round(percent / 10);
+  return `${escapeMrkdwn(bar.label)}  ${'█'.repeat(filled)}${'░'.repeat(10 - filled)} ${percent}% (${bar.count})`;
+}
+
+function plain(text: string, max: number): Slack.PlainTextElement {
+  return { type: 'plain_text', text: truncate(text, max), emoji: true };
+}
+
+function section(mrkdwn: string): Slack.SectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(mrkdwn, SLACK_LIMITS.sectionText) } };
+}
+
+/** Joins lines into as few sections as fit the section text limit. */
+function linesToSections(lines: string[]): Slack.SectionBlock[] {
+  const sections: Slack.SectionBlock[] = [];
+  let current = '';
+  for (const line of lines) {
+    const next = current === '' ? line : `${current}\n${line}`;
+    if (next.length > SLACK_LIMITS.sectionText && current !== '') {
+      sections.push(section(current));
+      current = line;
+    } else {
+      current = next;
+    }
+  }
+  if (current !== '') sections.push(section(current));
+  return sections;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function button(b: ViewButton, actionId: string): Slack.Button {
+  const el: Slack.Button = {
+    type: 'button',
+    action_id: truncate(actionId, SLACK_LIMITS.actionId),
+    text: plain(b.label || ' ', SLACK_LIMITS.buttonText),
+  };
+  if (b.value !== undefined) el.value = truncate(b.value, SLACK_LIMITS.buttonValue);
+  // Slack has no "default" style: leaving it out is the default look.
+  if (b.style === 'primary' || b.style === 'danger') el.style = b.style;
+  return el;
+}
+
+function actionsBlocks(buttons: readonly ViewButton[]): Slack.ActionsBlock[] {
+  return chunk(buttons, SLACK_LIMITS.elementsPerActions).map((group) => {
+    const seen = new Map<string, number>();
+    const elements = group.map((b) => {
+      const n = seen.get(b.actionId) ?? 0;
+      seen.set(b.actionId, n + 1);
+      return button(b, n === 0 ? b.actionId : `${b.actionId}::${n}`);
+    });
+    return { type: 'actions', elements };
+  });
+}
+
+/** Renders one View block; may give several Slack blocks (long field lists, many buttons) or none (empty). */
+function renderBlock(block: ViewBlock): Slack.KnownBlock[] {
+  switch (block.type) {
+    case 'heading':
+      return block.text.trim() === '' ? [] : [{ type: 'header', text: plain(block.text.trim(), SLACK_LIMITS.headerText) }];
+    case 'text': {
+      const mrkdwn = markdownToMrkdwn(block.text);
+      return mrkdwn === '' ? [] : [section(mrkdwn)];
+    }
+    case 'fields':
+      return chunk(block.fields, SLACK_LIMITS.fieldsPerSection).map(
+        (group): Slack.SectionBlock => ({
+          type: 'section',
+          fields: group.map((f) => ({
+            type: 'mrkdwn',
+            text: truncateMrkdwn(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, SLACK_LIMITS.fieldText),
+          })),
+        }),
+      );
+    case 'buttons':
+      return block.buttons.length === 0 ? [] : actionsBlocks(block.buttons);
+    case 'select': {
+      // A static_select without options is rejected by Slack.
+      if (block.options.length === 0) return [];
+      const select: Slack.StaticSelect = {
+        type: 'static_select',
+        action_id: truncate(block.actionId, SLACK_LIMITS.actionId),
+        placeholder: plain(block.placeholder || ' ', SLACK_LIMITS.placeholder),
+        options: block.options.slice(0, SLACK_LIMITS.selectOptions).map((o) => ({
+          text: plain(o.label || ' ', SLACK_LIMITS.optionText),
+          value: truncate(o.value, SLACK_LIMITS.optionValue),
+        })),
+      };
+      return [{ type: 'actions', elements: [select] }];
+    }
+    case 'bars':
+      return linesToSections(block.bars.map(renderBar));
+    case 'context': {
+      const mrkdwn = markdownToMrkdwn(block.text);
+      return mrkdwn === ''
+        ? []
+        : [{ type: 'context', elements: [{ type: 'mrkdwn', text: truncateMrkdwn(mrkdwn, SLACK_LIMITS.contextText) }] }];
+    }
+    case 'divider':
+      return [{ type: 'divider' }];
+  }
+}
+
+/** View -> Block Kit blocks, at most 50: when more, the 50th says the rest was cut off. */
+export function renderBlocks(view: View): Slack.KnownBlock[] {
+  const blocks = view.blocks.flatMap(renderBlock);
+  if (blocks.length <= SLACK_LIMITS.blocksPerMessage) return blocks;
+  return [
+    ...blocks.slice(0, SLACK_LIMITS.blocksPerMessage - 1),
+    { type: 'context', elements: [{ type: 'mrkdwn', text: ELLIPSIS }] },
+  ];
+}
+
+/** The notification text: the View's fallback, or its first heading/text when the fallback is empty. */
+export function renderFallback(view: View): string {
+  let text = view.fallback.trim();
+  if (text === '') {
+    const first = view.blocks.find((b) => b.type === 'heading' || b.type === 'text');
+    text = first && 'text' in first ? first.text : ' ';
+  }
+  return truncate(text, SLACK_LIMITS.fallbackText);
+}
+
+/** Arguments shared by chat.postMessage, chat.update and response_url messages. */
+export interface SlackMessageContent {
+  text: string;
+  blocks: Slack.KnownBlock[];
+}
+
+export function renderMessage(view: View): SlackMessageContent {
+  return { text: renderFallback(view), blocks: renderBlocks(view) };
+}
+
+/**
+ * A Reply as a response_url message (https://docs.slack.dev/interactivity/handling-user-interaction#message_responses):
+ * `private` is ephemeral, `channel` in_channel; action replies either replace the message the button was on
+ * or come as a new message. `replace_original: false` is explicit because some surfaces default to replacing.
+ */
+export function renderResponse(reply: Reply, source: 'command' | 'action'): RespondArguments {
+  const content = renderMessage(reply.view);
+  if (source === 'action' && reply.replaceOriginal === true) {
+    return { ...content, replace_original: true };
+  }
+  return {
+    ...content,
+    response_type: reply.visibility === 'private' ? 'ephemeral' : 'in_channel',
+    ...(source === 'action' ? { replace_original: false } : {}),
+  };
+}
