@@ -29,6 +29,11 @@ export interface ChapterRepository {
   findById(organizationId: string, id: string): Promise<Chapter | null>;
   /** Returns the chapters with these names, creating the missing ones (names matched exactly). */
   ensureMany(organizationId: string, names: readonly string[]): Promise<Chapter[]>;
+  /**
+   * Renames a chapter; null when it does not exist in the organisation. Throws a ConflictError when
+   * another chapter of the organisation has that name.
+   */
+  rename(organizationId: string, id: string, name: string): Promise<Chapter | null>;
 }
 
 /** What an import or sync says about one member; the member number is the key. */
@@ -46,6 +51,11 @@ export interface UpsertSummary {
   created: number;
   updated: number;
   unchanged: number;
+  /**
+   * Ids of existing members this call moved from `active` to `lapsed` or `left` (they lose access, so the
+   * caller fires its "member lapsed" event for them).
+   */
+  deactivatedIds: string[];
 }
 
 export interface MemberListQuery {
@@ -92,7 +102,11 @@ export interface IdentityRepository {
 }
 
 export interface LinkRequestRepository {
-  create(request: Omit<LinkRequest, 'id' | 'attempts' | 'consumedAt' | 'createdAt'> & { createdAt: Date }): Promise<LinkRequest>;
+  /**
+   * Stores a new request. `id` may be chosen by the caller (the code hash covers the request id, so the
+   * service needs it before storing); a new id is generated when it is absent.
+   */
+  create(request: Omit<LinkRequest, 'id' | 'attempts' | 'consumedAt' | 'createdAt'> & { createdAt: Date; id?: string }): Promise<LinkRequest>;
   /** The newest unconsumed request of this chat account (expired ones included: the caller decides). */
   findLatestOpen(account: PlatformAccount): Promise<LinkRequest | null>;
   /** Counts requests of this account created since `since` (rate limit on sending codes). */

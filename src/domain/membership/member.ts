@@ -83,3 +83,24 @@ export function isManager(member: Pick<Member, 'roles'>): boolean {
 export function isActive(member: Pick<Member, 'status'>): boolean {
   return member.status === 'active';
 }
+
+/**
+ * Roles in one canonical form: `member` always present, no duplicates, in {@link MEMBER_ROLES} order.
+ * Storage compares role arrays element by element, so an import that lists the same roles in another
+ * order must not count as a change.
+ */
+export function canonicalRoles(roles: readonly MemberRole[]): MemberRole[] {
+  const set = new Set<MemberRole>(roles);
+  set.add('member');
+  return MEMBER_ROLES.filter((role) => set.has(role));
+}
+
+/**
+ * Hides most of an e-mail address for display to a chat account that has not proven it owns it:
+ * `jan.jansen@example.org` -> `j***@example.org`.
+ */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '***';
+  return `${email.slice(0, 1)}***${email.slice(at)}`;
+}

@@ -1,0 +1,11 @@
+import { createPrismaRepositories } from '../../src/persistence/repositories.js';
+import { createPgliteTestDatabase } from '../support/database.js';
+import { repositoriesContract } from './repositories.contract.js';
+
+repositoriesContract({
+  name: 'Prisma on PGlite',
+  async setup() {
+    const db = await createPgliteTestDatabase();
+    return { sut: createPrismaRepositories(db.prisma), teardown: () => db.close() };
+  },
+});

@@ -1,0 +1,11 @@
+import { createPrismaRepositories } from '../../src/persistence/repositories.js';
+import { createPostgresTestDatabase } from '../support/database.js';
+import { repositoriesContract } from './repositories.contract.js';
+
+repositoriesContract({
+  name: 'Prisma on PostgreSQL',
+  async setup() {
+    const db = await createPostgresTestDatabase();
+    return { sut: createPrismaRepositories(db.prisma), teardown: () => db.close() };
+  },
+});
