@@ -119,6 +119,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     clock,
     settings: { codeTtlMs: config.link.codeTtlMs, maxAttempts: config.link.maxAttempts },
     events,
+    onEventError: (err, event) => logger.warn({ err, event }, 'membership listener failed'),
   });
 
   const translator = new Translator();
@@ -250,6 +251,7 @@ function createPlatforms(deps: {
         appPassword: config.teams.appPassword,
         tenantId: config.teams.tenantId,
         appType: config.teams.appType,
+        ...config.teams.endpoints,
         handler,
         logger: logger.child({ platform: 'teams' }),
         conversationReferences: repos.conversationReferences,

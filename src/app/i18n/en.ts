@@ -33,6 +33,10 @@ export const en = {
     channelConnect: 'Connect this channel to Kring (purpose: general, news, chapter or managers)',
     channelList: 'List the connected channels',
   },
+  commandGroups: {
+    channel: 'Connect channels to Kring and list them (community managers)',
+    poll: 'Create and manage polls (community managers)',
+  },
   args: {
     identifier: 'your member number or e-mail address',
     code: 'the 6-digit code from the e-mail',
@@ -54,6 +58,14 @@ export const en = {
     codeInvalid_other: 'That code is not correct. You have {{count}} attempts left.',
     tooManyAttempts: 'Too many wrong codes. For your safety this code no longer works: ask for a new one with `/kring link`.',
     verified: 'Welcome, {{name}}! Your account is now linked to your membership.',
+    mailFailed: 'I could not send the e-mail with your code just now. Please try again in a few minutes.',
+  },
+  import: {
+    missingColumns: 'The file lacks the column(s) {{missing}}. Accepted headers: {{accepted}}',
+    duplicateColumn: 'Two columns mean the same field "{{field}}": {{columns}}. Keep one.',
+    empty: 'The file is empty: it needs a header line and member rows.',
+    malformed: 'The file cannot be read from line {{line}} on: {{reason}}',
+    fullImportEmpty: 'A full import without a single valid row would lapse every member, so nothing was changed.',
   },
   unlink: {
     done: 'Done: this chat account is no longer linked to your membership.',

@@ -34,6 +34,10 @@ export const nl: Catalogue = {
     channelConnect: 'Koppel dit kanaal aan Kring (doel: general, news, chapter of managers)',
     channelList: 'Laat de gekoppelde kanalen zien',
   },
+  commandGroups: {
+    channel: 'Koppel kanalen aan Kring en bekijk ze (communitymanagers)',
+    poll: 'Maak en beheer peilingen (communitymanagers)',
+  },
   args: {
     identifier: 'je lidnummer of e-mailadres',
     code: 'de code van 6 cijfers uit de e-mail',
@@ -55,6 +59,14 @@ export const nl: Catalogue = {
     codeInvalid_other: 'Die code klopt niet. Je hebt nog {{count}} pogingen.',
     tooManyAttempts: 'Te vaak een verkeerde code. Voor je veiligheid werkt deze code niet meer: vraag een nieuwe aan met `/kring link`.',
     verified: 'Welkom, {{name}}! Je account is nu gekoppeld aan je lidmaatschap.',
+    mailFailed: 'Het lukte nu niet om de e-mail met je code te versturen. Probeer het over een paar minuten opnieuw.',
+  },
+  import: {
+    missingColumns: 'Het bestand mist de kolom(men) {{missing}}. Toegestane kopjes: {{accepted}}',
+    duplicateColumn: 'Twee kolommen betekenen hetzelfde veld "{{field}}": {{columns}}. Houd er één.',
+    empty: 'Het bestand is leeg: er moet een kopregel en een regel per lid in staan.',
+    malformed: 'Het bestand is vanaf regel {{line}} niet te lezen: {{reason}}',
+    fullImportEmpty: 'Een volledige import zonder één geldige regel zou alle leden laten verlopen, dus er is niets veranderd.',
   },
   unlink: {
     done: 'Klaar: dit chataccount is niet meer gekoppeld aan je lidmaatschap.',
