@@ -18,7 +18,7 @@ function filesUnder(dir: string): string[] {
       const p = join(d, name);
       if (name === 'node_modules' || name === 'generated' || name === 'fixtures') continue;
       if (statSync(p).isDirectory()) walk(p);
-      else if (p.endsWith('.ts')) out.push(p);
+      else if (p.endsWith('.ts') && !p.endsWith('.test.ts')) out.push(p);
     }
   };
   walk(abs);
