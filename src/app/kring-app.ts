@@ -13,10 +13,18 @@ import { parseInboundEvent } from './inbound.schema.js';
 import { Translator } from './i18n.js';
 import { privateText } from './views.js';
 
-/** Observes non-command events (insights ingestion lands here). */
+/**
+ * Observes inbound events (insights ingestion lands here): messages seen, joins and leaves as they
+ * arrive, and commands and actions after they were handled (whatever the outcome). A listener error on
+ * a command or action is logged and never changes the reply.
+ */
 export interface ActivityListener {
   onActivity(event: InboundEvent, organization: Organization): Promise<void>;
 }
+
+/** How long a workspace -> organisation look-up is reused (every inbound event needs one). */
+const ORGANIZATION_CACHE_MS = 30_000;
+const ORGANIZATION_CACHE_MAX = 10_000;
 
 export interface KringAppDeps {
   organizations: OrganizationRepository;
@@ -26,7 +34,7 @@ export interface KringAppDeps {
   defaultOrganizationSlug: string;
   commands: readonly CommandDefinition[];
   actions: readonly ActionDefinition[];
-  /** Receive messages seen, joins and leaves (insights). */
+  /** Receive messages seen, joins and leaves, and handled commands and actions (insights). */
   activity?: readonly ActivityListener[];
   translator?: Translator;
   logger: Logger;
@@ -42,6 +50,7 @@ export class KringApp implements InboundHandler {
   readonly commands: readonly CommandDefinition[];
   private readonly actions: readonly ActionDefinition[];
   private readonly translator: Translator;
+  private readonly organizationCache = new Map<string, { organization: Organization; until: number }>();
 
   constructor(private readonly deps: KringAppDeps) {
     this.translator = deps.translator ?? new Translator();
@@ -63,9 +72,17 @@ export class KringApp implements InboundHandler {
       locale = toLocale(event.locale) ?? organization.defaultLocale;
       switch (event.type) {
         case 'command':
-          return await this.runCommand(event, organization);
+          try {
+            return await this.runCommand(event, organization);
+          } finally {
+            await this.observe(event, organization);
+          }
         case 'action':
-          return await this.runAction(event, organization);
+          try {
+            return await this.runAction(event, organization);
+          } finally {
+            await this.observe(event, organization);
+          }
         default:
           for (const listener of this.deps.activity ?? []) await listener.onActivity(event, organization);
           return undefined;
@@ -75,12 +92,34 @@ export class KringApp implements InboundHandler {
     }
   }
 
-  /** The organisation a workspace belongs to; unknown workspaces join the default organisation. */
+  /** Tells the activity listeners about a handled command or action; their failures never reach the member. */
+  private async observe(event: CommandEvent | ActionEvent, organization: Organization): Promise<void> {
+    for (const listener of this.deps.activity ?? []) {
+      try {
+        await listener.onActivity(event, organization);
+      } catch (err) {
+        this.deps.logger.warn({ platform: event.platform, type: event.type, err }, 'activity listener failed');
+      }
+    }
+  }
+
+  /**
+   * The organisation a workspace belongs to; unknown workspaces join the default organisation. Cached
+   * for a short while: a workspace never moves to another organisation (WorkspaceRepository.upsert
+   * refuses), and two look-ups per message would cap ingestion far below what chats send.
+   */
   private async organizationFor(event: InboundEvent): Promise<Organization> {
+    const key = `${event.platform}\u0000${event.workspaceId}`;
+    const cached = this.organizationCache.get(key);
+    if (cached && cached.until > Date.now()) return cached.organization;
     const ws = await this.deps.workspaces.findByExternalId(event.platform, event.workspaceId);
     if (ws) {
       const org = await this.deps.organizations.findById(ws.organizationId);
-      if (org) return org;
+      if (org) {
+        if (this.organizationCache.size >= ORGANIZATION_CACHE_MAX) this.organizationCache.clear();
+        this.organizationCache.set(key, { organization: org, until: Date.now() + ORGANIZATION_CACHE_MS });
+        return org;
+      }
     }
     const org = await this.deps.organizations.findBySlug(this.deps.defaultOrganizationSlug);
     if (!org) throw new Error(`default organisation ${this.deps.defaultOrganizationSlug} does not exist`);
@@ -147,7 +186,7 @@ export class KringApp implements InboundHandler {
       throw err;
     }
     this.deps.logger.info({ platform: event.platform, command: def.path.join(' '), user: event.userId }, 'command');
-    return def.run(ctx, args);
+    return this.runHandler(ctx, () => def.run(ctx, args));
   }
 
   private async runAction(event: ActionEvent, organization: Organization): Promise<Reply> {
@@ -156,7 +195,20 @@ export class KringApp implements InboundHandler {
     if (!def) return privateText(ctx.t('errors.actionExpired'));
     const denied = this.deny(def.access, ctx);
     if (denied) return denied;
-    return def.run(ctx, event);
+    return this.runHandler(ctx, () => def.run(ctx, event));
+  }
+
+  /**
+   * Runs a handler; a failure is answered in the language the handler would have answered in (the
+   * member's own, which the event's locale does not know).
+   */
+  private async runHandler(ctx: CommandContext, run: () => Promise<Reply>): Promise<Reply> {
+    try {
+      return await run();
+    } catch (err) {
+      // failure() answers every command and action (only other events go unanswered).
+      return this.failure(err, ctx.event, ctx.locale)!;
+    }
   }
 
   /** A polite refusal when `ctx` may not run something of this access level; undefined when allowed. */

@@ -86,6 +86,12 @@ const envSchema = z
     MICROSOFT_APP_TENANT_ID: optionalString,
     MICROSOFT_APP_TYPE: z.preprocess(emptyToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
     TEAMS_ENABLED: bool(false),
+    // Teams authentication endpoints: sovereign clouds, and tests that point them at a local fake.
+    TEAMS_OPENID_METADATA_URL: optionalUrl('the OpenID metadata document whose keys sign inbound Bot Framework tokens'),
+    TEAMS_TOKEN_ISSUER: optionalString,
+    TEAMS_LOGIN_URL: optionalUrl('the login authority for outbound Bot Framework tokens'),
+    TEAMS_OAUTH_SCOPE: optionalString,
+    TEAMS_TOKEN_ENDPOINT: optionalUrl('the OAuth token endpoint for outbound Bot Framework tokens'),
   });
 
 /**
@@ -135,7 +141,22 @@ export interface Config {
     | { mode: 'oauth'; clientId: string; clientSecret: string; stateSecret: string; signingSecret: string; apiUrl: string | undefined }
     | undefined;
   discord: { token: string; applicationId: string; apiUrl: string | undefined; memberRoleId: string | undefined; messageContent: boolean } | undefined;
-  teams: { appId: string | undefined; appPassword: string | undefined; tenantId: string | undefined; appType: Env['MICROSOFT_APP_TYPE'] } | undefined;
+  teams:
+    | {
+        appId: string | undefined;
+        appPassword: string | undefined;
+        tenantId: string | undefined;
+        appType: Env['MICROSOFT_APP_TYPE'];
+        /** Authentication endpoint overrides (sovereign clouds, tests); unset means botbuilder's public Azure ones. */
+        endpoints: {
+          openIdMetadataUrl: string | undefined;
+          tokenIssuer: string | undefined;
+          loginUrl: string | undefined;
+          oauthScope: string | undefined;
+          tokenEndpoint: string | undefined;
+        };
+      }
+    | undefined;
 }
 
 /** Thrown when the environment is not usable; `message` lists every bad key and how to fix it. */
@@ -189,7 +210,19 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         : undefined,
     teams:
       e.TEAMS_ENABLED || e.MICROSOFT_APP_ID
-        ? { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID, appType: e.MICROSOFT_APP_TYPE }
+        ? {
+            appId: e.MICROSOFT_APP_ID,
+            appPassword: e.MICROSOFT_APP_PASSWORD,
+            tenantId: e.MICROSOFT_APP_TENANT_ID,
+            appType: e.MICROSOFT_APP_TYPE,
+            endpoints: {
+              openIdMetadataUrl: e.TEAMS_OPENID_METADATA_URL,
+              tokenIssuer: e.TEAMS_TOKEN_ISSUER,
+              loginUrl: e.TEAMS_LOGIN_URL,
+              oauthScope: e.TEAMS_OAUTH_SCOPE,
+              tokenEndpoint: e.TEAMS_TOKEN_ENDPOINT,
+            },
+          }
         : undefined,
   };
 }

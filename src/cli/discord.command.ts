@@ -1,0 +1,216 @@
+import type { Command } from 'commander';
+import { registerCommands, type CommandSpec, type LocalizedText } from '../../adapters/discord/index.js';
+import { commandMenu, type CommandMenuEntry, type MenuText } from '../app/command-menu.js';
+import { channelCommands } from '../app/commands/channel.commands.js';
+import type { CommandDefinition } from '../app/commands/command.js';
+import { membershipCommands } from '../app/commands/membership.commands.js';
+import { Translator } from '../app/i18n.js';
+import { KringApp } from '../app/kring-app.js';
+import { ConfigError, loadConfig, type Config } from '../config/env.js';
+import { MembershipService } from '../domain/membership/membership.service.js';
+import { systemClock } from '../domain/shared/clock.js';
+import { LogMailer } from '../mail/log.mailer.js';
+import type { Database } from '../persistence/database.js';
+import type { PrismaClient } from '../persistence/generated/prisma/client.js';
+import { createPrismaRepositories } from '../persistence/repositories.js';
+import { ChatPlatformError, type ChatPlatforms } from '../ports/chat-platform.js';
+import type { Logger } from '../ports/logger.js';
+import { InProcessJobQueue } from '../queue/in-process.job-queue.js';
+import type { CapabilityContext, InstallCapability } from '../wiring/capability.js';
+import { installApi } from '../wiring/api.js';
+import { installInsights } from '../wiring/insights.js';
+import { installNews } from '../wiring/news.js';
+import { installPolls } from '../wiring/polls.js';
+
+/**
+ * `kring discord register-commands [--guild <id>]`: registers `/kring` as a Discord application command
+ * (sub-commands, groups, typed options, Dutch descriptions), generated from the same command catalogue
+ * the running bot answers. Run it after installing or upgrading Kring; `--guild` registers in one server
+ * only, which shows at once and suits a test server.
+ *
+ * @see https://discord.com/developers/docs/interactions/application-commands#registering-a-command
+ */
+
+/** What the sub-command reads besides its arguments (the process in production, buffers in tests). */
+export interface DiscordCommandOptions {
+  /** The environment to parse with `loadConfig` (default `process.env`). */
+  env?: Record<string, string | undefined>;
+}
+
+/** Adds `discord register-commands` to the `kring` program. */
+export function registerDiscordCommand(program: Command, options: DiscordCommandOptions = {}): void {
+  const discord = program.command('discord').description('Discord: register the /kring command').exitOverride();
+  const register = discord
+    .command('register-commands')
+    .summary('register /kring (with its sub-commands) as a Discord application command')
+    .description(
+      'Register /kring as a Discord application command, generated from the command catalogue, replacing what was registered before. ' +
+        'Without --guild the command is registered for every server the bot is in.',
+    )
+    .option('--guild <id>', 'register in this server (guild) only: shows at once, good for testing')
+    // Its errors come from the environment or from Discord, not from how it was typed.
+    .showHelpAfterError(false)
+    .addHelpText('after', '\nReads DISCORD_TOKEN and DISCORD_APPLICATION_ID (and DISCORD_API_URL) from the environment.')
+    .action(async (opts: { guild?: string }) => {
+      const output = register.configureOutput();
+      const write = (line: string) => (output.writeOut ?? ((s: string) => process.stdout.write(s)))(`${line}\n`);
+      const warn = (line: string) => (output.writeErr ?? ((s: string) => process.stderr.write(s)))(`${line}\n`);
+      let config: Config;
+      try {
+        config = loadConfig(options.env ?? process.env);
+      } catch (err) {
+        if (err instanceof ConfigError) register.error(`error: ${err.message}`, { exitCode: 2, code: 'kring.config' });
+        throw err;
+      }
+      const discordConfig = config.discord;
+      if (!discordConfig) {
+        return register.error('error: set DISCORD_TOKEN and DISCORD_APPLICATION_ID (the bot token and application id from the Discord developer portal).', {
+          exitCode: 2,
+          code: 'kring.config',
+        });
+      }
+      if (opts.guild !== undefined && !/^\d{15,25}$/.test(opts.guild)) {
+        register.error(`error: --guild must be a numeric server id, not "${opts.guild}"`, { exitCode: 2, code: 'kring.usage' });
+      }
+
+      const { specs, skipped } = discordCommandSpecs(commandMenu(await catalogueCommands(config), new Translator()));
+      try {
+        await registerCommands(
+          { token: discordConfig.token, applicationId: discordConfig.applicationId, ...(discordConfig.apiUrl ? { apiUrl: discordConfig.apiUrl } : {}) },
+          specs,
+          opts.guild === undefined ? {} : { guildId: opts.guild },
+        );
+      } catch (err) {
+        if (err instanceof ChatPlatformError) register.error(`error: ${err.message}${hint(err, opts.guild)}`, { exitCode: 2, code: 'kring.discord' });
+        throw err;
+      }
+      // Group entries (`channel`) only describe their sub-commands.
+      const groups = new Set(specs.filter((s) => s.path.length > 1).map((s) => s.path[0]));
+      const commands = specs.filter((s) => s.path.length > 1 || !groups.has(s.path[0]));
+      write(`Registered /kring ${opts.guild === undefined ? 'for every server the bot is in' : `in server ${opts.guild}`} with ${commands.length} sub-commands:`);
+      for (const spec of commands) write(`  /kring ${spec.path.join(' ')}${spec.options.map((o) => (o.required ? ` <${o.name}>` : ` [${o.name}]`)).join('')}`);
+      for (const s of skipped) warn(`warning: /kring ${s.path.join(' ')} is not registered on Discord: ${s.reason}`);
+    });
+}
+
+/** What to do about a refusal, when we can tell. */
+function hint(err: ChatPlatformError, guild: string | undefined): string {
+  if (err.code === 'PERMISSION_DENIED' || (guild !== undefined && err.code === 'NOT_FOUND')) {
+    return '\nIs the bot in that server? Invite it with the "bot" and "applications.commands" scopes (docs/adapters/discord.md).';
+  }
+  if (err.code === 'INVALID' && /\b401\b/.test(err.message)) return '\nCheck DISCORD_TOKEN: Discord did not accept it.';
+  return '';
+}
+
+/** Discord allows 1–100 characters per description; longer catalogue texts are cut with an ellipsis. */
+const DISCORD_DESCRIPTION_MAX = 100;
+
+function fit(text: MenuText): LocalizedText {
+  const cut = (s: string) => (s.length <= DISCORD_DESCRIPTION_MAX ? s : `${s.slice(0, DISCORD_DESCRIPTION_MAX - 1).trimEnd()}…`);
+  return { en: cut(text.en), nl: cut(text.nl) };
+}
+
+/** A menu command Discord's command model cannot hold, and why. */
+export interface SkippedCommand {
+  path: string[];
+  reason: string;
+}
+
+/**
+ * The platform-neutral menu as the Discord adapter's command specs. Discord takes `/kring <command>` and
+ * `/kring <group> <command>`, and cannot run a group itself: commands of another shape are left out and
+ * returned in `skipped` (the rest still registers).
+ */
+export function discordCommandSpecs(menu: readonly CommandMenuEntry[]): { specs: CommandSpec[]; skipped: SkippedCommand[] } {
+  const groups = new Set(menu.filter((e) => e.kind === 'group').map((e) => e.path[0]));
+  const specs: CommandSpec[] = [];
+  const skipped: SkippedCommand[] = [];
+  for (const entry of menu) {
+    if (entry.kind === 'command' && entry.path.length === 1 && groups.has(entry.path[0])) {
+      skipped.push({
+        path: entry.path,
+        reason: `Discord cannot run "${entry.path[0]}" itself because it is also a group of sub-commands; give this command a sub-command name of its own (e.g. "${entry.path[0]} show")`,
+      });
+      continue;
+    }
+    if (entry.path.length > 2) {
+      skipped.push({ path: entry.path, reason: 'Discord takes at most a group and a sub-command under /kring' });
+      continue;
+    }
+    specs.push({
+      path: [...entry.path],
+      description: fit(entry.description),
+      options: entry.options.map((o) => ({ name: o.name, type: o.kind, required: o.required, description: fit(o.description) })),
+    });
+  }
+  return { specs, skipped };
+}
+
+/** The capabilities src/main.ts installs, in the same order. */
+const CAPABILITIES: readonly InstallCapability[] = [installPolls, installNews, installInsights, installApi];
+
+/**
+ * The `/kring` catalogue exactly as src/main.ts assembles it (membership, channels, then every capability,
+ * with `help` first as the router puts it), built without connecting anything: command definitions need
+ * their services only when they run. The database is a stand-in that throws if anything touches it, and
+ * no Redis URL is passed on, so installing a capability opens no connection. A test compares the result
+ * with the catalogue of a running Kring.
+ */
+export async function catalogueCommands(config: Config): Promise<readonly CommandDefinition[]> {
+  const offlinePrisma = new Proxy({} as PrismaClient, {
+    get(_target, property) {
+      // Not a database call: promise checks (`then`) and inspection (symbols) see a plain object.
+      if (property === 'then' || typeof property === 'symbol') return undefined;
+      throw new Error(`the command catalogue is built offline, but something used the database (${String(property)}) while building it`);
+    },
+  });
+  const database: Database = {
+    prisma: offlinePrisma,
+    kind: 'postgres',
+    url: '',
+    ping: () => Promise.reject(new Error('offline')),
+    close: () => Promise.resolve(),
+  };
+  const logger = silentLogger;
+  const repos = createPrismaRepositories(offlinePrisma);
+  const translator = new Translator();
+  const membership = new MembershipService({ repos, mailer: new LogMailer(), clock: systemClock });
+  const platforms: ChatPlatforms = { get: () => undefined, all: () => [] };
+  const ctx: CapabilityContext = {
+    config: { ...config, redisUrl: undefined },
+    logger,
+    clock: systemClock,
+    database,
+    repos,
+    queue: new InProcessJobQueue(logger),
+    platforms,
+    membership,
+    translator,
+    defaultOrganizationId: '',
+  };
+  const installed = [];
+  for (const install of CAPABILITIES) installed.push(await install(ctx));
+  const app = new KringApp({
+    organizations: repos.organizations,
+    workspaces: repos.workspaces,
+    membership,
+    defaultOrganizationSlug: config.org.slug,
+    commands: [
+      ...membershipCommands({ membership, codeTtlMinutes: Math.round(config.link.codeTtlMs / 60_000) }).commands,
+      ...channelCommands({ workspaces: repos.workspaces, channels: repos.channels, chapters: repos.chapters }),
+      ...installed.flatMap((c) => c.commands ?? []),
+    ],
+    actions: [],
+    translator,
+    logger,
+  });
+  return app.commands;
+}
+
+const silentLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silentLogger,
+};
