@@ -60,12 +60,31 @@ export interface ActionEvent extends EventBase {
   message?: MessageRef;
 }
 
-/** A member wrote something. Only metadata: the content is never part of the event. */
+/**
+ * A member wrote something. Only metadata: the content is never part of the event. Adapters that can
+ * read the text may derive three things from it in memory on arrival, then drop the text:
+ * `{ terms, question } = messageInsights(text, locale)` from src/domain/insights/terms.ts (nl + en stop
+ * words removed, stemmed), plus `messageId`. Insights keep only aggregate term counts, and only for
+ * organisations that switched topic tracking on.
+ */
 export interface MessageSeenEvent extends EventBase {
   type: 'message-seen';
   channelId: string;
   /** Thread (parent message id) when the message is a reply in a thread. */
   threadId?: string;
+  /**
+   * Optional: this message's own id (Slack `ts`, Discord message id, Teams activity id). With `question`
+   * it lets insights notice a question that starts a thread, and later replies carry it as `threadId`.
+   * A message whose `threadId` equals its `messageId` starts that thread (Discord forum posts).
+   */
+  messageId?: string;
+  /** Optional: the text looks like a question (`messageInsights(text).question`). */
+  question?: boolean;
+  /**
+   * Optional: stemmed topic terms of the text, stop words removed (`messageInsights(text).terms`).
+   * Never words of the text as written; never sent when the adapter cannot read content.
+   */
+  terms?: string[];
   /** Number of characters of the message. */
   length: number;
   at: Date;
@@ -200,8 +219,19 @@ export interface ChatPlatform {
   update(message: MessageRef, view: View): Promise<void>;
   /** Deletes a message Kring posted. NOT_FOUND when it is gone already. */
   delete(message: MessageRef): Promise<void>;
-  /** Sends a private (direct) message to a user. */
-  sendDirect(user: UserRef, view: View): Promise<MessageRef>;
+  /**
+   * Sends a private (direct) message to a user. `options.idempotencyKey` as for {@link ChatPlatform.post}
+   * (optional: adapters that cannot honour it ignore it).
+   */
+  sendDirect(user: UserRef, view: View, options?: PostOptions): Promise<MessageRef>;
+  /**
+   * Optional: finds the message Kring posted in `channel` with this `PostOptions.idempotencyKey`, or null.
+   * Platforms that mark posts but do not de-duplicate them (Slack: message metadata, read back through
+   * conversations.history) implement it; the fan-out worker asks before re-posting a delivery whose earlier
+   * attempt may have reached the platform. Looks at recent messages only (a retry follows within hours).
+   * Platforms that de-duplicate on their own (Discord nonce) or cannot tell (Teams) leave it out.
+   */
+  findPosted?(channel: ChannelRef, idempotencyKey: string): Promise<MessageRef | null>;
   /** Optional: give the user the platform role for verified members (Discord). */
   grantMemberRole?(user: UserRef): Promise<void>;
   /** Optional: take that role away (lapsed member, unlink). */
