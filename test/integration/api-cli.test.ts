@@ -1,0 +1,81 @@
+import { Command } from 'commander';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { registerTokenCommands } from '../../src/cli/tokens.command.js';
+import { ApiTokenService } from '../../src/domain/api/api-token.service.js';
+import { systemClock } from '../../src/domain/shared/clock.js';
+import type { Database } from '../../src/persistence/database.js';
+import { createPrismaApiRepositories } from '../../src/persistence/prisma-api.repository.js';
+import { createPrismaRepositories } from '../../src/persistence/repositories.js';
+import type { Repositories } from '../../src/ports/repositories.js';
+import { createPostgresTestDatabase } from '../support/database.js';
+
+/** `kring tokens …` and `kring webhooks …` on PostgreSQL, through commander as the CLI registers them. */
+describe('kring CLI: tokens and webhooks', () => {
+  let db: Database;
+  let repos: Repositories;
+  let lines: string[];
+
+  const kring = async (...args: string[]): Promise<string> => {
+    const program = new Command('kring').exitOverride().configureOutput({ writeOut: (s) => void lines.push(s), writeErr: (s) => void lines.push(s) });
+    registerTokenCommands(program, { database: async () => db, out: (line = '') => void lines.push(line) });
+    lines = [];
+    await program.parseAsync(['node', 'kring', ...args]);
+    return lines.join('\n');
+  };
+
+  beforeAll(async () => {
+    db = await createPostgresTestDatabase();
+    repos = createPrismaRepositories(db.prisma);
+    await repos.organizations.ensure({ slug: 'fietsclub', name: 'De Fietsclub' });
+  });
+  afterAll(async () => db?.close());
+  beforeEach(() => {
+    lines = [];
+  });
+
+  it('creates a token shown once, lists it without the secret, and revokes it', async () => {
+    const created = await kring('tokens', 'create', '--org', 'fietsclub', '--name', 'CRM sync', '--scope', 'members:write,news:write');
+    const secret = /(kring_[0-9A-Za-z]{43})/.exec(created)?.[1];
+    expect(secret).toBeDefined();
+    expect(created).toContain('only time the token is shown');
+    const id = /id ([0-9a-f-]{36})/.exec(created)![1]!;
+
+    const tokens = new ApiTokenService({ tokens: createPrismaApiRepositories(db.prisma).apiTokens, organizations: repos.organizations, clock: systemClock });
+    expect((await tokens.authenticate(secret!))?.scopes).toEqual(['members:write', 'news:write']);
+
+    const list = await kring('tokens', 'list', '--org', 'fietsclub');
+    expect(list).toContain('CRM sync');
+    expect(list).toContain('members:write,news:write');
+    expect(list).not.toContain(secret);
+
+    expect(await kring('tokens', 'revoke', id)).toContain('Revoked API token "CRM sync"');
+    expect(await tokens.authenticate(secret!)).toBeNull();
+    expect(await kring('tokens', 'list')).toMatch(/revoked \d{4}-/);
+  });
+
+  it('prints JSON with --json', async () => {
+    const out = JSON.parse(await kring('tokens', 'create', '--org', 'fietsclub', '--name', 'CMS', '--scope', 'news:write', '--json')) as Record<string, unknown>;
+    expect(out).toMatchObject({ organization: 'fietsclub', name: 'CMS', scopes: ['news:write'], token: expect.stringMatching(/^kring_/) });
+  });
+
+  it('names unknown scopes, unknown organisations and unknown ids', async () => {
+    await expect(kring('tokens', 'create', '--org', 'fietsclub', '--name', 'x', '--scope', 'members:admin')).rejects.toThrow(/unknown scope members:admin/);
+    await expect(kring('tokens', 'create', '--org', 'nope', '--name', 'x', '--scope', 'members:read')).rejects.toThrow(/Organisation "nope" does not exist/);
+    await expect(kring('tokens', 'revoke', '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'API.TOKEN_NOT_FOUND' });
+    await expect(kring('tokens', 'create', '--org', 'fietsclub', '--name', 'x')).rejects.toMatchObject({ code: 'commander.missingMandatoryOptionValue' });
+  });
+
+  it('adds, lists and removes webhook endpoints, showing the signing secret once', async () => {
+    const added = await kring('webhooks', 'add', '--org', 'fietsclub', '--url', 'http://crm.internal/kring', '--events', 'member.linked,poll.closed');
+    const secret = /(whsec_[0-9A-Za-z]{40})/.exec(added)?.[1];
+    expect(secret).toBeDefined();
+    const id = /webhook ([0-9a-f-]{36})/.exec(added)![1]!;
+    const list = await kring('webhooks', 'list', '--org', 'fietsclub');
+    expect(list).toContain('http://crm.internal/kring');
+    expect(list).toContain('member.linked,poll.closed');
+    expect(list).not.toContain(secret);
+    await expect(kring('webhooks', 'add', '--org', 'fietsclub', '--url', 'http://x', '--events', 'member.deleted')).rejects.toThrow(/unknown events member.deleted/);
+    expect(await kring('webhooks', 'remove', id)).toContain('Removed webhook');
+    expect(await kring('webhooks', 'list')).toContain('No webhook endpoints');
+  });
+});
