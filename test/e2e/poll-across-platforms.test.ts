@@ -1,0 +1,204 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscordPlatform, type DiscordPlatform } from '../../adapters/discord/index.js';
+import { createSlackPlatform, type SlackPlatform } from '../../adapters/slack/index.js';
+import { voteValue, type Poll } from '../../src/domain/polls/poll.js';
+import type { Database } from '../../src/persistence/database.js';
+import { createPrismaRepositories } from '../../src/persistence/repositories.js';
+import type { ChatPlatform, InboundEvent, InboundHandler } from '../../src/ports/chat-platform.js';
+import { InProcessJobQueue } from '../../src/queue/in-process.job-queue.js';
+import { FakeDiscord } from '../fakes/discord/index.js';
+import { FAKE_SLACK, FakeSlackApi } from '../fakes/slack/fake-slack-api.js';
+import { SlackRequestSender } from '../fakes/slack/slack-requests.js';
+import { cardText, TEST_CHANNEL, TEST_TENANT, TEST_USER, TeamsTestBed } from '../fakes/teams/teams-test-bed.js';
+import { createPostgresTestDatabase } from '../support/database.js';
+import { silentLogger } from '../support/logger.js';
+import { createPollHarness, type PollHarness } from '../support/poll-harness.js';
+
+/**
+ * One poll, three platforms, one tally: the real Slack (Bolt), Discord (discord.js) and Teams (botbuilder)
+ * adapters against their protocol fakes, Kring's router and polls on PostgreSQL. A manager creates the poll
+ * on Slack with `--everywhere`; members vote from each platform; a member linked on Slack and Discord votes
+ * on both and keeps one ballot; every posted copy ends up showing the same tally.
+ */
+const SIGNING_SECRET = 'e2e-poll-signing-secret-3b9f2c';
+
+async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('a poll across Slack, Discord and Teams', () => {
+  let db: Database;
+  let sql: pg.Client;
+  let h: PollHarness;
+  let slackFake: FakeSlackApi;
+  let slack: SlackPlatform;
+  let slackServer: Server;
+  let sender: SlackRequestSender;
+  let discordFake: FakeDiscord;
+  let discord: DiscordPlatform;
+  let teams: TeamsTestBed;
+  const platforms: ChatPlatform[] = [];
+  // The adapters need the router and the router needs the capability installed: bind late.
+  const handler: InboundHandler = { handle: (event: InboundEvent) => h.app.handle(event) };
+
+  beforeAll(async () => {
+    db = await createPostgresTestDatabase();
+    sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+    const repos = createPrismaRepositories(db.prisma);
+
+    slackFake = await FakeSlackApi.start();
+    slack = createSlackPlatform({
+      botToken: FAKE_SLACK.botToken,
+      signingSecret: SIGNING_SECRET,
+      apiUrl: slackFake.apiUrl,
+      handler,
+      logger: silentLogger,
+      processedEvents: repos.processedEvents,
+    });
+    discordFake = await FakeDiscord.start();
+    discord = createDiscordPlatform({
+      token: discordFake.token,
+      applicationId: discordFake.applicationId,
+      apiUrl: discordFake.apiUrl,
+      memberRoleId: discordFake.state.memberRoleId,
+      handler,
+      logger: silentLogger,
+    });
+    teams = new TeamsTestBed({ handler, conversationReferences: repos.conversationReferences });
+    await teams.start();
+    platforms.push(slack, discord, teams.sut);
+
+    h = await createPollHarness({
+      repos,
+      database: db,
+      queue: new InProcessJobQueue(silentLogger, 100),
+      platforms,
+      scheduler: { refreshWindowMs: 300, skewMarginMs: 20 },
+    });
+    await slack.start();
+    await discord.start();
+    const app = express();
+    for (const route of slack.routes) app[route.method === 'GET' ? 'get' : 'post'](route.path, (req, res, next) => route.handle(req, res, next));
+    slackServer = createServer(app);
+    await new Promise<void>((r) => slackServer.listen(0, '127.0.0.1', r));
+    sender = new SlackRequestSender({
+      eventsUrl: `http://127.0.0.1:${(slackServer.address() as AddressInfo).port}/slack/events`,
+      signingSecret: SIGNING_SECRET,
+      fake: slackFake,
+    });
+    await teams.installInChannel(TEST_CHANNEL);
+
+    // Connected channels (purpose general) on each platform.
+    for (const [platform, workspace, channel] of [
+      ['slack', FAKE_SLACK.teamId, FAKE_SLACK.channelId],
+      ['discord', discordFake.guildId, discordFake.state.generalChannelId],
+      ['teams', TEST_TENANT, TEST_CHANNEL],
+    ] as const) {
+      const ws = await repos.workspaces.upsert({ organizationId: h.organization.id, platform, externalId: workspace });
+      await repos.channels.upsert({ workspaceId: ws.id, externalId: channel, purpose: 'general' });
+    }
+    // The manager on Slack; Bram on Slack and Discord (one member, two accounts); Jan on Teams.
+    await h.member({ roles: ['member', 'manager'], accounts: [{ platform: 'slack', workspaceId: FAKE_SLACK.teamId, userId: FAKE_SLACK.userId }] });
+    await h.member({
+      accounts: [
+        { platform: 'slack', workspaceId: FAKE_SLACK.teamId, userId: FAKE_SLACK.otherUserId },
+        { platform: 'discord', workspaceId: discordFake.guildId, userId: discordFake.state.anna.id },
+      ],
+    });
+    await h.member({ accounts: [{ platform: 'teams', workspaceId: TEST_TENANT, userId: TEST_USER.aadObjectId }] });
+  }, 60_000);
+
+  afterAll(async () => {
+    await h?.stop();
+    await discord?.stop();
+    await slack?.stop();
+    await teams?.stop();
+    await discordFake?.stop();
+    await slackFake?.stop();
+    await new Promise((r) => slackServer?.close(r));
+    await sql?.end();
+    await db?.close();
+  });
+
+  it('posts one poll everywhere, takes votes from each platform into one tally, and updates every copy', async () => {
+    // 1. A manager creates the poll on Slack, in the text form.
+    const created = await sender.slashCommand('poll create Where shall we meet? | Utrecht | Zwolle | Online --everywhere');
+    expect(created.status).toBe(200);
+    const answer = await until(() => slackFake.responsesTo(created.responseUrl)[0], 'the slash command reply');
+    const shortId = /`([0-9a-f]{8})`/.exec(JSON.stringify(answer))?.[1];
+    expect(shortId, JSON.stringify(answer)).toBeDefined();
+    const poll: Poll = await h.polls.service.find(h.organization.id, shortId!);
+
+    // 2. One copy per platform (the Slack channel is both "here" and a general channel: posted once).
+    const posts = await until(async () => {
+      const p = await h.polls.repo.listPosts(poll.id);
+      return p.length === 3 && p.every((x) => x.messageId !== null) && p;
+    }, 'three posted copies');
+    const byPlatform = Object.fromEntries(posts.map((p) => [p.platform, p.messageId!]));
+    expect(slackFake.received(FAKE_SLACK.channelId).filter((m) => m.messageId === byPlatform['slack'])[0]?.actionIds).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^poll\.vote/)]),
+    );
+
+    // 3. Votes: Bram on Slack (Utrecht), Jan on Teams (Zwolle), Bram again on Discord (Online).
+    const slackVote = await sender.blockAction({ actionId: 'poll.vote', value: voteValue(poll.id, 0), messageTs: byPlatform['slack']!, userId: FAKE_SLACK.otherUserId });
+    expect(slackVote.status).toBe(200);
+    const slackConfirmation = await until(() => slackFake.responsesTo(slackVote.responseUrl)[0], 'the Slack vote confirmation');
+    expect(JSON.stringify(slackConfirmation)).toContain('Utrecht');
+
+    const invoke = teams.fixture('invoke-action-execute');
+    invoke['replyToId'] = byPlatform['teams'];
+    invoke['conversation'] = { isGroup: true, conversationType: 'channel', tenantId: TEST_TENANT, id: `${TEST_CHANNEL};messageid=${byPlatform['teams']}` };
+    invoke['value'] = { action: { type: 'Action.Execute', title: 'Zwolle', verb: 'poll.vote', data: { value: voteValue(poll.id, 1) } }, trigger: 'manual' };
+    const teamsVote = await teams.send(invoke);
+    expect(teamsVote.status).toBe(200);
+    expect(JSON.stringify(teamsVote.body)).toContain('Zwolle');
+
+    const press = discordFake.pressButton({ messageId: byPlatform['discord']!, customId: `poll.vote|${voteValue(poll.id, 2)}`, user: discordFake.state.anna });
+    await until(() => press.callbacks.length > 0 && press.callbacks.every((c) => c.status > 0), 'the Discord interaction answer');
+    await until(() => JSON.stringify(press.callbacks).includes('Online') || JSON.stringify(press.webhookCalls).includes('Online'), 'the Discord confirmation');
+
+    // 4. One tally: Bram has one ballot (his last choice), Jan one.
+    const { rows } = await sql.query<{ member_id: string; choices: number[] }>('SELECT member_id, choices FROM ballot WHERE poll_id = $1 ORDER BY choices[1]', [poll.id]);
+    expect(rows.map((r) => r.choices)).toEqual([[1], [2]]);
+    expect(await h.polls.repo.tally(poll.id)).toEqual({ counts: [0, 1, 1], voters: 2 });
+
+    // 5. Every copy shows the tally (footer "2 votes").
+    await until(() => slackFake.received(FAKE_SLACK.channelId).some((m) => m.messageId === byPlatform['slack'] && m.text.includes('2 votes')), 'the Slack copy updated');
+    await until(() => discordFake.messages(discordFake.state.generalChannelId).some((m) => m.messageId === byPlatform['discord'] && m.text.includes('2 votes')), 'the Discord copy updated');
+    await until(
+      () => teams.connector.activities(TEST_CHANNEL).some((a) => a.id === byPlatform['teams'] && cardText(a).includes('2 votes')),
+      'the Teams copy updated',
+    );
+
+    // 6. Closing removes the buttons everywhere and shows the final results.
+    const closed = await sender.slashCommand(`poll close ${shortId}`);
+    expect(closed.status).toBe(200);
+    await until(() => slackFake.received(FAKE_SLACK.channelId).some((m) => m.messageId === byPlatform['slack'] && m.actionIds.length === 0 && m.text.includes('closed')), 'the Slack copy closed');
+    await until(() => discordFake.messages(discordFake.state.generalChannelId).some((m) => m.messageId === byPlatform['discord'] && m.actionIds.length === 0), 'the Discord copy closed');
+    await until(() => teams.connector.activities(TEST_CHANNEL).some((a) => a.id === byPlatform['teams'] && cardText(a).includes('This poll is closed')), 'the Teams copy closed');
+  }, 60_000);
+
+  it('invites an unlinked Discord user to link instead of counting or refusing rudely', async () => {
+    const poll = await h.polls.service.create({
+      organizationId: h.organization.id,
+      question: 'Unlinked?',
+      options: ['Yes', 'No'],
+      targets: [{ platform: 'discord', workspaceExternalId: discordFake.guildId, channelExternalId: discordFake.state.generalChannelId }],
+    });
+    const post = await until(async () => (await h.polls.repo.listPosts(poll.id))[0]?.messageId ?? undefined, 'the Discord copy');
+    const press = discordFake.pressButton({ messageId: post, customId: `poll.vote|${voteValue(poll.id, 0)}`, user: discordFake.state.bram });
+    await until(() => JSON.stringify(press.callbacks).includes('/kring link'), 'the invitation');
+    expect((await h.polls.repo.tally(poll.id)).voters).toBe(0);
+  }, 30_000);
+});
