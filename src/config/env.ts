@@ -86,6 +86,8 @@ const envSchema = z
     MICROSOFT_APP_TENANT_ID: optionalString,
     MICROSOFT_APP_TYPE: z.preprocess(emptyToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
     TEAMS_ENABLED: bool(false),
+    KRING_PUBLIC_URL: optionalUrl('the address people reach Kring at, e.g. https://kring.example.org'),
+    API_RATE_LIMIT: int(600, 1, 1_000_000),
     // Teams authentication endpoints: sovereign clouds, and tests that point them at a local fake.
     TEAMS_OPENID_METADATA_URL: optionalUrl('the OpenID metadata document whose keys sign inbound Bot Framework tokens'),
     TEAMS_TOKEN_ISSUER: optionalString,
@@ -132,6 +134,10 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   org: { slug: string; name: string; defaultLocale: 'nl' | 'en'; timezone: string };
   dataDir: string;
+  /** Where people reach Kring (links in chat: dashboard sign-in, data exports); default http://localhost:PORT. */
+  publicUrl: string | undefined;
+  /** Admin API requests per minute per token. */
+  apiRateLimitPerMinute: number;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   mail: { smtpUrl: string | undefined; from: string };
@@ -199,6 +205,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.LOG_LEVEL,
     org: { slug: e.KRING_ORG, name: e.KRING_ORG_NAME ?? e.KRING_ORG, defaultLocale: e.KRING_DEFAULT_LOCALE, timezone: e.KRING_TIMEZONE },
     dataDir: e.KRING_DATA_DIR,
+    publicUrl: e.KRING_PUBLIC_URL,
+    apiRateLimitPerMinute: e.API_RATE_LIMIT,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },

@@ -20,7 +20,7 @@ export class PrismaWorkspaceRepository implements WorkspaceRepository {
     externalId: string;
     name?: string | null;
     installation?: unknown;
-  }): Promise<Workspace> {
+  }, retried = false): Promise<Workspace> {
     const { organizationId, platform, externalId } = input;
     const existing = await this.prisma.workspace.findUnique({ where: { platform_externalId: { platform, externalId } } });
     if (existing && existing.organizationId !== organizationId) {
@@ -31,10 +31,17 @@ export class PrismaWorkspaceRepository implements WorkspaceRepository {
       ...(input.name === undefined ? {} : { name: input.name }),
       ...(input.installation === undefined ? {} : { installation: toJson(input.installation) }),
     };
-    const row = existing
-      ? await this.prisma.workspace.update({ where: { id: existing.id }, data })
-      : await mapUniqueViolation('Workspace', () => this.prisma.workspace.create({ data: { organizationId, platform, externalId, ...data } }));
-    return toWorkspace(row);
+    if (existing) return toWorkspace(await this.prisma.workspace.update({ where: { id: existing.id }, data }));
+    try {
+      return toWorkspace(
+        await mapUniqueViolation('Workspace', () => this.prisma.workspace.create({ data: { organizationId, platform, externalId, ...data } })),
+      );
+    } catch (err) {
+      // The first events of a new workspace arrive together: another request created it between our read
+      // and our insert. Read again (once) and continue as an update.
+      if (err instanceof ConflictError && !retried) return this.upsert(input, true);
+      throw err;
+    }
   }
 
   async getInstallation(platform: Platform, externalId: string): Promise<unknown> {

@@ -406,6 +406,16 @@ export function repositoriesContract(harness: RepositoriesHarness): void {
         expect(await sut.workspaces.list(b.id)).toEqual([]);
       });
 
+      it('connects a new workspace once when its first events arrive together', async () => {
+        const org = await newOrg();
+        const ext = externalId();
+        const results = await Promise.all(
+          Array.from({ length: 8 }, () => sut.workspaces.upsert({ organizationId: org.id, platform: 'slack', externalId: ext })),
+        );
+        expect(new Set(results.map((w) => w.id)).size).toBe(1);
+        expect(await sut.workspaces.list(org.id)).toHaveLength(1);
+      });
+
       it('stores, returns and deletes the installation blob', async () => {
         const org = await newOrg();
         const ext = externalId();
