@@ -23,7 +23,9 @@ import { createSlackPlatform } from '../adapters/slack/index.js';
 import { installPolls } from './wiring/polls.js';
 import { installNews } from './wiring/news.js';
 import { installInsights } from './wiring/insights.js';
-import { installApi } from './wiring/api.js';
+import { chainMembershipEvents, installApi } from './wiring/api.js';
+import type { DeliveryReport } from './domain/news/announcement.js';
+import type { PollEvents } from './domain/polls/poll.service.js';
 import { MembershipService } from './domain/membership/membership.service.js';
 import type { MembershipEvents } from './domain/membership/events.js';
 import { systemClock, type Clock } from './domain/shared/clock.js';
@@ -113,12 +115,15 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
       }
     },
   };
+  const lateMemberEvents: MembershipEvents[] = [];
+  const memberEvents = chainMembershipEvents(events, () => lateMemberEvents);
   const membership = new MembershipService({
     repos,
     mailer,
     clock,
     settings: { codeTtlMs: config.link.codeTtlMs, maxAttempts: config.link.maxAttempts },
-    events,
+    // Listeners installed later (the admin API's webhooks) join through `lateMemberEvents`.
+    events: memberEvents,
     onEventError: (err, event) => logger.warn({ err, event }, 'membership listener failed'),
   });
 
@@ -139,10 +144,19 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     translator,
     defaultOrganizationId: organization.id,
   };
-  const capabilities: CapabilityInstall[] = [];
-  for (const install of [installPolls, installNews, installInsights, installApi]) {
-    capabilities.push(await install(capabilityContext));
-  }
+  const latePollEvents: PollEvents[] = [];
+  const polls = installPolls(capabilityContext, { moreEvents: () => latePollEvents });
+  const lateAnnouncementListeners: ((report: DeliveryReport) => Promise<void>)[] = [];
+  const news = installNews(capabilityContext, { published: () => lateAnnouncementListeners });
+  const insights = installInsights(capabilityContext, config.publicUrl ? { publicUrl: config.publicUrl } : {});
+  const api = installApi(
+    { ...capabilityContext, memberEvents, polls: polls.service, news: news.service, insights: insights.insights },
+    { rateLimit: { points: config.apiRateLimitPerMinute, durationSec: 60 } },
+  );
+  lateMemberEvents.push(api.membershipEvents);
+  if (api.pollEvents) latePollEvents.push(api.pollEvents);
+  lateAnnouncementListeners.push(api.announcementPublished);
+  const capabilities: CapabilityInstall[] = [polls, news, insights, api];
 
   const membershipCatalogue = membershipCommands({ membership, codeTtlMinutes: Math.round(config.link.codeTtlMs / 60_000) });
   const app = new KringApp({

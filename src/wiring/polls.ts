@@ -1,6 +1,6 @@
 import { pollCommands } from '../app/commands/poll.commands.js';
 import { pollMessageView } from '../app/polls/poll-view.js';
-import { PollService } from '../domain/polls/poll.service.js';
+import { PollService, type PollEvents } from '../domain/polls/poll.service.js';
 import type { PollRepository } from '../domain/polls/poll.repository.js';
 import { toLocale } from '../domain/shared/types.js';
 import { PrismaPollRepository } from '../persistence/prisma-poll.repository.js';
@@ -13,6 +13,11 @@ import type { CapabilityContext, CapabilityInstall } from './capability.js';
 export interface PollsOptions {
   repo?: PollRepository;
   scheduler?: PollSchedulerOptions;
+  /**
+   * Listeners called after the scheduler's (e.g. the admin API's `poll.closed` webhooks). A function, so
+   * the root can install polls before the capabilities that listen.
+   */
+  moreEvents?: () => readonly PollEvents[];
 }
 
 /** What {@link installPolls} built, for tests and benchmarks that drive the parts directly. */
@@ -35,7 +40,7 @@ export function installPolls(ctx: CapabilityContext, options: PollsOptions = {})
   const service = new PollService({
     repo,
     clock: ctx.clock,
-    events: scheduler,
+    events: chainPollEvents(scheduler, options.moreEvents ?? (() => [])),
     deliveries: ctx.repos.processedEvents,
     // Only the poll id: never who voted (anonymous polls).
     onEventError: (event, poll, err) => log.error({ event, pollId: poll.id, err: (err as Error).message }, 'poll event listener failed'),
@@ -74,5 +79,17 @@ export function installPolls(ctx: CapabilityContext, options: PollsOptions = {})
       ctx.queue.process(POLL_QUEUE, (name, payload, meta) => worker.handle(name, payload, meta));
       for (const poll of await repo.listOpenWithDeadline(10_000)) await scheduler.scheduleClose(poll);
     },
+  };
+}
+
+/** The scheduler's listeners first, then the late-bound ones; each event awaits them in order. */
+function chainPollEvents(first: PollEvents, more: () => readonly PollEvents[]): PollEvents {
+  const call = async (event: keyof PollEvents, poll: Parameters<NonNullable<PollEvents['closed']>>[0]) => {
+    for (const listener of [first, ...more()]) await listener[event]?.call(listener, poll);
+  };
+  return {
+    created: (poll) => call('created', poll),
+    ballotChanged: (poll) => call('ballotChanged', poll),
+    closed: (poll) => call('closed', poll),
   };
 }

@@ -1,0 +1,264 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Pacing for the fan-out: "at most `max` sends per `windowMs`" per channel (Slack 1 message/s; Teams 7/1 s,
+ * 8/2 s, 60/30 s per conversation) and per platform (Discord 50 requests/s). Open-source BullMQ has no
+ * per-group limiter, and its queue limiter counts job starts in fixed windows while platforms count request
+ * arrivals in sliding ones; so pacing has two parts, both sliding-window logs (a sorted set per key):
+ *
+ * - `reserve` (planning, when jobs are enqueued): hands out send slots in order, the earliest free one
+ *   being `max(now, last slot, slot[n - max] + window)` over every rule; the job is delayed to its slot, so
+ *   ten posts to one Slack channel are spread a second apart instead of bouncing off each other. Asking
+ *   again for the same holder returns the same slot (a repeated enqueue).
+ * - `take` (enforcing, right before the request): records the send if every rule allows it now, else
+ *   says how long to wait; `sent` then moves the record to the moment the request left. Jobs that run late
+ *   (a busy queue) therefore never crowd the next one.
+ */
+/** "At most `max` per `windowMs`", on a sliding window. */
+export interface WindowRule {
+  max: number;
+  windowMs: number;
+}
+
+/** One job's reservation request: the same slot on every key (e.g. the channel and its workspace). */
+export interface PaceRequest {
+  /** Who holds the slot (job id and attempt); asking again with the same holder returns the same slot. */
+  holder: string;
+  keys: readonly { key: string; rules: readonly WindowRule[] }[];
+}
+
+/** Hands out and enforces send slots. */
+export interface Pacer {
+  /** Plans a slot per request (in order); returns each slot's epoch milliseconds. */
+  reserve(requests: readonly PaceRequest[]): Promise<number[]>;
+  /**
+   * Takes a send slot now if every rule of every key allows it (`waitMs` 0, with a ticket), else says how
+   * many milliseconds to wait (nothing is taken).
+   */
+  take(request: PaceRequest): Promise<{ waitMs: number; ticket?: string }>;
+  /**
+   * Moves a taken slot to the moment the request actually left (after the round trip to the pacer): the
+   * platform counts arrivals, so the log must not run ahead of them.
+   */
+  sent(request: PaceRequest, ticket: string, at: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Extra spacing added to every window: request latencies jitter, and the platform counts arrivals. */
+export const DEFAULT_PACE_MARGIN_MS = 10;
+
+const RESERVE_LUA = `
+local now = tonumber(ARGV[1])
+local holder = ARGV[2]
+local margin = tonumber(ARGV[3])
+local existing = redis.call('ZSCORE', KEYS[1], holder)
+if existing then return existing end
+local t = now
+local idx = 4
+local widest = {}
+for i = 1, #KEYS do
+  local count = tonumber(ARGV[idx]); idx = idx + 1
+  local rules = {}
+  local w0 = 0
+  for r = 1, count do
+    rules[r] = { tonumber(ARGV[idx]), tonumber(ARGV[idx + 1]) }
+    if rules[r][2] > w0 then w0 = rules[r][2] end
+    idx = idx + 2
+  end
+  widest[i] = w0
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. tostring(now - w0 - margin))
+  local n = redis.call('ZCARD', KEYS[i])
+  if n > 0 then
+    local last = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
+    local ls = tonumber(last[2])
+    if ls > t then t = ls end
+    for r = 1, count do
+      local mx = rules[r][1]
+      if n >= mx then
+        local e = redis.call('ZRANGE', KEYS[i], n - mx, n - mx, 'WITHSCORES')
+        local s = tonumber(e[2]) + rules[r][2] + margin
+        if s > t then t = s end
+      end
+    end
+  end
+end
+for i = 1, #KEYS do
+  redis.call('ZADD', KEYS[i], t, holder)
+  redis.call('PEXPIRE', KEYS[i], math.ceil(t - now + widest[i] + margin + 1000))
+end
+return tostring(t)
+`;
+
+const TAKE_LUA = `
+local now = tonumber(ARGV[1])
+local margin = tonumber(ARGV[2])
+local member = ARGV[3]
+local idx = 4
+local wait = 0
+local widest = {}
+for i = 1, #KEYS do
+  local count = tonumber(ARGV[idx]); idx = idx + 1
+  local w0 = 0
+  local rules = {}
+  for r = 1, count do
+    rules[r] = { tonumber(ARGV[idx]), tonumber(ARGV[idx + 1]) }
+    if rules[r][2] > w0 then w0 = rules[r][2] end
+    idx = idx + 2
+  end
+  widest[i] = w0
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. tostring(now - w0 - margin))
+  local n = redis.call('ZCARD', KEYS[i])
+  for r = 1, count do
+    local mx = rules[r][1]
+    if n >= mx then
+      local e = redis.call('ZRANGE', KEYS[i], n - mx, n - mx, 'WITHSCORES')
+      local w = tonumber(e[2]) + rules[r][2] + margin - now
+      if w > wait then wait = w end
+    end
+  end
+end
+if wait > 0 then return tostring(wait) end
+for i = 1, #KEYS do
+  redis.call('ZADD', KEYS[i], now, member)
+  redis.call('PEXPIRE', KEYS[i], math.ceil(widest[i] + margin + 1000))
+end
+return '0'
+`;
+
+/** Requests per Redis pipeline. */
+const PIPELINE_CHUNK = 500;
+
+/** {@link Pacer} in Redis: one Lua script per reservation, so every worker process shares the slots. */
+export class RedisPacer implements Pacer {
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: { prefix: string; marginMs?: number; now?: () => number } = { prefix: 'kring' },
+  ) {
+    if (!('kringPaceReserve' in redis)) redis.defineCommand('kringPaceReserve', { lua: RESERVE_LUA });
+    if (!('kringPaceTake' in redis)) redis.defineCommand('kringPaceTake', { lua: TAKE_LUA });
+  }
+
+  async take(request: PaceRequest): Promise<{ waitMs: number; ticket?: string }> {
+    if (request.keys.length === 0) return { waitMs: 0 };
+    const now = (this.options.now ?? Date.now)();
+    const keys = this.sentKeys(request);
+    const ticket = `${request.holder}@${now}-${Math.random().toString(36).slice(2, 8)}`;
+    const args = [String(now), String(this.options.marginMs ?? DEFAULT_PACE_MARGIN_MS), ticket, ...ruleArgs(request)];
+    const wait = Number(await (this.redis as unknown as { kringPaceTake(n: number, ...a: string[]): Promise<string> }).kringPaceTake(keys.length, ...keys, ...args));
+    return wait > 0 ? { waitMs: wait } : { waitMs: 0, ticket };
+  }
+
+  async sent(request: PaceRequest, ticket: string, at: number): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const key of this.sentKeys(request)) pipeline.zadd(key, 'XX', at, ticket);
+    await pipeline.exec();
+  }
+
+  private sentKeys(request: PaceRequest): string[] {
+    return request.keys.map((k) => `${this.options.prefix}:pace:sent:${k.key}`);
+  }
+
+  async reserve(requests: readonly PaceRequest[]): Promise<number[]> {
+    const out: number[] = [];
+    const now = this.options.now ?? Date.now;
+    const margin = this.options.marginMs ?? DEFAULT_PACE_MARGIN_MS;
+    for (let i = 0; i < requests.length; i += PIPELINE_CHUNK) {
+      const pipeline = this.redis.pipeline();
+      const chunk = requests.slice(i, i + PIPELINE_CHUNK);
+      for (const req of chunk) {
+        const keys = req.keys.map((k) => `${this.options.prefix}:pace:plan:${k.key}`);
+        const args = [String(now()), req.holder, String(margin), ...ruleArgs(req)];
+        (pipeline as unknown as { kringPaceReserve(n: number, ...a: string[]): void }).kringPaceReserve(keys.length, ...keys, ...args);
+      }
+      const results = (await pipeline.exec()) ?? [];
+      for (const [err, value] of results) {
+        if (err) throw err;
+        out.push(Number(value));
+      }
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}
+
+/** Script arguments of a request's keys: rule count, then max and window per rule. */
+function ruleArgs(req: PaceRequest): string[] {
+  return req.keys.flatMap((k) => [String(k.rules.length), ...k.rules.flatMap((r) => [String(r.max), String(r.windowMs)])]);
+}
+
+/** {@link Pacer} in memory, for single-process mode and tests. Same algorithms as the Lua scripts. */
+export class InMemoryPacer implements Pacer {
+  private readonly logs = new Map<string, { holder: string; at: number }[]>();
+  private readonly sentLogs = new Map<string, { ticket: string; at: number }[]>();
+  private seq = 0;
+
+  constructor(private readonly options: { marginMs?: number; now?: () => number } = {}) {}
+
+  async reserve(requests: readonly PaceRequest[]): Promise<number[]> {
+    return requests.map((r) => this.reserveOne(r));
+  }
+
+  async take(request: PaceRequest): Promise<{ waitMs: number; ticket?: string }> {
+    const now = (this.options.now ?? Date.now)();
+    const margin = this.options.marginMs ?? DEFAULT_PACE_MARGIN_MS;
+    let wait = 0;
+    for (const { key, rules } of request.keys) {
+      const widest = Math.max(0, ...rules.map((r) => r.windowMs));
+      const log = (this.sentLogs.get(key) ?? []).filter((e) => e.at >= now - widest - margin);
+      this.sentLogs.set(key, log);
+      const times = log.map((e) => e.at).sort((a, b) => a - b);
+      for (const r of rules) if (times.length >= r.max) wait = Math.max(wait, times[times.length - r.max]! + r.windowMs + margin - now);
+    }
+    if (wait > 0) return { waitMs: wait };
+    const ticket = `${request.holder}@${++this.seq}`;
+    for (const { key } of request.keys) this.sentLogs.get(key)!.push({ ticket, at: now });
+    return { waitMs: 0, ticket };
+  }
+
+  async sent(request: PaceRequest, ticket: string, at: number): Promise<void> {
+    for (const { key } of request.keys) for (const e of this.sentLogs.get(key) ?? []) if (e.ticket === ticket) e.at = at;
+  }
+
+  async close(): Promise<void> {
+    this.logs.clear();
+    this.sentLogs.clear();
+  }
+
+  private reserveOne(req: PaceRequest): number {
+    const now = (this.options.now ?? Date.now)();
+    const margin = this.options.marginMs ?? DEFAULT_PACE_MARGIN_MS;
+    if (req.keys.length === 0) return now;
+    const first = this.logs.get(req.keys[0]!.key);
+    const existing = first?.find((e) => e.holder === req.holder);
+    if (existing) return existing.at;
+    let t = now;
+    for (const { key, rules } of req.keys) {
+      const widest = Math.max(0, ...rules.map((r) => r.windowMs));
+      const log = (this.logs.get(key) ?? []).filter((e) => e.at >= now - widest - margin);
+      this.logs.set(key, log);
+      const n = log.length;
+      if (n === 0) continue;
+      t = Math.max(t, log[n - 1]!.at);
+      for (const r of rules) if (n >= r.max) t = Math.max(t, log[n - r.max]!.at + r.windowMs + margin);
+    }
+    for (const { key } of req.keys) this.logs.get(key)!.push({ holder: req.holder, at: t });
+    return t;
+  }
+}
+
+/**
+ * The earliest completion of `count` sends to one target under `rules`, starting at 0 (greedy earliest
+ * slots, which is optimal for sliding windows): the theoretical minimum the benchmark compares with.
+ */
+export function minimumSpanMs(count: number, rules: readonly WindowRule[]): number {
+  const slots: number[] = [];
+  for (let i = 0; i < count; i++) {
+    let t = slots.length > 0 ? slots[slots.length - 1]! : 0;
+    for (const r of rules) if (slots.length >= r.max) t = Math.max(t, slots[slots.length - r.max]! + r.windowMs);
+    slots.push(t);
+  }
+  return slots.length > 0 ? slots[slots.length - 1]! : 0;
+}

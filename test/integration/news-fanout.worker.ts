@@ -1,0 +1,62 @@
+/**
+ * A fan-out worker process for test/integration/news-kill.test.ts: the news capability's queue workers over
+ * the test's PostgreSQL database and BullMQ prefix, posting into the test's platform fakes over HTTP. The
+ * test kills it with SIGKILL mid-fan-out and starts another.
+ *
+ * Environment: KRING_WORKER_DATABASE_URL, KRING_WORKER_REDIS_URL, KRING_WORKER_PREFIX, KRING_WORKER_FAKES_URL,
+ * KRING_WORKER_CONCURRENCY.
+ */
+import { Translator } from '../../src/app/i18n.js';
+import type { Config } from '../../src/config/env.js';
+import { MembershipService } from '../../src/domain/membership/membership.service.js';
+import { systemClock } from '../../src/domain/shared/clock.js';
+import { openDatabase } from '../../src/persistence/database.js';
+import { createPrismaRepositories } from '../../src/persistence/repositories.js';
+import { BullMqJobQueue } from '../../src/queue/bullmq.job-queue.js';
+import { unlimited } from '../../src/queue/fanout.limits.js';
+import { installNews } from '../../src/wiring/news.js';
+import { platformRegistry, RemoteChatPlatform } from '../fakes/fake-chat-platform.js';
+import { silentLogger } from '../support/logger.js';
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+
+const database = await openDatabase({ url: env('KRING_WORKER_DATABASE_URL'), dataDir: '', poolSize: 8 });
+const repos = createPrismaRepositories(database.prisma);
+// Short locks: the test's second worker picks up the killed worker's jobs within seconds, not 30 s.
+const queue = new BullMqJobQueue({ url: env('KRING_WORKER_REDIS_URL'), prefix: env('KRING_WORKER_PREFIX'), logger: silentLogger, lockDurationMs: 1500, stalledIntervalMs: 500 });
+const fakes = env('KRING_WORKER_FAKES_URL');
+const platforms = [
+  new RemoteChatPlatform('discord', fakes, { findPosted: false }),
+  new RemoteChatPlatform('slack', fakes, { findPosted: true }),
+  new RemoteChatPlatform('teams', fakes, { findPosted: false }),
+];
+const news = installNews(
+  {
+    config: { org: { timezone: 'Europe/Amsterdam' } } as Config,
+    logger: silentLogger,
+    clock: systemClock,
+    database,
+    repos,
+    queue,
+    platforms: platformRegistry(platforms),
+    membership: new MembershipService({ repos, mailer: { send: async () => undefined }, clock: systemClock }),
+    translator: new Translator(),
+    defaultOrganizationId: '00000000-0000-4000-8000-000000000000',
+  },
+  { limits: unlimited(Number(process.env['KRING_WORKER_CONCURRENCY'] ?? 4)), retry: { attempts: 10, backoffMs: 50 }, statusWindowMs: 200 },
+);
+await news.start?.();
+process.stdout.write('ready\n');
+
+process.once('SIGTERM', () => {
+  void (async () => {
+    await news.stop?.();
+    await queue.close();
+    await database.close();
+    process.exit(0);
+  })();
+});
