@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'adapters/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/boundaries.test.ts'],
           environment: 'node',
+          // Unit tests first, then the integration project with its own worker limit.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -21,6 +23,7 @@ export default defineConfig({
           hookTimeout: 60_000,
           // Two cores: keep parallel files to what the machine carries.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
