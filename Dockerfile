@@ -13,6 +13,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY adapters ./adapters
 COPY bin ./bin
+# tsc, then the run-time assets (dashboard static files, SQL migrations) into dist/.
 RUN npm run build
 
 FROM node:20.19-bookworm-slim AS runtime
@@ -24,8 +25,6 @@ COPY package.json package-lock.json ./
 # Production dependencies only; skip install scripts (the client is already generated in dist).
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# migrate.ts finds the migrations two levels above its own folder: dist/prisma/migrations.
-COPY prisma/migrations ./dist/prisma/migrations
 COPY bin ./bin
 RUN mkdir -p /data && chown node:node /data
 USER node

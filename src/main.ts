@@ -170,6 +170,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
       ...capabilities.flatMap((c) => c.commands ?? []),
     ],
     actions: [...membershipCatalogue.actions, ...capabilities.flatMap((c) => c.actions ?? [])],
+    forms: capabilities.flatMap((c) => c.forms ?? []),
     activity: capabilities.flatMap((c) => (c.activity ? [c.activity] : [])),
     translator,
     logger,
@@ -287,7 +288,14 @@ async function main(): Promise<void> {
     throw err;
   }
   const kring = await startKring(config);
+  let shuttingDown = false;
   const shutdown = (signal: string) => {
+    // A second signal (process managers and `timeout` often send two) must not cut the drain short.
+    if (shuttingDown) {
+      kring.logger.info({ signal }, 'already stopping');
+      return;
+    }
+    shuttingDown = true;
     kring.logger.info({ signal }, 'shutdown requested');
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
@@ -299,8 +307,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
