@@ -19,7 +19,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import express from 'express';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createSlackPlatform } from '../adapters/slack/index.js';
 import { voteValue } from '../src/domain/polls/poll.js';
@@ -35,6 +34,7 @@ import { SlackRequestSender } from '../test/fakes/slack/slack-requests.js';
 import { TEST_PG_ADMIN_URL } from '../test/support/database.js';
 import { silentLogger } from '../test/support/logger.js';
 import { createPollHarness, type Account } from '../test/support/poll-harness.js';
+import { deleteRedisPrefixes } from '../test/support/redis.js';
 
 const RATES = (process.env['BENCH_RATES'] ?? '100,250,500,1000').split(',').map(Number);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
@@ -262,14 +262,7 @@ async function main(): Promise<void> {
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.end();
   if (DRIVER === 'bullmq') {
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
+    await deleteRedisPrefixes([prefix], REDIS_URL);
   }
 }
 

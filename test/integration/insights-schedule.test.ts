@@ -1,27 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobQueue } from '../../src/ports/job-queue.js';
 import { BullMqJobQueue } from '../../src/queue/bullmq.job-queue.js';
 import { InProcessJobQueue } from '../../src/queue/in-process.job-queue.js';
 import { DIGEST_CRON, INSIGHTS_QUEUE, digestScheduleKey, processInsightsJobs, scheduleInsightsJobs } from '../../src/queue/insights.queue.js';
 import { silentLogger } from '../support/logger.js';
+import { deleteRedisPrefixes } from '../support/redis.js';
 
 const REDIS_URL = process.env['KRING_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const prefixes: string[] = [];
 
 afterAll(async () => {
-  const redis = new Redis(REDIS_URL);
-  for (const prefix of prefixes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  }
-  redis.disconnect();
+  await deleteRedisPrefixes(prefixes, REDIS_URL);
 });
 
 const drivers: [string, () => JobQueue][] = [

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { Translator } from '../../src/app/i18n.js';
 import type { Config } from '../../src/config/env.js';
 import type { Organization } from '../../src/domain/membership/member.js';
@@ -17,6 +16,7 @@ import { BullMqJobQueue } from '../../src/queue/bullmq.job-queue.js';
 import { installNews, type NewsInstall, type NewsOptions } from '../../src/wiring/news.js';
 import { platformRegistry } from '../fakes/fake-chat-platform.js';
 import { silentLogger } from '../support/logger.js';
+import { deleteRedisPrefixes } from '../support/redis.js';
 
 /** Redis of the integration tests. */
 export const REDIS_URL = process.env['KRING_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -109,12 +109,5 @@ export function createTestBullQueue(extra: { lockDurationMs?: number; stalledInt
 
 /** Deletes every Redis key under a prefix. */
 export async function deletePrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
+  await deleteRedisPrefixes([prefix], REDIS_URL);
 }

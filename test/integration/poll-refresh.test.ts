@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { voteValue, type Poll } from '../../src/domain/polls/poll.js';
 import type { Database } from '../../src/persistence/database.js';
@@ -11,6 +10,7 @@ import { FakeChatPlatform } from '../fakes/fake-chat-platform.js';
 import { createPostgresTestDatabase } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
 import { createPollHarness, replyText, type Account, type PollHarness } from '../support/poll-harness.js';
+import { deleteRedisPrefixes } from '../support/redis.js';
 
 const REDIS_URL = process.env['KRING_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const WINDOW_MS = 1000;
@@ -64,16 +64,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await db?.close();
-  const redis = new Redis(REDIS_URL);
-  for (const prefix of prefixes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  }
-  redis.disconnect();
+  await deleteRedisPrefixes(prefixes, REDIS_URL);
 });
 
 for (const [driver, makeQueue] of [

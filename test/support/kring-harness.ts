@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config/env.js';
 import type { Chapter, Member, MemberRole, MemberStatus, Organization, PlatformIdentity } from '../../src/domain/membership/member.js';
 import type { Clock } from '../../src/domain/shared/clock.js';
@@ -13,6 +12,7 @@ import type { Repositories } from '../../src/ports/repositories.js';
 import type { MailMessage } from '../../src/ports/mailer.js';
 import { createPostgresTestDatabase } from './database.js';
 import { RecordingLogger } from './logger.js';
+import { deleteRedisPrefixes } from './redis.js';
 
 /**
  * Boots the whole of Kring the way `npm start` does (`startKring`: config, database, queue, capabilities,
@@ -279,18 +279,7 @@ export async function startKringHarness(options: KringHarnessOptions = {}): Prom
 
 /** Deletes every Redis key under `prefix:` (BullMQ queues of one harness). */
 async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(DEFAULT_REDIS, { maxRetriesPerRequest: 1, lazyConnect: true });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await deleteRedisPrefixes([prefix], DEFAULT_REDIS);
 }
 
 /** A chapter in each of two cities, and the four members every flow needs. */
