@@ -9,7 +9,7 @@ import {
   type Poll,
   type Tally,
 } from '../../domain/polls/poll.js';
-import { formatInZone } from '../../domain/polls/zoned-time.js';
+import { formatInZone } from '../../domain/shared/zoned-time.js';
 import type { Locale } from '../../domain/shared/types.js';
 import type { View, ViewBlock } from '../../ports/chat-platform.js';
 import type { Translate } from '../i18n.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { KringError, ValidationError } from '../shared/errors.js';
 import { validate } from '../shared/validate.js';
-import { announcementContentSchema, newAnnouncementSchema, parseAnnouncementText, parsePublishTime, zonedTimeToUtc } from './news.schemas.js';
+import { zonedTimeToUtc } from '../shared/zoned-time.js';
+import { announcementContentSchema, newAnnouncementSchema, parseAnnouncementText, parsePublishTime } from './news.schemas.js';
 
 describe(parseAnnouncementText.name, () => {
   it('reads a title and a body', () => {
@@ -73,7 +74,7 @@ describe(parsePublishTime.name, () => {
 
   it('moves a time in the spring-forward gap to after it', () => {
     // 2027-03-28 02:30 does not exist in Amsterdam.
-    const at = zonedTimeToUtc(2027, 3, 28, 2, 30, tz);
+    const at = zonedTimeToUtc({ year: 2027, month: 3, day: 28, hour: 2, minute: 30 }, tz);
     expect(at.toISOString()).toBe('2027-03-28T01:30:00.000Z');
   });
 });

@@ -3,6 +3,7 @@ import { MEMBER_ROLES } from '../membership/member.js';
 import { ValidationError } from '../shared/errors.js';
 import type { AnnouncementContent } from './announcement.js';
 import { NewsErrors } from './news.errors.js';
+import { zonedParts, zonedTimeToUtc } from '../shared/zoned-time.js';
 
 /**
  * Input schemas of the news capability, and the parsers of the text forms managers type in chat.
@@ -95,15 +96,15 @@ export function parsePublishTime(input: string, now: Date, timeZone: string): Da
     const [h, m] = [Number(clock[1]), Number(clock[2])];
     if (h > 23 || m > 59) throw NewsErrors.badPublishTime(input);
     const today = zonedParts(now, timeZone);
-    at = zonedTimeToUtc(today.year, today.month, today.day, h, m, timeZone);
+    at = zonedTimeToUtc({ year: today.year, month: today.month, day: today.day, hour: h, minute: m }, timeZone);
     if (at.getTime() <= now.getTime()) {
       const tomorrow = zonedParts(new Date(now.getTime() + 86_400_000), timeZone);
-      at = zonedTimeToUtc(tomorrow.year, tomorrow.month, tomorrow.day, h, m, timeZone);
+      at = zonedTimeToUtc({ year: tomorrow.year, month: tomorrow.month, day: tomorrow.day, hour: h, minute: m }, timeZone);
     }
   } else if (full) {
     const [y, mo, d, h, mi] = full.slice(1).map(Number) as [number, number, number, number, number];
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) throw NewsErrors.badPublishTime(input);
-    at = zonedTimeToUtc(y, mo, d, h, mi, timeZone);
+    at = zonedTimeToUtc({ year: y, month: mo, day: d, hour: h, minute: mi }, timeZone);
     // 2026-02-31 rolls over in Date.UTC: refuse instead of publishing on another day.
     if (zonedParts(at, timeZone).day !== d) throw NewsErrors.badPublishTime(input);
   }
@@ -111,31 +112,3 @@ export function parsePublishTime(input: string, now: Date, timeZone: string): Da
   return at;
 }
 
-/** Calendar fields of an instant as seen in a time zone. */
-export function zonedParts(at: Date, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  const get = (type: string) => Number(fmt.formatToParts(at).find((p) => p.type === type)?.value ?? NaN);
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
-}
-
-/** The instant at which the wall clock in `timeZone` shows this date and time (DST gaps move forward). */
-export function zonedTimeToUtc(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): Date {
-  const wall = Date.UTC(year, month - 1, day, hour, minute);
-  let guess = wall;
-  // Two rounds settle the offset, also across a DST change between the guess and the answer.
-  for (let i = 0; i < 2; i++) {
-    const p = zonedParts(new Date(guess), timeZone);
-    const seen = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-    guess += wall - seen;
-  }
-  return new Date(guess);
-}

@@ -6,8 +6,8 @@
 
 const WALL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2}))?(?:\s*(Z|[+-]\d{2}:?\d{2}))?$/i;
 
-/** Milliseconds the zone is ahead of UTC at `instant` (e.g. +3,600,000 for Amsterdam in winter). */
-export function zoneOffsetMs(instant: Date, timeZone: string): number {
+/** Calendar fields of an instant as the wall clock in `timeZone` shows them. */
+export function zonedParts(instant: Date, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
@@ -19,7 +19,13 @@ export function zoneOffsetMs(instant: Date, timeZone: string): number {
     second: '2-digit',
   }).formatToParts(instant);
   const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const wallAsUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+}
+
+/** Milliseconds the zone is ahead of UTC at `instant` (e.g. +3,600,000 for Amsterdam in winter). */
+export function zoneOffsetMs(instant: Date, timeZone: string): number {
+  const p = zonedParts(instant, timeZone);
+  const wallAsUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return wallAsUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
