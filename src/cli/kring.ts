@@ -18,9 +18,12 @@ import type { Repositories } from '../ports/repositories.js';
 import { formatCount, ImportProgressDisplay, type ProgressStream } from './import-progress.js';
 import { registerTokenCommands } from './tokens.command.js';
 import { registerDiscordCommand } from './discord.command.js';
+import { registerPollCommands } from './polls.command.js';
+import { registerNewsCommands } from './news.command.js';
 
 /**
- * `kring`: the operator's command line (organisations, member imports and lists, API tokens, webhooks).
+ * `kring`: the operator's command line (organisations, member imports and lists, API tokens, webhooks, polls,
+ * news).
  * Exit codes: 0 done, 1 done but some CSV rows were skipped, 2 usage error or failure (nothing done).
  * Human output goes to stdout, progress and errors to stderr.
  */
@@ -217,6 +220,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
 
   registerTokenCommands(program, { database: db, out });
   registerDiscordCommand(program, { env: io.env });
+  registerPollCommands(program, { database: db, out, err, write: (s) => void io.stdout.write(s), env: io.env });
+  registerNewsCommands(program, { database: db, out, err, write: (s) => void io.stdout.write(s), env: io.env });
 
   async function findMember(r: Repositories, slug: string, memberNumber: string): Promise<{ organization: Organization; member: Member }> {
     const organization = await findOrg(r, slug);
