@@ -96,6 +96,31 @@ describe('interactionToEvent', () => {
   });
 });
 
+describe('modal submissions', () => {
+  it('maps MODAL_SUBMIT to form-submitted with the modal custom_id as formId and the text inputs as values', () => {
+    const raw = fixture<APIInteraction>('interaction-modal-submit');
+    expect(interactionToEvent(raw)).toEqual({
+      type: 'form-submitted',
+      platform: 'discord',
+      workspaceId: GUILD,
+      userId: ANNA,
+      displayName: 'Anna (penningmeester)',
+      locale: 'nl',
+      eventId: '1261300247288139901',
+      channelId: CHANNEL,
+      formId: 'poll.create',
+      values: { question: 'Waar spreken we af?', options: 'Utrecht\nZwolle', settings: '' },
+      raw,
+    });
+  });
+
+  it('reads text inputs inside labels (the newer modal layout) too', () => {
+    const raw = fixture<APIInteraction>('interaction-modal-submit') as unknown as { data: Record<string, unknown> };
+    raw.data.components = [{ type: 18, id: 1, component: { type: 4, id: 2, custom_id: 'question', value: 'Waar?' } }];
+    expect(interactionToEvent(raw as unknown as APIInteraction)).toMatchObject({ type: 'form-submitted', values: { question: 'Waar?' } });
+  });
+});
+
 describe('messageSeenFromDispatch', () => {
   it('counts the characters of a message without carrying its content', () => {
     const packet = dispatch('message-create');
@@ -137,6 +162,36 @@ describe('messageSeenFromDispatch', () => {
 
   it('reports length 0 when Discord withholds content (no Message Content intent)', () => {
     expect(messageSeenFromDispatch(dispatch('message-create-no-content-intent').d as GatewayMessageCreateDispatchData)?.length).toBe(0);
+  });
+
+  it('adds topic terms and the question flag, never the text, when the Message Content intent is on', () => {
+    const packet = dispatch('message-create');
+    const d = packet.d as GatewayMessageCreateDispatchData;
+    const sut = messageSeenFromDispatch(d);
+    expect(sut).toMatchObject({ messageId: d.id, question: true, terms: expect.arrayContaining(['dinsdag']) });
+    expect(sut?.terms?.length).toBeGreaterThan(0);
+    const serialised = JSON.stringify(sut);
+    expect(serialised).not.toContain(d.content);
+    expect(serialised).not.toContain('Goedemorgen allemaal');
+    expect(serialised).not.toContain('Wie komt er dinsdag?');
+    expect(serialised).not.toContain('"content"');
+  });
+
+  it('leaves mentions, emoji and links out of the terms', () => {
+    const d = dispatch('message-create').d as GatewayMessageCreateDispatchData;
+    const content = '<@1180124567800000042> zie <#1253405276299132990>: fietstocht naar Gouda <:fiets:1253405900000000099> https://example.org/route';
+    const sut = messageSeenFromDispatch({ ...d, content });
+    expect(sut?.terms).toEqual(expect.arrayContaining(['fietstocht', 'gouda']));
+    expect(sut?.question).toBe(false);
+    const serialised = JSON.stringify(sut);
+    for (const part of ['1180124567800000042', '1253405900000000099', 'example', 'fiets:', content]) expect(serialised).not.toContain(part);
+  });
+
+  it('adds no terms when Discord withholds content', () => {
+    const sut = messageSeenFromDispatch(dispatch('message-create-no-content-intent').d as GatewayMessageCreateDispatchData);
+    expect(sut).toBeDefined();
+    expect(sut).not.toHaveProperty('terms');
+    expect(sut).not.toHaveProperty('question');
   });
 
   it('ignores direct messages and system messages', () => {

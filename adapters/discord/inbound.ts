@@ -18,11 +18,13 @@ import type {
   ActionEvent,
   CommandEvent,
   EventActor,
+  FormSubmittedEvent,
   InboundEvent,
   MemberJoinedEvent,
   MemberLeftEvent,
   MessageSeenEvent,
 } from '../../src/ports/chat-platform.js';
+import { messageInsights } from '../../src/domain/insights/terms.js';
 import { KRING_COMMAND_NAME } from './commands.js';
 import { decodeCustomId } from './custom-id.js';
 
@@ -43,12 +45,45 @@ const THREAD_TYPES = new Set<number>([ChannelType.AnnouncementThread, ChannelTyp
 const PERSON_MESSAGE_TYPES = new Set<number>([MessageType.Default, MessageType.Reply]);
 
 /** Maps an interaction to a command or action event; undefined for interactions Kring does not handle. */
-export function interactionToEvent(raw: APIInteraction): CommandEvent | ActionEvent | undefined {
+export function interactionToEvent(raw: APIInteraction): CommandEvent | ActionEvent | FormSubmittedEvent | undefined {
   if (raw.type === InteractionType.ApplicationCommand && raw.data.type === ApplicationCommandType.ChatInput) {
     return commandEventFromInteraction(raw as APIChatInputApplicationCommandInteraction);
   }
   if (raw.type === InteractionType.MessageComponent) return actionEventFromInteraction(raw);
+  if (raw.type === InteractionType.ModalSubmit) return formEventFromInteraction(raw);
   return undefined;
+}
+
+/** A text input in a submitted modal: inside an action row (classic) or a label (newer layout). */
+interface SubmittedComponent {
+  type?: number;
+  custom_id?: string;
+  value?: string;
+  components?: SubmittedComponent[];
+  component?: SubmittedComponent;
+}
+
+/**
+ * A submitted modal (MODAL_SUBMIT) -> `form-submitted`: formId from the modal's custom_id, values of its
+ * text inputs by custom_id. Kring opens modals only in guild channels.
+ * @see https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object-modal-submit-data-structure
+ */
+export function formEventFromInteraction(raw: APIInteraction): FormSubmittedEvent | undefined {
+  if (raw.type !== InteractionType.ModalSubmit || raw.guild_id === undefined) return undefined;
+  const data = raw.data as unknown as { custom_id?: unknown; components?: SubmittedComponent[] };
+  if (typeof data.custom_id !== 'string' || data.custom_id === '') return undefined;
+  const actor = interactionActor(raw, raw.guild_id);
+  if (!actor) return undefined;
+  const values: Record<string, string> = {};
+  const collect = (list: readonly SubmittedComponent[]): void => {
+    for (const c of list) {
+      if (c.type === ComponentType.TextInput && typeof c.custom_id === 'string') values[c.custom_id] = c.value ?? '';
+      if (c.components) collect(c.components);
+      if (c.component) collect([c.component]);
+    }
+  };
+  collect(data.components ?? []);
+  return { type: 'form-submitted', ...actor, eventId: raw.id, ...channelOf(raw), formId: data.custom_id, values, raw };
 }
 
 /**
@@ -121,8 +156,10 @@ export type ParentChannelLookup = (threadId: string) => string | undefined;
 
 /**
  * MESSAGE_CREATE -> `message-seen`: who, where, when and how long. The content is read only for its
- * length and is neither copied into the event nor into `raw`. Bots, webhooks, system messages and DMs
- * are skipped. Without the Message Content intent Discord sends an empty `content`, so `length` is 0.
+ * length and, in memory, for its insights (stemmed topic terms, whether it reads as a question;
+ * `messageInsights`); it is neither copied into the event nor into `raw`. Bots, webhooks, system messages
+ * and DMs are skipped. Without the Message Content intent Discord sends an empty `content`, so `length`
+ * is 0 and there are no terms.
  */
 export function messageSeenFromDispatch(d: GatewayMessageCreateDispatchData, parentOf: ParentChannelLookup = () => undefined): MessageSeenEvent | undefined {
   if (d.guild_id === undefined || d.author.bot === true || d.webhook_id !== undefined || !PERSON_MESSAGE_TYPES.has(d.type)) {
@@ -140,6 +177,9 @@ export function messageSeenFromDispatch(d: GatewayMessageCreateDispatchData, par
     // forum post, the first message of its thread, has threadId === messageId).
     channelId: inThread ? (parentOf(d.channel_id) ?? d.channel_id) : d.channel_id,
     length: [...(d.content ?? '')].length,
+    // Only with the Message Content intent is there content to read; terms are taken in memory and the
+    // text goes no further.
+    ...(d.content ? messageInsights(discordMarkupToPlain(d.content)) : {}),
     at: new Date(d.timestamp),
     raw: messageMetadata(d),
   };
@@ -147,6 +187,17 @@ export function messageSeenFromDispatch(d: GatewayMessageCreateDispatchData, par
   const name = d.member?.nick ?? displayNameOf(d.author);
   if (name) event.displayName = name;
   return event;
+}
+
+/**
+ * Message markup as words: mentions of users, roles and channels, custom emoji, timestamps and link
+ * targets go (an id or a URL is not a topic); the words around them stay.
+ */
+function discordMarkupToPlain(content: string): string {
+  return content
+    .replace(/<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|<t:-?\d+(?::[a-zA-Z])?>|<\/[\w -]+:\d+>/g, ' ')
+    .replace(/\[([^\]]*)\]\(<?https?:\/\/[^)\s]+>?\)/g, '$1')
+    .replace(/<?https?:\/\/\S+/g, ' ');
 }
 
 /** The parts of a message that are not written by the member: safe to keep for debugging. */

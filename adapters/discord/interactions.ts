@@ -3,7 +3,7 @@ import type { InboundHandler, Reply } from '../../src/ports/chat-platform.js';
 import type { Logger } from '../../src/ports/logger.js';
 import { toChatPlatformError } from './errors.js';
 import { interactionToEvent } from './inbound.js';
-import { renderView, type DiscordMessageBody } from './render.js';
+import { renderModal, renderView, type DiscordMessageBody } from './render.js';
 
 /**
  * Answers one interaction within Discord's 3-second window, whatever the handler does.
@@ -16,6 +16,9 @@ import { renderView, type DiscordMessageBody } from './render.js';
  *   the original; a channel Reply is posted in the channel and the ephemeral placeholder deleted.
  * - components defer as an update (type 6): a `replaceOriginal` Reply edits the message the button
  *   was on; anything else is a follow-up (ephemeral when private).
+ * A Reply with a form opens it as a modal (type 9) when answered in time; a modal cannot follow a
+ * deferral, so a slow handler's form falls back to the Reply's view. A submitted modal is answered like
+ * a command.
  * Nothing escapes: failures are logged (code and message, never a token) and the member never sees a
  * stack trace.
  *
@@ -91,6 +94,11 @@ async function respondInTime(api: InteractionApi, isComponent: boolean, reply: R
       await api.callback(InteractionResponseType.DeferredChannelMessageWithSource, { flags: MessageFlags.Ephemeral });
       await api.deleteOriginal();
     }
+    return;
+  }
+  // A modal cannot answer a modal submission.
+  if (reply.form && raw.type !== InteractionType.ModalSubmit) {
+    await api.callback(InteractionResponseType.Modal, renderModal(reply.form));
     return;
   }
   const body = render(reply, workspaceId, raw, log);

@@ -1,9 +1,9 @@
-import { ButtonStyle, ComponentType } from 'discord.js';
+import { ButtonStyle, ComponentType, TextInputStyle } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import type { View, ViewButton } from '../../src/ports/chat-platform.js';
+import type { Form, View, ViewButton } from '../../src/ports/chat-platform.js';
 import { everyBlockView } from '../../test/contracts/chat-platform.contract.js';
 import { CustomIdError } from './custom-id.js';
-import { DISCORD_LIMITS, renderBar, renderView } from './render.js';
+import { DISCORD_LIMITS, renderBar, renderModal, renderView } from './render.js';
 
 const buttons = (n: number): ViewButton[] => Array.from({ length: n }, (_, i) => ({ actionId: `b${i}`, label: `Knop ${i}`, value: String(i) }));
 
@@ -123,5 +123,39 @@ describe(renderBar.name, () => {
     expect(renderBar({ label: 'Ja', count: 3, percent: 75 })).toBe('Ja ████████░░ 75% (3)');
     expect(renderBar({ label: 'Nee', count: 0, percent: 0 })).toBe('Nee ░░░░░░░░░░ 0% (0)');
     expect(renderBar({ label: 'Alles', count: 9, percent: 140 })).toBe('Alles ██████████ 100% (9)');
+  });
+});
+
+describe(renderModal.name, () => {
+  const form: Form = {
+    formId: 'poll.create',
+    title: 'Nieuwe poll',
+    submitLabel: 'Maak poll',
+    fields: [
+      { name: 'question', label: 'Vraag', kind: 'short', required: true, placeholder: 'Waar spreken we af?', maxLength: 200 },
+      { name: 'options', label: 'Opties, één per regel', kind: 'long', required: true },
+      { name: 'settings', label: 'Instellingen (optioneel)', kind: 'short', required: false },
+    ],
+  };
+
+  it('renders a form as modal data: formId as custom_id, one short or paragraph text input per row', () => {
+    expect(renderModal(form)).toEqual({
+      custom_id: 'poll.create',
+      title: 'Nieuwe poll',
+      components: [
+        { type: ComponentType.ActionRow, components: [{ type: ComponentType.TextInput, custom_id: 'question', label: 'Vraag', style: TextInputStyle.Short, required: true, placeholder: 'Waar spreken we af?', max_length: 200 }] },
+        { type: ComponentType.ActionRow, components: [{ type: ComponentType.TextInput, custom_id: 'options', label: 'Opties, één per regel', style: TextInputStyle.Paragraph, required: true }] },
+        { type: ComponentType.ActionRow, components: [{ type: ComponentType.TextInput, custom_id: 'settings', label: 'Instellingen (optioneel)', style: TextInputStyle.Short, required: false }] },
+      ],
+    });
+  });
+
+  it('keeps titles and labels within 45 characters and at most five fields', () => {
+    const long = 'x'.repeat(80);
+    const many: Form = { ...form, title: long, fields: Array.from({ length: 7 }, (_, i) => ({ name: `f${i}`, label: long, kind: 'short' as const, required: false })) };
+    const modal = renderModal(many) as { title: string; components: { components: { label: string }[] }[] };
+    expect(modal.title.length).toBe(45);
+    expect(modal.components).toHaveLength(5);
+    expect(modal.components[0]!.components[0]!.label.length).toBe(45);
   });
 });

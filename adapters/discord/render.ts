@@ -1,12 +1,13 @@
 import {
   ButtonStyle as DiscordButtonStyle,
   ComponentType,
+  TextInputStyle,
   type APIActionRowComponent,
   type APIComponentInMessageActionRow,
   type APIEmbed,
   type APIEmbedField,
 } from 'discord.js';
-import type { ButtonStyle, View, ViewBar, ViewBlock } from '../../src/ports/chat-platform.js';
+import type { ButtonStyle, Form, View, ViewBar, ViewBlock } from '../../src/ports/chat-platform.js';
 import { encodeCustomId } from './custom-id.js';
 
 /**
@@ -251,4 +252,30 @@ function toPlainText(text: string): string {
     .replace(/\*\*(.+?)\*\*/g, '$1')
     .replace(/(^|\W)_(.+?)_(?=\W|$)/g, '$1$2')
     .replace(/`([^`]+)`/g, '$1');
+}
+
+/** Discord's modal limits. https://discord.com/developers/docs/components/reference#text-input */
+export const DISCORD_MODAL_LIMITS = { title: 45, label: 45, placeholder: 100, maxLength: 4000, customId: 100, fields: 5 } as const;
+
+/** A Form as the `data` of a type-9 MODAL interaction response: one text input per action row. */
+export function renderModal(form: Form): Record<string, unknown> {
+  const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+  return {
+    custom_id: form.formId.slice(0, DISCORD_MODAL_LIMITS.customId),
+    title: cut(form.title || form.formId, DISCORD_MODAL_LIMITS.title),
+    components: form.fields.slice(0, DISCORD_MODAL_LIMITS.fields).map((f) => ({
+      type: ComponentType.ActionRow,
+      components: [
+        {
+          type: ComponentType.TextInput,
+          custom_id: f.name,
+          label: cut(f.label || f.name, DISCORD_MODAL_LIMITS.label),
+          style: f.kind === 'long' ? TextInputStyle.Paragraph : TextInputStyle.Short,
+          required: f.required,
+          ...(f.placeholder ? { placeholder: cut(f.placeholder, DISCORD_MODAL_LIMITS.placeholder) } : {}),
+          ...(f.maxLength ? { max_length: Math.min(f.maxLength, DISCORD_MODAL_LIMITS.maxLength) } : {}),
+        },
+      ],
+    })),
+  };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  toFormSubmittedEvent,
   classifySlackBody,
   dedupeKey,
   slackMarkupToPlain,
@@ -177,9 +178,14 @@ describe(classifySlackBody.name, () => {
     ['block-actions', 'block_actions'],
     ['event-message', 'event'],
     ['url-verification', 'url_verification'],
-    ['view-submission', 'unsupported'],
+    ['view-submission', 'view_submission'],
   ] as const)('classifies %s as %s', (name, kind) => {
     expect(classifySlackBody(fixture(name))).toBe(kind);
+  });
+
+  it('leaves payloads Kring does not use unsupported', () => {
+    expect(classifySlackBody({ type: 'view_closed' })).toBe('unsupported');
+    expect(classifySlackBody({ type: 'shortcut' })).toBe('unsupported');
   });
 
   it('recognises the SSL check', () => {
@@ -204,6 +210,30 @@ describe(toInboundEvent.name, () => {
     expect(toInboundEvent(fixture('slash-command'))?.type).toBe('command');
     expect(toInboundEvent(fixture('block-actions'))?.type).toBe('action');
     expect(toInboundEvent(fixture('event-message'))?.type).toBe('message-seen');
-    expect(toInboundEvent(fixture('view-submission'))).toBeUndefined();
+    expect(toInboundEvent(fixture('view-submission'))?.type).toBe('form-submitted');
+    expect(toInboundEvent({ type: 'view_closed' })).toBeUndefined();
+  });
+});
+
+describe(toFormSubmittedEvent.name, () => {
+  it('maps a submitted modal to form-submitted with the formId, values and the channel it was opened from', () => {
+    expect(toFormSubmittedEvent(fixture('view-submission'))).toMatchObject({
+      type: 'form-submitted',
+      platform: 'slack',
+      workspaceId: 'T0KRING01',
+      userId: 'U0MEMBER01',
+      channelId: 'C0GENERAL1',
+      eventId: '7041234567890.7011221335473.aa11bb22cc33dd44ee55ff6677889900',
+      formId: 'poll.create',
+      values: { question: 'Waar spreken we af?', options: 'Utrecht\nZwolle', settings: '' },
+    });
+  });
+
+  it('has no channel when the metadata is not ours, and drops the verification token', () => {
+    const body = fixture('view-submission');
+    (body.view as Record<string, unknown>).private_metadata = 'not json';
+    const event = toFormSubmittedEvent(body);
+    expect(event?.channelId).toBeUndefined();
+    expect(JSON.stringify(event?.raw)).not.toContain('gIkuvaNzQIHg97ATvDxqgjtO');
   });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type {
   ActionEvent,
   CommandEvent,
+  FormSubmittedEvent,
   InboundEvent,
   MemberJoinedEvent,
   MemberLeftEvent,
@@ -21,15 +22,16 @@ import { originalActionId } from './render.js';
  */
 
 /** What a request to `/slack/events` is, decided before Bolt sees it. */
-export type SlackBodyKind = 'ssl_check' | 'url_verification' | 'command' | 'block_actions' | 'event' | 'unsupported';
+export type SlackBodyKind = 'ssl_check' | 'url_verification' | 'command' | 'block_actions' | 'view_submission' | 'event' | 'unsupported';
 
 export function classifySlackBody(body: Record<string, unknown>): SlackBodyKind {
   if (body.ssl_check !== undefined) return 'ssl_check';
   if (body.type === 'url_verification') return 'url_verification';
   if (typeof body.command === 'string') return 'command';
   if (body.type === 'block_actions') return 'block_actions';
+  if (body.type === 'view_submission') return 'view_submission';
   if (body.type === 'event_callback') return 'event';
-  // view_submission, shortcuts, block_suggestion...: Kring renders none of those.
+  // view_closed, shortcuts, block_suggestion...: Kring renders none of those.
   return 'unsupported';
 }
 
@@ -40,7 +42,7 @@ export function classifySlackBody(body: Record<string, unknown>): SlackBodyKind 
  */
 export function dedupeKey(body: Record<string, unknown>, kind: SlackBodyKind): string | undefined {
   if (kind === 'event' && typeof body.event_id === 'string' && body.event_id !== '') return `slack:${body.event_id}`;
-  if ((kind === 'command' || kind === 'block_actions') && typeof body.trigger_id === 'string' && body.trigger_id !== '') {
+  if ((kind === 'command' || kind === 'block_actions' || kind === 'view_submission') && typeof body.trigger_id === 'string' && body.trigger_id !== '') {
     return `slack:trigger:${body.trigger_id}`;
   }
   return undefined;
@@ -149,6 +151,61 @@ export function toActionEvent(body: Record<string, unknown>): ActionEvent | unde
     ...(channelId && messageTs
       ? { message: { platform: 'slack' as const, workspaceId, channelId, messageId: messageTs } }
       : {}),
+    raw: withoutToken(body),
+  };
+}
+
+const viewSubmissionSchema = z.looseObject({
+  type: z.literal('view_submission'),
+  user: z.looseObject({ id: z.string().min(1), name: z.string().optional(), username: z.string().optional(), team_id: z.string().optional() }),
+  team: z.looseObject({ id: z.string().min(1) }).nullish(),
+  trigger_id: z.string().optional(),
+  view: z.looseObject({
+    callback_id: z.string().min(1),
+    private_metadata: z.string().optional(),
+    state: z.looseObject({
+      values: z.record(z.string(), z.record(z.string(), z.looseObject({ value: z.string().nullish() }))),
+    }),
+  }),
+});
+
+/** The channel a modal was opened from, which Kring put in its `private_metadata` (see renderModal). */
+function metadataChannel(metadata: string | undefined): string | undefined {
+  if (!metadata) return undefined;
+  try {
+    const parsed = JSON.parse(metadata) as { channelId?: unknown };
+    return typeof parsed.channelId === 'string' && parsed.channelId !== '' ? parsed.channelId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A submitted modal -> `form-submitted`: formId from `callback_id`, values by input `action_id`.
+ * https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload#view_submission
+ */
+export function toFormSubmittedEvent(body: Record<string, unknown>): FormSubmittedEvent | undefined {
+  const parsed = viewSubmissionSchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  const p = parsed.data;
+  const workspaceId = p.team?.id ?? p.user.team_id;
+  if (!workspaceId) return undefined;
+  const values: Record<string, string> = {};
+  for (const block of Object.values(p.view.state.values)) {
+    for (const [actionId, input] of Object.entries(block)) values[actionId] = input.value ?? '';
+  }
+  const channelId = metadataChannel(p.view.private_metadata);
+  const displayName = p.user.name ?? p.user.username;
+  return {
+    type: 'form-submitted',
+    platform: 'slack',
+    workspaceId,
+    userId: p.user.id,
+    ...(displayName ? { displayName } : {}),
+    ...(channelId ? { channelId } : {}),
+    ...(p.trigger_id ? { eventId: p.trigger_id } : {}),
+    formId: p.view.callback_id,
+    values,
     raw: withoutToken(body),
   };
 }
@@ -296,6 +353,8 @@ export function toInboundEvent(body: Record<string, unknown>): InboundEvent | un
       return toCommandEvent(body);
     case 'block_actions':
       return toActionEvent(body);
+    case 'view_submission':
+      return toFormSubmittedEvent(body);
     case 'event':
       return toEventCallbackEvent(body);
     default:

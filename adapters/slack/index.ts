@@ -19,7 +19,7 @@ import { toChatPlatformError } from './errors.js';
 import { createEventsRoute } from './http.js';
 import { WorkspaceInstallationStore } from './installation-store.js';
 import { registerListeners } from './listeners.js';
-import { renderMessage } from './render.js';
+import { renderMessage, renderModal } from './render.js';
 import { toSlackLogger } from './slack-logger.js';
 
 export type { SlackPlatformConfig, SlackSingleWorkspaceConfig, SlackOAuthConfig } from './config.js';
@@ -129,6 +129,12 @@ export class SlackPlatform implements ChatPlatform {
       handler: config.handler,
       logger: this.log,
       deliverEventReply: (event, reply) => this.deliverEventReply(event, reply),
+      openForm: async (event, triggerId, form) => {
+        const token = await this.tokenFor(event.workspaceId);
+        const view = renderModal(form, event.channelId === undefined ? {} : { channelId: event.channelId });
+        // https://docs.slack.dev/reference/methods/views.open
+        await this.call('views.open', () => this.client.views.open({ token, trigger_id: triggerId, view }));
+      },
       onUninstalled: async (teamId) => {
         if (this.installations === undefined) {
           this.log.warn({ teamId }, 'slack: app uninstalled or token revoked; SLACK_BOT_TOKEN no longer works');

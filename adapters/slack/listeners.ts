@@ -1,7 +1,7 @@
 import type { App, RespondArguments } from '@slack/bolt';
-import type { InboundEvent, InboundHandler, Reply } from '../../src/ports/chat-platform.js';
+import type { Form, InboundEvent, InboundHandler, Reply } from '../../src/ports/chat-platform.js';
 import type { Logger } from '../../src/ports/logger.js';
-import { toActionEvent, toCommandEvent, toEventCallbackEvent } from './inbound.js';
+import { toActionEvent, toCommandEvent, toEventCallbackEvent, toFormSubmittedEvent } from './inbound.js';
 import { renderResponse } from './render.js';
 
 /**
@@ -14,6 +14,8 @@ export interface ListenerDeps {
   logger: Logger;
   /** Delivers a Reply to an event that has no response_url (member joined, ...). */
   deliverEventReply(event: InboundEvent, reply: Reply): Promise<void>;
+  /** Opens a form as a modal (views.open) with the interaction's trigger_id. */
+  openForm(event: InboundEvent, triggerId: string, form: Form): Promise<void>;
   /** The app was uninstalled from a workspace, or its bot token revoked. */
   onUninstalled(teamId: string): Promise<void>;
 }
@@ -39,8 +41,20 @@ async function handleAndDeliver(deps: ListenerDeps, event: InboundEvent, deliver
   }
 }
 
-function viaResponseUrl(respond: Respond, source: 'command' | 'action') {
+/**
+ * Delivers a command's or action's reply: a form opens as a modal (Slack wants that within 3 s of the
+ * interaction, while its trigger_id is valid); when that fails, or for any other reply, the response_url.
+ */
+function viaResponseUrl(deps: ListenerDeps, event: InboundEvent, triggerId: string | undefined, respond: Respond, source: 'command' | 'action') {
   return async (reply: Reply): Promise<void> => {
+    if (reply.form !== undefined && triggerId !== undefined) {
+      try {
+        await deps.openForm(event, triggerId, reply.form);
+        return;
+      } catch (err) {
+        deps.logger.warn({ err, formId: reply.form.formId }, 'slack: could not open the form; answering with text');
+      }
+    }
     // Actions on modals have no response_url; Kring renders no modals, so this is a payload we did not make.
     if (respond === undefined) throw new Error('payload has no response_url');
     await respond(renderResponse(reply, source));
@@ -57,7 +71,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       deps.logger.warn('slack: slash command payload not understood; ignored');
       return;
     }
-    await handleAndDeliver(deps, event, viaResponseUrl(respond as Respond, 'command'));
+    await handleAndDeliver(deps, event, viaResponseUrl(deps, event, (body as { trigger_id?: string }).trigger_id, respond as Respond, 'command'));
   });
 
   app.action({ type: 'block_actions' }, async ({ ack, body, respond }) => {
@@ -67,7 +81,18 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       deps.logger.warn('slack: block_actions payload not understood; ignored');
       return;
     }
-    await handleAndDeliver(deps, event, viaResponseUrl(respond as Respond, 'action'));
+    await handleAndDeliver(deps, event, viaResponseUrl(deps, event, (body as { trigger_id?: string }).trigger_id, respond as Respond, 'action'));
+  });
+
+  // A submitted modal: ack (closes it), then the reply goes to the channel it was opened from (ephemeral).
+  app.view({ type: 'view_submission' }, async ({ ack, body }) => {
+    await ack();
+    const event = toFormSubmittedEvent(body as unknown as Record<string, unknown>);
+    if (event === undefined) {
+      deps.logger.warn('slack: view_submission payload not understood; ignored');
+      return;
+    }
+    await handleAndDeliver(deps, event, (reply) => deps.deliverEventReply(event, reply));
   });
 
   // Events are acked by Bolt itself before listeners run.

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { View, ViewBlock } from '../../src/ports/chat-platform.js';
+import type { Form, View, ViewBlock } from '../../src/ports/chat-platform.js';
 import { everyBlockView } from '../../test/contracts/chat-platform.contract.js';
 import { validateBlocks } from '../../test/fakes/slack/blocks.js';
 import {
+  renderModal,
   SLACK_LIMITS,
   markdownToMrkdwn,
   originalActionId,
@@ -215,5 +216,47 @@ describe(renderResponse.name, () => {
       response_type: 'ephemeral',
       replace_original: false,
     });
+  });
+});
+
+describe(renderModal.name, () => {
+  const form: Form = {
+    formId: 'poll.create',
+    title: 'Nieuwe poll',
+    submitLabel: 'Maak poll',
+    fields: [
+      { name: 'question', label: 'Vraag', kind: 'short', required: true, placeholder: 'Waar spreken we af?', maxLength: 200 },
+      { name: 'options', label: 'Opties, één per regel', kind: 'long', required: true },
+      { name: 'settings', label: 'Instellingen (optioneel)', kind: 'short', required: false },
+    ],
+  };
+
+  it('renders a form as a modal with one input per field, the formId as callback_id and the channel in private_metadata', () => {
+    const modal = renderModal(form, { channelId: 'C0GENERAL1' });
+    expect(modal).toMatchObject({
+      type: 'modal',
+      callback_id: 'poll.create',
+      title: { type: 'plain_text', text: 'Nieuwe poll' },
+      submit: { type: 'plain_text', text: 'Maak poll' },
+      private_metadata: JSON.stringify({ channelId: 'C0GENERAL1' }),
+    });
+    expect(modal.blocks).toEqual([
+      {
+        type: 'input',
+        block_id: 'question',
+        optional: false,
+        label: { type: 'plain_text', text: 'Vraag', emoji: true },
+        element: { type: 'plain_text_input', action_id: 'question', multiline: false, placeholder: { type: 'plain_text', text: 'Waar spreken we af?', emoji: true }, max_length: 200 },
+      },
+      { type: 'input', block_id: 'options', optional: false, label: { type: 'plain_text', text: 'Opties, één per regel', emoji: true }, element: { type: 'plain_text_input', action_id: 'options', multiline: true } },
+      { type: 'input', block_id: 'settings', optional: true, label: { type: 'plain_text', text: 'Instellingen (optioneel)', emoji: true }, element: { type: 'plain_text_input', action_id: 'settings', multiline: false } },
+    ]);
+  });
+
+  it('cuts the title and submit label to Slack’s 24 characters', () => {
+    const modal = renderModal({ ...form, title: 'Een hele lange titel voor een modal', submitLabel: 'Een hele lange knoptekst hier' }, {});
+    expect(modal.title.text.length).toBeLessThanOrEqual(24);
+    expect(modal.submit?.text.length).toBeLessThanOrEqual(24);
+    expect(modal.private_metadata).toBe('{}');
   });
 });

@@ -1,6 +1,6 @@
 import type { RespondArguments, types as Slack } from '@slack/bolt';
 import { slackifyMarkdown } from 'slackify-markdown';
-import type { Reply, View, ViewBar, ViewBlock, ViewButton } from '../../src/ports/chat-platform.js';
+import type { Form, Reply, View, ViewBar, ViewBlock, ViewButton } from '../../src/ports/chat-platform.js';
 
 /**
  * View -> Block Kit. https://docs.slack.dev/reference/block-kit/blocks
@@ -23,6 +23,12 @@ export const SLACK_LIMITS = {
   optionValue: 150,
   placeholder: 150,
   contextText: 3000,
+  modalTitle: 24,
+  modalSubmit: 24,
+  callbackId: 255,
+  inputLabel: 2000,
+  inputMaxLength: 3000,
+  privateMetadata: 3000,
   /** Top-level `text`: Slack truncates at 40k, but notifications only show the start; keep it short. */
   fallbackText: 3000,
 } as const;
@@ -232,5 +238,40 @@ export function renderResponse(reply: Reply, source: 'command' | 'action'): Resp
     ...content,
     response_type: reply.visibility === 'private' ? 'ephemeral' : 'in_channel',
     ...(source === 'action' ? { replace_original: false } : {}),
+  };
+}
+
+/** What a modal Kring opened carries in `private_metadata`: the channel it was opened from. */
+export interface SlackFormMetadata {
+  channelId?: string;
+}
+
+/**
+ * A Form as a modal for `views.open` (https://docs.slack.dev/reference/views/modal-views): one input block
+ * per field, `block_id` and `action_id` both the field name, `callback_id` the formId. The channel the
+ * form was opened from rides in `private_metadata` (a modal submission names no channel).
+ */
+export function renderModal(form: Form, metadata: SlackFormMetadata): Slack.ModalView {
+  return {
+    type: 'modal',
+    callback_id: truncate(form.formId, SLACK_LIMITS.callbackId),
+    title: plain(form.title || ' ', SLACK_LIMITS.modalTitle),
+    submit: plain(form.submitLabel || ' ', SLACK_LIMITS.modalSubmit),
+    private_metadata: JSON.stringify(metadata),
+    blocks: form.fields.map(
+      (f): Slack.InputBlock => ({
+        type: 'input',
+        block_id: f.name,
+        optional: !f.required,
+        label: plain(f.label || f.name, SLACK_LIMITS.inputLabel),
+        element: {
+          type: 'plain_text_input',
+          action_id: f.name,
+          multiline: f.kind === 'long',
+          ...(f.placeholder ? { placeholder: plain(f.placeholder, SLACK_LIMITS.placeholder) } : {}),
+          ...(f.maxLength ? { max_length: Math.min(f.maxLength, SLACK_LIMITS.inputMaxLength) } : {}),
+        },
+      }),
+    ),
   };
 }

@@ -84,6 +84,12 @@ export const referenceKeys = {
 /** The `data` key naming the Input.ChoiceSet whose value a select's Action.Execute carries (render <-> inbound). */
 export const SELECT_INPUT_KEY = 'kringInput';
 
+/** Verb of the Action.Execute that submits a form card (render <-> inbound). */
+export const FORM_SUBMIT_VERB = 'form.submit';
+/** `data` keys of that action: the formId, and the conversation the form was opened from. */
+export const FORM_ID_KEY = 'formId';
+export const FORM_CHANNEL_KEY = 'kringChannel';
+
 const THREAD_SUFFIX = /;messageid=(\d+)$/;
 
 /**

@@ -73,7 +73,40 @@ describe('toInboundEvents (Teams)', () => {
     });
     const serialised = JSON.stringify(event);
     expect(serialised).not.toContain('ledenvergadering');
-    expect(serialised).not.toContain('taart');
+    // Stemmed topic terms may equal a word ("taart"); the text itself never travels.
+    expect(serialised).not.toContain('taart mee');
+  });
+
+  it('adds topic terms (stemmed in the activity\'s locale) and the question flag, never the text', () => {
+    const activity = fixture('message-channel-plain');
+    const [event] = toInboundEvents(activity, options);
+    expect(event).toMatchObject({
+      type: 'message-seen',
+      messageId: '1741685499987',
+      question: true,
+      terms: expect.arrayContaining(['dinsdag', 'ledenvergader', 'taart', 'koffie']),
+    });
+    const serialised = JSON.stringify(event);
+    expect(serialised).not.toContain('Wie komt er dinsdag naar de');
+    expect(serialised).not.toContain('ledenvergadering');
+    expect(serialised).not.toContain('Ik neem taart mee');
+    expect(serialised).not.toContain('"text"');
+    expect(serialised).not.toContain('"attachments"');
+    expect(serialised).not.toContain('"entities"');
+  });
+
+  it('leaves <at> mentions and HTML out of the terms, and keeps only routing data in raw', () => {
+    const sentence = 'Dank je <at>Kring</at> en <at>Jan Jansen</at>, de fietstocht naar Gouda was top!';
+    const activity = withText('message-channel-mention', `<p>${sentence}</p>`, { summary: sentence, speak: sentence } as Partial<TeamsActivity>);
+    const [event] = toInboundEvents(activity, options);
+    expect(event?.type).toBe('message-seen');
+    const terms = (event as { terms?: string[] }).terms ?? [];
+    expect(terms).toEqual(expect.arrayContaining(['fietstocht', 'gouda']));
+    for (const t of terms) expect(t).not.toMatch(/kring|jan|jansen|<|>|^p$/);
+    const serialised = JSON.stringify(event);
+    expect(serialised).not.toContain('fietstocht naar Gouda');
+    expect(serialised).not.toContain('Jan Jansen</at>');
+    expect(event?.raw).toMatchObject({ type: 'message', id: activity.id, conversation: { id: activity.conversation!.id }, locale: 'nl-NL' });
   });
 
   it('ignores messages from bots', () => {
@@ -137,5 +170,33 @@ describe('conversation references (Teams)', () => {
 describe('plainText', () => {
   it('strips tags and decodes entities', () => {
     expect(plainText('<p>a&nbsp;&amp;&#39;b&#x21;</p>')).toBe("a &'b!");
+  });
+});
+
+describe('form submissions (Teams)', () => {
+  const invoke = (data: Record<string, unknown>): TeamsActivity => ({
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    id: 'f:1',
+    from: { id: '29:abc', aadObjectId: 'aad-1', name: 'Marieke' },
+    conversation: { id: 'a:personal-chat', conversationType: 'personal', tenantId: 'tenant-1' },
+    value: { action: { type: 'Action.Execute', verb: 'form.submit', data } },
+  });
+
+  it('maps an Action.Execute form.submit to form-submitted in the conversation the form came from', () => {
+    const [event] = toInboundEvents(invoke({ formId: 'poll.create', kringChannel: '19:general@thread.tacv2', question: 'Waar?', options: 'A\nB', settings: '' }), { fallbackTenantId: 'x' });
+    expect(event).toMatchObject({
+      type: 'form-submitted',
+      platform: 'teams',
+      workspaceId: 'tenant-1',
+      userId: 'aad-1',
+      channelId: '19:general@thread.tacv2',
+      formId: 'poll.create',
+      values: { question: 'Waar?', options: 'A\nB', settings: '' },
+    });
+  });
+
+  it('drops a form.submit without formId instead of treating it as a button', () => {
+    expect(toInboundEvents(invoke({ question: 'Waar?' }), { fallbackTenantId: 'x' })).toEqual([]);
   });
 });

@@ -2,11 +2,16 @@ import type {
   ActionEvent,
   CommandEvent,
   EventActor,
+  FormSubmittedEvent,
   InboundEvent,
   MessageRef,
   MessageSeenEvent,
 } from '../../src/ports/chat-platform.js';
+import { messageInsights } from '../../src/domain/insights/terms.js';
 import {
+  FORM_CHANNEL_KEY,
+  FORM_ID_KEY,
+  FORM_SUBMIT_VERB,
   SELECT_INPUT_KEY,
   baseConversationId,
   tenantOf,
@@ -48,7 +53,7 @@ export function toInboundEvents(activity: TeamsActivity, options: InboundOptions
       return event ? [event] : [];
     }
     case 'invoke': {
-      const event = actionEvent(activity, options);
+      const event = formEvent(activity, options) ?? actionEvent(activity, options);
       return event ? [event] : [];
     }
     case 'conversationUpdate':
@@ -79,22 +84,31 @@ export function messageEvent(activity: TeamsActivity, options: InboundOptions): 
     };
   }
   const threadId = threadIdOf(activity.conversation.id) ?? activity.replyToId;
+  // Read in memory for its length and insights only; neither the text nor words of it go further.
+  const text = plainText(activity.text ?? '');
+  const words = plainText(withoutMentions(activity.text ?? ''));
   return {
     type: 'message-seen',
     ...actor,
-    ...(activity.id ? { eventId: activity.id } : {}),
+    ...(activity.id ? { eventId: activity.id, messageId: activity.id } : {}),
     channelId,
     ...(threadId ? { threadId } : {}),
-    length: [...plainText(activity.text ?? '')].length,
+    ...(words === '' ? {} : messageInsights(words, activity.locale)),
+    length: [...text].length,
     at: parseTimestamp(activity.timestamp) ?? (options.now ?? (() => new Date()))(),
     raw: withoutContent(activity),
   };
 }
 
+/** The text without `<at>…</at>` mentions: a mentioned name (Kring's, a member's) is not a topic. */
+function withoutMentions(text: string): string {
+  return text.replace(/<at\b[^>]*>[\s\S]*?<\/at>/gi, ' ');
+}
+
 /** An `adaptiveCard/action` invoke carrying an Action.Execute -> `action`. */
 export function actionEvent(activity: TeamsActivity, options: InboundOptions): ActionEvent | undefined {
   const action = executeActionOf(activity);
-  if (!action || !activity.from || !activity.conversation?.id) return undefined;
+  if (!action || action.verb === FORM_SUBMIT_VERB || !activity.from || !activity.conversation?.id) return undefined;
   const actor = actorOf(activity, activity.from, options);
   const channelId = baseConversationId(activity.conversation.id);
   const value = actionValue(action.data);
@@ -109,6 +123,33 @@ export function actionEvent(activity: TeamsActivity, options: InboundOptions): A
     actionId: action.verb,
     ...(value === undefined ? {} : { value }),
     ...(message ? { message } : {}),
+    raw: activity,
+  };
+}
+
+/**
+ * A submitted form card (Action.Execute with verb `form.submit`) -> `form-submitted`. Teams merges the
+ * card's inputs into the action's `data`, next to the formId and the conversation the form was opened
+ * from (which Kring put there; the card may have been shown in the personal chat).
+ */
+export function formEvent(activity: TeamsActivity, options: InboundOptions): FormSubmittedEvent | undefined {
+  const action = executeActionOf(activity);
+  if (!action || action.verb !== FORM_SUBMIT_VERB || !activity.from || !activity.conversation?.id) return undefined;
+  const formId = action.data[FORM_ID_KEY];
+  if (typeof formId !== 'string' || formId === '') return undefined;
+  const origin = action.data[FORM_CHANNEL_KEY];
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(action.data)) {
+    if (key === FORM_ID_KEY || key === FORM_CHANNEL_KEY) continue;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') values[key] = String(value);
+  }
+  return {
+    type: 'form-submitted',
+    ...actorOf(activity, activity.from, options),
+    ...(activity.id ? { eventId: activity.id } : {}),
+    channelId: typeof origin === 'string' && origin !== '' ? origin : baseConversationId(activity.conversation.id),
+    formId,
+    values,
     raw: activity,
   };
 }
@@ -246,8 +287,27 @@ function parseTimestamp(value: string | undefined): Date | undefined {
   return Number.isNaN(at.getTime()) ? undefined : at;
 }
 
-/** The activity without anything a person wrote, for `raw` on message-seen events. */
-function withoutContent(activity: TeamsActivity): TeamsActivity {
-  const { text: _text, attachments: _attachments, entities: _entities, value: _value, ...rest } = activity;
-  return rest;
+/**
+ * The activity's routing metadata for `raw` on message-seen events: an allow-list (as Slack's adapter
+ * does), so nothing a person wrote can travel along, whatever else Teams adds to an activity (text,
+ * attachments, entities, value, summary, speak, channelData extras ...).
+ */
+function withoutContent(activity: TeamsActivity): Record<string, unknown> {
+  const account = (a: ChannelAccount | undefined) => (a ? { id: a.id, ...(a.aadObjectId ? { aadObjectId: a.aadObjectId } : {}), ...(a.role ? { role: a.role } : {}) } : undefined);
+  const c = activity.conversation;
+  const d = activity.channelData;
+  return {
+    type: activity.type,
+    id: activity.id,
+    timestamp: activity.timestamp,
+    channelId: activity.channelId,
+    serviceUrl: activity.serviceUrl,
+    from: account(activity.from),
+    recipient: account(activity.recipient),
+    conversation: c ? { id: c.id, conversationType: c.conversationType, isGroup: c.isGroup, tenantId: c.tenantId } : undefined,
+    replyToId: activity.replyToId,
+    textFormat: activity.textFormat,
+    locale: activity.locale,
+    channelData: d ? { tenant: d.tenant?.id ? { id: d.tenant.id } : undefined, team: d.team?.id ? { id: d.team.id } : undefined, channel: d.channel?.id ? { id: d.channel.id } : undefined, eventType: d.eventType } : undefined,
+  };
 }

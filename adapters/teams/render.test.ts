@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { everyBlockView } from '../../test/contracts/chat-platform.contract.js';
-import { barGlyphs, cardMarkdown, renderCard, type CardElement } from './render.js';
+import type { Form } from '../../src/ports/chat-platform.js';
+import { barGlyphs, cardMarkdown, renderCard, renderFormCard, type CardElement } from './render.js';
 
 function find(body: CardElement[], type: string): CardElement[] {
   return body.filter((e) => e['type'] === type);
@@ -81,5 +82,33 @@ describe('cardMarkdown', () => {
 
   it('separates plain lines as paragraphs', () => {
     expect(cardMarkdown('een\ntwee\n\ndrie')).toBe('een\n\ntwee\n\ndrie');
+  });
+});
+
+describe('renderFormCard (Teams)', () => {
+  const form: Form = {
+    formId: 'poll.create',
+    title: 'Nieuwe poll',
+    submitLabel: 'Maak poll',
+    fields: [
+      { name: 'question', label: 'Vraag', kind: 'short', required: true, placeholder: 'Waar spreken we af?', maxLength: 200 },
+      { name: 'options', label: 'Opties, één per regel', kind: 'long', required: true },
+      { name: 'settings', label: 'Instellingen (optioneel)', kind: 'short', required: false },
+    ],
+  };
+
+  it('renders Input.Text fields and an Action.Execute form.submit naming the form and the origin conversation', () => {
+    const card = renderFormCard(form, { channelId: '19:general@thread.tacv2' });
+    expect(card.body).toEqual([
+      { type: 'TextBlock', text: 'Nieuwe poll', weight: 'Bolder', size: 'Large', style: 'heading', wrap: true },
+      { type: 'Input.Text', id: 'question', label: 'Vraag', isRequired: true, isMultiline: false, errorMessage: 'Vraag', placeholder: 'Waar spreken we af?', maxLength: 200 },
+      { type: 'Input.Text', id: 'options', label: 'Opties, één per regel', isRequired: true, isMultiline: true, errorMessage: 'Opties, één per regel' },
+      { type: 'Input.Text', id: 'settings', label: 'Instellingen (optioneel)', isRequired: false, isMultiline: false },
+      {
+        type: 'ActionSet',
+        actions: [{ type: 'Action.Execute', title: 'Maak poll', verb: 'form.submit', style: 'positive', data: { formId: 'poll.create', kringChannel: '19:general@thread.tacv2' } }],
+      },
+    ]);
+    expect(card.version).toBe('1.5');
   });
 });

@@ -1,5 +1,5 @@
-import type { ButtonStyle, View, ViewBar, ViewBlock } from '../../src/ports/chat-platform.js';
-import { SELECT_INPUT_KEY } from './activity.js';
+import type { ButtonStyle, Form, View, ViewBar, ViewBlock } from '../../src/ports/chat-platform.js';
+import { FORM_CHANNEL_KEY, FORM_ID_KEY, FORM_SUBMIT_VERB, SELECT_INPUT_KEY } from './activity.js';
 
 /**
  * View -> Adaptive Card 1.5, as plain JSON. Buttons are Universal Actions (`Action.Execute`): Teams
@@ -56,6 +56,38 @@ export function renderCard(view: View): AdaptiveCard {
     body,
     fallbackText: view.fallback,
     // Full width: result bars and fact sets read badly in Teams' narrow default card.
+    msteams: { width: 'Full' },
+  };
+}
+
+/**
+ * A Form as an Adaptive Card: a heading, one `Input.Text` per field (multi-line for long ones) and an
+ * Action.Execute with verb `form.submit` whose data names the form and the conversation it was opened
+ * from; Teams adds the inputs' values to that data when it is pressed.
+ * @see https://adaptivecards.io/explorer/Input.Text.html
+ */
+export function renderFormCard(form: Form, origin: { channelId?: string } = {}): AdaptiveCard {
+  const inputs: CardElement[] = form.fields.map((f) => ({
+    type: 'Input.Text',
+    id: f.name,
+    label: f.label,
+    isRequired: f.required,
+    isMultiline: f.kind === 'long',
+    ...(f.required ? { errorMessage: f.label } : {}),
+    ...(f.placeholder ? { placeholder: f.placeholder } : {}),
+    ...(f.maxLength ? { maxLength: f.maxLength } : {}),
+  }));
+  const data: Record<string, string> = { [FORM_ID_KEY]: form.formId, ...(origin.channelId ? { [FORM_CHANNEL_KEY]: origin.channelId } : {}) };
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body: [
+      { type: 'TextBlock', text: form.title, weight: 'Bolder', size: 'Large', style: 'heading', wrap: true },
+      ...inputs,
+      { type: 'ActionSet', actions: [{ type: 'Action.Execute', title: form.submitLabel, verb: FORM_SUBMIT_VERB, style: 'positive', data }] },
+    ],
+    fallbackText: form.title,
     msteams: { width: 'Full' },
   };
 }

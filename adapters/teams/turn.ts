@@ -1,10 +1,10 @@
 import type { Activity, TurnContext } from 'botbuilder';
-import type { ActionEvent, CommandEvent, Reply } from '../../src/ports/chat-platform.js';
-import { referenceKeys, tenantOf, userIdOf, type TeamsActivity } from './activity.js';
+import type { ActionEvent, CommandEvent, Form, FormSubmittedEvent, Reply } from '../../src/ports/chat-platform.js';
+import { baseConversationId, referenceKeys, tenantOf, userIdOf, type TeamsActivity } from './activity.js';
 import { toChatPlatformError } from './errors.js';
-import { actionEvent, isBotAdded, isBotRemoved, memberEvents, messageEvent } from './inbound.js';
+import { actionEvent, formEvent, isBotAdded, isBotRemoved, memberEvents, messageEvent } from './inbound.js';
 import { cardMessage, sendInNewPersonalChat, sendToConversation } from './outbound.js';
-import { ADAPTIVE_CARD_CONTENT_TYPE, renderCard } from './render.js';
+import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment, renderCard, renderFormCard } from './render.js';
 import { handleSafely, withReplyRetries, type TeamsRuntime } from './runtime.js';
 
 /**
@@ -52,7 +52,8 @@ async function onMessage(rt: TeamsRuntime, context: TurnContext, activity: Teams
  * and only falls back to the thread when that chat cannot be reached.
  */
 async function deliverCommandReply(rt: TeamsRuntime, context: TurnContext, activity: TeamsActivity, event: CommandEvent, reply: Reply): Promise<void> {
-  const message = cardMessage(reply.view);
+  // A form is a card with inputs, shown like a private reply; it remembers the conversation it came from.
+  const message = reply.form ? formMessage(reply.form, event.channelId ?? (activity.conversation ? baseConversationId(activity.conversation.id) : undefined)) : cardMessage(reply.view);
   const personal = activity.conversation?.conversationType === 'personal';
   if (reply.visibility === 'private' && !personal && activity.from) {
     try {
@@ -67,6 +68,11 @@ async function deliverCommandReply(rt: TeamsRuntime, context: TurnContext, activ
   } catch (err) {
     rt.logger.error({ err, eventId: event.eventId }, 'Teams: could not deliver a command reply');
   }
+}
+
+function formMessage(form: Form, channelId: string | undefined): Partial<Activity> {
+  const card = renderFormCard(form, channelId === undefined ? {} : { channelId });
+  return { type: 'message', summary: form.title, attachments: [cardAttachment(card)] };
 }
 
 async function sendPrivately(rt: TeamsRuntime, activity: TeamsActivity, tenantId: string, message: Partial<Activity>): Promise<void> {
@@ -103,16 +109,19 @@ async function sendPrivately(rt: TeamsRuntime, activity: TeamsActivity, tenantId
  * @see https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards
  */
 async function onInvoke(rt: TeamsRuntime, context: TurnContext, activity: TeamsActivity): Promise<void> {
-  const event = actionEvent(activity, { fallbackTenantId: fallbackTenant(rt) });
+  const options = { fallbackTenantId: fallbackTenant(rt) };
+  const event = formEvent(activity, options) ?? actionEvent(activity, options);
   if (!event) return; // other invokes: botbuilder answers 501 Not Implemented
   const reply = await handleSafely(rt, event);
   await answerInvoke(context, await invokeResponseFor(rt, context, event, reply));
 }
 
-async function invokeResponseFor(rt: TeamsRuntime, context: TurnContext, event: ActionEvent, reply: Reply | undefined): Promise<Record<string, unknown>> {
+async function invokeResponseFor(rt: TeamsRuntime, context: TurnContext, event: ActionEvent | FormSubmittedEvent, reply: Reply | undefined): Promise<Record<string, unknown>> {
   if (!reply) return messageResponse('');
+  // A form asked for by a button replaces the card for the presser; a submitted form's reply replaces the form.
+  if (reply.form) return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: renderFormCard(reply.form, event.channelId === undefined ? {} : { channelId: event.channelId }) };
   if (reply.replaceOriginal || reply.visibility === 'private') {
-    if (reply.replaceOriginal && reply.visibility === 'channel' && event.message) {
+    if (reply.replaceOriginal && reply.visibility === 'channel' && event.type === 'action' && event.message) {
       const messageId = event.message.messageId;
       try {
         await context.updateActivity({ ...cardMessage(reply.view), id: messageId });

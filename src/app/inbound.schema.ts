@@ -41,6 +41,12 @@ export const inboundEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     ...base,
+    type: z.literal('form-submitted'),
+    formId: z.string().min(1).max(60),
+    values: z.record(z.string().max(40), z.string().max(4000)),
+  }),
+  z.object({
+    ...base,
     type: z.literal('message-seen'),
     channelId: z.string().min(1),
     threadId: z.string().optional(),

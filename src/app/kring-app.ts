@@ -4,10 +4,10 @@ import type { Organization } from '../domain/membership/member.js';
 import { KringError, ValidationError } from '../domain/shared/errors.js';
 import { toLocale, type Locale } from '../domain/shared/types.js';
 import { validate } from '../domain/shared/validate.js';
-import type { ActionEvent, CommandEvent, InboundEvent, InboundHandler, Reply } from '../ports/chat-platform.js';
+import type { ActionEvent, CommandEvent, FormSubmittedEvent, InboundEvent, InboundHandler, Reply } from '../ports/chat-platform.js';
 import type { Logger } from '../ports/logger.js';
 import type { OrganizationRepository, PlatformAccount, WorkspaceRepository } from '../ports/repositories.js';
-import { usage, type ActionDefinition, type CommandContext, type CommandDefinition } from './commands/command.js';
+import { usage, type ActionDefinition, type CommandContext, type CommandDefinition, type FormHandlerDefinition } from './commands/command.js';
 import { helpCommand } from './commands/help.command.js';
 import { parseInboundEvent } from './inbound.schema.js';
 import { Translator } from './i18n.js';
@@ -34,6 +34,8 @@ export interface KringAppDeps {
   defaultOrganizationSlug: string;
   commands: readonly CommandDefinition[];
   actions: readonly ActionDefinition[];
+  /** Handlers of submitted forms (Reply.form), by formId. */
+  forms?: readonly FormHandlerDefinition[];
   /** Receive messages seen, joins and leaves, and handled commands and actions (insights). */
   activity?: readonly ActivityListener[];
   translator?: Translator;
@@ -83,6 +85,8 @@ export class KringApp implements InboundHandler {
           } finally {
             await this.observe(event, organization);
           }
+        case 'form-submitted':
+          return await this.runForm(event, organization);
         default:
           for (const listener of this.deps.activity ?? []) await listener.onActivity(event, organization);
           return undefined;
@@ -127,7 +131,7 @@ export class KringApp implements InboundHandler {
     return org;
   }
 
-  private async context(event: CommandEvent | ActionEvent, organization: Organization): Promise<CommandContext> {
+  private async context(event: CommandEvent | ActionEvent | FormSubmittedEvent, organization: Organization): Promise<CommandContext> {
     const account: PlatformAccount = { platform: event.platform, workspaceId: event.workspaceId, platformUserId: event.userId };
     const access = await this.deps.membership.access(account);
     // A linked member from another organisation's workspace is not a member here.
@@ -198,6 +202,16 @@ export class KringApp implements InboundHandler {
     return this.runHandler(ctx, () => def.run(ctx, event));
   }
 
+  private async runForm(event: FormSubmittedEvent, organization: Organization): Promise<Reply> {
+    const ctx = await this.context(event, organization);
+    const def = (this.deps.forms ?? []).find((f) => f.formId === event.formId);
+    if (!def) return privateText(ctx.t('errors.actionExpired'));
+    const denied = this.deny(def.access, ctx);
+    if (denied) return denied;
+    this.deps.logger.info({ platform: event.platform, form: def.formId, user: event.userId }, 'form submitted');
+    return this.runHandler(ctx, () => def.run(ctx, event.values));
+  }
+
   /**
    * Runs a handler; a failure is answered in the language the handler would have answered in (the
    * member's own, which the event's locale does not know).
@@ -206,7 +220,7 @@ export class KringApp implements InboundHandler {
     try {
       return await run();
     } catch (err) {
-      // failure() answers every command and action (only other events go unanswered).
+      // failure() answers every command, action and form (only other events go unanswered).
       return this.failure(err, ctx.event, ctx.locale)!;
     }
   }
@@ -226,10 +240,15 @@ export class KringApp implements InboundHandler {
       this.deps.logger.info({ platform: event.platform, type: event.type, code: err.code }, 'request refused');
       const params: Record<string, string | number> = { ...err.params };
       if (typeof params['attemptsLeft'] === 'number') params['count'] = params['attemptsLeft'];
-      return event.type === 'command' || event.type === 'action' ? privateText(t(err.messageKey, params)) : undefined;
+      return answers(event) ? privateText(t(err.messageKey, params)) : undefined;
     }
     const ref = randomBytes(4).toString('hex');
     this.deps.logger.error({ ref, platform: event.platform, type: event.type, err }, 'unexpected error handling inbound event');
-    return event.type === 'command' || event.type === 'action' ? privateText(t('errors.unexpected', { ref })) : undefined;
+    return answers(event) ? privateText(t('errors.unexpected', { ref })) : undefined;
   }
+}
+
+/** Events a person waits for an answer to (the others go unanswered, also on failure). */
+function answers(event: InboundEvent): boolean {
+  return event.type === 'command' || event.type === 'action' || event.type === 'form-submitted';
 }

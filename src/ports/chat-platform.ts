@@ -6,6 +6,9 @@ import type { Platform } from '../domain/shared/types.js';
  * shows (View), and what it can do there (ChatPlatform). Adapters in adapters/<platform> translate
  * between this and their SDK; no SDK type crosses this file.
  *
+ * Forms (Reply.form -> FormSubmittedEvent) are optional per platform; adapters without them show the
+ * reply's view.
+ *
  * Deliberately left out: reading message content (insights count metadata only), reactions as
  * commands, voice, file uploads.
  */
@@ -98,7 +101,20 @@ export interface MemberLeftEvent extends EventBase {
   type: 'member-left';
 }
 
-export type InboundEvent = CommandEvent | ActionEvent | MessageSeenEvent | MemberJoinedEvent | MemberLeftEvent;
+/**
+ * Someone submitted a {@link Form} Kring opened (Slack `view_submission`, Discord MODAL_SUBMIT, Teams
+ * `Action.Execute` with verb `form.submit`). `channelId` is the channel the form was opened from, so the
+ * result lands where the command was given.
+ */
+export interface FormSubmittedEvent extends EventBase {
+  type: 'form-submitted';
+  /** The {@link Form.formId} of the submitted form. */
+  formId: string;
+  /** Field values by {@link FormField.name}, as typed (empty string for an empty optional field). */
+  values: Record<string, string>;
+}
+
+export type InboundEvent = CommandEvent | ActionEvent | FormSubmittedEvent | MessageSeenEvent | MemberJoinedEvent | MemberLeftEvent;
 
 /** What the app answers to an inbound event. */
 export interface Reply {
@@ -107,7 +123,41 @@ export interface Reply {
   visibility: 'private' | 'channel';
   /** For actions: replace the message the button was on instead of answering separately. */
   replaceOriginal?: boolean;
+  /**
+   * Optional: open this form for the actor instead of answering with `view` (Slack modal via
+   * `views.open`, Discord modal, Teams Adaptive Card with inputs). Only on replies to commands and
+   * actions (the platforms need the interaction to open a form). An adapter that cannot open forms
+   * shows `view` instead, which should therefore explain the text form of the command.
+   */
+  form?: Form;
 }
+
+/** One input of a {@link Form}. */
+export interface FormField {
+  /** Key of the value in {@link FormSubmittedEvent.values}; short (<= 40 chars), unique in the form. */
+  name: string;
+  label: string;
+  /** `short`: one line; `long`: several lines. */
+  kind: 'short' | 'long';
+  required: boolean;
+  placeholder?: string;
+  maxLength?: number;
+}
+
+/**
+ * A small form Kring asks a person to fill in. Arrives back as a {@link FormSubmittedEvent}. At most
+ * {@link FORM_LIMITS.fields} fields (Discord's modal limit); every text already localised.
+ */
+export interface Form {
+  /** Identifies the form (e.g. `poll.create`); arrives back as `FormSubmittedEvent.formId`. <= 60 chars. */
+  formId: string;
+  title: string;
+  submitLabel: string;
+  fields: FormField[];
+}
+
+/** Limits every platform can honour. */
+export const FORM_LIMITS = { formId: 60, fields: 5, fieldName: 40 } as const;
 
 /** The application side that adapters hand every inbound event to. Never throws to the adapter. */
 export interface InboundHandler {

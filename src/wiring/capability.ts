@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import type { ActionDefinition, CommandDefinition } from '../app/commands/command.js';
+import type { ActionDefinition, CommandDefinition, FormHandlerDefinition } from '../app/commands/command.js';
 import type { Translator } from '../app/i18n.js';
 import type { ActivityListener } from '../app/kring-app.js';
 import type { Config } from '../config/env.js';
@@ -36,6 +36,8 @@ export interface CapabilityInstall {
   name: string;
   commands?: CommandDefinition[];
   actions?: ActionDefinition[];
+  /** Handlers of the forms its commands open (Reply.form). */
+  forms?: FormHandlerDefinition[];
   /** Receives non-command inbound events (messages seen, joins, leaves). */
   activity?: ActivityListener;
   /** Mounts HTTP routes on the shared server (admin API, dashboard). */

@@ -1,4 +1,4 @@
-import { createNewsViews, newsCommands } from '../app/commands/news.commands.js';
+import { createNewsViews, newsCommands, newsForms } from '../app/commands/news.commands.js';
 import type { DeliveryReport } from '../domain/news/announcement.js';
 import type { NewsRepository, NewsViews } from '../domain/news/news.ports.js';
 import { NewsService } from '../domain/news/news.service.js';
@@ -89,11 +89,13 @@ export function installNews(ctx: CapabilityContext, options: NewsOptions = {}): 
     logger: log,
     ...(options.published ? { published: options.published } : {}),
   });
-  const commands = newsCommands({ news: service, chapters: ctx.repos.chapters, platforms: ctx.platforms, views, clock: ctx.clock });
+  const commandDeps = { news: service, chapters: ctx.repos.chapters, platforms: ctx.platforms, views, clock: ctx.clock };
+  const commands = newsCommands(commandDeps);
 
   return {
     name: 'news',
     commands,
+    forms: newsForms(commandDeps),
     service,
     repo,
     dispatcher,

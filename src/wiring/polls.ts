@@ -65,12 +65,13 @@ export function installPolls(ctx: CapabilityContext, options: PollsOptions = {})
       });
     },
   });
-  const { commands, actions } = pollCommands({ polls: service, channels: ctx.repos.channels, chapters: ctx.repos.chapters, clock: ctx.clock });
+  const { commands, actions, forms } = pollCommands({ polls: service, channels: ctx.repos.channels, chapters: ctx.repos.chapters, clock: ctx.clock });
 
   return {
     name: 'polls',
     commands,
     actions,
+    forms,
     service,
     repo,
     scheduler,

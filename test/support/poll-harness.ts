@@ -8,7 +8,7 @@ import type { PollRepository } from '../../src/domain/polls/poll.repository.js';
 import { systemClock, type Clock } from '../../src/domain/shared/clock.js';
 import type { Platform } from '../../src/domain/shared/types.js';
 import type { Database } from '../../src/persistence/database.js';
-import type { ActionEvent, ChatPlatform, CommandEvent, Reply } from '../../src/ports/chat-platform.js';
+import type { ActionEvent, ChatPlatform, CommandEvent, FormSubmittedEvent, Reply } from '../../src/ports/chat-platform.js';
 import type { JobQueue } from '../../src/ports/job-queue.js';
 import type { Logger } from '../../src/ports/logger.js';
 import type { Repositories } from '../../src/ports/repositories.js';
@@ -32,6 +32,8 @@ export interface PollHarness {
   command(account: Account, words: string, channelId?: string): Promise<Reply | undefined>;
   /** Presses a vote button (or picks a select option) as this account. */
   press(account: Account, value: string, eventId?: string): Promise<Reply | undefined>;
+  /** Submits a form Kring opened (Reply.form) as this account, from `channelId`. */
+  submit(account: Account, formId: string, values: Record<string, string>, channelId?: string): Promise<Reply | undefined>;
   stop(): Promise<void>;
 }
 
@@ -94,6 +96,7 @@ export async function createPollHarness(options: PollHarnessOptions): Promise<Po
     defaultOrganizationSlug: slug,
     commands: polls.commands ?? [],
     actions: polls.actions ?? [],
+    forms: polls.forms ?? [],
     translator,
     logger,
   });
@@ -158,6 +161,19 @@ export async function createPollHarness(options: PollHarnessOptions): Promise<Po
         actionId: 'poll.vote',
         value,
         ...(eventId ? { eventId } : {}),
+        raw: null,
+      };
+      return app.handle(event);
+    },
+    submit(account, formId, values, channelId = 'C-general') {
+      const event: FormSubmittedEvent = {
+        type: 'form-submitted',
+        platform: account.platform,
+        workspaceId: account.workspaceId,
+        userId: account.userId,
+        channelId,
+        formId,
+        values,
         raw: null,
       };
       return app.handle(event);

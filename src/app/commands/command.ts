@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Member, Organization, PlatformIdentity } from '../../domain/membership/member.js';
 import type { Locale } from '../../domain/shared/types.js';
 import type { PlatformAccount } from '../../ports/repositories.js';
-import type { ActionEvent, CommandEvent, Reply } from '../../ports/chat-platform.js';
+import type { ActionEvent, CommandEvent, FormSubmittedEvent, Reply } from '../../ports/chat-platform.js';
 import type { Translate } from '../i18n.js';
 
 /** Who may run a command: anyone, verified active members, or managers (our roles, never platform flags). */
@@ -21,7 +21,7 @@ export interface ArgSpec {
 
 /** What a command handler knows about the person and the place. */
 export interface CommandContext {
-  event: CommandEvent | ActionEvent;
+  event: CommandEvent | ActionEvent | FormSubmittedEvent;
   account: PlatformAccount;
   organization: Organization;
   locale: Locale;
@@ -52,6 +52,17 @@ export interface ActionDefinition {
   prefix: string;
   access: Access;
   run(ctx: CommandContext, event: ActionEvent): Promise<Reply>;
+}
+
+/**
+ * What happens when a form Kring opened (Reply.form) is submitted: the router finds the handler by
+ * `formId` and checks `access` exactly as for commands (a form may be forwarded or replayed).
+ */
+export interface FormHandlerDefinition {
+  /** The `Form.formId` this handles. */
+  formId: string;
+  access: Access;
+  run(ctx: CommandContext, values: Record<string, string>): Promise<Reply>;
 }
 
 /** Usage line of a command, e.g. `/kring link <identifier>`. */

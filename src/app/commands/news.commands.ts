@@ -13,11 +13,11 @@ import { parseAnnouncementText, parsePublishTime } from '../../domain/news/news.
 import type { Clock } from '../../domain/shared/clock.js';
 import { KringError } from '../../domain/shared/errors.js';
 import type { Locale } from '../../domain/shared/types.js';
-import type { ChatPlatforms, Reply, View, ViewBlock } from '../../ports/chat-platform.js';
+import type { ChatPlatforms, Form, Reply, View, ViewBlock } from '../../ports/chat-platform.js';
 import type { ChapterRepository } from '../../ports/repositories.js';
 import type { Translator } from '../i18n.js';
 import { privateText, reply, stripMarkdown } from '../views.js';
-import { defineCommand, type CommandContext, type CommandDefinition } from './command.js';
+import { defineCommand, type CommandContext, type CommandDefinition, type FormHandlerDefinition } from './command.js';
 
 /** Dependencies of the news commands. */
 export interface NewsCommandDeps {
@@ -58,10 +58,11 @@ function defineAll(deps: NewsCommandDeps): CommandDefinition[] {
     schema: z.object({ text }),
     descriptionKey: 'news.commands.post',
     async run(ctx, args) {
+      // Without text the command opens the announcement form.
+      if ((args.text ?? '').trim() === '') return { ...privateText(ctx.t('news.errors.textForm')), form: newsForm(ctx) };
       const draft = await readDraft(ctx, deps, args.text ?? '');
       if ('reply' in draft) return draft.reply;
-      const { announcement, targets } = await deps.news.create({ ...draft.input, organizationId: ctx.organization.id, authorMemberId: ctx.member?.id ?? null });
-      return privateText(ctx.t('news.post.started', { id: shortId(announcement.id), count: targets }));
+      return publish(ctx, deps, draft.input);
     },
   });
 
@@ -165,6 +166,49 @@ function defineAll(deps: NewsCommandDeps): CommandDefinition[] {
   });
 
   return [post, schedule, status, edit, retract, list] as CommandDefinition[];
+}
+
+/** Creates the announcement and starts its fan-out, as `/kring news post` does. */
+async function publish(ctx: CommandContext, deps: NewsCommandDeps, input: DraftInput): Promise<Reply> {
+  const { announcement, targets } = await deps.news.create({ ...input, organizationId: ctx.organization.id, authorMemberId: ctx.member?.id ?? null });
+  return privateText(ctx.t('news.post.started', { id: shortId(announcement.id), count: targets }));
+}
+
+/** formId of the announcement form `/kring news post` opens without text. */
+export const NEWS_POST_FORM = 'news.post';
+
+function newsForm(ctx: CommandContext): Form {
+  return {
+    formId: NEWS_POST_FORM,
+    title: ctx.t('news.form.title'),
+    submitLabel: ctx.t('news.form.submit'),
+    fields: [
+      { name: 'title', label: ctx.t('news.form.titleField'), kind: 'short', required: true, maxLength: 200 },
+      { name: 'body', label: ctx.t('news.form.body'), kind: 'long', required: true, maxLength: 3000 },
+      { name: 'link', label: ctx.t('news.form.link'), kind: 'short', required: false, placeholder: ctx.t('news.form.linkPlaceholder'), maxLength: 500 },
+    ],
+  };
+}
+
+/**
+ * The handler of the announcement form: posts to everyone, exactly like `/kring news post <title> | <text>
+ * [| <link>]` (the flags of the text form have no field; the body keeps its line breaks).
+ */
+export function newsForms(deps: NewsCommandDeps): FormHandlerDefinition[] {
+  const post: FormHandlerDefinition = {
+    formId: NEWS_POST_FORM,
+    access: 'manager',
+    async run(ctx, values) {
+      const title = (values['title'] ?? '').trim();
+      const body = (values['body'] ?? '').trim();
+      const link = (values['link'] ?? '').trim();
+      if (title === '' || body === '') return privateText(ctx.t('news.errors.textForm'));
+      if (link !== '' && !/^https?:\/\/\S+$/i.test(link)) return privateText(ctx.t('news.form.badLink'));
+      const input: DraftInput = { title, body, linkUrl: link === '' ? null : link, imageUrl: null, audience: { kind: 'all' }, directMessages: false };
+      return publish(ctx, deps, input).catch((err: unknown) => inLanguage(ctx, err));
+    },
+  };
+  return [post];
 }
 
 type DraftInput = { title: string; body: string; linkUrl: string | null; imageUrl: string | null; audience: Audience; directMessages: boolean };

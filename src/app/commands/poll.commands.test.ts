@@ -73,6 +73,40 @@ describe('poll commands', () => {
     expect(replyText(await h.command(slackManager, 'poll create Q | a | b --role=wizard'))).toMatch(/There is no role "wizard"/);
   });
 
+  it('opens the poll form for /kring poll create without a definition, explaining the text form as fallback', async () => {
+    const reply = await h.command(slackManager, 'poll create');
+    expect(reply?.form).toMatchObject({ formId: 'poll.create', title: 'New poll', submitLabel: 'Create poll' });
+    expect(reply?.form?.fields.map((f) => [f.name, f.kind, f.required])).toEqual([
+      ['question', 'short', true],
+      ['options', 'long', true],
+      ['settings', 'short', false],
+    ]);
+    expect(replyText(reply)).toMatch(/^Write the poll like this/);
+  });
+
+  it('creates and posts the poll from a submitted form, in the channel the form was opened from', async () => {
+    const reply = await h.submit(slackManager, 'poll.create', { question: 'Where | when?', options: 'Utrecht\n\n Zwolle \n', settings: '--multi --anonymous' }, 'C-board');
+    expect(replyText(reply)).toMatch(/Poll `([0-9a-f]{8})` is created and will appear in 1 channel\./);
+    await until(() => slack.callsOf('post').length === 1);
+    const post = slack.callsOf('post')[0]!;
+    expect(post.channel).toEqual({ workspaceId: 'T1', channelId: 'C-board' });
+    expect(post.view.blocks[0]).toEqual({ type: 'heading', text: 'Where / when?' });
+    const id = /`([0-9a-f]{8})`/.exec(replyText(reply))![1]!;
+    expect(await h.polls.service.find(h.organization.id, id)).toMatchObject({ options: ['Utrecht', 'Zwolle'], choiceMode: 'multi', anonymous: true });
+  });
+
+  it('refuses a submitted poll form from a member who is not a manager, and creates nothing', async () => {
+    const reply = await h.submit(slackMember, 'poll.create', { question: 'Q?', options: 'a\nb', settings: '' });
+    expect(replyText(reply)).toBe('Only community managers can do that.');
+    expect(await h.polls.service.list(h.organization.id, { limit: 5 })).toEqual([]);
+    expect(slack.callsOf('post')).toEqual([]);
+  });
+
+  it('explains a bad submitted form like the text form', async () => {
+    expect(replyText(await h.submit(slackManager, 'poll.create', { question: 'Q?', options: 'only one', settings: '' }))).toBe('Give at least 2 options, separated by `|`.');
+    expect(replyText(await h.submit(slackManager, 'poll.unknown', {}))).toMatch(/./);
+  });
+
   it('lets a member vote with a button and confirms the choice privately', async () => {
     const poll = await created('Q? | Yes | No');
     const reply = await h.press(slackMember, voteValue(poll.id, 1));

@@ -19,6 +19,15 @@ export const newsEn = {
     scheduled_one: 'Announcement `{{id}}` will go out on {{at}} to {{count}} place (as things stand now).',
     scheduled_other: 'Announcement `{{id}}` will go out on {{at}} to {{count}} places (as things stand now).',
   },
+  form: {
+    title: 'New announcement',
+    submit: 'Post',
+    titleField: 'Title',
+    body: 'Text',
+    link: 'Link (optional)',
+    linkPlaceholder: 'https://…',
+    badLink: 'The link must start with `https://` or `http://`.',
+  },
   edit: {
     done_one: 'Announcement `{{id}}` is changed; {{count}} posted copy is being updated.',
     done_other: 'Announcement `{{id}}` is changed; {{count}} posted copies are being updated.',

@@ -22,6 +22,15 @@ export const newsNl: Widen<typeof newsEn> = {
     scheduled_one: 'Nieuwsbericht `{{id}}` gaat op {{at}} naar {{count}} plek (zoals het er nu voor staat).',
     scheduled_other: 'Nieuwsbericht `{{id}}` gaat op {{at}} naar {{count}} plekken (zoals het er nu voor staat).',
   },
+  form: {
+    title: 'Nieuw nieuwsbericht',
+    submit: 'Plaatsen',
+    titleField: 'Titel',
+    body: 'Tekst',
+    link: 'Link (optioneel)',
+    linkPlaceholder: 'https://…',
+    badLink: 'De link moet beginnen met `https://` of `http://`.',
+  },
   edit: {
     done_one: 'Nieuwsbericht `{{id}}` is gewijzigd; {{count}} geplaatst bericht wordt bijgewerkt.',
     done_other: 'Nieuwsbericht `{{id}}` is gewijzigd; {{count}} geplaatste berichten worden bijgewerkt.',

@@ -30,6 +30,16 @@ export const pollsEn = {
     created_one: 'Poll `{{id}}` is created and will appear in {{count}} channel.',
     created_other: 'Poll `{{id}}` is created and will appear in {{count}} channels.',
   },
+  form: {
+    title: 'New poll',
+    submit: 'Create poll',
+    question: 'Question',
+    questionPlaceholder: 'Where shall we meet?',
+    options: 'Options, one per line',
+    optionsPlaceholder: 'Utrecht\nZwolle\nOnline',
+    settings: 'Settings (optional)',
+    settingsPlaceholder: '--multi --anonymous --deadline=2026-12-01T18:00',
+  },
   view: {
     single: 'Choose one option.',
     multi: 'Choose one or more options.',

@@ -33,6 +33,16 @@ export const pollsNl: Widen<typeof pollsEn> = {
     created_one: 'Poll `{{id}}` is gemaakt en verschijnt in {{count}} kanaal.',
     created_other: 'Poll `{{id}}` is gemaakt en verschijnt in {{count}} kanalen.',
   },
+  form: {
+    title: 'Nieuwe poll',
+    submit: 'Maak poll',
+    question: 'Vraag',
+    questionPlaceholder: 'Waar spreken we af?',
+    options: 'Opties, één per regel',
+    optionsPlaceholder: 'Utrecht\nZwolle\nOnline',
+    settings: 'Instellingen (optioneel)',
+    settingsPlaceholder: '--multi --anonymous --deadline=2026-12-01T18:00',
+  },
   view: {
     single: 'Kies één optie.',
     multi: 'Kies één of meer opties.',

@@ -138,6 +138,24 @@ export class FakeDiscord {
     return this.interaction(3, { custom_id: input.customId, component_type: 3, values: input.values }, { ...input, channelId: message.api.channel_id }, message);
   }
 
+  /** The modal opened in answer to an interaction (its type-9 callback's data), if any. */
+  modalOf(interaction: FakeInteraction): { custom_id: string; title: string; components: { components: { custom_id: string; label: string; style: number; required?: boolean }[] }[] } | undefined {
+    const callback = interaction.callbacks.find((c) => c.type === 9 && c.status > 0 && c.status < 300);
+    return callback?.data as ReturnType<FakeDiscord['modalOf']>;
+  }
+
+  /**
+   * Dispatches the submission (MODAL_SUBMIT, type 5) of a modal the bot opened, with `values` typed into
+   * its text inputs, from the channel the modal was opened in.
+   */
+  submitModal(input: { modal: NonNullable<ReturnType<FakeDiscord['modalOf']>>; values: Record<string, string>; user?: FakeUser; channelId?: string; locale?: string }): FakeInteraction {
+    const components = input.modal.components.map((row) => ({
+      type: 1,
+      components: row.components.map((c) => ({ type: 4, custom_id: c.custom_id, value: input.values[c.custom_id] ?? '' })),
+    }));
+    return this.interaction(5, { custom_id: input.modal.custom_id, components }, input);
+  }
+
   /** Dispatches MESSAGE_CREATE from a member. Returns the message id, or undefined when the intent is missing. */
   memberWrites(input: { content: string; user?: FakeUser; channelId?: string; bot?: boolean }): string | undefined {
     const user = input.user ?? this.state.anna;
@@ -191,7 +209,7 @@ export class FakeDiscord {
   }
 
   private interaction(
-    type: 2 | 3,
+    type: 2 | 3 | 5,
     data: Record<string, unknown>,
     input: { user?: FakeUser; channelId?: string; locale?: string },
     message?: StoredMessage,

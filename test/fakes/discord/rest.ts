@@ -362,6 +362,15 @@ export class FakeDiscordRest {
         message = this.state.messages.get(interaction.componentMessageId!);
         if (type === 7 && message) this.edit(message, data);
         break;
+      case 9: {
+        // MODAL: not in answer to a submitted modal; custom_id, title and 1-5 rows of one text input each.
+        const problems = interaction.type === 5 ? [{ path: 'type', code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: 'A modal cannot answer a modal submission' }] : modalProblems(data);
+        if (problems.length > 0) {
+          record.status = 400;
+          throw invalidForm(problems);
+        }
+        break;
+      }
       default:
         record.status = 400;
         throw invalidForm([{ path: 'type', code: 'BASE_TYPE_CHOICES', message: 'Value must be one of (4, 5, 6, 7, 8, 9, 10, 12).' }]);
@@ -531,4 +540,27 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Discord's checks on a modal (https://discord.com/developers/docs/components/reference#text-input). */
+function modalProblems(data: Record<string, unknown>): { path: string; code: string; message: string }[] {
+  const problems: { path: string; code: string; message: string }[] = [];
+  const str = (v: unknown, min: number, max: number) => typeof v === 'string' && v.length >= min && v.length <= max;
+  if (!str(data.custom_id, 1, 100)) problems.push({ path: 'data.custom_id', code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' });
+  if (!str(data.title, 1, 45)) problems.push({ path: 'data.title', code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 45 in length.' });
+  const rows = Array.isArray(data.components) ? (data.components as Record<string, unknown>[]) : [];
+  if (rows.length < 1 || rows.length > 5) problems.push({ path: 'data.components', code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 5 in length.' });
+  rows.forEach((row, i) => {
+    const inputs = Array.isArray(row.components) ? (row.components as Record<string, unknown>[]) : [];
+    const input = inputs[0];
+    if (row.type !== 1 || inputs.length !== 1 || !input || input.type !== 4) {
+      problems.push({ path: `data.components.${i}`, code: 'COMPONENT_LAYOUT_INVALID', message: 'A modal row holds one text input.' });
+      return;
+    }
+    if (!str(input.custom_id, 1, 100)) problems.push({ path: `data.components.${i}.components.0.custom_id`, code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' });
+    if (!str(input.label, 1, 45)) problems.push({ path: `data.components.${i}.components.0.label`, code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 45 in length.' });
+    if (input.style !== 1 && input.style !== 2) problems.push({ path: `data.components.${i}.components.0.style`, code: 'BASE_TYPE_CHOICES', message: 'Value must be one of (1, 2).' });
+    if (input.placeholder !== undefined && !str(input.placeholder, 0, 100)) problems.push({ path: `data.components.${i}.components.0.placeholder`, code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be 100 or fewer in length.' });
+  });
+  return problems;
 }

@@ -51,8 +51,8 @@ export interface StoredMessage {
 export interface FakeInteraction {
   id: string;
   token: string;
-  /** 2 application command, 3 message component. */
-  type: 2 | 3;
+  /** 2 application command, 3 message component, 5 modal submit. */
+  type: 2 | 3 | 5;
   createdAt: number;
   channelId: string;
   guildId?: string;

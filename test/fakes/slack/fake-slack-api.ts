@@ -361,7 +361,7 @@ export class FakeSlackApi {
       case 'views.open': {
         if (str(p, 'trigger_id') === '') throw new SlackApiError('invalid_arguments');
         const view = decodeJson(p.view);
-        if (!isObj(view)) throw new SlackApiError('invalid_arguments');
+        if (!isObj(view) || invalidModal(view)) throw new SlackApiError('invalid_arguments');
         this.views.push(view);
         return { view: { id: `V${randomBytes(5).toString('hex').toUpperCase()}`, team_id: ws.teamId, ...view } };
       }
@@ -515,3 +515,28 @@ export class FakeSlackApi {
   }
 }
 
+
+/**
+ * What Slack checks on a modal Kring opens (https://docs.slack.dev/reference/views/modal-views): type,
+ * title and submit of at most 24 characters, callback_id and private_metadata within their limits, and
+ * input blocks holding a plain_text_input. Returns the problem, or undefined.
+ */
+function invalidModal(view: Record<string, unknown>): string | undefined {
+  const text = (v: unknown) => (isObj(v) && v.type === 'plain_text' && typeof v.text === 'string' ? v.text : undefined);
+  if (view.type !== 'modal') return 'type';
+  const title = text(view.title);
+  if (title === undefined || title.length === 0 || title.length > 24) return 'title';
+  if (view.submit !== undefined && ((text(view.submit)?.length ?? 99) > 24)) return 'submit';
+  if (typeof view.callback_id === 'string' && view.callback_id.length > 255) return 'callback_id';
+  if (typeof view.private_metadata === 'string' && view.private_metadata.length > 3000) return 'private_metadata';
+  if (!Array.isArray(view.blocks) || view.blocks.length > 100) return 'blocks';
+  for (const block of view.blocks as unknown[]) {
+    if (!isObj(block)) return 'blocks';
+    if (block.type === 'input') {
+      const element = block.element;
+      if (!isObj(element) || element.type !== 'plain_text_input' || typeof element.action_id !== 'string') return 'element';
+      if (text(block.label) === undefined) return 'label';
+    }
+  }
+  return undefined;
+}

@@ -116,6 +116,31 @@ export class SlackRequestSender {
   }
 
   /**
+   * The submission of a modal Kring opened (view_submission, `payload=<json>`): callback_id and
+   * private_metadata taken from the opened view, `values` as typed into its inputs.
+   */
+  async viewSubmission(
+    view: Record<string, unknown>,
+    values: Record<string, string>,
+    user: { userId?: string; userName?: string } = {},
+    options: SendOptions = {},
+  ): Promise<SentInteraction> {
+    const payload = loadSlackFixture<Record<string, unknown> & { user: Record<string, unknown>; view: Record<string, unknown> }>('view-submission');
+    const triggerId = uniqueTriggerId();
+    payload.trigger_id = triggerId;
+    if (user.userId) payload.user = { ...payload.user, id: user.userId, name: user.userName ?? payload.user.name };
+    const blocks = Array.isArray(view.blocks) ? (view.blocks as { block_id?: string; element?: { action_id?: string } }[]) : [];
+    const state: Record<string, Record<string, { type: string; value: string | null }>> = {};
+    for (const b of blocks) {
+      if (b.block_id && b.element?.action_id) state[b.block_id] = { [b.element.action_id]: { type: 'plain_text_input', value: values[b.element.action_id] ?? null } };
+    }
+    payload.view = { ...payload.view, callback_id: view.callback_id, private_metadata: view.private_metadata ?? '', title: view.title, blocks: view.blocks, state: { values: state } };
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    const result = await this.send(body, 'application/x-www-form-urlencoded', options);
+    return { ...result, responseUrl: '', triggerId };
+  }
+
+  /**
    * An Events API delivery (JSON) from a fixture (`event-…`), with a fresh event_id unless given; `event`
    * overrides fields of the inner event.
    */
