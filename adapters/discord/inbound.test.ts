@@ -5,6 +5,7 @@ import type {
   GatewayGuildMemberAddDispatchData,
   GatewayGuildMemberRemoveDispatchData,
   GatewayMessageCreateDispatchData,
+  GatewayMessageReactionAddDispatchData,
 } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { decodeCustomId, encodeCustomId } from './custom-id.js';
@@ -15,6 +16,7 @@ import {
   memberJoinedFromDispatch,
   memberLeftFromDispatch,
   messageSeenFromDispatch,
+  reactionAddedFromDispatch,
   type GatewayDispatch,
 } from './inbound.js';
 
@@ -202,6 +204,45 @@ describe('messageSeenFromDispatch', () => {
   });
 });
 
+describe('reactionAddedFromDispatch', () => {
+  const d = () => dispatch('message-reaction-add').d as GatewayMessageReactionAddDispatchData;
+  const at = new Date('2024-07-12T09:30:00Z');
+
+  it('maps MESSAGE_REACTION_ADD to reaction-added with the message and its author, never the emoji', () => {
+    const sut = reactionAddedFromDispatch(d(), undefined, at);
+    expect(sut).toEqual({
+      type: 'reaction-added',
+      platform: 'discord',
+      workspaceId: GUILD,
+      userId: '1190000000000000002',
+      displayName: 'Bram',
+      channelId: CHANNEL,
+      messageId: '1261300500000000001',
+      messageAuthorId: ANNA,
+      at,
+      raw: expect.any(Object),
+    });
+    expect(JSON.stringify(sut)).not.toContain('🎉');
+    expect(JSON.stringify(sut)).not.toContain('emoji');
+  });
+
+  it('counts a reaction in a thread in its parent channel when known', () => {
+    const sut = reactionAddedFromDispatch({ ...d(), channel_id: '1261300800000000003' }, (id) => (id === '1261300800000000003' ? CHANNEL : undefined), at);
+    expect(sut).toMatchObject({ channelId: CHANNEL, messageId: '1261300500000000001' });
+  });
+
+  it('ignores bots and direct messages, and leaves the author out when Discord does not tell', () => {
+    const base = d();
+    expect(reactionAddedFromDispatch({ ...base, member: { ...base.member!, user: { ...base.member!.user!, bot: true } } })).toBeUndefined();
+    const { guild_id: _g, member: _m, ...direct } = base;
+    expect(reactionAddedFromDispatch(direct as GatewayMessageReactionAddDispatchData)).toBeUndefined();
+    const { message_author_id: _a, ...anonymous } = base;
+    const sut = reactionAddedFromDispatch(anonymous as GatewayMessageReactionAddDispatchData);
+    expect(sut).toMatchObject({ type: 'reaction-added', userId: '1190000000000000002' });
+    expect(sut).not.toHaveProperty('messageAuthorId');
+  });
+});
+
 describe('member events', () => {
   it('maps GUILD_MEMBER_ADD to member-joined', () => {
     const sut = memberJoinedFromDispatch(dispatch('guild-member-add').d as GatewayGuildMemberAddDispatchData);
@@ -224,6 +265,7 @@ describe('member events', () => {
     expect(dispatchToEvent(dispatch('guild-member-add'))?.type).toBe('member-joined');
     expect(dispatchToEvent(dispatch('guild-member-remove'))?.type).toBe('member-left');
     expect(dispatchToEvent(dispatch('message-create'))?.type).toBe('message-seen');
+    expect(dispatchToEvent(dispatch('message-reaction-add'))?.type).toBe('reaction-added');
     expect(dispatchToEvent({ t: 'TYPING_START', d: {} })).toBeUndefined();
   });
 });

@@ -13,6 +13,7 @@ import {
   type GatewayGuildMemberAddDispatchData,
   type GatewayGuildMemberRemoveDispatchData,
   type GatewayMessageCreateDispatchData,
+  type GatewayMessageReactionAddDispatchData,
 } from 'discord.js';
 import type {
   ActionEvent,
@@ -23,6 +24,7 @@ import type {
   MemberJoinedEvent,
   MemberLeftEvent,
   MessageSeenEvent,
+  ReactionAddedEvent,
 } from '../../src/ports/chat-platform.js';
 import { messageInsights } from '../../src/domain/insights/terms.js';
 import { KRING_COMMAND_NAME } from './commands.js';
@@ -36,6 +38,7 @@ import { decodeCustomId } from './custom-id.js';
  *
  * @see https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object
  * @see https://discord.com/developers/docs/events/gateway-events#message-create
+ * @see https://discord.com/developers/docs/events/gateway-events#message-reaction-add
  */
 
 /** Channel types that are threads: their messages belong to a parent channel. */
@@ -151,7 +154,10 @@ function displayNameOf(user: Pick<APIUser, 'global_name' | 'username'>): string 
   return user.global_name ?? user.username ?? undefined;
 }
 
-/** Looks up a thread's parent channel (from the gateway client's cache); undefined when unknown. */
+/**
+ * Looks up a thread's parent channel (from the gateway client's cache); undefined when unknown or when the
+ * channel is no thread.
+ */
 export type ParentChannelLookup = (threadId: string) => string | undefined;
 
 /**
@@ -240,6 +246,34 @@ export function memberLeftFromDispatch(d: GatewayGuildMemberRemoveDispatchData):
   return event;
 }
 
+/**
+ * MESSAGE_REACTION_ADD -> `reaction-added`: who reacted to which message, and whose message it was
+ * (`message_author_id`). Needs the Guild Message Reactions intent. The emoji is not kept, not even in
+ * `raw`. Bots (Kring included) and DMs are skipped. Discord sends no time with it: `now` is when it arrived.
+ * A reaction in a thread counts in the thread's parent channel when it is known, like messages.
+ */
+export function reactionAddedFromDispatch(
+  d: GatewayMessageReactionAddDispatchData,
+  parentOf: ParentChannelLookup = () => undefined,
+  now: Date = new Date(),
+): ReactionAddedEvent | undefined {
+  if (d.guild_id === undefined || d.member === undefined || d.member.user?.bot === true) return undefined;
+  const event: ReactionAddedEvent = {
+    type: 'reaction-added',
+    platform: 'discord',
+    workspaceId: d.guild_id,
+    userId: d.user_id,
+    channelId: parentOf(d.channel_id) ?? d.channel_id,
+    messageId: d.message_id,
+    ...(d.message_author_id !== undefined ? { messageAuthorId: d.message_author_id } : {}),
+    at: now,
+    raw: { guild_id: d.guild_id, channel_id: d.channel_id, message_id: d.message_id, user_id: d.user_id, message_author_id: d.message_author_id, burst: d.burst, type: d.type },
+  };
+  const name = d.member.nick ?? (d.member.user ? displayNameOf(d.member.user) : undefined);
+  if (name) event.displayName = name;
+  return event;
+}
+
 /** A gateway dispatch as discord.js hands it to `Events.Raw`. */
 export interface GatewayDispatch {
   t: string;
@@ -252,6 +286,8 @@ export function dispatchToEvent(packet: GatewayDispatch, parentOf?: ParentChanne
   switch (packet.t) {
     case 'MESSAGE_CREATE':
       return messageSeenFromDispatch(packet.d as GatewayMessageCreateDispatchData, parentOf);
+    case 'MESSAGE_REACTION_ADD':
+      return reactionAddedFromDispatch(packet.d as GatewayMessageReactionAddDispatchData, parentOf);
     case 'GUILD_MEMBER_ADD':
       return memberJoinedFromDispatch(packet.d as GatewayGuildMemberAddDispatchData);
     case 'GUILD_MEMBER_REMOVE':

@@ -77,8 +77,9 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
       return;
     }
     const event = dispatchToEvent(packet, (threadId) => {
+      // Only threads have a parent that counts (a text channel's parentId is its category).
       const channel = client.channels.cache.get(threadId);
-      return channel && 'parentId' in channel ? (channel.parentId ?? undefined) : undefined;
+      return channel?.isThread() ? (channel.parentId ?? undefined) : undefined;
     });
     if (event) track(deliver(event));
   });
@@ -209,7 +210,8 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
 }
 
 function createClient(cfg: ResolvedDiscordPlatformConfig, log: Logger, lifecycle: { stopping: boolean }): Client {
-  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMembers];
+  // GuildMessageReactions: MESSAGE_REACTION_ADD for insights (not privileged).
+  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.GuildMembers];
   if (cfg.messageContentIntent) intents.push(GatewayIntentBits.MessageContent);
   const client = new Client({
     intents,

@@ -22,6 +22,7 @@ export const SLACK_BOT_SCOPES = [
   'channels:history',
   'groups:history',
   'users:read',
+  'reactions:read',
 ] as const;
 
 /** What every Slack setup needs, whichever way workspaces are connected. */

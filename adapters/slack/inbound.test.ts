@@ -162,6 +162,41 @@ describe(toEventCallbackEvent.name, () => {
   it('ignores events Kring does not use', () => {
     expect(toEventCallbackEvent(fixture('event-app-uninstalled'))).toBeUndefined();
   });
+
+  it('turns reaction_added into reaction-added with the message, its author and the time, never the emoji', () => {
+    const event = toEventCallbackEvent(fixture('event-reaction-added'));
+
+    expect(event).toEqual({
+      type: 'reaction-added',
+      platform: 'slack',
+      workspaceId: 'T0KRING01',
+      userId: 'U0MEMBER02',
+      eventId: 'Ev0KRING0R01',
+      channelId: 'C0GENERAL1',
+      messageId: '1712345800.123456',
+      messageAuthorId: 'U0MEMBER01',
+      at: new Date(1712345862000),
+      raw: expect.any(Object),
+    });
+    expect(JSON.stringify(event)).not.toContain('tada');
+    expect(JSON.stringify(event)).not.toContain('gIkuvaNzQIHg97ATvDxqgjtO');
+  });
+
+  it("ignores the bot's own reactions, reactions on files and in direct messages", () => {
+    const body = fixture('event-reaction-added');
+    const event = body['event'] as Record<string, unknown>;
+    expect(toEventCallbackEvent({ ...body, event: { ...event, user: 'U0KRINGBOT' } })).toBeUndefined();
+    expect(toEventCallbackEvent({ ...body, event: { ...event, item: { type: 'file', file: 'F0FILE01' } } })).toBeUndefined();
+    expect(toEventCallbackEvent({ ...body, event: { ...event, item: { type: 'message', channel: 'D0DIRECT1', ts: '1712345800.123456' } } })).toBeUndefined();
+  });
+
+  it('leaves messageAuthorId out when Slack does not tell', () => {
+    const body = fixture('event-reaction-added');
+    const { item_user: _author, ...event } = body['event'] as Record<string, unknown>;
+    const parsed = toEventCallbackEvent({ ...body, event });
+    expect(parsed).toMatchObject({ type: 'reaction-added', messageId: '1712345800.123456' });
+    expect(parsed).not.toHaveProperty('messageAuthorId');
+  });
 });
 
 describe(slackMarkupToPlain.name, () => {

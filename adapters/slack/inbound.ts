@@ -7,6 +7,7 @@ import type {
   MemberJoinedEvent,
   MemberLeftEvent,
   MessageSeenEvent,
+  ReactionAddedEvent,
 } from '../../src/ports/chat-platform.js';
 import { messageInsights } from '../../src/domain/insights/terms.js';
 import { originalActionId } from './render.js';
@@ -18,7 +19,7 @@ import { originalActionId } from './render.js';
  *
  * - Slash commands: https://docs.slack.dev/interactivity/implementing-slash-commands#app_command_handling
  * - block_actions: https://docs.slack.dev/reference/interaction-payloads/block_actions-payload
- * - Events API: https://docs.slack.dev/apis/events-api/#callback-field (message, member_joined_channel, ...)
+ * - Events API: https://docs.slack.dev/apis/events-api/#callback-field (message, reaction_added, member_joined_channel, ...)
  */
 
 /** What a request to `/slack/events` is, decided before Bolt sees it. */
@@ -215,6 +216,7 @@ const envelopeSchema = z.looseObject({
   team_id: z.string().min(1),
   event_id: z.string().optional(),
   event: z.looseObject({ type: z.string() }),
+  authorizations: z.array(z.looseObject({ user_id: z.string().optional(), is_bot: z.boolean().optional() })).nullish(),
 });
 
 const messageSchema = z.looseObject({
@@ -231,6 +233,15 @@ const messageSchema = z.looseObject({
 
 /** Message subtypes that are still a person writing something; every other subtype is ignored. */
 const PERSON_SUBTYPES = new Set(['thread_broadcast', 'file_share', 'me_message']);
+
+/** https://docs.slack.dev/reference/events/reaction_added (needs the `reactions:read` scope). */
+const reactionAddedSchema = z.looseObject({
+  type: z.literal('reaction_added'),
+  user: z.string().min(1),
+  item_user: z.string().min(1).optional(),
+  item: z.looseObject({ type: z.string(), channel: z.string().optional(), ts: z.string().optional() }),
+  event_ts: z.string().regex(/^\d+(\.\d+)?$/),
+});
 
 const channelMemberSchema = z.looseObject({
   type: z.enum(['member_joined_channel', 'member_left_channel']),
@@ -300,6 +311,38 @@ function toMessageSeen(envelope: z.infer<typeof envelopeSchema>): MessageSeenEve
   };
 }
 
+/**
+ * A `reaction_added` on a message as `reaction-added`: who reacted, to which message (`item.ts`) and whose
+ * (`item_user`). Reactions on files, in direct messages (`D…` channels) and by the bot itself (the
+ * envelope's bot authorisation) are dropped. The emoji is not kept, not even in `raw`.
+ */
+function toReactionAdded(envelope: z.infer<typeof envelopeSchema>): ReactionAddedEvent | undefined {
+  const parsed = reactionAddedSchema.safeParse(envelope.event);
+  if (!parsed.success) return undefined;
+  const r = parsed.data;
+  const { channel, ts } = r.item;
+  if (r.item.type !== 'message' || channel === undefined || channel === '' || ts === undefined || ts === '') return undefined;
+  if (channel.startsWith('D')) return undefined;
+  if ((envelope.authorizations ?? []).some((a) => a.is_bot === true && a.user_id === r.user)) return undefined;
+  return {
+    type: 'reaction-added',
+    platform: 'slack',
+    workspaceId: envelope.team_id,
+    userId: r.user,
+    ...(envelope.event_id ? { eventId: envelope.event_id } : {}),
+    channelId: channel,
+    messageId: ts,
+    ...(r.item_user !== undefined ? { messageAuthorId: r.item_user } : {}),
+    at: tsToDate(r.event_ts),
+    raw: {
+      type: 'event_callback',
+      team_id: envelope.team_id,
+      event_id: envelope.event_id,
+      event: { type: 'reaction_added', user: r.user, item_user: r.item_user, item: { type: r.item.type, channel, ts }, event_ts: r.event_ts },
+    },
+  };
+}
+
 /** An Events API callback as an InboundEvent; undefined for events Kring does not use (or bots' messages). */
 export function toEventCallbackEvent(body: Record<string, unknown>): InboundEvent | undefined {
   const parsed = envelopeSchema.safeParse(body);
@@ -309,6 +352,8 @@ export function toEventCallbackEvent(body: Record<string, unknown>): InboundEven
   switch (envelope.event.type) {
     case 'message':
       return toMessageSeen(envelope);
+    case 'reaction_added':
+      return toReactionAdded(envelope);
     case 'member_joined_channel':
     case 'member_left_channel': {
       const e = channelMemberSchema.safeParse(envelope.event);

@@ -58,6 +58,9 @@ export interface TeamsActivity {
   channelData?: TeamsChannelData;
   membersAdded?: ChannelAccount[];
   membersRemoved?: ChannelAccount[];
+  /** messageReaction: the reactions added (`{ type: 'like' }`, ...) and removed. */
+  reactionsAdded?: { type?: string }[];
+  reactionsRemoved?: { type?: string }[];
   value?: unknown;
 }
 

@@ -109,6 +109,35 @@ describe('toInboundEvents (Teams)', () => {
     expect(event?.raw).toMatchObject({ type: 'message', id: activity.id, conversation: { id: activity.conversation!.id }, locale: 'nl-NL' });
   });
 
+  it('maps a messageReaction to one reaction-added per added reaction, on replyToId, without author or reaction type', () => {
+    const activity = fixture('message-reaction-added');
+    const events = toInboundEvents(activity, options);
+    expect(events).toHaveLength(2);
+    expect(events[0]).toMatchObject({
+      type: 'reaction-added',
+      platform: 'teams',
+      workspaceId: TENANT,
+      userId: '6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d',
+      eventId: 'f:5c2a3e1d-8f7b-4e9a-a1b2-c3d4e5f6a7b8:reaction:0',
+      channelId: CHANNEL,
+      messageId: '1741685499987',
+      at: new Date('2025-03-11T09:45:12.5130512Z'),
+    });
+    expect(events[1]).toMatchObject({ type: 'reaction-added', eventId: 'f:5c2a3e1d-8f7b-4e9a-a1b2-c3d4e5f6a7b8:reaction:1', messageId: '1741685499987' });
+    for (const event of events) expect(event).not.toHaveProperty('messageAuthorId');
+    const serialised = JSON.stringify(events);
+    expect(serialised).not.toContain('"like"');
+    expect(serialised).not.toContain('heart');
+  });
+
+  it('ignores removed reactions, bots and reactions in the personal chat', () => {
+    const activity = fixture('message-reaction-added');
+    const { reactionsAdded: _added, ...rest } = activity;
+    expect(toInboundEvents({ ...rest, reactionsRemoved: [{ type: 'like' }] }, options)).toEqual([]);
+    expect(toInboundEvents({ ...activity, from: { ...activity.from!, role: 'bot' } }, options)).toEqual([]);
+    expect(toInboundEvents({ ...activity, conversation: { ...activity.conversation!, conversationType: 'personal', id: 'a:1personal' } }, options)).toEqual([]);
+  });
+
   it('ignores messages from bots', () => {
     const activity = fixture('message-channel-plain');
     expect(toInboundEvents({ ...activity, from: { ...activity.from!, role: 'bot' } }, options)).toEqual([]);

@@ -6,6 +6,7 @@ import type {
   InboundEvent,
   MessageRef,
   MessageSeenEvent,
+  ReactionAddedEvent,
 } from '../../src/ports/chat-platform.js';
 import { messageInsights } from '../../src/domain/insights/terms.js';
 import {
@@ -58,6 +59,8 @@ export function toInboundEvents(activity: TeamsActivity, options: InboundOptions
     }
     case 'conversationUpdate':
       return memberEvents(activity, options);
+    case 'messageReaction':
+      return reactionEvents(activity, options);
     default:
       return [];
   }
@@ -187,6 +190,33 @@ export function memberEvents(activity: TeamsActivity, options: InboundOptions): 
   return events;
 }
 
+/**
+ * messageReaction -> one `reaction-added` per entry of `reactionsAdded` (removals are not counted). The
+ * reacted message is `replyToId`; Teams does not say whose message it was, so `messageAuthorId` stays
+ * unset. Reactions by bots and in the personal chat with Kring are skipped; the reaction type is not kept.
+ *
+ * @see https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/subscribe-to-conversation-events#message-reaction-events
+ */
+export function reactionEvents(activity: TeamsActivity, options: InboundOptions): ReactionAddedEvent[] {
+  const added = activity.reactionsAdded ?? [];
+  if (added.length === 0 || !activity.from || !activity.conversation?.id || !activity.replyToId) return [];
+  if (activity.from.role === 'bot' || activity.from.id === activity.recipient?.id) return [];
+  if (activity.conversation.conversationType === 'personal') return [];
+  const actor = actorOf(activity, activity.from, options);
+  const channelId = baseConversationId(activity.conversation.id);
+  const at = parseTimestamp(activity.timestamp) ?? (options.now ?? (() => new Date()))();
+  const raw = withoutContent(activity);
+  return added.map((_reaction, i) => ({
+    type: 'reaction-added' as const,
+    ...actor,
+    ...(activity.id ? { eventId: `${activity.id}:reaction:${i}` } : {}),
+    channelId,
+    messageId: activity.replyToId!,
+    at,
+    raw,
+  }));
+}
+
 /** True when this conversationUpdate says Kring itself was added (app installed in a team, chat or personally). */
 export function isBotAdded(activity: TeamsActivity): boolean {
   const botId = activity.recipient?.id;
@@ -288,7 +318,7 @@ function parseTimestamp(value: string | undefined): Date | undefined {
 }
 
 /**
- * The activity's routing metadata for `raw` on message-seen events: an allow-list (as Slack's adapter
+ * The activity's routing metadata for `raw` on message-seen and reaction-added events: an allow-list (as Slack's adapter
  * does), so nothing a person wrote can travel along, whatever else Teams adds to an activity (text,
  * attachments, entities, value, summary, speak, channelData extras ...).
  */

@@ -2,7 +2,7 @@ import type { Activity, TurnContext } from 'botbuilder';
 import type { ActionEvent, CommandEvent, Form, FormSubmittedEvent, Reply } from '../../src/ports/chat-platform.js';
 import { baseConversationId, referenceKeys, tenantOf, userIdOf, type TeamsActivity } from './activity.js';
 import { toChatPlatformError } from './errors.js';
-import { actionEvent, formEvent, isBotAdded, isBotRemoved, memberEvents, messageEvent } from './inbound.js';
+import { actionEvent, formEvent, isBotAdded, isBotRemoved, memberEvents, messageEvent, reactionEvents } from './inbound.js';
 import { cardMessage, sendInNewPersonalChat, sendToConversation } from './outbound.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment, renderCard, renderFormCard } from './render.js';
 import { handleSafely, withReplyRetries, type TeamsRuntime } from './runtime.js';
@@ -23,6 +23,9 @@ export async function runTurn(rt: TeamsRuntime, context: TurnContext): Promise<v
         return await onInvoke(rt, context, activity);
       case 'conversationUpdate':
         return await onConversationUpdate(rt, activity);
+      case 'messageReaction':
+        for (const event of reactionEvents(activity, { fallbackTenantId: fallbackTenant(rt) })) await handleSafely(rt, event);
+        return;
       default:
         return;
     }

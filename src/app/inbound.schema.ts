@@ -56,6 +56,14 @@ export const inboundEventSchema = z.discriminatedUnion('type', [
     length: z.number().int().min(0),
     at: z.date(),
   }),
+  z.object({
+    ...base,
+    type: z.literal('reaction-added'),
+    channelId: z.string().min(1).max(256),
+    messageId: z.string().min(1).max(256),
+    messageAuthorId: z.string().min(1).max(128).optional(),
+    at: z.date(),
+  }),
   z.object({ ...base, type: z.literal('member-joined') }),
   z.object({ ...base, type: z.literal('member-left') }),
 ]);

@@ -14,7 +14,7 @@ import { Translator } from './i18n.js';
 import { privateText } from './views.js';
 
 /**
- * Observes inbound events (insights ingestion lands here): messages seen, joins and leaves as they
+ * Observes inbound events (insights ingestion lands here): messages seen, reactions, joins and leaves as they
  * arrive, and commands and actions after they were handled (whatever the outcome). A listener error on
  * a command or action is logged and never changes the reply.
  */
@@ -36,7 +36,7 @@ export interface KringAppDeps {
   actions: readonly ActionDefinition[];
   /** Handlers of submitted forms (Reply.form), by formId. */
   forms?: readonly FormHandlerDefinition[];
-  /** Receive messages seen, joins and leaves, and handled commands and actions (insights). */
+  /** Receive messages seen, reactions, joins and leaves, and handled commands and actions (insights). */
   activity?: readonly ActivityListener[];
   translator?: Translator;
   logger: Logger;

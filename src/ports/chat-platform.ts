@@ -9,8 +9,11 @@ import type { Platform } from '../domain/shared/types.js';
  * Forms (Reply.form -> FormSubmittedEvent) are optional per platform; adapters without them show the
  * reply's view.
  *
+ * Reactions arrive as metadata only ({@link ReactionAddedEvent}: who reacted to which message); they
+ * are counted by insights, never treated as commands.
+ *
  * Deliberately left out: reading message content (insights count metadata only), reactions as
- * commands, voice, file uploads.
+ * commands, which emoji was used, removed reactions, voice, file uploads.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -102,6 +105,25 @@ export interface MemberLeftEvent extends EventBase {
 }
 
 /**
+ * A member reacted to a message (Slack `reaction_added`, Discord MESSAGE_REACTION_ADD, Teams
+ * `messageReaction` with `reactionsAdded`; one event per added reaction). Only metadata: no emoji, no
+ * text of the message. `userId` is who reacted. Adapters drop reactions by bots (Kring's own included)
+ * and in direct messages. Removing a reaction is no event (insights count reactions given and received).
+ */
+export interface ReactionAddedEvent extends EventBase {
+  type: 'reaction-added';
+  channelId: string;
+  /** The reacted message's id (Slack `ts`, Discord message id, Teams `replyToId`). */
+  messageId: string;
+  /**
+   * Platform user id of the reacted message's author, when the platform tells (Slack `item_user`,
+   * Discord `message_author_id`; Teams does not). Insights count a "reaction received" for that author.
+   */
+  messageAuthorId?: string;
+  at: Date;
+}
+
+/**
  * Someone submitted a {@link Form} Kring opened (Slack `view_submission`, Discord MODAL_SUBMIT, Teams
  * `Action.Execute` with verb `form.submit`). `channelId` is the channel the form was opened from, so the
  * result lands where the command was given.
@@ -114,7 +136,14 @@ export interface FormSubmittedEvent extends EventBase {
   values: Record<string, string>;
 }
 
-export type InboundEvent = CommandEvent | ActionEvent | FormSubmittedEvent | MessageSeenEvent | MemberJoinedEvent | MemberLeftEvent;
+export type InboundEvent =
+  | CommandEvent
+  | ActionEvent
+  | FormSubmittedEvent
+  | MessageSeenEvent
+  | ReactionAddedEvent
+  | MemberJoinedEvent
+  | MemberLeftEvent;
 
 /** What the app answers to an inbound event. */
 export interface Reply {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDiscordPlatform, type DiscordPlatform, type DiscordPlatformConfig } from '../../adapters/discord/index.js';
 import { createLogger } from '../../src/config/logger.js';
-import type { ActionEvent, CommandEvent, InboundEvent, MessageSeenEvent, View } from '../../src/ports/chat-platform.js';
+import type { ActionEvent, CommandEvent, InboundEvent, MessageSeenEvent, ReactionAddedEvent, View } from '../../src/ports/chat-platform.js';
 import { FakeDiscord, INTENTS, type FakeDiscordOptions, type FakeInteraction } from '../fakes/discord/index.js';
 import { RecordingHandler } from '../fakes/discord/recording-handler.js';
 
@@ -51,6 +51,7 @@ describe('Discord gateway end to end', () => {
     expect(intents & INTENTS.guilds).not.toBe(0);
     expect(intents & INTENTS.guildMessages).not.toBe(0);
     expect(intents & INTENTS.guildMembers).not.toBe(0);
+    expect(intents & INTENTS.guildMessageReactions).not.toBe(0);
     expect(intents & INTENTS.messageContent).toBe(0);
     await fake.gateway.next('heartbeat', 2000);
     expect(fake.rest.requests.find((r) => r.path === '/gateway/bot')?.botAuth).toBe(true);
@@ -227,6 +228,24 @@ describe('Discord gateway end to end', () => {
     const seen = await handler.waitFor((e): e is MessageSeenEvent => e.type === 'message-seen');
     expect(seen.length).toBe(7);
     expect(JSON.stringify(seen)).not.toContain('Hallo');
+  });
+
+  it('turns MESSAGE_REACTION_ADD into reaction-added with the author, without the emoji, and skips bots', async () => {
+    const handler = new RecordingHandler();
+    const { fake } = await setup({ handler });
+    const messageId = fake.memberWrites({ content: 'Wie helpt dinsdag?' })!;
+    expect(fake.memberReacts({ messageId, authorId: fake.state.anna.id, user: fake.state.bot, bot: true, emoji: '🤖' })).toBe(true);
+    expect(fake.memberReacts({ messageId, authorId: fake.state.anna.id, emoji: '🎉' })).toBe(true);
+    const reaction = await handler.waitFor((e): e is ReactionAddedEvent => e.type === 'reaction-added');
+    expect(reaction).toMatchObject({
+      workspaceId: fake.guildId,
+      userId: fake.state.bram.id,
+      channelId: fake.state.generalChannelId,
+      messageId,
+      messageAuthorId: fake.state.anna.id,
+    });
+    expect(JSON.stringify(reaction)).not.toMatch(/🎉|🤖/);
+    expect(handler.events.filter((e) => e.type === 'reaction-added')).toHaveLength(1);
   });
 
   it('reports members joining and leaving', async () => {

@@ -242,6 +242,18 @@ describe('Slack inbound (Bolt + Express 5 + fake Slack)', () => {
     expect(handler.events.map((e) => e.type)).toEqual(['member-left']);
   });
 
+  it("passes reaction_added to the app once per event_id, without the emoji, and ignores the bot's own reactions", async () => {
+    await slack.event('event-reaction-added', { event: { user: FAKE_SLACK.botUserId } });
+    await slack.event('event-reaction-added', { eventId: 'Ev0REACT0001' });
+    await slack.event('event-reaction-added', { eventId: 'Ev0REACT0001', retryNum: 1 });
+
+    await waitFor(() => handler.events.find((e) => e.type === 'reaction-added'), 5000, 'reaction-added');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(handler.events).toHaveLength(1);
+    expect(handler.events[0]).toMatchObject({ type: 'reaction-added', eventId: 'Ev0REACT0001', userId: 'U0MEMBER02', messageAuthorId: 'U0MEMBER01', messageId: '1712345800.123456' });
+    expect(JSON.stringify(handler.events)).not.toContain('tada');
+  });
+
   it("answers Slack's URL verification and SSL check", async () => {
     const challenge = await slack.send(JSON.stringify(loadSlackFixture('url-verification')), 'application/json');
     const sslCheck = await slack.send('ssl_check=1&token=x', 'application/x-www-form-urlencoded');

@@ -151,4 +151,30 @@ describe(ActivityIngestor.name, () => {
       { organizationId: 'org-1', platform: 'discord', channelId: 'C1', threadKey: 'q1', firstAt: new Date(at.getTime() + 120_000), count: 1 },
     ]);
   });
+
+  it('counts a reaction for the reacting account and a reaction received for the author, once per reaction', async () => {
+    const { sut, store } = build();
+    const reaction = (userId: string, messageAuthorId?: string): InboundActivity => ({
+      type: 'reaction-added',
+      platform: 'discord',
+      workspaceId: 'G1',
+      userId,
+      channelId: 'C1',
+      messageId: 'm1',
+      ...(messageAuthorId !== undefined ? { messageAuthorId } : {}),
+      at,
+    });
+    await sut.record(reaction('U2', 'U1'), org);
+    await sut.record(reaction('U3', 'U1'), org);
+    await sut.record(reaction('U3'), org);
+    await sut.record(reaction('U1', 'U1'), org); // one's own message: no appreciation received
+    await sut.flush();
+    const rows = store.activity.flat().map((r) => [r.userId, r.kind, r.count, r.chars]);
+    expect(rows.sort()).toEqual([
+      ['U1', 'reaction', 1, 0],
+      ['U1', 'reaction-received', 2, 0],
+      ['U2', 'reaction', 1, 0],
+      ['U3', 'reaction', 2, 0],
+    ]);
+  });
 });

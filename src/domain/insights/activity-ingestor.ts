@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock.js';
-import { channelKey, toActivity, type Activity, type InboundActivity } from './activity.js';
+import { channelKey, toActivity, type Activity, type ActivityKind, type InboundActivity } from './activity.js';
 import type { ActivityRow, ActivityStore, ThreadReplyRow, ThreadStartRow, TopicRow } from './ports.js';
 import { isoWeekStart, localDay } from './time.js';
 
@@ -131,14 +131,10 @@ export class ActivityIngestor {
     const b = this.batch;
     b.events++;
     const day = localDay(a.at, timezone);
-    const key = [a.organizationId, day, a.platform, a.workspaceId, a.userId, a.channelId, a.kind].join(SEP);
-    const row = b.activity.get(key);
-    if (row) {
-      row.count++;
-      row.chars += a.chars;
-    } else {
-      b.activity.set(key, { organizationId: a.organizationId, day, platform: a.platform, workspaceId: a.workspaceId, userId: a.userId, channelId: a.channelId, kind: a.kind, count: 1, chars: a.chars });
-    }
+    this.count(a, day, a.userId, a.kind, a.chars);
+    // The author of a reacted message is counted by chat account too: the store decides at write time
+    // whether that account is a linked (and not opted-out) member, like for every other row.
+    if (a.reactionTo !== undefined) this.count(a, day, a.reactionTo, 'reaction-received', 0);
     if (topics && a.terms) {
       const week = isoWeekStart(day);
       for (const term of a.terms) {
@@ -150,6 +146,17 @@ export class ActivityIngestor {
     }
     if (a.startsThread !== undefined) this.threadStart(a, a.startsThread);
     if (a.repliesTo !== undefined) this.threadReply(a, a.repliesTo);
+  }
+
+  private count(a: Activity, day: string, userId: string, kind: ActivityKind, chars: number): void {
+    const key = [a.organizationId, day, a.platform, a.workspaceId, userId, a.channelId, kind].join(SEP);
+    const row = this.batch.activity.get(key);
+    if (row) {
+      row.count++;
+      row.chars += chars;
+    } else {
+      this.batch.activity.set(key, { organizationId: a.organizationId, day, platform: a.platform, workspaceId: a.workspaceId, userId, channelId: a.channelId, kind, count: 1, chars });
+    }
   }
 
   private threadStart(a: Activity, threadKey: string): void {

@@ -31,6 +31,22 @@ describe(toActivity.name, () => {
   });
 });
 
+describe('toActivity for reactions', () => {
+  it('counts a reaction at its time, for the message author when known and not the reacting account itself', () => {
+    const at = new Date('2026-11-20T10:00:00Z');
+    expect(map({ type: 'reaction-added', messageId: 'm1', messageAuthorId: 'U2', at })).toEqual({
+      organizationId: 'org',
+      ...base,
+      kind: 'reaction',
+      chars: 0,
+      at,
+      reactionTo: 'U2',
+    });
+    expect(map({ type: 'reaction-added', messageId: 'm1', at })).not.toHaveProperty('reactionTo');
+    expect(map({ type: 'reaction-added', messageId: 'm1', messageAuthorId: 'U1', at })).not.toHaveProperty('reactionTo');
+  });
+});
+
 describe(sanitizeTerms.name, () => {
   it('keeps only lower-case words of letters, once each', () => {
     expect(sanitizeTerms(['Vergader', 'vergader', 'two words', 'code123', 'x', 'éénheid'])).toEqual(['vergader', 'éénheid']);

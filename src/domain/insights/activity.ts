@@ -1,8 +1,9 @@
 import type { Platform } from '../shared/types.js';
 
 /**
- * What insights count. Every inbound event becomes at most one activity of one kind; the text of a
- * message never does (message-seen events carry none).
+ * What insights count. Every inbound event becomes at most one activity of one kind (a reaction also
+ * counts a `reaction-received` for the reacted message's author, when known); the text of a message
+ * never does (message-seen events carry none).
  */
 export const ACTIVITY_KINDS = ['message', 'reply', 'reaction', 'reaction-received', 'command', 'action', 'vote', 'joined', 'left'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
@@ -28,6 +29,8 @@ export interface InboundActivity {
   terms?: readonly string[];
   length?: number;
   at?: Date;
+  /** reaction-added: the platform user id of the reacted message's author, when known */
+  messageAuthorId?: string;
   /** action */
   actionId?: string;
   /** command */
@@ -50,6 +53,11 @@ export interface Activity {
   startsThread?: string;
   /** The thread this reply is in. */
   repliesTo?: string;
+  /**
+   * A reaction: the chat account (same platform and workspace) whose message was reacted to. The
+   * ingestor counts a `reaction-received` for it too; the store attributes it to a member at write time.
+   */
+  reactionTo?: string;
   /** Topic terms, already sanitised (only kept when the organisation switched topics on). */
   terms?: readonly string[];
 }
@@ -110,9 +118,12 @@ export function toActivity(event: InboundActivity, organizationId: string, now: 
       return { ...base, kind: 'joined' };
     case 'member-left':
       return { ...base, kind: 'left' };
-    case 'reaction-added':
-      // Not in the chat port yet: counted as soon as adapters deliver reactions.
-      return { ...base, kind: 'reaction' };
+    case 'reaction-added': {
+      // Reacting to one's own message is no appreciation received.
+      const author = event.messageAuthorId;
+      const to = author !== undefined && author !== '' && author !== event.userId ? { reactionTo: author } : {};
+      return { ...base, kind: 'reaction', ...to };
+    }
     default:
       return undefined;
   }

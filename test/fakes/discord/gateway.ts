@@ -23,7 +23,15 @@ export interface GatewayOptions {
 }
 
 /** Intent bits used by the events the fake dispatches. */
-export const INTENTS = { guilds: 1 << 0, guildMembers: 1 << 1, guildMessages: 1 << 9, directMessages: 1 << 12, messageContent: 1 << 15 } as const;
+export const INTENTS = {
+  guilds: 1 << 0,
+  guildMembers: 1 << 1,
+  guildMessages: 1 << 9,
+  guildMessageReactions: 1 << 10,
+  directMessages: 1 << 12,
+  directMessageReactions: 1 << 13,
+  messageContent: 1 << 15,
+} as const;
 
 interface Dispatch {
   op: 0;
@@ -271,6 +279,9 @@ function requiredIntent(t: string, d: unknown): number {
     case 'MESSAGE_UPDATE':
     case 'MESSAGE_DELETE':
       return (d as { guild_id?: string }).guild_id === undefined ? INTENTS.directMessages : INTENTS.guildMessages;
+    case 'MESSAGE_REACTION_ADD':
+    case 'MESSAGE_REACTION_REMOVE':
+      return (d as { guild_id?: string }).guild_id === undefined ? INTENTS.directMessageReactions : INTENTS.guildMessageReactions;
     default:
       return 0;
   }

@@ -187,6 +187,28 @@ export class FakeDiscord {
     return sent ? id : undefined;
   }
 
+  /**
+   * Dispatches MESSAGE_REACTION_ADD: `user` (default Bram) reacts to message `messageId` written by
+   * `authorId` (sent as `message_author_id` when given). Returns false when the session lacks the intent.
+   */
+  memberReacts(input: { messageId: string; authorId?: string; user?: FakeUser; channelId?: string; emoji?: string; bot?: boolean }): boolean {
+    const user = input.user ?? this.state.bram;
+    const member = this.state.members.get(user.id);
+    const userPayload = this.state.userPayload(input.bot ? { ...user, bot: true } : user);
+    const memberPayload = member ? { ...this.state.memberPayload(member), user: userPayload } : { user: userPayload, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 };
+    return this.gateway.dispatch('MESSAGE_REACTION_ADD', {
+      user_id: user.id,
+      type: 0,
+      message_id: input.messageId,
+      ...(input.authorId !== undefined ? { message_author_id: input.authorId } : {}),
+      member: memberPayload,
+      emoji: { name: input.emoji ?? '👍', id: null },
+      channel_id: input.channelId ?? this.state.generalChannelId,
+      burst: false,
+      guild_id: this.state.guildId,
+    });
+  }
+
   /** A new user joins the guild (GUILD_MEMBER_ADD). */
   memberJoins(user: FakeUser = this.state.addUser({ username: 'nieuw_lid', global_name: 'Nieuw Lid' })): FakeUser {
     const member = this.state.addMember(user.id);
