@@ -3,7 +3,9 @@
  * whether or not earlier ones were answered), through
  *  - `app`:   KringApp.handle directly (router, membership, PollService, PostgreSQL, queue), and
  *  - `slack`: the real Slack adapter over HTTP (signed `block_actions` to Bolt behind Express), when
- *             BENCH_SLACK is not `0`.
+ *             BENCH_SLACK is not `0`. The load generator, the fake Slack Web API and the `response_url`
+ *             receiver run in a child process (bench/poll-votes.slack-driver.ts), so Kring's process only
+ *             does Kring's work and its CPU time per vote is Kring's own.
  * The poll is posted on three fake platforms (Slack, Discord, Teams copies); the refresh worker edits them.
  *
  * Prints per rate: votes/s answered, p50/p99/max time to acknowledge (handle() resolving, or the HTTP answer
@@ -14,6 +16,7 @@
  *   npx tsx bench/poll-votes.bench.ts                 # BullMQ, rates 100,250,500,1000, 5 s each
  *   BENCH_QUEUE=in-process BENCH_RATES=500 BENCH_SECONDS=10 npx tsx bench/poll-votes.bench.ts
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,12 +32,12 @@ import type { JobQueue } from '../src/ports/job-queue.js';
 import { BullMqJobQueue } from '../src/queue/bullmq.job-queue.js';
 import { InProcessJobQueue } from '../src/queue/in-process.job-queue.js';
 import { FakeChatPlatform } from '../test/fakes/fake-chat-platform.js';
-import { FAKE_SLACK, FakeSlackApi } from '../test/fakes/slack/fake-slack-api.js';
-import { SlackRequestSender } from '../test/fakes/slack/slack-requests.js';
+import { FAKE_SLACK } from '../test/fakes/slack/fake-slack-api.js';
 import { TEST_PG_ADMIN_URL } from '../test/support/database.js';
 import { silentLogger } from '../test/support/logger.js';
 import { createPollHarness, type Account } from '../test/support/poll-harness.js';
 import { deleteRedisPrefixes } from '../test/support/redis.js';
+import type { DriverReply, DriverRequest } from './poll-votes.slack-driver.js';
 
 const RATES = (process.env['BENCH_RATES'] ?? '100,250,500,1000').split(',').map(Number);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
@@ -60,7 +63,46 @@ interface PhaseResult {
   /** CPU time of this Node process per answered vote (user + system): capacity on an idle core is 1000 / this. */
   cpuMsPerVote: number;
   editsPerCopyPerSecond: number;
+  /** Slack path: CPU time of the driver process (load generator, fake Slack API) per answered vote. */
+  driverCpuMsPerVote?: number;
 }
+
+/** The Slack side (fake API, response_url receiver, load generator) in a child process; see the driver. */
+class SlackDriver {
+  private readonly waiting: { type: DriverReply['type']; resolve: (m: DriverReply) => void }[] = [];
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (m: DriverReply) => {
+      const i = this.waiting.findIndex((w) => w.type === m.type);
+      if (i >= 0) this.waiting.splice(i, 1)[0]!.resolve(m);
+    });
+  }
+
+  static async start(): Promise<{ driver: SlackDriver; apiUrl: string }> {
+    const child = fork(new URL('./poll-votes.slack-driver.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const driver = new SlackDriver(child);
+    const ready = await driver.next('ready');
+    return { driver, apiUrl: ready.apiUrl };
+  }
+
+  next<T extends DriverReply['type']>(type: T): Promise<Extract<DriverReply, { type: T }>> {
+    return new Promise((resolve) => this.waiting.push({ type, resolve: resolve as (m: DriverReply) => void }));
+  }
+
+  async request<T extends DriverReply['type']>(m: DriverRequest, reply: T): Promise<Extract<DriverReply, { type: T }>> {
+    const answer = this.next(reply);
+    this.child.send(m);
+    return answer;
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.send({ type: 'stop' } satisfies DriverRequest);
+    await exited;
+  }
+}
+
+/** Absolute time in ms, comparable with the driver process's. */
+const nowAbs = (): number => performance.timeOrigin + performance.now();
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -81,7 +123,7 @@ async function main(): Promise<void> {
   const queue: JobQueue = DRIVER === 'bullmq' ? new BullMqJobQueue({ url: REDIS_URL, prefix, logger: silentLogger }) : new InProcessJobQueue(silentLogger);
 
   const fakes = [new FakeChatPlatform('discord'), new FakeChatPlatform('teams')];
-  const slackFake = SLACK ? await FakeSlackApi.start() : undefined;
+  const slackSide = SLACK ? await SlackDriver.start() : undefined;
   let harness: Awaited<ReturnType<typeof createPollHarness>> | undefined;
   // When the router finished each action, by event id (Slack: trigger_id): Bolt acks the HTTP request
   // before the vote is handled, so the Slack path also reports the time until the vote was stored.
@@ -89,25 +131,26 @@ async function main(): Promise<void> {
   const handler = {
     handle: async (e: InboundEvent) => {
       const reply = await harness!.app.handle(e);
-      if (e.type === 'action' && e.eventId) handledAt.set(e.eventId, performance.now());
+      if (e.type === 'action' && e.eventId) handledAt.set(e.eventId, nowAbs());
       return reply;
     },
   };
-  const slack = slackFake
-    ? createSlackPlatform({ botToken: FAKE_SLACK.botToken, signingSecret: SIGNING_SECRET, apiUrl: slackFake.apiUrl, handler, logger: silentLogger, processedEvents: repos.processedEvents })
+  const slack = slackSide
+    ? createSlackPlatform({ botToken: FAKE_SLACK.botToken, signingSecret: SIGNING_SECRET, apiUrl: slackSide.apiUrl, handler, logger: silentLogger, processedEvents: repos.processedEvents })
     : undefined;
   if (!slack) fakes.push(new FakeChatPlatform('slack'));
   const platforms: ChatPlatform[] = [...(slack ? [slack] : []), ...fakes];
   const h = (harness = await createPollHarness({ repos, database: db, queue, platforms }));
   await slack?.start();
-  let sender: SlackRequestSender | undefined;
+  let driver: SlackDriver | undefined;
   let server: ReturnType<typeof createServer> | undefined;
-  if (slack && slackFake) {
+  if (slack && slackSide) {
     const app = express();
     for (const route of slack.routes) app[route.method === 'GET' ? 'get' : 'post'](route.path, (req, res, next) => route.handle(req, res, next));
     server = createServer(app);
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    sender = new SlackRequestSender({ eventsUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`, signingSecret: SIGNING_SECRET, fake: slackFake });
+    driver = slackSide.driver;
+    await driver.request({ type: 'connect', eventsUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`, signingSecret: SIGNING_SECRET }, 'connected');
   }
 
   // Members, each linked on Slack (bulk: linking is not what we measure).
@@ -138,7 +181,7 @@ async function main(): Promise<void> {
   }
 
   const results: PhaseResult[] = [];
-  const paths = sender ? (['app', 'slack'] as const) : (['app'] as const);
+  const paths = driver ? (['app', 'slack'] as const) : (['app'] as const);
   for (const path of paths) {
     for (const rate of RATES) {
       const poll = await h.polls.service.create({
@@ -159,62 +202,75 @@ async function main(): Promise<void> {
       }
       const posts = await h.polls.repo.listPosts(poll.id);
       const slackTs = posts.find((p) => p.platform === 'slack')?.messageId ?? undefined;
-      const editsBefore = countEdits(fakes, slackFake, slackTs);
+      const editsBefore = await countEdits(fakes, driver);
 
       const latencies: number[] = [];
       const done: number[] = [];
-      const slackSent: { triggerId: string; t0: number }[] = [];
+      let driverCpuMs: number | undefined;
       let errors = 0;
       let sent = 0;
-      const pending: Promise<void>[] = [];
       const total = rate * SECONDS;
       const cpuStart = process.cpuUsage();
       const start = performance.now();
-      // Open loop: every 10 ms, send the presses due by now.
-      await new Promise<void>((resolve) => {
-        const timer = setInterval(() => {
-          const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-          while (sent < due) {
-            const voter = voters[Math.floor(Math.random() * voters.length)]!;
-            const value = voteValue(poll.id, Math.floor(Math.random() * 4));
-            const t0 = performance.now();
-            sent++;
-            const p = (
-              path === 'app'
-                ? h.press(voter, value).then((r) => {
-                    if (!r || !JSON.stringify(r).includes('Your vote')) throw new Error('no confirmation');
-                    done.push(performance.now() - t0);
-                  })
-                : sender!.blockAction({ actionId: 'poll.vote', value, messageTs: slackTs!, userId: voter.userId }).then((r) => {
-                    if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
-                    slackSent.push({ triggerId: r.triggerId, t0 });
-                  })
-            ).then(
-              () => void latencies.push(performance.now() - t0),
-              () => void errors++,
-            );
-            pending.push(p);
-          }
-          if (sent >= total) {
-            clearInterval(timer);
-            resolve();
-          }
-        }, 10);
-      });
-      await Promise.all(pending);
-      if (path === 'slack') {
-        for (let i = 0; i < 400 && slackSent.some((x) => !handledAt.has(x.triggerId)); i++) await new Promise((r) => setTimeout(r, 25));
-        for (const x of slackSent) {
-          const at = handledAt.get(x.triggerId);
+      if (path === 'app') {
+        const pending: Promise<void>[] = [];
+        // Open loop: every 10 ms, send the presses due by now.
+        await new Promise<void>((resolve) => {
+          const timer = setInterval(() => {
+            const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+            while (sent < due) {
+              const voter = voters[Math.floor(Math.random() * voters.length)]!;
+              const value = voteValue(poll.id, Math.floor(Math.random() * 4));
+              const t0 = performance.now();
+              sent++;
+              const p = h
+                .press(voter, value)
+                .then((r) => {
+                  if (!r || !JSON.stringify(r).includes('Your vote')) throw new Error('no confirmation');
+                  done.push(performance.now() - t0);
+                })
+                .then(
+                  () => void latencies.push(performance.now() - t0),
+                  () => void errors++,
+                );
+              pending.push(p);
+            }
+            if (sent >= total) {
+              clearInterval(timer);
+              resolve();
+            }
+          }, 10);
+        });
+        await Promise.all(pending);
+      } else {
+        // The driver process sends the presses (same open loop) and times the HTTP answers.
+        const phase = await driver!.request(
+          {
+            type: 'phase',
+            rate,
+            seconds: SECONDS,
+            userIds: voters.map((v) => v.userId),
+            values: [0, 1, 2, 3].map((i) => voteValue(poll.id, i)),
+            messageTs: slackTs!,
+          },
+          'phaseDone',
+        );
+        sent = phase.sent;
+        driverCpuMs = phase.cpuMs;
+        errors += phase.errors;
+        latencies.push(...phase.latencies);
+        for (let i = 0; i < 400 && phase.sentAt.some(([id]) => !handledAt.has(id)); i++) await new Promise((r) => setTimeout(r, 25));
+        for (const [id, t0] of phase.sentAt) {
+          const at = handledAt.get(id);
           if (at === undefined) errors++;
-          else done.push(at - x.t0);
+          else done.push(at - t0);
         }
       }
       const elapsed = (performance.now() - start) / 1000;
       const cpu = process.cpuUsage(cpuStart);
       // Let the last refresh window finish before counting edits.
       await new Promise((r) => setTimeout(r, h.polls.scheduler.refreshWindowMs + 1000));
-      const edits = countEdits(fakes, slackFake, slackTs) - editsBefore;
+      const edits = (await countEdits(fakes, driver)) - editsBefore;
       const sorted = latencies.sort((a, b) => a - b);
       const doneSorted = done.sort((a, b) => a - b);
       const result: PhaseResult = {
@@ -231,6 +287,7 @@ async function main(): Promise<void> {
         doneP99: percentile(doneSorted, 99),
         cpuMsPerVote: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length),
         editsPerCopyPerSecond: edits / 3 / (elapsed + (h.polls.scheduler.refreshWindowMs + 1000) / 1000),
+        ...(driverCpuMs === undefined ? {} : { driverCpuMsPerVote: driverCpuMs / Math.max(1, latencies.length) }),
       };
       results.push(result);
       console.log(
@@ -254,10 +311,14 @@ async function main(): Promise<void> {
     );
   }
 
+  for (const r of results) {
+    if (r.driverCpuMsPerVote !== undefined) console.log(`slack driver process (load generator, fake Slack API) at ${r.rate}/s: ${r.driverCpuMsPerVote.toFixed(2)} ms CPU per vote`);
+  }
+
   await h.stop();
   await slack?.stop();
-  await slackFake?.stop();
   await new Promise((r) => (server ? server.close(r) : r(undefined)));
+  await driver?.stop();
   await db.close();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.end();
@@ -267,8 +328,8 @@ async function main(): Promise<void> {
 }
 
 /** Message edits so far: updates on the Discord/Teams fakes plus chat.update calls on the fake Slack. */
-function countEdits(fakes: FakeChatPlatform[], slackFake: FakeSlackApi | undefined, _slackTs: string | undefined): number {
-  const slackEdits = slackFake ? slackFake.callsTo('chat.update').length : 0;
+async function countEdits(fakes: FakeChatPlatform[], driver: SlackDriver | undefined): Promise<number> {
+  const slackEdits = driver ? (await driver.request({ type: 'edits' }, 'edits')).count : 0;
   return fakes.reduce((n, f) => n + f.callsOf('update').length, 0) + slackEdits;
 }
 

@@ -71,8 +71,25 @@ export function escapeMrkdwn(text: string): string {
 /** Our markdown subset (bold, italic, code, links, `- ` lists) -> Slack mrkdwn. */
 export function markdownToMrkdwn(markdown: string): string {
   if (markdown.trim() === '') return '';
-  return slackifyMarkdown(markdown).trimEnd();
+  const cached = mrkdwnCache.get(markdown);
+  if (cached !== undefined) return cached;
+  const mrkdwn = slackifyMarkdown(markdown).trimEnd();
+  if (markdown.length <= MRKDWN_CACHE_MAX_LENGTH) {
+    if (mrkdwnCache.size >= MRKDWN_CACHE_ENTRIES) mrkdwnCache.delete(mrkdwnCache.keys().next().value!);
+    mrkdwnCache.set(markdown, mrkdwn);
+  }
+  return mrkdwn;
 }
+
+/**
+ * slackify-markdown (a full remark parse and stringify) is the costliest step of answering a button press,
+ * and the same few texts come back over and over (vote confirmations, poll messages on every refresh).
+ * The conversion is a pure function of the text, so results are kept: at most this many, oldest dropped first.
+ */
+const MRKDWN_CACHE_ENTRIES = 1000;
+/** Longer texts (announcements) are rarely repeated; not kept, so the cache stays small. */
+const MRKDWN_CACHE_MAX_LENGTH = 4000;
+const mrkdwnCache = new Map<string, string>();
 
 /**
  * Slack wants action ids unique within an actions block; a View may repeat one (the same vote action on

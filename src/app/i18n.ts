@@ -27,9 +27,17 @@ export class Translator {
     });
   }
 
+  /** Bound translate functions, one per locale (built once: every inbound event asks for one). */
+  private readonly bound = new Map<Locale, Translate>();
+
   /** A translate function bound to `locale`. */
   for(locale: Locale): Translate {
-    const t = this.i18n.getFixedT(locale);
-    return (key, params) => t(key, params ?? {});
+    let translate = this.bound.get(locale);
+    if (translate === undefined) {
+      const t = this.i18n.getFixedT(locale);
+      translate = (key, params) => t(key, params ?? {});
+      this.bound.set(locale, translate);
+    }
+    return translate;
   }
 }
