@@ -92,13 +92,8 @@ export function toCommandEvent(body: Record<string, unknown>): CommandEvent | un
   const [first, ...rest] = splitCommandText(c.text);
   return {
     type: 'command',
-    platform: 'slack',
-    workspaceId: c.team_id,
-    userId: c.user_id,
-    ...(c.user_name ? { displayName: c.user_name } : {}),
     // Slack sends no locale with commands; the app falls back to the organisation's language.
-    ...(c.channel_id ? { channelId: c.channel_id } : {}),
-    ...(c.trigger_id ? { eventId: c.trigger_id } : {}),
+    ...interactionBase(c.team_id, c.user_id, c.user_name, c.channel_id, c.trigger_id),
     path: first === undefined ? [] : [first],
     args: rest,
     options: {},
@@ -127,6 +122,21 @@ const blockActionsSchema = z.looseObject({
     .min(1),
 });
 
+/**
+ * The fields every interaction event (command, button, form) shares. The trigger id is the event id: Slack
+ * never retries interactions, so a repeated trigger id is a replay.
+ */
+function interactionBase(workspaceId: string, userId: string, displayName: string | undefined, channelId: string | undefined, triggerId: string | undefined) {
+  return {
+    platform: 'slack' as const,
+    workspaceId,
+    userId,
+    ...(displayName ? { displayName } : {}),
+    ...(channelId ? { channelId } : {}),
+    ...(triggerId ? { eventId: triggerId } : {}),
+  };
+}
+
 /** A button press or select choice (the first action of the payload; Slack sends one per interaction). */
 export function toActionEvent(body: Record<string, unknown>): ActionEvent | undefined {
   const parsed = blockActionsSchema.safeParse(body);
@@ -141,12 +151,7 @@ export function toActionEvent(body: Record<string, unknown>): ActionEvent | unde
   const displayName = p.user.name ?? p.user.username;
   return {
     type: 'action',
-    platform: 'slack',
-    workspaceId,
-    userId: p.user.id,
-    ...(displayName ? { displayName } : {}),
-    ...(channelId ? { channelId } : {}),
-    ...(p.trigger_id ? { eventId: p.trigger_id } : {}),
+    ...interactionBase(workspaceId, p.user.id, displayName, channelId, p.trigger_id),
     actionId: originalActionId(action.action_id),
     ...(value !== undefined ? { value } : {}),
     ...(channelId && messageTs
@@ -199,12 +204,7 @@ export function toFormSubmittedEvent(body: Record<string, unknown>): FormSubmitt
   const displayName = p.user.name ?? p.user.username;
   return {
     type: 'form-submitted',
-    platform: 'slack',
-    workspaceId,
-    userId: p.user.id,
-    ...(displayName ? { displayName } : {}),
-    ...(channelId ? { channelId } : {}),
-    ...(p.trigger_id ? { eventId: p.trigger_id } : {}),
+    ...interactionBase(workspaceId, p.user.id, displayName, channelId, p.trigger_id),
     formId: p.view.callback_id,
     values,
     raw: withoutToken(body),
