@@ -287,28 +287,37 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const kring = await startKring(config);
-  let shuttingDown = false;
-  const shutdown = (signal: string) => {
-    // A second signal (process managers and `timeout` often send two) must not cut the drain short.
-    if (shuttingDown) {
-      kring.logger.info({ signal }, 'already stopping');
-      return;
-    }
-    shuttingDown = true;
-    kring.logger.info({ signal }, 'shutdown requested');
+  const logger = createLogger({ level: config.logLevel });
+  // Filled in as start-up proceeds; the signal handlers below read it.
+  const state: { kring?: Kring; stopRequested?: string } = {};
+  const stop = (running: Kring, signal: string) => {
+    running.logger.info({ signal }, 'shutdown requested');
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
-    kring.stop().then(
+    running.stop().then(
       () => process.exit(0),
       (err: unknown) => {
-        kring.logger.error({ err }, 'shutdown failed');
+        running.logger.error({ err }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  const onSignal = (signal: string) => {
+    // A second signal (process managers and `timeout` often send two) must not cut the drain short.
+    if (state.stopRequested) {
+      logger.info({ signal }, 'already stopping');
+      return;
+    }
+    state.stopRequested = signal;
+    // During start-up, stop as soon as everything that started can be stopped in order.
+    if (state.kring) stop(state.kring, signal);
+    else logger.info({ signal }, 'shutdown requested during start-up; stopping once started');
+  };
+  // Registered before start-up: a signal during start must not kill the process half-initialised.
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  state.kring = await startKring(config, { logger });
+  if (state.stopRequested) stop(state.kring, state.stopRequested);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

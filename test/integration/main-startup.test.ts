@@ -110,6 +110,38 @@ describe('kring process', () => {
     expect(await sut.exited).toBe(0);
   });
 
+  it('stops cleanly when SIGTERM arrives in the middle of start-up', async () => {
+    const name = `kring_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    cleanups.push(async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    });
+    const url = new URL(TEST_PG_ADMIN_URL);
+    url.pathname = `/${name}`;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: root,
+      env: { PATH: process.env['PATH'] ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATABASE_URL: url.toString() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let signalled = false;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      // The organisation exists, the HTTP server and the capabilities' workers are not up yet.
+      if (!signalled && out.includes('"msg":"organisation ready"')) {
+        signalled = true;
+        child.kill('SIGTERM');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(signalled).toBe(true);
+    expect(code).toBe(0);
+    expect(out).toContain('"msg":"stopped"');
+  });
+
   it('refuses to start on a bad environment, naming every bad key', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,
