@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_PG_ADMIN_URL } from '../support/database.js';
+import { deleteRedisPrefixes, TEST_REDIS_URL } from '../support/redis.js';
 
 /**
  * Starts the real `src/main.ts` as a child process, the way `npm start` does, and checks what an operator
@@ -88,9 +89,13 @@ describe('kring process', () => {
     });
     const url = new URL(TEST_PG_ADMIN_URL);
     url.pathname = `/${name}`;
+    // Kring uses its default key prefix here, so keep it in a Redis database of its own and empty it after.
+    const redisUrl = new URL(TEST_REDIS_URL);
+    redisUrl.pathname = '/13';
+    cleanups.push(() => deleteRedisPrefixes(['kring'], redisUrl.toString()));
     const sut = await startKringProcess({
       DATABASE_URL: url.toString(),
-      REDIS_URL: process.env['KRING_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      REDIS_URL: redisUrl.toString(),
       KRING_ORG: 'my-club',
       KRING_ORG_NAME: 'Mijn Club',
     });
