@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBotConnector, type ConnectorActivity } from '../fakes/teams/fake-bot-connector.js';
 import { FakeBotIdentity } from '../fakes/teams/fake-bot-identity.js';
 import { TEST_CHANNEL, TEST_TENANT, cardText, cardVerbs, teamsFixture } from '../fakes/teams/teams-test-bed.js';
-import { startKringHarness, type AccountRef, type KringHarness } from '../support/kring-harness.js';
+import { startKringHarness, type KringHarness } from '../support/kring-harness.js';
+import { addTeamsUser, teamsKringEnv } from '../support/teams-kring.js';
 
 /**
  * Forms on Teams, end to end: `@Kring poll create` in a channel answers privately (personal chat) with an
@@ -24,18 +25,8 @@ beforeAll(async () => {
   identity = await new FakeBotIdentity({ appId: APP_ID, appPassword: APP_PASSWORD }).start();
   connector = await new FakeBotConnector({ acceptToken: identity.accepts }).start();
   connector.addConversation(TEST_CHANNEL, { isGroup: true, tenantId: TEST_TENANT });
-  const endpoints = identity.settings;
   h = await startKringHarness({
-    env: {
-      MICROSOFT_APP_ID: APP_ID,
-      MICROSOFT_APP_PASSWORD: APP_PASSWORD,
-      MICROSOFT_APP_TENANT_ID: TEST_TENANT,
-      TEAMS_OPENID_METADATA_URL: endpoints.openIdMetadataUrl,
-      TEAMS_TOKEN_ISSUER: endpoints.tokenIssuer,
-      TEAMS_LOGIN_URL: endpoints.loginUrl,
-      TEAMS_OAUTH_SCOPE: endpoints.oauthScope,
-      TEAMS_TOKEN_ENDPOINT: endpoints.tokenEndpoint,
-    },
+    env: teamsKringEnv(identity, APP_ID, APP_PASSWORD),
   });
 });
 afterEach(() => {
@@ -48,12 +39,7 @@ afterAll(async () => {
 });
 
 function teamsUser(name: string) {
-  const aadObjectId = randomUUID();
-  const from = { id: `29:${randomBytes(24).toString('base64url')}`, name, aadObjectId };
-  const chatId = `a:${randomBytes(30).toString('base64url')}`;
-  connector.addConversation(chatId, { isGroup: false, tenantId: TEST_TENANT, members: [{ id: from.id, aadObjectId }] });
-  const account: AccountRef = { platform: 'teams', workspaceId: TEST_TENANT, userId: aadObjectId };
-  return { from, chatId, account };
+  return addTeamsUser(connector, name);
 }
 type TeamsUser = ReturnType<typeof teamsUser>;
 
