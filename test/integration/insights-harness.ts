@@ -18,6 +18,7 @@ import { FakeChatPlatform } from '../fakes/fake-chat-platform.js';
 import { createPostgresTestDatabase } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
 import { seedWorld, type InsightsWorld } from './insights-fixtures.js';
+import { viewText } from '../fakes/fake-chat-platform.js';
 
 /**
  * Kring with the insights capability, wired as the composition root wires it (installInsights over a real
@@ -104,25 +105,7 @@ export async function startInsightsHarness(options: { ingestor?: Partial<Ingesto
 
 /** The text of a reply (all text-like blocks), for assertions. */
 export function replyText(reply: Reply | undefined): string {
-  if (!reply) return '';
-  return reply.view.blocks
-    .map((b) => {
-      switch (b.type) {
-        case 'heading':
-        case 'text':
-        case 'context':
-          return b.text;
-        case 'fields':
-          return b.fields.map((f) => `${f.label}: ${f.value}`).join('\n');
-        case 'bars':
-          return b.bars.map((x) => `${x.label} ${x.count} ${x.percent}%`).join('\n');
-        case 'buttons':
-          return b.buttons.map((x) => `[${x.label}]`).join(' ');
-        default:
-          return '';
-      }
-    })
-    .join('\n');
+  return reply ? viewText(reply.view) : '';
 }
 
 /** The first `(url)` of a markdown link in a reply. */
