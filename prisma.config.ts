@@ -1,5 +1,5 @@
 // Prisma CLI configuration. Kring applies its committed migrations itself at start-up (see
-// src/persistence/migrate.ts); this file is for the stock CLI (`prisma generate`, and
+// src/infra/database/migrate.ts); this file is for the stock CLI (`prisma generate`, and
 // `prisma migrate deploy|status` on machines that can run Prisma's schema engine).
 import { defineConfig } from 'prisma/config';
 

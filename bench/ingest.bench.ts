@@ -15,19 +15,19 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { membershipCommands } from '../src/app/commands/membership.commands.js';
-import { Translator } from '../src/app/i18n.js';
-import { KringApp } from '../src/app/kring-app.js';
+import { membershipCommands } from '../src/capabilities/membership/commands.js';
+import { Translator } from '../src/kernel/i18n.js';
+import { KringApp } from '../src/chat/kring-app.js';
 import { loadConfig } from '../src/config/env.js';
-import { messageInsights } from '../src/domain/insights/terms.js';
-import { MembershipService } from '../src/domain/membership/membership.service.js';
-import { systemClock } from '../src/domain/shared/clock.js';
-import { LogMailer } from '../src/mail/log.mailer.js';
-import type { Database } from '../src/persistence/database.js';
-import { createPrismaRepositories } from '../src/persistence/repositories.js';
-import type { InboundEvent } from '../src/ports/chat-platform.js';
-import { InProcessJobQueue } from '../src/queue/in-process.job-queue.js';
-import { installInsights } from '../src/wiring/insights.js';
+import { messageInsights } from '../src/capabilities/insights/domain/terms.js';
+import { MembershipService } from '../src/capabilities/membership/domain/membership.service.js';
+import { systemClock } from '../src/kernel/clock.js';
+import { LogMailer } from '../src/infra/mail/log.mailer.js';
+import type { Database } from '../src/infra/database/database.js';
+import { createPrismaRepositories } from '../src/infra/database/directory.js';
+import type { InboundEvent } from '../src/kernel/ports/chat-platform.js';
+import { InProcessJobQueue } from '../src/infra/queue/in-process.job-queue.js';
+import { installInsights } from '../src/capabilities/insights/index.js';
 import { createPostgresTestDatabase } from '../test/support/database.js';
 import { silentLogger } from '../test/support/logger.js';
 

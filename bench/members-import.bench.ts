@@ -12,9 +12,9 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemberImportService } from '../src/domain/membership/member-import.service.js';
-import { openDatabase, type Database } from '../src/persistence/database.js';
-import { createPrismaRepositories } from '../src/persistence/repositories.js';
+import { MemberImportService } from '../src/capabilities/membership/domain/member-import.service.js';
+import { openDatabase, type Database } from '../src/infra/database/database.js';
+import { createPrismaRepositories } from '../src/infra/database/directory.js';
 import { generatedMemberRows, membersCsv } from '../test/factories/membership.factory.js';
 import { createPostgresTestDatabase } from '../test/support/database.js';
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // After `tsc -p tsconfig.build.json`: copies what the compiled code reads at run time next to it in dist/
-// (the dashboard's static files; the SQL migrations, which src/persistence/migrate.ts finds two folders up).
+// (the dashboard's static files; the SQL migrations, which src/infra/database/migrate.ts finds three folders up).
 import { cpSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url);
 const copy = (from, to) => cpSync(new URL(from, root), new URL(to, root), { recursive: true });
-copy('src/dashboard/static/', 'dist/src/dashboard/static/');
+copy('src/capabilities/insights/routes/dashboard-static/', 'dist/src/capabilities/insights/routes/dashboard-static/');
 copy('prisma/migrations/', 'dist/prisma/migrations/');

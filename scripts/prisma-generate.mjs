@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates the Prisma client (src/persistence/generated/prisma) at install time.
+// Generates the Prisma client (src/infra/database/generated/prisma) at install time.
 //
 // Why a wrapper: every `prisma` CLI command first downloads Prisma's native schema engine, even
 // `prisma generate`, which never runs it. Kring must install on machines without internet, so we

@@ -25,6 +25,11 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
+/** Every capability's domain folder. */
+function domainDirs(): string[] {
+  return readdirSync(join(root, 'src/capabilities')).map((c) => `src/capabilities/${c}/domain`).filter((d) => { try { return statSync(join(root, d)).isDirectory(); } catch { return false; } });
+}
+
 function importsOf(file: string): string[] {
   const src = readFileSync(file, 'utf8');
   const specs = [...src.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]!);
@@ -35,7 +40,8 @@ function importsOf(file: string): string[] {
 const SDKS = [/^discord\.js/, /^@discordjs\//, /^@slack\//, /^botbuilder/, /^botframework-/, /^@azure\//, /^@prisma\//, /^prisma/, /^bullmq/, /^ioredis/, /^express/, /^pg$/, /^@electric-sql\//, /^nodemailer/, /generated\/prisma/];
 
 function violations(dir: string, forbidden: (spec: string, file: string) => boolean): string[] {
-  return filesUnder(dir).flatMap((file) =>
+  const files = dir === 'src/domain' ? domainDirs().flatMap(filesUnder) : filesUnder(dir);
+  return files.flatMap((file) =>
     importsOf(file)
       .filter((spec) => forbidden(spec, file))
       .map((spec) => `${relative(root, file)} imports ${spec}`),
@@ -48,15 +54,15 @@ describe('architecture boundaries', () => {
   });
 
   it('keeps SDKs, Prisma and BullMQ out of the ports', () => {
-    expect(violations('src/ports', (s) => SDKS.some((re) => re.test(s)))).toEqual([]);
+    expect(violations('src/kernel', (s) => SDKS.some((re) => re.test(s)))).toEqual([]);
   });
 
   it('keeps the domain independent of ports, app and infrastructure', () => {
-    expect(violations('src/domain', (s) => /\/(app|queue|persistence|config|http|mail|cli)\//.test(s) || s.includes('adapters/'))).toEqual([]);
+    expect(violations('src/domain', (s) => /\/(chat|infra|config|http|cli|jobs|repository|routes)\//.test(s) || s.includes('adapters/'))).toEqual([]);
   });
 
   it('keeps the app layer free of SDKs and infrastructure', () => {
-    expect(violations('src/app', (s) => SDKS.some((re) => re.test(s)) || /\/(queue|persistence|http|mail)\//.test(s) || s.includes('adapters/'))).toEqual([]);
+    expect(violations('src/chat', (s) => SDKS.some((re) => re.test(s)) || /\/(infra|http)\//.test(s) || s.includes('adapters/'))).toEqual([]);
   });
 
   it('lets only the composition root and the CLI import adapters', () => {

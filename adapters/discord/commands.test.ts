@@ -1,6 +1,6 @@
 import { ApplicationCommandOptionType } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/domain/shared/errors.js';
+import { ValidationError } from '../../src/kernel/errors.js';
 import { buildKringCommand, type CommandSpec } from './commands.js';
 
 const text = (en: string, nl: string) => ({ en, nl });

@@ -11,7 +11,7 @@ import {
   type APIApplicationCommandSubcommandOption,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { ValidationError, type FieldIssue } from '../../src/domain/shared/errors.js';
+import { ValidationError, type FieldIssue } from '../../src/kernel/errors.js';
 import type { DiscordPlatformConfig } from './config.js';
 import { toChatPlatformError } from './errors.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { validate } from '../../src/domain/shared/validate.js';
-import type { InboundHandler } from '../../src/ports/chat-platform.js';
-import type { Logger } from '../../src/ports/logger.js';
+import { validate } from '../../src/kernel/validate.js';
+import type { InboundHandler } from '../../src/kernel/ports/chat-platform.js';
+import type { Logger } from '../../src/kernel/ports/logger.js';
 
 /** Discord ids are snowflakes: 64-bit integers written as 17–20 decimal digits. */
 const snowflake = (hint: string) => z.string().trim().regex(/^\d{17,20}$/, `expected a Discord id (17–20 digits): ${hint}`);

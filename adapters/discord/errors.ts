@@ -1,5 +1,5 @@
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
-import { ChatPlatformError } from '../../src/ports/chat-platform.js';
+import { ChatPlatformError } from '../../src/kernel/ports/chat-platform.js';
 
 /**
  * Maps whatever discord.js / @discordjs/rest rejected with onto the port's {@link ChatPlatformError}

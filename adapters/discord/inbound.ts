@@ -25,8 +25,8 @@ import type {
   MemberLeftEvent,
   MessageSeenEvent,
   ReactionAddedEvent,
-} from '../../src/ports/chat-platform.js';
-import { messageInsights } from '../../src/domain/insights/terms.js';
+} from '../../src/kernel/ports/chat-platform.js';
+import { messageInsights } from '../../src/capabilities/insights/domain/terms.js';
 import { KRING_COMMAND_NAME } from './commands.js';
 import { decodeCustomId } from './custom-id.js';
 

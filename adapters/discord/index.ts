@@ -11,9 +11,9 @@ import {
   type APIMessage,
   type RateLimitData,
 } from 'discord.js';
-import type { ChannelRef, ChatPlatform, InboundEvent, MessageRef, PostOptions, UserRef, View } from '../../src/ports/chat-platform.js';
-import { ChatPlatformError } from '../../src/ports/chat-platform.js';
-import type { Logger } from '../../src/ports/logger.js';
+import type { ChannelRef, ChatPlatform, InboundEvent, MessageRef, PostOptions, UserRef, View } from '../../src/kernel/ports/chat-platform.js';
+import { ChatPlatformError } from '../../src/kernel/ports/chat-platform.js';
+import type { Logger } from '../../src/kernel/ports/logger.js';
 import { parseDiscordPlatformConfig, type DiscordPlatformConfig, type ResolvedDiscordPlatformConfig } from './config.js';
 import { toChatPlatformError } from './errors.js';
 import { dispatchToEvent, type GatewayDispatch } from './inbound.js';

@@ -1,6 +1,6 @@
 import { InteractionResponseType, InteractionType, MessageFlags, Routes, type APIInteraction, type REST } from 'discord.js';
-import type { InboundHandler, Reply } from '../../src/ports/chat-platform.js';
-import type { Logger } from '../../src/ports/logger.js';
+import type { InboundHandler, Reply } from '../../src/kernel/ports/chat-platform.js';
+import type { Logger } from '../../src/kernel/ports/logger.js';
 import { toChatPlatformError } from './errors.js';
 import { interactionToEvent } from './inbound.js';
 import { renderModal, renderView, type DiscordMessageBody } from './render.js';

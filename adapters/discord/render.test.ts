@@ -1,6 +1,6 @@
 import { ButtonStyle, ComponentType, TextInputStyle } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import type { Form, View, ViewButton } from '../../src/ports/chat-platform.js';
+import type { Form, View, ViewButton } from '../../src/kernel/ports/chat-platform.js';
 import { everyBlockView } from '../../test/contracts/chat-platform.contract.js';
 import { CustomIdError } from './custom-id.js';
 import { DISCORD_LIMITS, renderBar, renderModal, renderView } from './render.js';

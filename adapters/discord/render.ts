@@ -7,7 +7,7 @@ import {
   type APIEmbed,
   type APIEmbedField,
 } from 'discord.js';
-import type { ButtonStyle, Form, View, ViewBar, ViewBlock } from '../../src/ports/chat-platform.js';
+import type { ButtonStyle, Form, View, ViewBar, ViewBlock } from '../../src/kernel/ports/chat-platform.js';
 import { encodeCustomId } from './custom-id.js';
 
 /**

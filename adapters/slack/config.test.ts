@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/domain/shared/errors.js';
-import type { InboundHandler } from '../../src/ports/chat-platform.js';
-import type { Logger } from '../../src/ports/logger.js';
-import type { ProcessedEventRepository, WorkspaceRepository } from '../../src/ports/repositories.js';
+import { ValidationError } from '../../src/kernel/errors.js';
+import type { InboundHandler } from '../../src/kernel/ports/chat-platform.js';
+import type { Logger } from '../../src/kernel/ports/logger.js';
+import type { ProcessedEventRepository, WorkspaceRepository } from '../../src/kernel/ports/directory.js';
 import { SLACK_BOT_SCOPES, SLACK_DEFAULT_API_URL, parseSlackConfig, type SlackPlatformConfig } from './config.js';
 
 const logger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => logger };

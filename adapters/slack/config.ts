@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { validate } from '../../src/domain/shared/validate.js';
-import type { Clock } from '../../src/domain/shared/clock.js';
-import { systemClock } from '../../src/domain/shared/clock.js';
-import type { InboundHandler } from '../../src/ports/chat-platform.js';
-import type { Logger } from '../../src/ports/logger.js';
-import type { ProcessedEventRepository, WorkspaceRepository } from '../../src/ports/repositories.js';
+import { validate } from '../../src/kernel/validate.js';
+import type { Clock } from '../../src/kernel/clock.js';
+import { systemClock } from '../../src/kernel/clock.js';
+import type { InboundHandler } from '../../src/kernel/ports/chat-platform.js';
+import type { Logger } from '../../src/kernel/ports/logger.js';
+import type { ProcessedEventRepository, WorkspaceRepository } from '../../src/kernel/ports/directory.js';
 
 /** Slack's Web API base URL. */
 export const SLACK_DEFAULT_API_URL = 'https://slack.com/api/';

@@ -1,6 +1,6 @@
 import { webApi } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
-import { ChatPlatformError } from '../../src/ports/chat-platform.js';
+import { ChatPlatformError } from '../../src/kernel/ports/chat-platform.js';
 import { toChatPlatformError } from './errors.js';
 
 const platformError = (error: string, retryAfter?: number) =>

@@ -1,5 +1,5 @@
 import { webApi } from '@slack/bolt';
-import { ChatPlatformError, type ChatPlatformErrorCode } from '../../src/ports/chat-platform.js';
+import { ChatPlatformError, type ChatPlatformErrorCode } from '../../src/kernel/ports/chat-platform.js';
 
 /**
  * The one place where @slack/web-api errors become {@link ChatPlatformError}s.

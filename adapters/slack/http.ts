@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Clock } from '../../src/domain/shared/clock.js';
-import type { HttpRoute } from '../../src/ports/chat-platform.js';
-import type { Logger } from '../../src/ports/logger.js';
-import type { ProcessedEventRepository } from '../../src/ports/repositories.js';
+import type { Clock } from '../../src/kernel/clock.js';
+import type { HttpRoute } from '../../src/kernel/ports/chat-platform.js';
+import type { Logger } from '../../src/kernel/ports/logger.js';
+import type { ProcessedEventRepository } from '../../src/kernel/ports/directory.js';
 import { classifySlackBody, dedupeKey } from './inbound.js';
 import { BodyTooLargeError, parseSlackBody, readRawBody, verifySlackSignature } from './request.js';
 

@@ -8,8 +8,8 @@ import type {
   MemberLeftEvent,
   MessageSeenEvent,
   ReactionAddedEvent,
-} from '../../src/ports/chat-platform.js';
-import { messageInsights } from '../../src/domain/insights/terms.js';
+} from '../../src/kernel/ports/chat-platform.js';
+import { messageInsights } from '../../src/capabilities/insights/domain/terms.js';
 import { originalActionId } from './render.js';
 
 /**

@@ -12,8 +12,8 @@ import {
   type Reply,
   type UserRef,
   type View,
-} from '../../src/ports/chat-platform.js';
-import type { Logger } from '../../src/ports/logger.js';
+} from '../../src/kernel/ports/chat-platform.js';
+import type { Logger } from '../../src/kernel/ports/logger.js';
 import { parseSlackConfig, type ParsedSlackConfig, type SlackPlatformConfig } from './config.js';
 import { toChatPlatformError } from './errors.js';
 import { createEventsRoute } from './http.js';

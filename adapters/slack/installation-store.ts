@@ -1,6 +1,6 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
-import type { Logger } from '../../src/ports/logger.js';
-import type { WorkspaceRepository } from '../../src/ports/repositories.js';
+import type { Logger } from '../../src/kernel/ports/logger.js';
+import type { WorkspaceRepository } from '../../src/kernel/ports/directory.js';
 
 /**
  * Bolt's installation store (https://docs.slack.dev/tools/bolt-js/concepts/authenticating-oauth) backed by

@@ -1,6 +1,6 @@
 import type { App, RespondArguments } from '@slack/bolt';
-import type { Form, InboundEvent, InboundHandler, Reply } from '../../src/ports/chat-platform.js';
-import type { Logger } from '../../src/ports/logger.js';
+import type { Form, InboundEvent, InboundHandler, Reply } from '../../src/kernel/ports/chat-platform.js';
+import type { Logger } from '../../src/kernel/ports/logger.js';
 import { toActionEvent, toCommandEvent, toEventCallbackEvent, toFormSubmittedEvent } from './inbound.js';
 import { renderResponse } from './render.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Form, View, ViewBlock } from '../../src/ports/chat-platform.js';
+import type { Form, View, ViewBlock } from '../../src/kernel/ports/chat-platform.js';
 import { everyBlockView } from '../../test/contracts/chat-platform.contract.js';
 import { validateBlocks } from '../../test/fakes/slack/blocks.js';
 import {

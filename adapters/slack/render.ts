@@ -1,6 +1,6 @@
 import type { RespondArguments, types as Slack } from '@slack/bolt';
 import { slackifyMarkdown } from 'slackify-markdown';
-import type { Form, Reply, View, ViewBar, ViewBlock, ViewButton } from '../../src/ports/chat-platform.js';
+import type { Form, Reply, View, ViewBar, ViewBlock, ViewButton } from '../../src/kernel/ports/chat-platform.js';
 
 /**
  * View -> Block Kit. https://docs.slack.dev/reference/block-kit/blocks

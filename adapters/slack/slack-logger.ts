@@ -1,5 +1,5 @@
 import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
-import type { Logger } from '../../src/ports/logger.js';
+import type { Logger } from '../../src/kernel/ports/logger.js';
 
 /**
  * Debug lines of @slack/web-api and Bolt that carry request or response bodies. They hold message content

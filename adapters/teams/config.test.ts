@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/domain/shared/errors.js';
+import { ValidationError } from '../../src/kernel/errors.js';
 import { parseTeamsSettings, type TeamsPlatformConfig } from './config.js';
 
 const collaborators = {

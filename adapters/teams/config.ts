@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { InboundHandler } from '../../src/ports/chat-platform.js';
-import type { Logger } from '../../src/ports/logger.js';
-import type { ConversationReferenceRepository } from '../../src/ports/repositories.js';
-import { validate } from '../../src/domain/shared/validate.js';
+import type { InboundHandler } from '../../src/kernel/ports/chat-platform.js';
+import type { Logger } from '../../src/kernel/ports/logger.js';
+import type { ConversationReferenceRepository } from '../../src/kernel/ports/directory.js';
+import { validate } from '../../src/kernel/validate.js';
 
 /**
  * How the Azure Bot's app registration authenticates (`MICROSOFT_APP_TYPE`). Matched case-insensitively

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChatPlatformError } from '../../src/ports/chat-platform.js';
+import { ChatPlatformError } from '../../src/kernel/ports/chat-platform.js';
 import { retryAfterMs, toChatPlatformError } from './errors.js';
 
 /** The shape @azure/core-rest-pipeline's RestError has when the Bot Connector answers with an error. */

@@ -1,4 +1,4 @@
-import { ChatPlatformError } from '../../src/ports/chat-platform.js';
+import { ChatPlatformError } from '../../src/kernel/ports/chat-platform.js';
 
 /**
  * Bot Connector failures -> ChatPlatformError, in one place. botbuilder surfaces them as

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Activity } from 'botbuilder';
 import type { AuthenticateRequestResult } from 'botframework-connector';
-import type { HttpRoute } from '../../src/ports/chat-platform.js';
+import type { HttpRoute } from '../../src/kernel/ports/chat-platform.js';
 import type { TeamsRuntime } from './runtime.js';
 import { runTurn } from './turn.js';
 

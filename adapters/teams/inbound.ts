@@ -7,8 +7,8 @@ import type {
   MessageRef,
   MessageSeenEvent,
   ReactionAddedEvent,
-} from '../../src/ports/chat-platform.js';
-import { messageInsights } from '../../src/domain/insights/terms.js';
+} from '../../src/kernel/ports/chat-platform.js';
+import { messageInsights } from '../../src/capabilities/insights/domain/terms.js';
 import {
   FORM_CHANNEL_KEY,
   FORM_ID_KEY,

@@ -6,8 +6,8 @@ import type {
   PostOptions,
   UserRef,
   View,
-} from '../../src/ports/chat-platform.js';
-import { ChatPlatformError } from '../../src/ports/chat-platform.js';
+} from '../../src/kernel/ports/chat-platform.js';
+import { ChatPlatformError } from '../../src/kernel/ports/chat-platform.js';
 import { referenceKeys } from './activity.js';
 import { KringCloudAdapter, createBotFrameworkAuthentication } from './bot-framework.js';
 import { parseTeamsSettings, type TeamsPlatformConfig } from './config.js';

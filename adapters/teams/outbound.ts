@@ -1,6 +1,6 @@
 import type { Activity, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
-import type { View } from '../../src/ports/chat-platform.js';
+import type { View } from '../../src/kernel/ports/chat-platform.js';
 import { referenceKeys, referenceOf, type StoredConversationReference, type TeamsActivity } from './activity.js';
 import { cardAttachment, renderCard } from './render.js';
 import type { TeamsRuntime } from './runtime.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { everyBlockView } from '../../test/contracts/chat-platform.contract.js';
-import type { Form } from '../../src/ports/chat-platform.js';
+import type { Form } from '../../src/kernel/ports/chat-platform.js';
 import { barGlyphs, cardMarkdown, renderCard, renderFormCard, type CardElement } from './render.js';
 
 function find(body: CardElement[], type: string): CardElement[] {

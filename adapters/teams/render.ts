@@ -1,4 +1,4 @@
-import type { ButtonStyle, Form, View, ViewBar, ViewBlock } from '../../src/ports/chat-platform.js';
+import type { ButtonStyle, Form, View, ViewBar, ViewBlock } from '../../src/kernel/ports/chat-platform.js';
 import { FORM_CHANNEL_KEY, FORM_ID_KEY, FORM_SUBMIT_VERB, SELECT_INPUT_KEY } from './activity.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { ChatPlatformError, InboundEvent, InboundHandler, Reply } from '../../src/ports/chat-platform.js';
-import type { Logger } from '../../src/ports/logger.js';
-import type { ConversationReferenceRepository } from '../../src/ports/repositories.js';
+import type { ChatPlatformError, InboundEvent, InboundHandler, Reply } from '../../src/kernel/ports/chat-platform.js';
+import type { Logger } from '../../src/kernel/ports/logger.js';
+import type { ConversationReferenceRepository } from '../../src/kernel/ports/directory.js';
 import type { BotFrameworkAuthentication } from 'botframework-connector';
 import {
   asStoredReference,

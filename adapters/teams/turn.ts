@@ -1,5 +1,5 @@
 import type { Activity, TurnContext } from 'botbuilder';
-import type { ActionEvent, CommandEvent, Form, FormSubmittedEvent, Reply } from '../../src/ports/chat-platform.js';
+import type { ActionEvent, CommandEvent, Form, FormSubmittedEvent, Reply } from '../../src/kernel/ports/chat-platform.js';
 import { baseConversationId, referenceKeys, tenantOf, userIdOf, type TeamsActivity } from './activity.js';
 import { toChatPlatformError } from './errors.js';
 import { actionEvent, formEvent, isBotAdded, isBotRemoved, memberEvents, messageEvent, reactionEvents } from './inbound.js';

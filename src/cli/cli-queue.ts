@@ -1,7 +1,7 @@
-import type { Logger } from '../ports/logger.js';
-import type { BulkJob, EnqueueOptions, JobQueue } from '../ports/job-queue.js';
-import { BullMqJobQueue } from '../queue/bullmq.job-queue.js';
-import { InMemoryPacer, RedisPacer, type Pacer } from '../queue/fanout.pacer.js';
+import type { Logger } from '../kernel/ports/logger.js';
+import type { BulkJob, EnqueueOptions, JobQueue } from '../kernel/ports/job-queue.js';
+import { BullMqJobQueue } from '../infra/queue/bullmq.job-queue.js';
+import { InMemoryPacer, RedisPacer, type Pacer } from '../infra/queue/pacer.js';
 
 /**
  * The queue behind CLI commands whose effect reaches the chat platforms (closing a poll refreshes its

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import type { Organization } from '../domain/membership/member.js';
-import { KringError } from '../domain/shared/errors.js';
-import { toLocale, type Locale } from '../domain/shared/types.js';
-import type { Database } from '../persistence/database.js';
-import { createPrismaRepositories } from '../persistence/repositories.js';
-import type { Repositories } from '../ports/repositories.js';
+import type { Organization } from '../kernel/community.js';
+import { KringError } from '../kernel/errors.js';
+import { toLocale, type Locale } from '../kernel/types.js';
+import type { Database } from '../infra/database/database.js';
+import { createPrismaRepositories } from '../infra/database/directory.js';
+import type { Repositories } from '../kernel/ports/directory.js';
 import { QueueUnavailableError } from './cli-queue.js';
 
 /** What the polls and news commands need from the CLI around them (src/cli/kring.ts). */

@@ -1,26 +1,26 @@
 import type { Command } from 'commander';
 import { registerCommands, type CommandSpec, type LocalizedText } from '../../adapters/discord/index.js';
-import { commandMenu, type CommandMenuEntry, type MenuText } from '../app/command-menu.js';
-import { channelCommands } from '../app/commands/channel.commands.js';
-import type { CommandDefinition } from '../app/commands/command.js';
-import { membershipCommands } from '../app/commands/membership.commands.js';
-import { Translator } from '../app/i18n.js';
-import { KringApp } from '../app/kring-app.js';
+import { commandMenu, type CommandMenuEntry, type MenuText } from '../chat/command-menu.js';
+import { channelCommands } from '../capabilities/channels/commands.js';
+import type { CommandDefinition } from '../chat/command.js';
+import { membershipCommands } from '../capabilities/membership/commands.js';
+import { Translator } from '../kernel/i18n.js';
+import { KringApp } from '../chat/kring-app.js';
 import { ConfigError, loadConfig, type Config } from '../config/env.js';
-import { MembershipService } from '../domain/membership/membership.service.js';
-import { systemClock } from '../domain/shared/clock.js';
-import { LogMailer } from '../mail/log.mailer.js';
-import type { Database } from '../persistence/database.js';
-import type { PrismaClient } from '../persistence/generated/prisma/client.js';
-import { createPrismaRepositories } from '../persistence/repositories.js';
-import { ChatPlatformError, type ChatPlatforms } from '../ports/chat-platform.js';
-import type { Logger } from '../ports/logger.js';
-import { InProcessJobQueue } from '../queue/in-process.job-queue.js';
-import type { CapabilityContext, InstallCapability } from '../wiring/capability.js';
-import { installApi } from '../wiring/api.js';
-import { installInsights } from '../wiring/insights.js';
-import { installNews } from '../wiring/news.js';
-import { installPolls } from '../wiring/polls.js';
+import { MembershipService } from '../capabilities/membership/domain/membership.service.js';
+import { systemClock } from '../kernel/clock.js';
+import { LogMailer } from '../infra/mail/log.mailer.js';
+import type { Database } from '../infra/database/database.js';
+import type { PrismaClient } from '../infra/database/generated/prisma/client.js';
+import { createPrismaRepositories } from '../infra/database/directory.js';
+import { ChatPlatformError, type ChatPlatforms } from '../kernel/ports/chat-platform.js';
+import type { Logger } from '../kernel/ports/logger.js';
+import { InProcessJobQueue } from '../infra/queue/in-process.job-queue.js';
+import type { CapabilityContext, InstallCapability } from '../capability.js';
+import { installApi } from '../capabilities/webhooks/index.js';
+import { installInsights } from '../capabilities/insights/index.js';
+import { installNews } from '../capabilities/news/index.js';
+import { installPolls } from '../capabilities/polls/index.js';
 
 /**
  * `kring discord register-commands [--guild <id>]`: registers `/kring` as a Discord application command

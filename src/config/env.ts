@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { slugSchema } from '../domain/shared/types.js';
+import { slugSchema } from '../kernel/types.js';
 
 /**
  * Kring's whole configuration: one zod schema over the environment, parsed once at start-up by

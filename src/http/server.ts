@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { HttpRoute } from '../ports/chat-platform.js';
-import type { Logger } from '../ports/logger.js';
+import type { HttpRoute } from '../kernel/ports/chat-platform.js';
+import type { Logger } from '../kernel/ports/logger.js';
 
 /** A dependency /readyz checks (database, queue). */
 export interface ReadinessCheck {

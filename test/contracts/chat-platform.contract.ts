@@ -5,7 +5,7 @@ import {
   type ChatPlatform,
   type UserRef,
   type View,
-} from '../../src/ports/chat-platform.js';
+} from '../../src/kernel/ports/chat-platform.js';
 
 /**
  * The chat-platform contract: one suite, run against every adapter (Slack, Discord, Teams) driving its

@@ -1,5 +1,5 @@
 import { createDiscordPlatform } from '../../adapters/discord/index.js';
-import { createLogger } from '../../src/config/logger.js';
+import { createLogger } from '../../src/infra/logger.js';
 import { FakeDiscord, snowflake } from '../fakes/discord/index.js';
 import { chatPlatformContract, type ChatPlatformHarness } from './chat-platform.contract.js';
 

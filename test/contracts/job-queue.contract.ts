@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeferJobError, PermanentJobError, RateLimitedJobError, type JobQueue } from '../../src/ports/job-queue.js';
+import { DeferJobError, PermanentJobError, RateLimitedJobError, type JobQueue } from '../../src/kernel/ports/job-queue.js';
 
 /** The JobQueue contract, run against BullMQ (real Redis) and the in-process driver. */
 export function jobQueueContract(name: string, create: () => JobQueue): void {

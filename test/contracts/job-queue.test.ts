@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll } from 'vitest';
-import { BullMqJobQueue } from '../../src/queue/bullmq.job-queue.js';
-import { InProcessJobQueue } from '../../src/queue/in-process.job-queue.js';
+import { BullMqJobQueue } from '../../src/infra/queue/bullmq.job-queue.js';
+import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
 import { silentLogger } from '../support/logger.js';
 import { jobQueueContract } from './job-queue.contract.js';
 import { deleteRedisPrefixes } from '../support/redis.js';

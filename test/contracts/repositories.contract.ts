@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Member, Organization } from '../../src/domain/membership/member.js';
-import { ConflictError, KringError, NotFoundError } from '../../src/domain/shared/errors.js';
-import type { MemberUpsert, Repositories } from '../../src/ports/repositories.js';
+import type { Member, Organization } from '../../src/kernel/community.js';
+import { ConflictError, KringError, NotFoundError } from '../../src/kernel/errors.js';
+import type { MemberUpsert, Repositories } from '../../src/kernel/ports/directory.js';
 import { memberUpsert, memberUpserts, platformAccount } from '../factories/membership.factory.js';
 
 /**

@@ -1,4 +1,4 @@
-import { createPrismaRepositories } from '../../src/persistence/repositories.js';
+import { createPrismaRepositories } from '../../src/infra/database/directory.js';
 import { createPgliteTestDatabase } from '../support/database.js';
 import { repositoriesContract } from './repositories.contract.js';
 

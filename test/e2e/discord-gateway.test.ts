@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDiscordPlatform, type DiscordPlatform, type DiscordPlatformConfig } from '../../adapters/discord/index.js';
-import { createLogger } from '../../src/config/logger.js';
-import type { ActionEvent, CommandEvent, InboundEvent, MessageSeenEvent, ReactionAddedEvent, View } from '../../src/ports/chat-platform.js';
+import { createLogger } from '../../src/infra/logger.js';
+import type { ActionEvent, CommandEvent, InboundEvent, MessageSeenEvent, ReactionAddedEvent, View } from '../../src/kernel/ports/chat-platform.js';
 import { FakeDiscord, INTENTS, type FakeDiscordOptions, type FakeInteraction } from '../fakes/discord/index.js';
 import { RecordingHandler } from '../fakes/discord/recording-handler.js';
 

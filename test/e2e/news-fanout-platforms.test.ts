@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Delivery } from '../../src/domain/news/announcement.js';
-import type { Platform } from '../../src/domain/shared/types.js';
-import type { NewsInstall } from '../../src/wiring/news.js';
+import type { Delivery } from '../../src/capabilities/news/domain/announcement.js';
+import type { Platform } from '../../src/kernel/types.js';
+import type { NewsInstall } from '../../src/capabilities/news/index.js';
 import { FakeDiscord, snowflake } from '../fakes/discord/index.js';
 import { FAKE_SLACK, FakeSlackApi } from '../fakes/slack/fake-slack-api.js';
 import { FakeBotConnector } from '../fakes/teams/fake-bot-connector.js';

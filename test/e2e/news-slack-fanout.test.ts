@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackPlatform, type SlackPlatform } from '../../adapters/slack/index.js';
-import type { Database } from '../../src/persistence/database.js';
-import { PLATFORM_LIMITS } from '../../src/queue/fanout.limits.js';
+import type { Database } from '../../src/infra/database/database.js';
+import { PLATFORM_LIMITS } from '../../src/kernel/platform-limits.js';
 import { FAKE_SLACK, FakeSlackApi } from '../fakes/slack/fake-slack-api.js';
 import { InMemoryProcessedEventRepository, RecordingInboundHandler } from '../fakes/slack/doubles.js';
 import { createPostgresTestDatabase } from '../support/database.js';

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackPlatform, type SlackPlatform } from '../../adapters/slack/index.js';
-import { parseInboundEvent } from '../../src/app/inbound.schema.js';
-import type { HttpRoute, InboundEvent, Reply } from '../../src/ports/chat-platform.js';
+import { parseInboundEvent } from '../../src/chat/inbound.schema.js';
+import type { HttpRoute, InboundEvent, Reply } from '../../src/kernel/ports/chat-platform.js';
 import { FAKE_SLACK, FakeSlackApi } from '../fakes/slack/fake-slack-api.js';
 import {
   InMemoryProcessedEventRepository,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackPlatform, type SlackPlatform } from '../../adapters/slack/index.js';
-import type { View } from '../../src/ports/chat-platform.js';
+import type { View } from '../../src/kernel/ports/chat-platform.js';
 import { FAKE_SLACK, FakeSlackApi } from '../fakes/slack/fake-slack-api.js';
 import {
   InMemoryProcessedEventRepository,

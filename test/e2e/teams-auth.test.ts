@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
-import type { Reply } from '../../src/ports/chat-platform.js';
+import type { Reply } from '../../src/kernel/ports/chat-platform.js';
 import { TEST_CHANNEL, TEST_PERSONAL_CHAT, TEST_TENANT, TEST_USER, TeamsTestBed, cardText } from '../fakes/teams/teams-test-bed.js';
 
 /**

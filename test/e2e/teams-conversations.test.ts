@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
-import type { Reply, View } from '../../src/ports/chat-platform.js';
+import type { Reply, View } from '../../src/kernel/ports/chat-platform.js';
 import { close } from '../fakes/teams/http-util.js';
 import { TEST_CHANNEL, TEST_PERSONAL_CHAT, TEST_TENANT, TEST_USER, TeamsTestBed, cardText } from '../fakes/teams/teams-test-bed.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../src/domain/shared/clock.js';
-import type { Mailer, MailMessage } from '../../src/ports/mailer.js';
-import type { MemberUpsert, PlatformAccount } from '../../src/ports/repositories.js';
+import type { Clock } from '../../src/kernel/clock.js';
+import type { Mailer, MailMessage } from '../../src/kernel/ports/mailer.js';
+import type { MemberUpsert, PlatformAccount } from '../../src/kernel/ports/directory.js';
 
 /** Test data builders for the membership core. Defaults are valid; override what a test is about. */
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Platform } from '../../src/domain/shared/types.js';
+import type { Platform } from '../../src/kernel/types.js';
 import {
   ChatPlatformError,
   type ChannelRef,
@@ -12,7 +12,7 @@ import {
   type PostOptions,
   type UserRef,
   type View,
-} from '../../src/ports/chat-platform.js';
+} from '../../src/kernel/ports/chat-platform.js';
 
 /**
  * A working in-memory {@link ChatPlatform}: it keeps every message per channel, so tests assert on what

@@ -6,7 +6,7 @@ import type {
   DeliveryStatus,
   DeliveryTarget,
   ReportedDelivery,
-} from '../../src/domain/news/announcement.js';
+} from '../../src/capabilities/news/domain/announcement.js';
 import type {
   DeliveryContext,
   DeliveryReportData,
@@ -15,11 +15,11 @@ import type {
   NewsRepository,
   SentRecord,
   StatusMessage,
-} from '../../src/domain/news/news.ports.js';
-import { systemClock, type Clock } from '../../src/domain/shared/clock.js';
-import { newId } from '../../src/domain/shared/ids.js';
-import type { Platform } from '../../src/domain/shared/types.js';
-import type { Repositories } from '../../src/ports/repositories.js';
+} from '../../src/capabilities/news/ports.js';
+import { systemClock, type Clock } from '../../src/kernel/clock.js';
+import { newId } from '../../src/kernel/ids.js';
+import type { Platform } from '../../src/kernel/types.js';
+import type { Repositories } from '../../src/kernel/ports/directory.js';
 
 /**
  * A working in-memory {@link NewsRepository} with the Prisma one's semantics (test/integration/

@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { applyBallotChange, isOpen, tallyBallots, type Poll, type PollPost, type PollStatus, type Tally } from '../../src/domain/polls/poll.js';
+import { applyBallotChange, isOpen, tallyBallots, type Poll, type PollPost, type PollStatus, type Tally } from '../../src/capabilities/polls/domain/poll.js';
 import type {
   CastVoteInput,
   CastVoteResult,
   NamedBallot,
   NewPollRecord,
   PollRepository,
-} from '../../src/domain/polls/poll.repository.js';
+} from '../../src/capabilities/polls/ports.js';
 
 interface StoredBallot {
   voterKey: string;

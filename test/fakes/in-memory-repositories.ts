@@ -1,4 +1,4 @@
-import { sameMember } from '../../src/domain/membership/member-import.service.js';
+import { sameMember } from '../../src/capabilities/membership/domain/member-import.service.js';
 import {
   canonicalRoles,
   type Chapter,
@@ -8,11 +8,11 @@ import {
   type MemberStatus,
   type Organization,
   type PlatformIdentity,
-} from '../../src/domain/membership/member.js';
-import { systemClock, type Clock } from '../../src/domain/shared/clock.js';
-import { ConflictError, NotFoundError } from '../../src/domain/shared/errors.js';
-import { newId } from '../../src/domain/shared/ids.js';
-import type { Locale, Platform } from '../../src/domain/shared/types.js';
+} from '../../src/kernel/community.js';
+import { systemClock, type Clock } from '../../src/kernel/clock.js';
+import { ConflictError, NotFoundError } from '../../src/kernel/errors.js';
+import { newId } from '../../src/kernel/ids.js';
+import type { Locale, Platform } from '../../src/kernel/types.js';
 import type {
   Channel,
   ChannelPurpose,
@@ -22,7 +22,7 @@ import type {
   Repositories,
   UpsertSummary,
   Workspace,
-} from '../../src/ports/repositories.js';
+} from '../../src/kernel/ports/directory.js';
 
 /**
  * Working in-memory implementations of every repository port, with the semantics of the Prisma ones

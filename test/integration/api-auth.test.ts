@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_SCOPES, hasScope, type ApiScope } from '../../src/domain/api/scopes.js';
-import type { ApiRoute } from '../../src/api/route.js';
+import { API_SCOPES, hasScope, type ApiScope } from '../../src/kernel/api-scopes.js';
+import type { ApiRoute } from '../../src/http/api/route.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 
 const REDIS_URL = process.env['KRING_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';

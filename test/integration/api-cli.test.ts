@@ -1,12 +1,12 @@
 import { Command } from 'commander';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { registerTokenCommands } from '../../src/cli/tokens.command.js';
-import { ApiTokenService } from '../../src/domain/api/api-token.service.js';
-import { systemClock } from '../../src/domain/shared/clock.js';
-import type { Database } from '../../src/persistence/database.js';
-import { createPrismaApiRepositories } from '../../src/persistence/prisma-api.repository.js';
-import { createPrismaRepositories } from '../../src/persistence/repositories.js';
-import type { Repositories } from '../../src/ports/repositories.js';
+import { registerTokenCommands } from '../../src/capabilities/api-tokens/cli.js';
+import { ApiTokenService } from '../../src/capabilities/api-tokens/domain/api-token.service.js';
+import { systemClock } from '../../src/kernel/clock.js';
+import type { Database } from '../../src/infra/database/database.js';
+import { createPrismaApiRepositories } from '../../src/capabilities/api-tokens/repository/prisma-api-token.repository.js';
+import { createPrismaRepositories } from '../../src/infra/database/directory.js';
+import type { Repositories } from '../../src/kernel/ports/directory.js';
 import { createPostgresTestDatabase } from '../support/database.js';
 
 /** `kring tokens …` and `kring webhooks …` on PostgreSQL, through commander as the CLI registers them. */

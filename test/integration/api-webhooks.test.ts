@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyKringSignature } from '../../src/domain/api/webhook-signature.js';
-import type { PlatformIdentity } from '../../src/domain/membership/member.js';
+import { verifyKringSignature } from '../../src/capabilities/webhooks/domain/webhook-signature.js';
+import type { PlatformIdentity } from '../../src/kernel/community.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 
 /** A webhook receiver as an association would write one: verifies every delivery with the secret. */

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirLockedError, openDatabase } from '../../src/persistence/database.js';
+import { DataDirLockedError, openDatabase } from '../../src/infra/database/database.js';
 
 describe('embedded database directory', () => {
   let dir: string;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messageInsights } from '../../src/domain/insights/terms.js';
-import type { ActionEvent } from '../../src/ports/chat-platform.js';
+import { messageInsights } from '../../src/capabilities/insights/domain/terms.js';
+import type { ActionEvent } from '../../src/kernel/ports/chat-platform.js';
 import { addMember, command, rollups, seen } from './insights-fixtures.js';
 import { download, linkIn, replyText, startInsightsHarness, type InsightsHarness } from './insights-harness.js';
 

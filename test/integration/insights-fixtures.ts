@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { MemberRole } from '../../src/domain/membership/member.js';
-import type { Platform } from '../../src/domain/shared/types.js';
-import type { Database } from '../../src/persistence/database.js';
-import type { InboundEvent, MessageSeenEvent } from '../../src/ports/chat-platform.js';
+import type { MemberRole } from '../../src/kernel/community.js';
+import type { Platform } from '../../src/kernel/types.js';
+import type { Database } from '../../src/infra/database/database.js';
+import type { InboundEvent, MessageSeenEvent } from '../../src/kernel/ports/chat-platform.js';
 
 /** Rows the insights tests build on: an organisation with a workspace, channels and a chapter. */
 export interface InsightsWorld {

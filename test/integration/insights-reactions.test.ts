@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { InsightsService } from '../../src/domain/insights/insights.service.js';
-import { systemClock } from '../../src/domain/shared/clock.js';
-import type { ReactionAddedEvent } from '../../src/ports/chat-platform.js';
+import { InsightsService } from '../../src/capabilities/insights/domain/insights.service.js';
+import { systemClock } from '../../src/kernel/clock.js';
+import type { ReactionAddedEvent } from '../../src/kernel/ports/chat-platform.js';
 import { addMember, rollups, seedWorld, seen, type InsightsWorld } from './insights-fixtures.js';
 import { startInsightsHarness, type InsightsHarness } from './insights-harness.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ActivityIngestor } from '../../src/domain/insights/activity-ingestor.js';
-import { InsightsService } from '../../src/domain/insights/insights.service.js';
-import type { Database } from '../../src/persistence/database.js';
-import { PrismaInsightsRepository } from '../../src/persistence/prisma-insights.repository.js';
+import { ActivityIngestor } from '../../src/capabilities/insights/domain/activity-ingestor.js';
+import { InsightsService } from '../../src/capabilities/insights/domain/insights.service.js';
+import type { Database } from '../../src/infra/database/database.js';
+import { PrismaInsightsRepository } from '../../src/capabilities/insights/repository/prisma-insights.repository.js';
 import { createPostgresTestDatabase } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
 import { addMember, rollups, seedWorld, seen, type InsightsWorld } from './insights-fixtures.js';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { JobQueue } from '../../src/ports/job-queue.js';
-import { BullMqJobQueue } from '../../src/queue/bullmq.job-queue.js';
-import { InProcessJobQueue } from '../../src/queue/in-process.job-queue.js';
-import { DIGEST_CRON, INSIGHTS_QUEUE, digestScheduleKey, processInsightsJobs, scheduleInsightsJobs } from '../../src/queue/insights.queue.js';
+import type { JobQueue } from '../../src/kernel/ports/job-queue.js';
+import { BullMqJobQueue } from '../../src/infra/queue/bullmq.job-queue.js';
+import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
+import { DIGEST_CRON, INSIGHTS_QUEUE, digestScheduleKey, processInsightsJobs, scheduleInsightsJobs } from '../../src/capabilities/insights/jobs/insights.jobs.js';
 import { silentLogger } from '../support/logger.js';
 import { deleteRedisPrefixes } from '../support/redis.js';
 

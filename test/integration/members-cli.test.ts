@@ -3,9 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/persistence/database.js';
-import { createPrismaRepositories } from '../../src/persistence/repositories.js';
-import type { Repositories } from '../../src/ports/repositories.js';
+import type { Database } from '../../src/infra/database/database.js';
+import { createPrismaRepositories } from '../../src/infra/database/directory.js';
+import type { Repositories } from '../../src/kernel/ports/directory.js';
 import { membersCsv } from '../factories/membership.factory.js';
 import { createPostgresTestDatabase } from '../support/database.js';
 

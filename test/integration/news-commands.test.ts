@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { KringApp } from '../../src/app/kring-app.js';
-import { Translator } from '../../src/app/i18n.js';
-import type { MemberRole } from '../../src/domain/membership/member.js';
-import { MembershipService } from '../../src/domain/membership/membership.service.js';
-import type { Database } from '../../src/persistence/database.js';
-import type { CommandEvent, Reply } from '../../src/ports/chat-platform.js';
-import { unlimited } from '../../src/queue/fanout.limits.js';
+import { KringApp } from '../../src/chat/kring-app.js';
+import { Translator } from '../../src/kernel/i18n.js';
+import type { MemberRole } from '../../src/kernel/community.js';
+import { MembershipService } from '../../src/capabilities/membership/domain/membership.service.js';
+import type { Database } from '../../src/infra/database/database.js';
+import type { CommandEvent, Reply } from '../../src/kernel/ports/chat-platform.js';
+import { unlimited } from '../../src/kernel/platform-limits.js';
 import { FakeChatPlatform } from '../fakes/fake-chat-platform.js';
 import { createPostgresTestDatabase } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';

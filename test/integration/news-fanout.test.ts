@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/persistence/database.js';
-import { PLATFORM_LIMITS, unlimited } from '../../src/queue/fanout.limits.js';
+import type { Database } from '../../src/infra/database/database.js';
+import { PLATFORM_LIMITS, unlimited } from '../../src/kernel/platform-limits.js';
 import { FakeChatPlatform } from '../fakes/fake-chat-platform.js';
 import { createPostgresTestDatabase } from '../support/database.js';
 import { createNewsHarness, createTestBullQueue, until, type NewsHarness } from './news-harness.js';

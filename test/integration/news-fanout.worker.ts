@@ -6,15 +6,15 @@
  * Environment: KRING_WORKER_DATABASE_URL, KRING_WORKER_REDIS_URL, KRING_WORKER_PREFIX, KRING_WORKER_FAKES_URL,
  * KRING_WORKER_CONCURRENCY.
  */
-import { Translator } from '../../src/app/i18n.js';
+import { Translator } from '../../src/kernel/i18n.js';
 import type { Config } from '../../src/config/env.js';
-import { MembershipService } from '../../src/domain/membership/membership.service.js';
-import { systemClock } from '../../src/domain/shared/clock.js';
-import { openDatabase } from '../../src/persistence/database.js';
-import { createPrismaRepositories } from '../../src/persistence/repositories.js';
-import { BullMqJobQueue } from '../../src/queue/bullmq.job-queue.js';
-import { unlimited } from '../../src/queue/fanout.limits.js';
-import { installNews } from '../../src/wiring/news.js';
+import { MembershipService } from '../../src/capabilities/membership/domain/membership.service.js';
+import { systemClock } from '../../src/kernel/clock.js';
+import { openDatabase } from '../../src/infra/database/database.js';
+import { createPrismaRepositories } from '../../src/infra/database/directory.js';
+import { BullMqJobQueue } from '../../src/infra/queue/bullmq.job-queue.js';
+import { unlimited } from '../../src/kernel/platform-limits.js';
+import { installNews } from '../../src/capabilities/news/index.js';
 import { platformRegistry, RemoteChatPlatform } from '../fakes/fake-chat-platform.js';
 import { silentLogger } from '../support/logger.js';
 

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/persistence/database.js';
-import { unlimited } from '../../src/queue/fanout.limits.js';
+import type { Database } from '../../src/infra/database/database.js';
+import { unlimited } from '../../src/kernel/platform-limits.js';
 import { FakeChatPlatform, serveFakeChatPlatforms } from '../fakes/fake-chat-platform.js';
 import { createPostgresTestDatabase } from '../support/database.js';
 import { createNewsHarness, createTestBullQueue, REDIS_URL, until } from './news-harness.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InMemoryPacer, minimumSpanMs, RedisPacer, type Pacer } from '../../src/queue/fanout.pacer.js';
+import { InMemoryPacer, minimumSpanMs, RedisPacer, type Pacer } from '../../src/infra/queue/pacer.js';
 import { deletePrefix, REDIS_URL } from './news-harness.js';
 
 /** The Pacer contract, run against Redis and the in-memory pacer, on a controlled clock. */

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DeliveryTarget } from '../../src/domain/news/announcement.js';
-import type { NewsRepository } from '../../src/domain/news/news.ports.js';
-import type { Database } from '../../src/persistence/database.js';
-import { PrismaNewsRepository } from '../../src/persistence/prisma-news.repository.js';
-import { createPrismaRepositories } from '../../src/persistence/repositories.js';
-import type { Repositories } from '../../src/ports/repositories.js';
+import type { DeliveryTarget } from '../../src/capabilities/news/domain/announcement.js';
+import type { NewsRepository } from '../../src/capabilities/news/ports.js';
+import type { Database } from '../../src/infra/database/database.js';
+import { PrismaNewsRepository } from '../../src/capabilities/news/repository/prisma-news.repository.js';
+import { createPrismaRepositories } from '../../src/infra/database/directory.js';
+import type { Repositories } from '../../src/kernel/ports/directory.js';
 import { InMemoryNewsRepository } from '../fakes/in-memory-news.repository.js';
 import { createInMemoryRepositories } from '../fakes/in-memory-repositories.js';
 import { createPostgresTestDatabase } from '../support/database.js';

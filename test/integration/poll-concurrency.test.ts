@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { voteValue, type Poll } from '../../src/domain/polls/poll.js';
-import type { Database } from '../../src/persistence/database.js';
-import { createPrismaRepositories } from '../../src/persistence/repositories.js';
-import { InProcessJobQueue } from '../../src/queue/in-process.job-queue.js';
+import { voteValue, type Poll } from '../../src/capabilities/polls/domain/poll.js';
+import type { Database } from '../../src/infra/database/database.js';
+import { createPrismaRepositories } from '../../src/infra/database/directory.js';
+import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
 import { FakeChatPlatform } from '../fakes/fake-chat-platform.js';
 import { createPostgresTestDatabase } from '../support/database.js';
 import { RecordingLogger } from '../support/logger.js';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { voteValue, type Poll } from '../../src/domain/polls/poll.js';
-import type { Database } from '../../src/persistence/database.js';
-import { createPrismaRepositories } from '../../src/persistence/repositories.js';
-import type { JobQueue } from '../../src/ports/job-queue.js';
-import { BullMqJobQueue } from '../../src/queue/bullmq.job-queue.js';
-import { InProcessJobQueue } from '../../src/queue/in-process.job-queue.js';
+import { voteValue, type Poll } from '../../src/capabilities/polls/domain/poll.js';
+import type { Database } from '../../src/infra/database/database.js';
+import { createPrismaRepositories } from '../../src/infra/database/directory.js';
+import type { JobQueue } from '../../src/kernel/ports/job-queue.js';
+import { BullMqJobQueue } from '../../src/infra/queue/bullmq.job-queue.js';
+import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
 import { FakeChatPlatform } from '../fakes/fake-chat-platform.js';
 import { createPostgresTestDatabase } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { NewPollRecord, PollRepository } from '../../src/domain/polls/poll.repository.js';
-import type { Database } from '../../src/persistence/database.js';
-import { PrismaPollRepository } from '../../src/persistence/prisma-poll.repository.js';
-import { createPrismaRepositories } from '../../src/persistence/repositories.js';
+import type { NewPollRecord, PollRepository } from '../../src/capabilities/polls/ports.js';
+import type { Database } from '../../src/infra/database/database.js';
+import { PrismaPollRepository } from '../../src/capabilities/polls/repository/prisma-poll.repository.js';
+import { createPrismaRepositories } from '../../src/infra/database/directory.js';
 import { InMemoryPollRepository } from '../fakes/in-memory-poll.repository.js';
 import { createPgliteTestDatabase, createPostgresTestDatabase } from '../support/database.js';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openDatabase, type Database } from '../../src/persistence/database.js';
+import { openDatabase, type Database } from '../../src/infra/database/database.js';
 
 /** The test server's admin connection (CI and dev machines: local PostgreSQL, trust auth). */
 export const TEST_PG_ADMIN_URL = process.env['KRING_TEST_PG_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';

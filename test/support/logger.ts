@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/ports/logger.js';
+import type { Logger } from '../../src/kernel/ports/logger.js';
 
 /** A logger that writes nothing (tests). */
 export const silentLogger: Logger = {

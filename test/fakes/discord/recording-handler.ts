@@ -1,4 +1,4 @@
-import type { InboundEvent, InboundHandler, Reply } from '../../../src/ports/chat-platform.js';
+import type { InboundEvent, InboundHandler, Reply } from '../../../src/kernel/ports/chat-platform.js';
 
 /**
  * A working InboundHandler for adapter end-to-end tests: records every event and answers with what

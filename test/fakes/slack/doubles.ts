@@ -1,7 +1,7 @@
-import type { InboundEvent, InboundHandler, Reply } from '../../../src/ports/chat-platform.js';
-import type { Logger } from '../../../src/ports/logger.js';
-import type { ProcessedEventRepository, Workspace, WorkspaceRepository } from '../../../src/ports/repositories.js';
-import type { Platform } from '../../../src/domain/shared/types.js';
+import type { InboundEvent, InboundHandler, Reply } from '../../../src/kernel/ports/chat-platform.js';
+import type { Logger } from '../../../src/kernel/ports/logger.js';
+import type { ProcessedEventRepository, Workspace, WorkspaceRepository } from '../../../src/kernel/ports/directory.js';
+import type { Platform } from '../../../src/kernel/types.js';
 
 /**
  * Small working doubles the Slack tests need around the adapter. Kept here (not in a shared fakes module)

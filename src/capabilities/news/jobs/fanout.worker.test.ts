@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createNewsViews } from '../commands.js';
+import { Translator } from '../../../kernel/i18n.js';
+import { NewsService } from '../domain/news.service.js';
+import { systemClock } from '../../../kernel/clock.js';
+import type { Platform } from '../../../kernel/types.js';
+import { FakeChatPlatform } from '../../../../test/fakes/fake-chat-platform.js';
+import { InMemoryNewsRepository } from '../../../../test/fakes/in-memory-news.repository.js';
+import { createInMemoryRepositories } from '../../../../test/fakes/in-memory-repositories.js';
+import { silentLogger } from '../../../../test/support/logger.js';
+import { AnnouncementWorker } from './announcement.worker.js';
+import { unlimited } from '../../../kernel/platform-limits.js';
+import { InMemoryPacer } from '../../../infra/queue/pacer.js';
+import { FanoutDispatcher } from './fanout.dispatcher.js';
+import { FanoutWorker } from './fanout.worker.js';
+import { InProcessJobQueue } from '../../../infra/queue/in-process.job-queue.js';
+
+describe(FanoutWorker.name, () => {
+  let queue: InProcessJobQueue;
+  let news: InMemoryNewsRepository;
+  let service: NewsService;
+  let sut: FanoutWorker;
+  let fakes: Record<Platform, FakeChatPlatform>;
+  let orgId: string;
+  let published: string[];
+
+  beforeEach(async () => {
+    const repos = createInMemoryRepositories();
+    news = new InMemoryNewsRepository(repos);
+    queue = new InProcessJobQueue(silentLogger, 5);
+    const pacer = new InMemoryPacer();
+    const limits = unlimited(8);
+    const dispatcher = new FanoutDispatcher({ queue, pacer, limits, clock: systemClock, retry: { attempts: 4, backoffMs: 5 }, statusWindowMs: 50 });
+    service = new NewsService({ news, channels: repos.channels, dispatcher, clock: systemClock });
+    fakes = { discord: new FakeChatPlatform('discord'), slack: new FakeChatPlatform('slack'), teams: new FakeChatPlatform('teams') };
+    // Reads `fakes` on every call, so a test can swap in a differently configured fake.
+    const platforms = { get: (name: Platform) => fakes[name], all: () => Object.values(fakes) };
+    const views = createNewsViews(new Translator());
+    sut = new FanoutWorker({ queue, news, dispatcher, platforms, pacer, limits, views, clock: systemClock, logger: silentLogger });
+    sut.start();
+    published = [];
+    const onPublished = async (report: { announcement: { id: string } }) => {
+      published.push(report.announcement.id);
+    };
+    new AnnouncementWorker({ queue, service, news, platforms, views, logger: silentLogger, published: () => [onPublished] }).start();
+    orgId = (await repos.organizations.ensure({ slug: 'v', name: 'Vereniging' })).id;
+    for (const platform of ['discord', 'slack', 'teams'] as const) {
+      const ws = await repos.workspaces.upsert({ organizationId: orgId, platform, externalId: `${platform}-ws` });
+      await repos.channels.upsert({ workspaceId: ws.id, externalId: `${platform}-news`, purpose: 'news' });
+    }
+  });
+  afterEach(async () => {
+    await sut.stop();
+    await queue.close();
+  });
+
+  const publish = async () => (await service.create({ organizationId: orgId, title: 'Nieuws', body: 'Tekst' })).announcement.id;
+  const settle = async (id: string) => {
+    for (let i = 0; i < 200; i++) {
+      if ((await news.listDeliveries(id, 'queued')).length === 0 && (await news.listDeliveries(id)).length > 0) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error('not settled');
+  };
+
+  it('marks the announcement published once everything is delivered, and tells the listeners once', async () => {
+    const id = await publish();
+    await settle(id);
+    for (let i = 0; i < 100 && published.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(published).toEqual([id]);
+    expect((await news.get(id))!.status).toBe('published');
+  });
+
+  it('recognises a post whose answer was lost: Slack by its metadata, Discord by its nonce', async () => {
+    fakes.slack.failNext({ code: 'TRANSIENT', op: 'post', afterCommit: true });
+    fakes.discord.failNext({ code: 'TRANSIENT', op: 'post', afterCommit: true });
+    const id = await publish();
+    await settle(id);
+    expect(fakes.slack.visibleIn('slack-news')).toHaveLength(1);
+    expect(fakes.slack.callsOf('findPosted')).toHaveLength(1);
+    expect(fakes.slack.callsOf('post')).toHaveLength(1);
+    expect(fakes.discord.visibleIn('discord-news')).toHaveLength(1);
+    expect(fakes.discord.callsOf('post')).toHaveLength(2);
+    const sent = await news.listDeliveries(id, 'sent');
+    expect(sent.map((d) => d.messageId).sort()).toEqual([...fakes.discord.messages.keys(), ...fakes.slack.messages.keys(), ...fakes.teams.messages.keys()].sort());
+  });
+
+  it('posts again on Teams when the answer was lost: it has no way to recognise the first copy', async () => {
+    fakes.teams.failNext({ code: 'TRANSIENT', op: 'post', afterCommit: true });
+    const id = await publish();
+    await settle(id);
+    expect(fakes.teams.visibleIn('teams-news')).toHaveLength(2);
+  });
+
+  it('does not take a rate-limited attempt for one that may have posted', async () => {
+    fakes.slack.failNext({ code: 'RATE_LIMITED', op: 'post', retryAfterMs: 20 });
+    const id = await publish();
+    await settle(id);
+    expect(fakes.slack.callsOf('findPosted')).toHaveLength(0);
+    expect(fakes.slack.visibleIn('slack-news')).toHaveLength(1);
+  });
+
+  it('fails a delivery to a channel that is gone without retrying, and keeps the others', async () => {
+    fakes.discord.removeChannel('discord-news');
+    const id = await publish();
+    await settle(id);
+    const [failed] = await news.listDeliveries(id, 'failed');
+    expect(failed).toMatchObject({ platform: 'discord', failureReason: expect.stringMatching(/^NOT_FOUND/) });
+    expect(fakes.discord.callsOf('post')).toHaveLength(1);
+    expect(await news.listDeliveries(id, 'sent')).toHaveLength(2);
+  });
+
+  it('gives up after the last attempt of a platform that keeps failing and records why', async () => {
+    for (let i = 0; i < 4; i++) fakes.teams.failNext({ code: 'TRANSIENT', op: 'post' });
+    const id = await publish();
+    await settle(id);
+    expect((await news.listDeliveries(id, 'failed')).map((d) => d.failureReason)).toEqual([expect.stringMatching(/^TRANSIENT/)]);
+    expect(fakes.teams.callsOf('post')).toHaveLength(4);
+  });
+
+  it('deletes a copy it posted after the announcement was retracted', async () => {
+    const slow = new FakeChatPlatform({ platform: 'slack', latencyMs: 80 });
+    fakes.slack = slow;
+    // Retract while the Slack post is on its way: the delivery row is retracted before the post returns.
+    const id = await publish();
+    for (let i = 0; i < 100 && slow.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await service.retract(orgId, id);
+    for (let i = 0; i < 100 && slow.callsOf('delete').length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(slow.visibleIn('slack-news')).toHaveLength(0);
+    expect((await news.listDeliveries(id)).every((d) => d.status === 'retracted')).toBe(true);
+  });
+});

@@ -1,0 +1,244 @@
+import { randomBytes } from 'node:crypto';
+import type { Poll, PollAudience, PollPost, PollStatus, Tally } from '../domain/poll.js';
+import type {
+  CastVoteInput,
+  CastVoteResult,
+  NamedBallot,
+  NewPollRecord,
+  PollRepository,
+} from '../ports.js';
+import { Prisma, type PollOption as PollOptionRow, type PollPost as PollPostRow, type Poll as PollRow, type PrismaClient } from '../../../infra/database/generated/prisma/client.js';
+import { isUuid } from '../../../infra/database/prisma-rows.js';
+
+/** The `organization_setting` key of the anonymous voter-key secret. */
+export const VOTER_KEY_SECRET_SETTING = 'polls.voterKeySecret';
+
+/**
+ * {@link PollRepository} on PostgreSQL/PGlite. Votes are one SQL statement each
+ * (`INSERT ... SELECT ... FOR SHARE ... ON CONFLICT (poll_id, voter_key) DO UPDATE`): the unique index
+ * makes one ballot per voter a database fact, the row lock on the poll makes "no vote after close" exact
+ * (closing waits for votes in flight; later votes re-check the closed row and insert nothing).
+ */
+export class PrismaPollRepository implements PollRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async create(input: NewPollRecord): Promise<Poll> {
+    const audience = audienceColumns(input.audience);
+    // One nested create: poll, options and posts in one transaction.
+    const row = await this.prisma.poll.create({
+      data: {
+        organizationId: input.organizationId,
+        createdByMemberId: input.createdByMemberId,
+        question: input.question,
+        choiceMode: input.choiceMode,
+        maxChoices: input.maxChoices,
+        anonymous: input.anonymous,
+        resultsVisibility: input.resultsVisibility,
+        deadline: input.deadline,
+        status: 'open',
+        ...audience,
+        createdAt: input.createdAt,
+        options: { create: input.options.map((label, position) => ({ position, label })) },
+        posts: { create: input.targets.map((t) => ({ ...t })) },
+      },
+      include: { options: true },
+    });
+    return toPoll(row);
+  }
+
+  async findById(id: string): Promise<Poll | null> {
+    if (!isUuid(id)) return null;
+    const row = await this.prisma.poll.findUnique({ where: { id }, include: { options: true } });
+    return row ? toPoll(row) : null;
+  }
+
+  async findByIdPrefix(organizationId: string, prefix: string, limit: number): Promise<Poll[]> {
+    if (!isUuid(organizationId) || !/^[0-9a-f-]{1,36}$/.test(prefix)) return [];
+    // uuid has no LIKE; its text form does. The prefix holds only hex and dashes, so no LIKE escaping.
+    const ids = await this.prisma.$queryRaw<{ id: string }[]>`
+      SELECT id::text AS id FROM poll
+      WHERE organization_id = ${organizationId}::uuid AND id::text LIKE ${`${prefix}%`}
+      ORDER BY created_at DESC LIMIT ${limit}`;
+    if (ids.length === 0) return [];
+    const rows = await this.prisma.poll.findMany({
+      where: { id: { in: ids.map((r) => r.id) } },
+      include: { options: true },
+      orderBy: { createdAt: 'desc' },
+    });
+    return rows.map(toPoll);
+  }
+
+  async list(organizationId: string, query: { status?: PollStatus; limit: number }): Promise<Poll[]> {
+    if (!isUuid(organizationId)) return [];
+    const rows = await this.prisma.poll.findMany({
+      where: { organizationId, ...(query.status ? { status: query.status } : {}) },
+      include: { options: true },
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      take: query.limit,
+    });
+    return rows.map(toPoll);
+  }
+
+  async listOpenWithDeadline(limit: number): Promise<Poll[]> {
+    const rows = await this.prisma.poll.findMany({
+      where: { status: 'open', deadline: { not: null } },
+      include: { options: true },
+      orderBy: { deadline: 'asc' },
+      take: limit,
+    });
+    return rows.map(toPoll);
+  }
+
+  async close(id: string, at: Date): Promise<Poll | null> {
+    if (!isUuid(id)) return null;
+    // The UPDATE's row lock conflicts with the votes' FOR SHARE: it waits for votes in flight.
+    const { count } = await this.prisma.poll.updateMany({ where: { id, status: 'open' }, data: { status: 'closed', closedAt: at } });
+    return count === 1 ? this.findById(id) : null;
+  }
+
+  async castVote(input: CastVoteInput): Promise<CastVoteResult> {
+    if (!isUuid(input.pollId)) return { status: 'closed' };
+    const { change } = input;
+    const pos = change.position;
+    // What an existing ballot becomes; `ballot.choices` is the stored row, `EXCLUDED` the proposed one.
+    const update =
+      change.kind === 'set'
+        ? Prisma.sql`EXCLUDED.choices`
+        : Prisma.sql`CASE
+            WHEN ${pos}::int = ANY(ballot.choices) THEN array_remove(ballot.choices, ${pos}::int)
+            WHEN ${change.max}::int IS NULL OR cardinality(ballot.choices) < ${change.max}::int
+              THEN (SELECT array_agg(c ORDER BY c) FROM unnest(array_append(ballot.choices, ${pos}::int)) AS c)
+            ELSE ballot.choices END`;
+    const rows = await this.prisma.$queryRaw<{ choices: number[] | null }[]>`
+      INSERT INTO ballot (id, poll_id, voter_key, member_id, choices, updated_at)
+      SELECT gen_random_uuid(), p.id, ${input.voterKey}, ${input.memberId}::uuid, ARRAY[${pos}::int], ${input.at}
+      FROM poll p
+      WHERE p.id = ${input.pollId}::uuid AND p.status = 'open' AND (p.deadline IS NULL OR p.deadline > ${input.at})
+      FOR SHARE OF p
+      ON CONFLICT (poll_id, voter_key) DO UPDATE SET choices = ${update}, updated_at = EXCLUDED.updated_at
+      RETURNING choices`;
+    const row = rows[0];
+    if (!row) return { status: 'closed' };
+    return { status: 'recorded', choices: row.choices ?? [] };
+  }
+
+  async findBallot(pollId: string, voterKey: string): Promise<number[] | null> {
+    if (!isUuid(pollId)) return null;
+    const row = await this.prisma.ballot.findUnique({ where: { pollId_voterKey: { pollId, voterKey } }, select: { choices: true } });
+    return row ? row.choices : null;
+  }
+
+  async tally(pollId: string): Promise<Tally> {
+    if (!isUuid(pollId)) return { counts: [], voters: 0 };
+    // One scan of the poll's ballots: counts per option (zeros included), and voters as position -1.
+    const rows = await this.prisma.$queryRaw<{ position: number; n: number }[]>`
+      WITH b AS (SELECT choices FROM ballot WHERE poll_id = ${pollId}::uuid)
+      SELECT o.position AS position, count(c.c)::int AS n
+        FROM poll_option o
+        LEFT JOIN (SELECT unnest(choices) AS c FROM b) c ON c.c = o.position
+       WHERE o.poll_id = ${pollId}::uuid
+       GROUP BY o.position
+      UNION ALL
+      SELECT -1, count(*)::int FROM b WHERE cardinality(choices) > 0`;
+    const counts: number[] = [];
+    let voters = 0;
+    for (const r of rows) {
+      if (r.position === -1) voters = r.n;
+      else counts[r.position] = r.n;
+    }
+    return { counts: Array.from({ length: counts.length }, (_, i) => counts[i] ?? 0), voters };
+  }
+
+  async namedBallots(pollId: string): Promise<NamedBallot[]> {
+    if (!isUuid(pollId)) return [];
+    const rows = await this.prisma.$queryRaw<
+      { member_id: string | null; member_number: string | null; name: string | null; choices: number[]; updated_at: Date }[]
+    >`
+      SELECT b.member_id::text AS member_id, m.member_number, m.name, b.choices, b.updated_at
+        FROM ballot b
+        JOIN poll p ON p.id = b.poll_id AND NOT p.anonymous
+        LEFT JOIN member m ON m.id = b.member_id
+       WHERE b.poll_id = ${pollId}::uuid AND cardinality(b.choices) > 0
+       ORDER BY m.member_number NULLS LAST, b.updated_at`;
+    return rows.map((r) => ({ memberId: r.member_id, memberNumber: r.member_number, name: r.name, choices: r.choices, updatedAt: r.updated_at }));
+  }
+
+  async listPosts(pollId: string): Promise<PollPost[]> {
+    if (!isUuid(pollId)) return [];
+    const rows = await this.prisma.pollPost.findMany({ where: { pollId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return rows.map(toPost);
+  }
+
+  async setPostMessage(postId: string, messageId: string): Promise<void> {
+    if (!isUuid(postId)) return;
+    await this.prisma.pollPost.updateMany({ where: { id: postId }, data: { messageId } });
+  }
+
+  async voterKeySecret(organizationId: string): Promise<string> {
+    const fresh = randomBytes(32).toString('base64');
+    // Insert-or-keep, then read: concurrent first uses all end up with the one stored secret.
+    await this.prisma.$executeRaw`
+      INSERT INTO organization_setting (organization_id, key, value, updated_at)
+      VALUES (${organizationId}::uuid, ${VOTER_KEY_SECRET_SETTING}, to_jsonb(${fresh}::text), now())
+      ON CONFLICT (organization_id, key) DO NOTHING`;
+    const row = await this.prisma.organizationSetting.findUnique({
+      where: { organizationId_key: { organizationId, key: VOTER_KEY_SECRET_SETTING } },
+    });
+    if (typeof row?.value !== 'string' || row.value.length < 40) {
+      throw new Error(`organization_setting ${VOTER_KEY_SECRET_SETTING} of ${organizationId} is not a base64 secret`);
+    }
+    return row.value;
+  }
+}
+
+function audienceColumns(audience: PollAudience): Pick<PollRow, 'audienceKind' | 'audienceChapterIds' | 'audienceRoles'> {
+  switch (audience.kind) {
+    case 'all':
+      return { audienceKind: 'all', audienceChapterIds: [], audienceRoles: [] };
+    case 'chapters':
+      return { audienceKind: 'chapters', audienceChapterIds: [...audience.chapterIds], audienceRoles: [] };
+    case 'roles':
+      return { audienceKind: 'roles', audienceChapterIds: [], audienceRoles: [...audience.roles] };
+  }
+}
+
+function toAudience(row: PollRow): PollAudience {
+  switch (row.audienceKind) {
+    case 'all':
+      return { kind: 'all' };
+    case 'chapters':
+      return { kind: 'chapters', chapterIds: row.audienceChapterIds ?? [] };
+    case 'roles':
+      return { kind: 'roles', roles: row.audienceRoles ?? [] };
+  }
+}
+
+function toPoll(row: PollRow & { options: PollOptionRow[] }): Poll {
+  return {
+    id: row.id,
+    organizationId: row.organizationId,
+    createdByMemberId: row.createdByMemberId,
+    question: row.question,
+    options: [...row.options].sort((a, b) => a.position - b.position).map((o) => o.label),
+    choiceMode: row.choiceMode,
+    maxChoices: row.maxChoices,
+    anonymous: row.anonymous,
+    resultsVisibility: row.resultsVisibility,
+    deadline: row.deadline,
+    status: row.status,
+    audience: toAudience(row),
+    createdAt: row.createdAt,
+    closedAt: row.closedAt,
+  };
+}
+
+function toPost(row: PollPostRow): PollPost {
+  return {
+    id: row.id,
+    pollId: row.pollId,
+    platform: row.platform,
+    workspaceExternalId: row.workspaceExternalId,
+    channelExternalId: row.channelExternalId,
+    messageId: row.messageId,
+  };
+}

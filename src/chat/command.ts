@@ -1,0 +1,77 @@
+import type { z } from 'zod';
+import type { Member, Organization, PlatformIdentity } from '../kernel/community.js';
+import type { Locale } from '../kernel/types.js';
+import type { PlatformAccount } from '../kernel/ports/directory.js';
+import type { ActionEvent, CommandEvent, FormSubmittedEvent, Reply } from '../kernel/ports/chat-platform.js';
+import type { Translate } from '../kernel/i18n.js';
+
+/** Who may run a command: anyone, verified active members, or managers (our roles, never platform flags). */
+export type Access = 'anyone' | 'member' | 'manager';
+
+/** One declared argument; positional words map onto these in order. Also drives Discord's typed options. */
+export interface ArgSpec {
+  name: string;
+  kind: 'string' | 'integer' | 'boolean';
+  required: boolean;
+  /** Catalogue key of the argument's description. */
+  descriptionKey: string;
+  /** Takes all remaining words (only the last argument). */
+  rest?: boolean;
+}
+
+/** What a command handler knows about the person and the place. */
+export interface CommandContext {
+  event: CommandEvent | ActionEvent | FormSubmittedEvent;
+  account: PlatformAccount;
+  organization: Organization;
+  locale: Locale;
+  t: Translate;
+  /** The linked member (any status), or null. */
+  member: Member | null;
+  identity: PlatformIdentity | null;
+  isMember: boolean;
+  isManager: boolean;
+}
+
+/** A `/kring` sub-command: its path, who may run it, its arguments and what it does. */
+export interface CommandDefinition<S extends z.ZodType = z.ZodType> {
+  /** e.g. `['link']`, `['poll', 'create']`. */
+  path: readonly string[];
+  access: Access;
+  args: readonly ArgSpec[];
+  /** Validates the collected arguments (after positional/named mapping). */
+  schema: S;
+  /** Catalogue key of the one-line description shown by `help` and in platform command menus. */
+  descriptionKey: string;
+  run(ctx: CommandContext, args: z.output<S>): Promise<Reply>;
+}
+
+/** A handler for button presses / select choices whose actionId starts with `prefix`. */
+export interface ActionDefinition {
+  /** Matches `actionId === prefix` or `actionId.startsWith(prefix + '.')`. */
+  prefix: string;
+  access: Access;
+  run(ctx: CommandContext, event: ActionEvent): Promise<Reply>;
+}
+
+/**
+ * What happens when a form Kring opened (Reply.form) is submitted: the router finds the handler by
+ * `formId` and checks `access` exactly as for commands (a form may be forwarded or replayed).
+ */
+export interface FormHandlerDefinition {
+  /** The `Form.formId` this handles. */
+  formId: string;
+  access: Access;
+  run(ctx: CommandContext, values: Record<string, string>): Promise<Reply>;
+}
+
+/** Usage line of a command, e.g. `/kring link <identifier>`. */
+export function usage(def: Pick<CommandDefinition, 'path' | 'args'>): string {
+  const args = def.args.map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`));
+  return ['/kring', ...def.path, ...args].join(' ');
+}
+
+/** Builds a command definition with its argument types inferred from the schema. */
+export function defineCommand<S extends z.ZodType>(def: CommandDefinition<S>): CommandDefinition<S> {
+  return def;
+}

@@ -1,0 +1,108 @@
+import type { z } from 'zod';
+import { ValidationError } from '../../kernel/errors.js';
+import type { ApiToken } from '../../capabilities/api-tokens/domain/api-token.js';
+import type { ApiScope } from '../../kernel/api-scopes.js';
+import type { Organization } from '../../kernel/community.js';
+
+/**
+ * One API operation, declared once: the router validates requests with its zod schemas and the OpenAPI
+ * document is generated from the same declaration, so the two cannot drift. Paths are written the
+ * OpenAPI way (`/orgs/{org}/members/{memberNumber}`) relative to `/api/v1`; every operation lives under
+ * `/orgs/{org}`, which the router resolves (and checks against the token) before the handler runs.
+ */
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** A documented response of an operation (errors are added to every operation by the generator). */
+export interface ApiResponseSpec {
+  description: string;
+  /** JSON body schema; absent for 204. */
+  schema?: z.ZodType;
+  /** Default `application/json`. */
+  contentType?: string;
+}
+
+/** What a handler returns: a JSON body, a text body (CSV) or nothing. */
+export type ApiResult =
+  | { status: number; json: unknown; headers?: Record<string, string> }
+  | { status: number; text: string; contentType: string; headers?: Record<string, string> }
+  | { status: 204; headers?: Record<string, string> };
+
+/** A handler's input, already validated. */
+export interface ApiRequest<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** The organisation of the path, which is the token's. */
+  organization: Organization;
+  token: ApiToken;
+}
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** An operation as written in a routes file (typed handler). */
+export interface ApiRouteSpec<
+  P extends z.ZodObject | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+> {
+  method: HttpMethod;
+  /** OpenAPI path relative to /api/v1, starting `/orgs/{org}`. */
+  path: `/orgs/{org}${string}`;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  scope: ApiScope;
+  /** Path parameters other than `org`. */
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Success responses by status. */
+  responses: Record<number, ApiResponseSpec>;
+  handle(request: ApiRequest<Out<P> & { org: string }, Out<Q>, Out<B>>): Promise<ApiResult>;
+}
+
+/** An operation with its handler's types erased, as the router and the generator see it. */
+export interface ApiRoute {
+  method: HttpMethod;
+  path: `/orgs/{org}${string}`;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  scope: ApiScope;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  responses: Record<number, ApiResponseSpec>;
+  handle(request: ApiRequest<unknown, unknown, unknown>): Promise<ApiResult>;
+}
+
+/** Declares an operation; the generics give the handler the schemas' output types. */
+export function defineRoute<
+  P extends z.ZodObject | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(spec: ApiRouteSpec<P, Q, B>): ApiRoute {
+  return spec as unknown as ApiRoute;
+}
+
+/** `/orgs/{org}/members/{memberNumber}` -> `/orgs/:org/members/:memberNumber` (Express syntax). */
+export function toExpressPath(path: string): string {
+  return path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
+}
+
+/**
+ * Runs a service call whose ValidationError refers to the request body's fields (the service validates
+ * rules the schema cannot, e.g. duplicates), and prefixes the paths with `body.` like the router does.
+ */
+export async function inBody<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      throw new ValidationError(err.issues.map((i) => ({ path: i.path ? `body.${i.path}` : 'body', message: i.message })), { cause: err });
+    }
+    throw err;
+  }
+}

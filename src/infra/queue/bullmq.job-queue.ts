@@ -1,0 +1,166 @@
+import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import {
+  DeferJobError,
+  PermanentJobError,
+  RateLimitedJobError,
+  type BulkJob,
+  type EnqueueOptions,
+  type JobQueue,
+  type ProcessOptions,
+  type QueueHandler,
+  type ScheduleOptions,
+} from '../../kernel/ports/job-queue.js';
+import type { Logger } from '../../kernel/ports/logger.js';
+
+/** Options of {@link BullMqJobQueue}. */
+export interface BullMqJobQueueOptions {
+  url: string;
+  /** Key prefix in Redis (default `kring`); tests isolate runs with a unique one. */
+  prefix?: string;
+  logger: Logger;
+  /** Default concurrency of a queue's worker when `process` names none (default 4). */
+  concurrency?: number;
+  /**
+   * How long a worker's lock on a running job lasts (BullMQ default 30 s). A job whose worker died (kill -9)
+   * is handed to another worker once its lock expires, at the next stalled check.
+   */
+  lockDurationMs?: number;
+  /** How often workers look for stalled jobs (BullMQ default 30 s). */
+  stalledIntervalMs?: number;
+}
+
+/**
+ * BullMQ's limiter is also what makes `rateLimit` (a 429's Retry-After) hold every worker of the queue: it is
+ * only consulted when the worker has a limiter. Queues without a limit of their own get one that never binds.
+ */
+const UNBOUNDED_LIMITER = { max: 1_000_000_000, duration: 1000 } as const;
+
+/** BullMQ's `addBulk` runs as one MULTI: chunks keep one call's memory and latency bounded. */
+const BULK_CHUNK = 1000;
+
+/**
+ * {@link JobQueue} on BullMQ + Redis: jobs survive restarts and spread over processes. One BullMQ queue
+ * (and, once `process` is called, one worker) per Kring queue name.
+ */
+export class BullMqJobQueue implements JobQueue {
+  readonly driver = 'bullmq' as const;
+  /** The Redis key prefix of every queue (and of anything else this deployment keeps beside them). */
+  readonly prefix: string;
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  private readonly connection: Redis;
+
+  constructor(private readonly options: BullMqJobQueueOptions) {
+    this.prefix = options.prefix ?? 'kring';
+    // BullMQ requires maxRetriesPerRequest: null on connections used by workers.
+    this.connection = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false });
+    this.connection.on('error', (err) => options.logger.warn({ err: err.message }, 'redis connection error'));
+  }
+
+  /**
+   * A new Redis connection to the same server, for neighbours that keep their own state beside the queues
+   * (e.g. the fan-out pacer). The caller closes it.
+   */
+  duplicateConnection(): Redis {
+    return this.connection.duplicate({ maxRetriesPerRequest: null });
+  }
+
+  private queue(name: string): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection as ConnectionOptions, prefix: this.prefix });
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  private jobOptions(options: EnqueueOptions): JobsOptions {
+    return {
+      ...(options.jobId === undefined ? {} : { jobId: options.jobId }),
+      ...(options.delayMs === undefined || options.delayMs <= 0 ? {} : { delay: Math.ceil(options.delayMs) }),
+      attempts: options.attempts ?? 5,
+      backoff: { type: 'exponential', delay: options.backoffMs ?? 1000, jitter: 0.5 },
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    };
+  }
+
+  async enqueue(queue: string, name: string, payload: unknown, options: EnqueueOptions = {}): Promise<void> {
+    await this.queue(queue).add(name, payload, this.jobOptions(options));
+  }
+
+  async enqueueBulk(queue: string, jobs: readonly BulkJob[]): Promise<void> {
+    const q = this.queue(queue);
+    for (let i = 0; i < jobs.length; i += BULK_CHUNK) {
+      await q.addBulk(jobs.slice(i, i + BULK_CHUNK).map((j) => ({ name: j.name, data: j.payload, opts: this.jobOptions(j.options ?? {}) })));
+    }
+  }
+
+  async repeat(queue: string, name: string, cron: string, tz: string, options: ScheduleOptions = {}): Promise<void> {
+    // A job scheduler (BullMQ >= 5.16) is upserted by id: every process may call this at start-up and
+    // there is still one schedule, producing one job per match.
+    await this.queue(queue).upsertJobScheduler(
+      options.key ?? `${queue}-${name}`,
+      { pattern: cron, tz },
+      {
+        name,
+        data: options.payload ?? {},
+        opts: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 3600, count: 100 }, removeOnFail: { age: 7 * 24 * 3600 } },
+      },
+    );
+  }
+
+  process(queue: string, handler: QueueHandler, options: ProcessOptions = {}): void {
+    const worker: Worker = new Worker(
+      queue,
+      async (job, token) => {
+        try {
+          await handler(job.name, job.data, {
+            jobId: job.id ?? '',
+            attempt: job.attemptsMade + 1,
+            maxAttempts: job.opts.attempts ?? 1,
+          });
+        } catch (err) {
+          if (err instanceof PermanentJobError) throw new UnrecoverableError(err.message);
+          if (err instanceof RateLimitedJobError) {
+            // Every worker of this queue (in every process) waits; the job returns to the front, attempt kept.
+            await this.queue(queue).rateLimit(err.retryAfterMs);
+            throw Worker.RateLimitError();
+          }
+          if (err instanceof DeferJobError) {
+            await job.moveToDelayed(Date.now() + err.delayMs, token);
+            throw new DelayedError();
+          }
+          throw err;
+        }
+      },
+      {
+        connection: this.connection.duplicate({ maxRetriesPerRequest: null }) as ConnectionOptions,
+        prefix: this.prefix,
+        concurrency: options.concurrency ?? this.options.concurrency ?? 4,
+        limiter: options.limiter ? { max: options.limiter.max, duration: options.limiter.durationMs } : UNBOUNDED_LIMITER,
+        ...(this.options.lockDurationMs === undefined ? {} : { lockDuration: this.options.lockDurationMs }),
+        ...(this.options.stalledIntervalMs === undefined ? {} : { stalledInterval: this.options.stalledIntervalMs }),
+      },
+    );
+    worker.on('failed', (job, err) =>
+      this.options.logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'),
+    );
+    worker.on('error', (err) => this.options.logger.error({ queue, err: err.message }, 'worker error'));
+    this.workers.push(worker);
+  }
+
+  async ping(): Promise<void> {
+    const answer = await this.connection.ping();
+    if (answer !== 'PONG') throw new Error(`unexpected Redis ping answer: ${answer}`);
+  }
+
+  async close(): Promise<void> {
+    // Workers first: close() waits for running jobs to finish; waiting and delayed jobs stay in Redis.
+    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await Promise.all(this.workers.map((w) => w.disconnect().catch(() => undefined)));
+    this.connection.disconnect();
+  }
+}
