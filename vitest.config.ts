@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'adapters/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/boundaries.test.ts'],
+          include: ['src/**/*.test.ts', 'adapters/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/architecture/boundaries.test.ts'],
           environment: 'node',
           // Unit tests first, then the integration project with its own worker limit.
           sequence: { groupOrder: 0 },

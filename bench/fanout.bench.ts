@@ -17,17 +17,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
-import { Translator } from '../src/kernel/i18n.js';
-import type { Config } from '../src/config/env.js';
-import { MembershipService } from '../src/capabilities/membership/domain/membership.service.js';
-import { systemClock } from '../src/kernel/clock.js';
 import type { Platform } from '../src/kernel/types.js';
 import { openDatabase, type Database } from '../src/infra/database/database.js';
-import { createPrismaRepositories } from '../src/infra/database/directory.js';
 import { BullMqJobQueue } from '../src/infra/queue/bullmq.job-queue.js';
 import { PLATFORM_LIMITS, unlimited, type PlatformLimits } from '../src/kernel/platform-limits.js';
 import { minimumSpanMs } from '../src/infra/queue/pacer.js';
-import { installNews } from '../src/capabilities/news/index.js';
+import { pacerFor } from '../src/infra/queue/open-queue.js';
+import { buildTestCapabilities, testContext } from '../test/support/capabilities.js';
+import { prismaRepositories } from '../test/support/database.js';
 import { FakeChatPlatform, platformRegistry, type FakeChatPlatformOptions } from '../test/fakes/fake-chat-platform.js';
 import { silentLogger } from '../test/support/logger.js';
 import { deletePrefix, REDIS_URL } from '../test/integration/news-harness.js';
@@ -85,7 +82,7 @@ async function run(s: Scenario): Promise<Outcome> {
   const prefix = `bench-${randomUUID()}`;
   const queue = new BullMqJobQueue({ url: REDIS_URL, prefix, logger: silentLogger });
   try {
-    const repos = createPrismaRepositories(db.prisma);
+    const repos = prismaRepositories(db.prisma);
     const org = await repos.organizations.ensure({ slug: 'bench', name: 'Benchvereniging', defaultLocale: 'nl', timezone: 'Europe/Amsterdam' });
     for (const platform of ['discord', 'slack', 'teams'] as const) {
       if (s.channels[platform] === 0) continue;
@@ -94,21 +91,8 @@ async function run(s: Scenario): Promise<Outcome> {
         data: Array.from({ length: s.channels[platform] }, (_, i) => ({ organizationId: org.id, workspaceId: ws.id, externalId: `${platform}-${i}`, purpose: 'news' as const })),
       });
     }
-    const news = installNews(
-      {
-        config: { org: { timezone: 'Europe/Amsterdam' } } as Config,
-        logger: silentLogger,
-        clock: systemClock,
-        database: db,
-        repos,
-        queue,
-        platforms: platformRegistry(s.fakes),
-        membership: new MembershipService({ repos, mailer: { send: async () => undefined }, clock: systemClock }),
-        translator: new Translator(),
-        defaultOrganizationId: org.id,
-      },
-      { limits: s.limits, retry: { attempts: 8, backoffMs: 200 } },
-    );
+    const ctx = testContext({ directory: repos, database: db, queue, pacer: pacerFor(queue), platforms: platformRegistry(s.fakes) });
+    const news = buildTestCapabilities(['news'], ctx, { defaultOrganizationSlug: org.slug, capabilityOptions: { news: { limits: s.limits, retry: { attempts: 8, backoffMs: 200 } } } }).built.parts.news;
     await news.start?.();
     // Warm-up: connections, prepared statements, Lua scripts.
     const warm = await news.service.create({ organizationId: org.id, title: 'Warm-up', body: 'x' });
@@ -143,6 +127,7 @@ async function run(s: Scenario): Promise<Outcome> {
       spans[f.platform] = { first: Math.min(...ok.map((c) => c.at)), last: Math.max(...ok.map((c) => c.at)), posts: ok.length };
     }
     await news.stop?.();
+    await news.pacer.close();
     return { publishMs, totalMs, deliveries: expected, spans, start, cpuMs: (cpu.user + cpu.system) / 1000 };
   } finally {
     await queue.close();

@@ -2,11 +2,11 @@
  * Insights benchmark, two parts, on PostgreSQL (a fresh database):
  *
  * 1. Ingestion: message-seen events (70% messages, 20% replies, 10% questions; terms on) handed to
- *    KringApp.handle, the call every adapter's inbound path ends in, with EVENTS_CONCURRENCY calls in
+ *    ChatRouter.handle, the call every adapter's inbound path ends in, with EVENTS_CONCURRENCY calls in
  *    flight, until they are all written into the rollups (final flush included). Prints events/s, the
  *    peak RSS and heap while ingesting, and checks that the rollups count every event.
  * 2. `/kring insights`: one year of rollups for a 10,000-member organisation (generated in SQL), then the
- *    command through KringApp.handle as a manager runs it; prints p50/p95/max per period.
+ *    command through ChatRouter.handle as a manager runs it; prints p50/p95/max per period.
  *
  *   npm run bench:ingest       (EVENTS=300000 MEMBERS=10000 RUNS=60 to change the sizes; PROFILE=1 for
  *                               per-query timings; ROWS_PER_WRITE, BUFFERED_EVENTS to try buffer settings)
@@ -15,20 +15,12 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { membershipCommands } from '../src/capabilities/membership/commands.js';
-import { Translator } from '../src/kernel/i18n.js';
-import { KringApp } from '../src/chat/kring-app.js';
-import { loadConfig } from '../src/config/env.js';
-import { messageInsights } from '../src/capabilities/insights/domain/terms.js';
-import { MembershipService } from '../src/capabilities/membership/domain/membership.service.js';
-import { systemClock } from '../src/kernel/clock.js';
-import { LogMailer } from '../src/infra/mail/log.mailer.js';
+import { messageInsights } from '../src/kernel/message-terms.js';
 import type { Database } from '../src/infra/database/database.js';
-import { createPrismaRepositories } from '../src/infra/database/directory.js';
 import type { InboundEvent } from '../src/kernel/ports/chat-platform.js';
 import { InProcessJobQueue } from '../src/infra/queue/in-process.job-queue.js';
-import { installInsights } from '../src/capabilities/insights/index.js';
-import { createPostgresTestDatabase } from '../test/support/database.js';
+import { buildTestCapabilities, testContext } from '../test/support/capabilities.js';
+import { createPostgresTestDatabase, prismaRepositories } from '../test/support/database.js';
 import { silentLogger } from '../test/support/logger.js';
 
 const EVENTS = Number(process.env['EVENTS'] ?? 200_000);
@@ -72,44 +64,23 @@ export async function seed(db: Database): Promise<{ organizationId: string; mana
 }
 
 function build(db: Database) {
-  const repos = createPrismaRepositories(db.prisma);
+  const repos = prismaRepositories(db.prisma);
   const queue = new InProcessJobQueue(silentLogger);
-  const membership = new MembershipService({ repos, mailer: new LogMailer(), clock: systemClock });
-  const translator = new Translator();
-  const install = installInsights(
-    {
-      config: loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url }),
-      logger: silentLogger,
-      clock: systemClock,
-      database: db,
-      repos,
-      queue,
-      platforms: { get: () => undefined, all: () => [] },
-      membership,
-      translator,
-      defaultOrganizationId: '',
-    },
-    {
-      schedule: false,
-      // ROWS_PER_WRITE / BUFFERED_EVENTS: try other ingestion buffer settings than the defaults.
-      ingestor: {
-        ...(process.env['ROWS_PER_WRITE'] ? { maxRowsPerWrite: Number(process.env['ROWS_PER_WRITE']) } : {}),
-        ...(process.env['BUFFERED_EVENTS'] ? { maxBufferedEvents: Number(process.env['BUFFERED_EVENTS']) } : {}),
+  const ctx = testContext({ directory: repos, database: db, queue, platforms: { get: () => undefined, all: () => [] } });
+  const { built, router: app } = buildTestCapabilities(['membership', 'insights'], ctx, {
+    defaultOrganizationSlug: 'bench',
+    capabilityOptions: {
+      insights: {
+        schedule: false,
+        // ROWS_PER_WRITE / BUFFERED_EVENTS: try other ingestion buffer settings than the defaults.
+        ingestor: {
+          ...(process.env['ROWS_PER_WRITE'] ? { maxRowsPerWrite: Number(process.env['ROWS_PER_WRITE']) } : {}),
+          ...(process.env['BUFFERED_EVENTS'] ? { maxBufferedEvents: Number(process.env['BUFFERED_EVENTS']) } : {}),
+        },
       },
     },
-  );
-  const app = new KringApp({
-    organizations: repos.organizations,
-    workspaces: repos.workspaces,
-    membership,
-    defaultOrganizationSlug: 'bench',
-    commands: [...membershipCommands({ membership, codeTtlMinutes: 15 }).commands, ...(install.commands ?? [])],
-    actions: [...(install.actions ?? [])],
-    activity: install.activity ? [install.activity] : [],
-    translator,
-    logger: silentLogger,
   });
-  return { app, install, queue };
+  return { app, install: built.parts.insights, queue };
 }
 
 const SENTENCES = [
@@ -181,7 +152,7 @@ async function ingestion(db: Database, organizationId: string): Promise<void> {
   clearInterval(sampler);
   const [{ total }] = await db.prisma.$queryRaw<[{ total: number }]>`SELECT COALESCE(sum(count), 0)::int AS total FROM activity_daily WHERE organization_id = ${organizationId}::uuid`;
   const rows = await db.prisma.activityDaily.count();
-  console.log(`Ingestion: ${fmt(EVENTS)} message-seen events through KringApp.handle, ${CONCURRENCY} in flight, ${fmt(MEMBERS)} members`);
+  console.log(`Ingestion: ${fmt(EVENTS)} message-seen events through ChatRouter.handle, ${CONCURRENCY} in flight, ${fmt(MEMBERS)} members`);
   console.log(`  handled in ${((handled - started) / 1000).toFixed(2)} s, written (last flush included) in ${((done - started) / 1000).toFixed(2)} s`);
   console.log(`  => ${fmt(EVENTS / ((done - started) / 1000))} events/s end to end into activity_daily`);
   console.log(`  rollups: ${fmt(total)} events counted in ${fmt(rows)} rows (${total === EVENTS ? 'exact' : 'MISMATCH'})`);
@@ -239,7 +210,7 @@ async function insightsCommand(db: Database, organizationId: string, managerUser
   await install.insights.setTopics(organizationId, true);
   const command = (args: string[]): InboundEvent => ({ type: 'command', platform: 'slack', workspaceId: WORKSPACE, userId: managerUserId, channelId: 'C0', path: ['insights'], args, options: {}, raw: {} });
   await app.handle(command([])); // warm-up: connections, prepared plans
-  console.log(`/kring insights through KringApp.handle (manager, one year of data, ${fmt(MEMBERS)} members), ${RUNS} runs each:`);
+  console.log(`/kring insights through ChatRouter.handle (manager, one year of data, ${fmt(MEMBERS)} members), ${RUNS} runs each:`);
   for (const period of ['week', 'month', 'quarter', 'year']) {
     const times: number[] = [];
     const runs = period === 'year' ? Math.max(10, Math.round(RUNS / 3)) : RUNS;

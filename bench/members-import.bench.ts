@@ -14,7 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemberImportService } from '../src/capabilities/membership/domain/member-import.service.js';
 import { openDatabase, type Database } from '../src/infra/database/database.js';
-import { createPrismaRepositories } from '../src/infra/database/directory.js';
+import { createPrismaDirectory } from '../src/infra/database/directory.js';
 import { generatedMemberRows, membersCsv } from '../test/factories/membership.factory.js';
 import { createPostgresTestDatabase } from '../test/support/database.js';
 
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       const db = await target.open(dir);
       console.log(`${target.name} (opened and migrated in ${((performance.now() - openStart) / 1000).toFixed(1)} s)`);
       try {
-        const repos = createPrismaRepositories(db.prisma);
+        const repos = createPrismaDirectory(db.prisma);
         const org = await repos.organizations.ensure({ slug: 'bench', name: 'Bench' });
         const service = new MemberImportService({ repos });
         const importFile = (file: string) => service.importCsv(createReadStream(file), { organizationId: org.id, mode: 'full' });

@@ -1,7 +1,7 @@
 /**
  * Poll votes under load: button presses at fixed, increasing rates (open loop: presses are sent on schedule
  * whether or not earlier ones were answered), through
- *  - `app`:   KringApp.handle directly (router, membership, PollService, PostgreSQL, queue), and
+ *  - `app`:   ChatRouter.handle directly (router, membership, PollService, PostgreSQL, queue), and
  *  - `slack`: the real Slack adapter over HTTP (signed `block_actions` to Bolt behind Express), when
  *             BENCH_SLACK is not `0`. The load generator, the fake Slack Web API and the `response_url`
  *             receiver run in a child process (bench/poll-votes.slack-driver.ts), so Kring's process only
@@ -26,14 +26,13 @@ import pg from 'pg';
 import { createSlackPlatform } from '../adapters/slack/index.js';
 import { voteValue } from '../src/capabilities/polls/domain/poll.js';
 import { openDatabase } from '../src/infra/database/database.js';
-import { createPrismaRepositories } from '../src/infra/database/directory.js';
 import type { ChatPlatform, InboundEvent } from '../src/kernel/ports/chat-platform.js';
 import type { JobQueue } from '../src/kernel/ports/job-queue.js';
 import { BullMqJobQueue } from '../src/infra/queue/bullmq.job-queue.js';
 import { InProcessJobQueue } from '../src/infra/queue/in-process.job-queue.js';
 import { FakeChatPlatform } from '../test/fakes/fake-chat-platform.js';
 import { FAKE_SLACK } from '../test/fakes/slack/fake-slack-api.js';
-import { TEST_PG_ADMIN_URL } from '../test/support/database.js';
+import { prismaRepositories, TEST_PG_ADMIN_URL } from '../test/support/database.js';
 import { silentLogger } from '../test/support/logger.js';
 import { createPollHarness, type Account } from '../test/support/poll-harness.js';
 import { deleteRedisPrefixes } from '../test/support/redis.js';
@@ -118,7 +117,7 @@ async function main(): Promise<void> {
   const url = new URL(TEST_PG_ADMIN_URL);
   url.pathname = `/${name}`;
   const db = await openDatabase({ url: url.toString(), dataDir: '', poolSize: 10 });
-  const repos = createPrismaRepositories(db.prisma);
+  const repos = prismaRepositories(db.prisma);
   const prefix = `test-${randomUUID()}`;
   const queue: JobQueue = DRIVER === 'bullmq' ? new BullMqJobQueue({ url: REDIS_URL, prefix, logger: silentLogger }) : new InProcessJobQueue(silentLogger);
 

@@ -1,52 +1,198 @@
+import type { Command } from 'commander';
 import type { Express } from 'express';
 import type { ActionDefinition, CommandDefinition, FormHandlerDefinition } from './chat/command.js';
-import type { Translator } from './kernel/i18n.js';
-import type { ActivityListener } from './chat/kring-app.js';
-import type { Config } from './config/env.js';
-import type { MembershipService } from './capabilities/membership/domain/membership.service.js';
+import type { ApiContribution } from './http/api/route.js';
+import type { ApiTokenVerifier } from './http/api/auth.js';
 import type { Clock } from './kernel/clock.js';
-import type { Database } from './infra/database/database.js';
+import type { EventBus, KringEventListeners, KringEventName } from './kernel/events.js';
+import type { Catalogue, Translator } from './kernel/i18n.js';
 import type { ChatPlatforms } from './kernel/ports/chat-platform.js';
+import type { Directory } from './kernel/ports/directory.js';
 import type { JobQueue } from './kernel/ports/job-queue.js';
 import type { Logger } from './kernel/ports/logger.js';
-import type { Repositories } from './kernel/ports/directory.js';
+import type { Mailer } from './kernel/ports/mailer.js';
+import type { Pacer } from './kernel/ports/pacer.js';
 
 /**
- * What the composition root hands each capability (polls, news, insights, admin API) so it can build
- * its services, commands, queue workers and HTTP routes. `platforms` is filled after the capabilities
- * are installed (adapters need the finished command router), so look platforms up when acting, not
- * when installing.
+ * The capability contract: what a capability gets ({@link CapabilityContext}), what it gives
+ * ({@link CapabilityParts}), and {@link defineCapability}, which each `src/capabilities/<name>/index.ts`
+ * calls once. `src/capabilities.ts` lists them; the server (src/main.ts), the CLI and the tests' harness
+ * all build from that one list with {@link buildCapabilities}.
+ */
+
+/** Builds a capability's own repository over Kring's database (its `repository/` class takes the client). */
+export type RepositoryFactory = <T>(Repository: new (client: never) => T) => T;
+
+/** The settings capabilities read (parsed once from the environment by src/config/env.ts). */
+export interface CapabilitySettings {
+  /** `NODE_ENV=production`: stricter checks (webhook URLs must be https). */
+  production: boolean;
+  /** Where people reach Kring's HTTP server (`KRING_PUBLIC_URL`, else `http://localhost:<PORT>`), no trailing slash. */
+  publicUrl: string;
+  /** The default organisation's time zone (`KRING_TIMEZONE`), for texts that have no organisation at hand. */
+  timeZone: string;
+  /** Verification codes: lifetime and wrong attempts allowed (`LINK_CODE_TTL_MINUTES`, `LINK_MAX_ATTEMPTS`). */
+  link: { codeTtlMs: number; maxAttempts: number };
+}
+
+/**
+ * What every capability's `build` gets: the kernel's ports, the shared directory of organisations,
+ * members and channels, a factory for its own repositories, and the bus. Never the Prisma client nor the
+ * whole configuration.
  */
 export interface CapabilityContext {
-  config: Config;
+  /** A child logger named after the capability. */
   logger: Logger;
   clock: Clock;
-  database: Database;
-  repos: Repositories;
+  bus: EventBus;
   queue: JobQueue;
+  /** Paces sends to the platforms' limits (in Redis with BullMQ, in memory otherwise). */
+  pacer: Pacer;
+  /**
+   * The connected platforms. Filled after the capabilities are built (adapters need the finished
+   * router), so look a platform up when acting, never while building.
+   */
   platforms: ChatPlatforms;
-  membership: MembershipService;
+  /** Organisations, chapters, members, linked accounts, workspaces and channels: the records every capability reads. */
+  directory: Directory;
+  repository: RepositoryFactory;
+  mailer: Mailer;
   translator: Translator;
-  /** The organisation env-connected platforms belong to (KRING_ORG). */
-  defaultOrganizationId: string;
+  settings: CapabilitySettings;
 }
 
 /** What a capability adds to Kring. Every part is optional. */
-export interface CapabilityInstall {
-  name: string;
-  commands?: CommandDefinition[];
-  actions?: ActionDefinition[];
-  /** Handlers of the forms its commands open (Reply.form). */
-  forms?: FormHandlerDefinition[];
-  /** Receives non-command inbound events (messages seen, joins, leaves). */
-  activity?: ActivityListener;
-  /** Mounts HTTP routes on the shared server (admin API, dashboard). */
+export interface CapabilityParts {
+  /** `/kring …` commands, button/select handlers and form handlers; the chat router authorises them. */
+  commands?: readonly CommandDefinition[];
+  actions?: readonly ActionDefinition[];
+  forms?: readonly FormHandlerDefinition[];
+  /** Admin-API operations (`/api/v1/orgs/{org}/…`), their tags and webhooks, validated and documented by src/http/api. */
+  api?: ApiContribution;
+  /** Other HTTP pages on the shared server (the insights dashboard). */
   mount?: (app: Express) => void;
-  /** Starts queue workers and schedulers; called once the platforms are connected. */
+  /** Checks admin-API bearer tokens (the api-tokens capability). */
+  apiTokens?: ApiTokenVerifier;
+  /** Listeners on the event bus, subscribed in capability-list order. */
+  on?: KringEventListeners;
+  /** Starts workers and schedulers; called once the platforms are connected (not by the CLI). */
   start?: () => Promise<void>;
   /** Stops what `start` started (the queue itself is closed by the composition root). */
   stop?: () => Promise<void>;
 }
 
-/** A capability's entry point: `src/wiring/<capability>.ts` exports one. */
-export type InstallCapability = (ctx: CapabilityContext) => CapabilityInstall | Promise<CapabilityInstall>;
+/**
+ * The queue behind CLI commands whose effect reaches the chat platforms (closing a poll refreshes its
+ * posted copies, retracting news deletes them). The CLI never talks to a platform itself: it enqueues the
+ * very jobs the server's own services enqueue, and the server's workers run them.
+ *
+ * - With REDIS_URL (BullMQ, the server's default `kring` key prefix): the jobs land in the server's queues.
+ * - Without REDIS_URL the server runs in single-process mode: its queue lives inside the server process and
+ *   nothing outside it can add to it. The CLI then refuses, unless the operator passes `--record-only`: the
+ *   change is stored in the database, and the jobs are dropped (counted and reported), so posted copies are
+ *   NOT touched, now or after a restart of the server.
+ */
+export interface CliQueue {
+  readonly mode: 'bullmq' | 'record-only';
+  readonly queue: JobQueue;
+  readonly pacer: Pacer;
+  /** Jobs dropped in record-only mode. */
+  dropped(): number;
+  close(): Promise<void>;
+}
+
+/** What the CLI gives a capability's `cli` hook. */
+export interface CliHost<Parts> {
+  /**
+   * Opens the database (and, with `queue`, hands jobs to it) and builds every capability the way the
+   * server does, without connecting any platform or starting any worker; resolves this capability's parts.
+   */
+  parts(queue?: Pick<CliQueue, 'queue' | 'pacer'>): Promise<Parts>;
+  /** Opens the queue for commands whose effect reaches the platforms (see {@link CliQueue}); close it when done. */
+  openQueue(options: { recordOnly: boolean }): Promise<CliQueue>;
+  /** The directory over the CLI's database. */
+  directory(): Promise<Directory>;
+  /** The catalogue's translator. */
+  translator: Translator;
+  out(line?: string): void;
+  write(text: string): void;
+  err(line: string): void;
+  /** Standard error as a stream (progress displays). */
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** The process's exit code when the command finishes without an error (e.g. 1: done, some rows skipped). */
+  setExitCode(code: number): void;
+  env: Record<string, string | undefined>;
+}
+
+/** A capability: its name, its texts, how to build it, and its CLI commands. */
+export interface Capability<Name extends string = string, Parts extends CapabilityParts = CapabilityParts, Options = unknown> {
+  readonly name: Name;
+  /** Its part of the message catalogue. */
+  readonly texts?: Catalogue['texts'];
+  /** Builds the services, commands, routes and workers (cheap: nothing connects until `start`). */
+  build(ctx: CapabilityContext, options?: Options): Parts;
+  /** Adds its `kring …` commands to the CLI. */
+  cli?(program: Command, host: CliHost<Parts>): void;
+}
+
+/** Declares a capability (the one export of its `index.ts`), keeping its parts' and options' types. */
+export function defineCapability<Name extends string, Parts extends CapabilityParts, Options = undefined>(
+  capability: Capability<Name, Parts, Options>,
+): Capability<Name, Parts, Options> {
+  return capability;
+}
+
+/** Any capability, as the list holds them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the list mixes capabilities of different part and option types
+export type AnyCapability = Capability<string, CapabilityParts, any>;
+
+/** Options per capability name, for the capabilities of `List` (what tests and benchmarks tune). */
+export type CapabilityOptions<List extends readonly AnyCapability[]> = {
+  [C in List[number] as C['name']]?: C extends Capability<string, CapabilityParts, infer O> ? O : never;
+};
+
+/** The built parts of each capability of `List`, by name. */
+export type BuiltParts<List extends readonly AnyCapability[]> = {
+  [C in List[number] as C['name']]: C extends Capability<string, infer P, unknown> ? P : never;
+};
+
+/** The whole catalogue: the chat router's part and every capability's. */
+export function catalogues(base: readonly Catalogue[], list: readonly AnyCapability[]): Catalogue[] {
+  return [...base, ...list.flatMap((c) => (c.texts ? [{ owner: c.name, texts: c.texts }] : []))];
+}
+
+/** Capabilities built and subscribed to the bus, in list order. */
+export interface BuiltCapabilities<List extends readonly AnyCapability[]> {
+  /** Each capability's parts, by name. */
+  parts: BuiltParts<List>;
+  /** Every capability's parts, in list order (commands, routes, start/stop collect from these). */
+  all: readonly (CapabilityParts & { name: string })[];
+}
+
+/**
+ * Builds each capability with `ctx` (its logger named after it) and subscribes its `on` listeners to
+ * the bus, in list order. The one way capabilities come to life: the server, the CLI and the tests.
+ */
+export function buildCapabilities<const List extends readonly AnyCapability[]>(
+  list: List,
+  ctx: CapabilityContext,
+  options: CapabilityOptions<List> = {},
+): BuiltCapabilities<List> {
+  const parts: Record<string, CapabilityParts> = {};
+  const all: (CapabilityParts & { name: string })[] = [];
+  const seen = new Set<string>();
+  for (const capability of list) {
+    if (seen.has(capability.name)) throw new Error(`capability "${capability.name}" is listed twice`);
+    seen.add(capability.name);
+    const built = capability.build(
+      { ...ctx, logger: ctx.logger.child({ capability: capability.name }) },
+      (options as Record<string, unknown>)[capability.name],
+    );
+    for (const [event, listener] of Object.entries(built.on ?? {})) {
+      if (listener) ctx.bus.on(event as KringEventName, listener as never, capability.name);
+    }
+    parts[capability.name] = built;
+    all.push({ ...built, name: capability.name });
+  }
+  return { parts: parts as BuiltParts<List>, all };
+}

@@ -1,51 +1,50 @@
 /**
- * The composition root: the only file that imports everything. It parses the configuration, opens the
- * database (PostgreSQL or embedded PGlite) and the queue (BullMQ or in-process), builds the domain
- * services and the command router, connects the configured chat platforms and serves HTTP; SIGTERM/SIGINT
- * stop it gracefully. `startKring` is also what end-to-end tests boot, with parts overridden.
+ * The composition root: config -> infrastructure -> bus -> capabilities -> chat router -> platforms ->
+ * HTTP. It parses the configuration, opens the database (PostgreSQL or embedded PGlite) and the queue
+ * (BullMQ or in-process), builds every capability of src/capabilities.ts, connects the configured chat
+ * platforms and serves HTTP; SIGTERM/SIGINT stop it gracefully. `startKring` is also what end-to-end tests
+ * boot, with parts overridden. It imports no capability folder: capabilities come from the one list.
  */
 import { pathToFileURL } from 'node:url';
-import { ConfigError, loadConfig, type Config } from './config/env.js';
-import { createLogger } from './infra/logger.js';
-import { openDatabase, type Database } from './infra/database/database.js';
-import { createPrismaRepositories } from './infra/database/directory.js';
-import { BullMqJobQueue } from './infra/queue/bullmq.job-queue.js';
-import { InProcessJobQueue } from './infra/queue/in-process.job-queue.js';
-import { startHttpServer, type RunningHttpServer } from './http/server.js';
-import { KringApp } from './chat/kring-app.js';
-import { membershipCommands } from './capabilities/membership/commands.js';
-import { channelCommands } from './capabilities/channels/commands.js';
-import { Translator } from './kernel/i18n.js';
-import type { CapabilityInstall } from './capability.js';
 import { createDiscordPlatform } from '../adapters/discord/index.js';
-import { createTeamsPlatform } from '../adapters/teams/index.js';
 import { createSlackPlatform } from '../adapters/slack/index.js';
-import { installPolls } from './capabilities/polls/index.js';
-import { installNews } from './capabilities/news/index.js';
-import { installInsights } from './capabilities/insights/index.js';
-import { chainMembershipEvents, installApi } from './capabilities/webhooks/index.js';
-import type { DeliveryReport } from './capabilities/news/domain/announcement.js';
-import type { PollEvents } from './capabilities/polls/domain/poll.service.js';
-import { MembershipService } from './capabilities/membership/domain/membership.service.js';
-import type { MembershipEvents } from './capabilities/membership/domain/events.js';
-import { systemClock, type Clock } from './kernel/clock.js';
+import { createTeamsPlatform } from '../adapters/teams/index.js';
+import { buildCapabilities, type BuiltParts, type CapabilityContext, type CapabilityOptions } from './capability.js';
+import { capabilities, kringTranslator, type Capabilities } from './capabilities.js';
+import { ChatRouter } from './chat/chat-router.js';
+import { ConfigError, loadConfig, type Config } from './config/env.js';
+import { openApiRateLimiter } from './http/api/rate-limit.js';
+import { createApiRouter, mountApi } from './http/api/router.js';
+import { startHttpServer, type RunningHttpServer } from './http/server.js';
+import { openDatabase, type Database } from './infra/database/database.js';
+import { createPrismaDirectory } from './infra/database/directory.js';
+import { createLogger } from './infra/logger.js';
 import { LogMailer } from './infra/mail/log.mailer.js';
 import { NodemailerMailer } from './infra/mail/nodemailer.mailer.js';
+import { openJobQueue, pacerFor } from './infra/queue/open-queue.js';
+import { systemClock, type Clock } from './kernel/clock.js';
+import { InProcessEventBus } from './kernel/events.js';
+import type { Translator } from './kernel/i18n.js';
 import type { ChatPlatform, ChatPlatforms, InboundHandler } from './kernel/ports/chat-platform.js';
+import type { Directory } from './kernel/ports/directory.js';
 import type { JobQueue } from './kernel/ports/job-queue.js';
 import type { Logger } from './kernel/ports/logger.js';
 import type { Mailer } from './kernel/ports/mailer.js';
-import type { Repositories } from './kernel/ports/directory.js';
+import type { Pacer } from './kernel/ports/pacer.js';
 
 /** Parts a test may replace; everything else is built from the configuration. */
 export interface KringOverrides {
   logger?: Logger;
   database?: Database;
   queue?: JobQueue;
+  /** Default: in the queue's Redis with BullMQ, in memory otherwise. */
+  pacer?: Pacer;
   mailer?: Mailer;
   clock?: Clock;
-  /** Prefix for BullMQ keys (tests isolate runs with a unique prefix). */
+  /** Prefix for BullMQ keys (tests keep runs apart with a unique prefix). */
   queuePrefix?: string;
+  /** Tuning per capability (tests and benchmarks). */
+  capabilityOptions?: CapabilityOptions<Capabilities>;
 }
 
 /** A running Kring. */
@@ -53,12 +52,14 @@ export interface Kring {
   config: Config;
   logger: Logger;
   database: Database;
-  repos: Repositories;
+  directory: Directory;
   queue: JobQueue;
-  membership: MembershipService;
-  app: KringApp;
+  bus: InProcessEventBus;
+  translator: Translator;
+  /** Each capability's parts, by name. */
+  parts: BuiltParts<Capabilities>;
+  router: ChatRouter;
   platforms: ChatPlatform[];
-  capabilities: CapabilityInstall[];
   http: RunningHttpServer;
   stop(): Promise<void>;
 }
@@ -67,20 +68,21 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const clock = overrides.clock ?? systemClock;
 
+  // Infrastructure.
   const database = overrides.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger }));
   if (database.kind === 'pglite') logger.info('database: embedded PGlite (set DATABASE_URL for PostgreSQL)');
-  const repos = createPrismaRepositories(database.prisma);
-
-  const queue =
-    overrides.queue ??
-    (config.redisUrl
-      ? new BullMqJobQueue({ url: config.redisUrl, logger, ...(overrides.queuePrefix ? { prefix: overrides.queuePrefix } : {}) })
-      : new InProcessJobQueue(logger));
+  const directory = createPrismaDirectory(database.prisma);
+  const queue = overrides.queue ?? openJobQueue({ redisUrl: config.redisUrl, logger, ...(overrides.queuePrefix ? { prefix: overrides.queuePrefix } : {}) });
   if (queue.driver === 'in-process') {
     logger.warn('queue: SINGLE-PROCESS MODE (no REDIS_URL): background jobs run in this process and are lost on restart');
   }
+  const pacer = overrides.pacer ?? pacerFor(queue);
+  const mailer =
+    overrides.mailer ??
+    (config.mail.smtpUrl ? new NodemailerMailer({ url: config.mail.smtpUrl, from: config.mail.from }) : new LogMailer({ logger, logBodies: config.env !== 'production' }));
+  if (!config.mail.smtpUrl && !overrides.mailer) logger.warn('mail: no SMTP_URL, e-mails (verification codes) are only written to the log');
 
-  const organization = await repos.organizations.ensure({
+  const organization = await directory.organizations.ensure({
     slug: config.org.slug,
     name: config.org.name,
     defaultLocale: config.org.defaultLocale,
@@ -88,97 +90,48 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
   });
   logger.info({ org: organization.slug }, 'organisation ready');
 
-  const mailer =
-    overrides.mailer ??
-    (config.mail.smtpUrl
-      ? new NodemailerMailer({ url: config.mail.smtpUrl, from: config.mail.from })
-      : new LogMailer({ logger, logBodies: config.env !== 'production' }));
-  if (!config.mail.smtpUrl && !overrides.mailer) {
-    logger.warn('mail: no SMTP_URL, e-mails (verification codes) are only written to the log');
-  }
-
-  // Platforms are created before the membership events are wired, so role changes can reach them.
+  // The bus and the capabilities. Platforms are looked up when acting: they connect after the router exists.
+  const bus = new InProcessEventBus(logger);
+  const translator = kringTranslator();
   const platforms: ChatPlatform[] = [];
-  const events: MembershipEvents = {
-    async memberLinked(_member, identity) {
-      const p = platforms.find((x) => x.platform === identity.platform);
-      await p?.grantMemberRole?.({ workspaceId: identity.workspaceId, userId: identity.platformUserId });
-    },
-    async memberUnlinked(_member, identity) {
-      const p = platforms.find((x) => x.platform === identity.platform);
-      await p?.revokeMemberRole?.({ workspaceId: identity.workspaceId, userId: identity.platformUserId });
-    },
-    async memberLapsed(_member, identities) {
-      for (const identity of identities) {
-        const p = platforms.find((x) => x.platform === identity.platform);
-        await p?.revokeMemberRole?.({ workspaceId: identity.workspaceId, userId: identity.platformUserId });
-      }
-    },
-  };
-  const lateMemberEvents: MembershipEvents[] = [];
-  const memberEvents = chainMembershipEvents(events, () => lateMemberEvents);
-  const membership = new MembershipService({
-    repos,
-    mailer,
-    clock,
-    settings: { codeTtlMs: config.link.codeTtlMs, maxAttempts: config.link.maxAttempts },
-    // Listeners installed later (the admin API's webhooks) join through `lateMemberEvents`.
-    events: memberEvents,
-    onEventError: (err, event) => logger.warn({ err, event }, 'membership listener failed'),
-  });
-
-  const translator = new Translator();
-  const registry: ChatPlatforms = {
-    get: (name) => platforms.find((p) => p.platform === name),
-    all: () => platforms,
-  };
-  const capabilityContext = {
-    config,
+  const registry: ChatPlatforms = { get: (name) => platforms.find((p) => p.platform === name), all: () => platforms };
+  const ctx: CapabilityContext = {
     logger,
     clock,
-    database,
-    repos,
+    bus,
     queue,
+    pacer,
     platforms: registry,
-    membership,
+    directory,
+    repository: (Repository) => new Repository(database.prisma as never),
+    mailer,
     translator,
-    defaultOrganizationId: organization.id,
+    settings: settingsOf(config),
   };
-  const latePollEvents: PollEvents[] = [];
-  const polls = installPolls(capabilityContext, { moreEvents: () => latePollEvents });
-  const lateAnnouncementListeners: ((report: DeliveryReport) => Promise<void>)[] = [];
-  const news = installNews(capabilityContext, { published: () => lateAnnouncementListeners });
-  const insights = installInsights(capabilityContext, config.publicUrl ? { publicUrl: config.publicUrl } : {});
-  const api = installApi(
-    { ...capabilityContext, memberEvents, polls: polls.service, news: news.service, insights: insights.insights },
-    { rateLimit: { points: config.apiRateLimitPerMinute, durationSec: 60 } },
-  );
-  lateMemberEvents.push(api.membershipEvents);
-  if (api.pollEvents) latePollEvents.push(api.pollEvents);
-  lateAnnouncementListeners.push(api.announcementPublished);
-  const capabilities: CapabilityInstall[] = [polls, news, insights, api];
+  const built = buildCapabilities(capabilities, ctx, overrides.capabilityOptions);
 
-  const membershipCatalogue = membershipCommands({ membership, codeTtlMinutes: Math.round(config.link.codeTtlMs / 60_000) });
-  const app = new KringApp({
-    organizations: repos.organizations,
-    workspaces: repos.workspaces,
-    membership,
+  // The chat router over every capability's commands, then the platforms that feed it.
+  const router = new ChatRouter({
+    directory,
     defaultOrganizationSlug: config.org.slug,
-    commands: [
-      ...membershipCatalogue.commands,
-      ...channelCommands({ workspaces: repos.workspaces, channels: repos.channels, chapters: repos.chapters }),
-      ...capabilities.flatMap((c) => c.commands ?? []),
-    ],
-    actions: [...membershipCatalogue.actions, ...capabilities.flatMap((c) => c.actions ?? [])],
-    forms: capabilities.flatMap((c) => c.forms ?? []),
-    activity: capabilities.flatMap((c) => (c.activity ? [c.activity] : [])),
+    commands: built.all.flatMap((c) => c.commands ?? []),
+    actions: built.all.flatMap((c) => c.actions ?? []),
+    forms: built.all.flatMap((c) => c.forms ?? []),
+    bus,
     translator,
     logger,
   });
-  const handler: InboundHandler = app;
+  platforms.push(...createPlatforms({ config, handler: router, logger, directory, organizationId: organization.id, clock }));
 
-  platforms.push(...createPlatforms({ config, handler, logger, repos, organizationId: organization.id, clock }));
-
+  // HTTP: the platforms' webhooks, the admin API and the capabilities' pages.
+  const rateLimit = openApiRateLimiter({ redisUrl: config.redisUrl, points: config.apiRateLimitPerMinute, durationSec: 60, logger: logger.child({ component: 'api' }) });
+  const api = createApiRouter({
+    contributions: built.all.flatMap((c) => (c.api ? [c.api] : [])),
+    tokens: built.all.find((c) => c.apiTokens)?.apiTokens,
+    organizations: directory.organizations,
+    rateLimiter: rateLimit.limiter,
+    logger: logger.child({ component: 'api' }),
+  });
   const http = await startHttpServer({
     host: config.http.host,
     port: config.http.port,
@@ -188,8 +141,9 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
       { name: 'database', check: () => database.ping() },
       { name: 'queue', check: () => queue.ping() },
     ],
-    mount: (expressApp) => {
-      for (const c of capabilities) c.mount?.(expressApp);
+    mount: (app) => {
+      mountApi(app, api);
+      for (const c of built.all) c.mount?.(app);
     },
   });
 
@@ -197,7 +151,8 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     await p.start();
     logger.info({ platform: p.platform }, 'platform connected');
   }
-  for (const c of capabilities) await c.start?.();
+  await rateLimit.ready();
+  for (const c of built.all) await c.start?.();
   if (platforms.length === 0) {
     logger.warn('no chat platform configured: set SLACK_*, DISCORD_* or MICROSOFT_APP_* variables (see README.md)');
   }
@@ -207,14 +162,31 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     (stopping ??= (async () => {
       logger.info('stopping');
       await http.close();
-      await Promise.allSettled(capabilities.map((c) => c.stop?.()));
+      await Promise.allSettled(built.all.map((c) => c.stop?.()));
       await Promise.allSettled(platforms.map((p) => p.stop()));
+      rateLimit.close();
+      await pacer.close();
       await queue.close();
       await database.close();
       logger.info('stopped');
     })());
 
-  return { config, logger, database, repos, queue, membership, app, platforms, capabilities, http, stop };
+  return { config, logger, database, directory, queue, bus, translator, parts: built.parts, router, platforms, http, stop };
+}
+
+/** What capabilities read of the configuration. */
+export function settingsOf(config: Config): CapabilityContext['settings'] {
+  return {
+    production: config.env === 'production',
+    publicUrl: (config.publicUrl ?? `http://${localHost(config.http.host)}:${config.http.port}`).replace(/\/+$/, ''),
+    timeZone: config.org.timezone,
+    link: config.link,
+  };
+}
+
+/** A host to put in links when the server listens on every interface. */
+function localHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' || host === '' ? 'localhost' : host;
 }
 
 /** The chat platforms the configuration connects (adapters are imported only here). */
@@ -222,11 +194,11 @@ function createPlatforms(deps: {
   config: Config;
   handler: InboundHandler;
   logger: Logger;
-  repos: Repositories;
+  directory: Directory;
   organizationId: string;
   clock: Clock;
 }): ChatPlatform[] {
-  const { config, handler, logger, repos } = deps;
+  const { config, handler, logger, directory } = deps;
   const platforms: ChatPlatform[] = [];
   if (config.slack) {
     const s = config.slack;
@@ -235,10 +207,10 @@ function createPlatforms(deps: {
       ...(s.apiUrl ? { apiUrl: s.apiUrl } : {}),
       handler,
       logger,
-      processedEvents: repos.processedEvents,
+      processedEvents: directory.processedEvents,
       clock: deps.clock,
       organizationId: deps.organizationId,
-      workspaces: repos.workspaces,
+      workspaces: directory.workspaces,
     };
     platforms.push(
       s.mode === 'oauth'
@@ -269,7 +241,7 @@ function createPlatforms(deps: {
         ...config.teams.endpoints,
         handler,
         logger: logger.child({ platform: 'teams' }),
-        conversationReferences: repos.conversationReferences,
+        conversationReferences: directory.conversationReferences,
       }),
     );
   }

@@ -26,7 +26,7 @@ import type {
   MessageSeenEvent,
   ReactionAddedEvent,
 } from '../../src/kernel/ports/chat-platform.js';
-import { messageInsights } from '../../src/capabilities/insights/domain/terms.js';
+import { messageInsights } from '../../src/kernel/message-terms.js';
 import { KRING_COMMAND_NAME } from './commands.js';
 import { decodeCustomId } from './custom-id.js';
 

@@ -9,7 +9,7 @@ import type {
   MessageSeenEvent,
   ReactionAddedEvent,
 } from '../../src/kernel/ports/chat-platform.js';
-import { messageInsights } from '../../src/capabilities/insights/domain/terms.js';
+import { messageInsights } from '../../src/kernel/message-terms.js';
 import { originalActionId } from './render.js';
 
 /**

@@ -8,7 +8,7 @@ import type {
   MessageSeenEvent,
   ReactionAddedEvent,
 } from '../../src/kernel/ports/chat-platform.js';
-import { messageInsights } from '../../src/capabilities/insights/domain/terms.js';
+import { messageInsights } from '../../src/kernel/message-terms.js';
 import {
   FORM_CHANNEL_KEY,
   FORM_ID_KEY,

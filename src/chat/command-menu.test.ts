@@ -1,3 +1,4 @@
+import { kringTranslator } from '../capabilities.js';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { createInMemoryRepositories } from '../../test/fakes/in-memory-repositories.js';
@@ -8,13 +9,14 @@ import { channelCommands } from '../capabilities/channels/commands.js';
 import { defineCommand, type CommandDefinition } from './command.js';
 import { helpCommand } from './help.command.js';
 import { membershipCommands } from '../capabilities/membership/commands.js';
-import { Translator } from '../kernel/i18n.js';
+import type { TextKey } from '../kernel/i18n.js';
+import { membershipMails } from '../capabilities/membership/views.js';
 import { privateText } from './views.js';
 
-/** The core catalogue as the composition root builds it (help first, as KringApp puts it). */
+/** The core catalogue as the composition root builds it (help first, as ChatRouter puts it). */
 function coreCatalogue(): CommandDefinition[] {
   const repos = createInMemoryRepositories();
-  const membership = new MembershipService({ repos, mailer: { send: async () => undefined }, clock: systemClock });
+  const membership = new MembershipService({ repos, mailer: { send: async () => undefined }, mails: membershipMails(kringTranslator()), clock: systemClock });
   const commands: CommandDefinition[] = [
     ...membershipCommands({ membership, codeTtlMinutes: 15 }).commands,
     ...channelCommands({ workspaces: repos.workspaces, channels: repos.channels, chapters: repos.chapters }),
@@ -22,11 +24,11 @@ function coreCatalogue(): CommandDefinition[] {
   return [helpCommand(() => commands), ...commands];
 }
 
-const command = (path: string[], descriptionKey = 'commands.help'): CommandDefinition =>
+const command = (path: string[], descriptionKey: TextKey = 'commands.help'): CommandDefinition =>
   defineCommand({ path, access: 'manager', args: [], schema: z.object({}), descriptionKey, run: async () => privateText('') }) as CommandDefinition;
 
 describe(commandMenu.name, () => {
-  const translator = new Translator();
+  const translator = kringTranslator();
 
   it('describes every command in English and Dutch, in catalogue order, with its typed options', () => {
     const sut = commandMenu(coreCatalogue(), translator);

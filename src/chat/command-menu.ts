@@ -1,6 +1,6 @@
 import type { Locale } from '../kernel/types.js';
 import type { ArgSpec, CommandDefinition } from './command.js';
-import type { Translator } from '../kernel/i18n.js';
+import type { TextKey, Translator } from '../kernel/i18n.js';
 
 /**
  * The `/kring` catalogue as a platform-neutral menu: every sub-command with its description and typed
@@ -47,7 +47,7 @@ const LANGUAGES: readonly Locale[] = ['en', 'nl'];
  */
 export function commandMenu(commands: readonly CommandDefinition[], translator: Translator): CommandMenuEntry[] {
   const t = Object.fromEntries(LANGUAGES.map((lang) => [lang, translator.for(lang)])) as Record<Locale, ReturnType<Translator['for']>>;
-  const text = (key: string): MenuText => Object.fromEntries(LANGUAGES.map((lang) => [lang, t[lang](key)])) as MenuText;
+  const text = (key: TextKey): MenuText => Object.fromEntries(LANGUAGES.map((lang) => [lang, t[lang](key)])) as MenuText;
 
   const subCommands = new Map<string, string[]>();
   for (const def of commands) {
@@ -62,12 +62,9 @@ export function commandMenu(commands: readonly CommandDefinition[], translator: 
       groupsDone.add(group);
       const key = groupDescriptionKey(group);
       const neutral = `${group}: ${subCommands.get(group)!.join(', ')}`;
-      // i18next answers a missing key with the key itself.
+      // A group without its own text is described by its sub-commands.
       const description = Object.fromEntries(
-        LANGUAGES.map((lang) => {
-          const found = t[lang](key);
-          return [lang, found === key ? neutral : found];
-        }),
+        LANGUAGES.map((lang) => [lang, translator.has(key) ? t[lang](key) : neutral]),
       ) as MenuText;
       menu.push({ kind: 'group', path: [group], description, options: [] });
     }

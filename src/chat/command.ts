@@ -3,7 +3,7 @@ import type { Member, Organization, PlatformIdentity } from '../kernel/community
 import type { Locale } from '../kernel/types.js';
 import type { PlatformAccount } from '../kernel/ports/directory.js';
 import type { ActionEvent, CommandEvent, FormSubmittedEvent, Reply } from '../kernel/ports/chat-platform.js';
-import type { Translate } from '../kernel/i18n.js';
+import type { TextKey, Translate } from '../kernel/i18n.js';
 
 /** Who may run a command: anyone, verified active members, or managers (our roles, never platform flags). */
 export type Access = 'anyone' | 'member' | 'manager';
@@ -14,7 +14,7 @@ export interface ArgSpec {
   kind: 'string' | 'integer' | 'boolean';
   required: boolean;
   /** Catalogue key of the argument's description. */
-  descriptionKey: string;
+  descriptionKey: TextKey;
   /** Takes all remaining words (only the last argument). */
   rest?: boolean;
 }
@@ -42,7 +42,7 @@ export interface CommandDefinition<S extends z.ZodType = z.ZodType> {
   /** Validates the collected arguments (after positional/named mapping). */
   schema: S;
   /** Catalogue key of the one-line description shown by `help` and in platform command menus. */
-  descriptionKey: string;
+  descriptionKey: TextKey;
   run(ctx: CommandContext, args: z.output<S>): Promise<Reply>;
 }
 

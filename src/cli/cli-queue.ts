@@ -1,40 +1,12 @@
-import type { Logger } from '../kernel/ports/logger.js';
 import type { BulkJob, EnqueueOptions, JobQueue } from '../kernel/ports/job-queue.js';
 import { BullMqJobQueue } from '../infra/queue/bullmq.job-queue.js';
-import { InMemoryPacer, RedisPacer, type Pacer } from '../infra/queue/pacer.js';
+import { InMemoryPacer, RedisPacer } from '../infra/queue/pacer.js';
+import type { CliQueue } from '../capability.js';
+import { QueueUnavailableError, stderrLogger } from './cli-support.js';
 
 /**
- * The queue behind CLI commands whose effect reaches the chat platforms (closing a poll refreshes its
- * posted copies, retracting news deletes them). The CLI never talks to a platform itself: it enqueues the
- * very jobs the server's own services enqueue, and the server's workers run them.
- *
- * - With REDIS_URL (BullMQ, the server's default `kring` key prefix): the jobs land in the server's queues.
- * - Without REDIS_URL the server runs in single-process mode: its queue lives inside the server process and
- *   nothing outside it can add to it. The CLI then refuses, unless the operator passes `--record-only`: the
- *   change is stored in the database, and the jobs are dropped (counted and reported), so posted copies are
- *   NOT touched, now or after a restart of the server.
+ * Opens the CLI's queue (see {@link CliQueue}): BullMQ at REDIS_URL, or record-only on request.
  */
-export interface CliQueue {
-  readonly mode: 'bullmq' | 'record-only';
-  readonly queue: JobQueue;
-  readonly pacer: Pacer;
-  /** Jobs dropped in record-only mode. */
-  dropped(): number;
-  close(): Promise<void>;
-}
-
-/** Help text shared by the commands that enqueue platform work. */
-export const QUEUE_HELP =
-  '\nChat platforms: the CLI does not post to Discord, Slack or Teams itself. It enqueues the same jobs the\n' +
-  'server enqueues, and the running server\'s workers do the work:\n' +
-  '  REDIS_URL set      the jobs go into the server\'s BullMQ queues (same Redis, default key prefix "kring").\n' +
-  '  REDIS_URL unset    the server keeps its queue in its own process, out of the CLI\'s reach: the command\n' +
-  '                     refuses (exit 2). Use the chat command or the admin API of the running server, or\n' +
-  '                     pass --record-only to change the database only: copies already posted in chat are\n' +
-  '                     then NOT updated or deleted (not even after a server restart), and no webhooks go out.';
-
-/** Thrown when the CLI cannot reach the server's queue; the caller turns it into a usage error (exit 2). */
-export class QueueUnavailableError extends Error {}
 
 /** Reaching Redis takes at most this long before the command gives up (nothing changed yet). */
 const PING_TIMEOUT_MS = 5000;
@@ -95,20 +67,4 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
     timer = setTimeout(() => reject(new Error(message)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Warnings and errors of the queue on stderr (connection trouble); the rest is quiet. */
-function stderrLogger(stderr: (line: string) => void): Logger {
-  const write = (level: string) => (a: object | string, b?: string) => {
-    const text = typeof a === 'string' ? a : `${b ?? ''} ${JSON.stringify(a)}`.trim();
-    stderr(`${level}: ${text}`);
-  };
-  const logger: Logger = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: write('warning'),
-    error: write('error'),
-    child: () => logger,
-  };
-  return logger;
 }

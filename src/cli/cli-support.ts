@@ -2,23 +2,24 @@ import type { Command } from 'commander';
 import type { Organization } from '../kernel/community.js';
 import { KringError } from '../kernel/errors.js';
 import { toLocale, type Locale } from '../kernel/types.js';
-import type { Database } from '../infra/database/database.js';
-import { createPrismaRepositories } from '../infra/database/directory.js';
-import type { Repositories } from '../kernel/ports/directory.js';
-import { QueueUnavailableError } from './cli-queue.js';
+import type { Directory } from '../kernel/ports/directory.js';
+import type { Logger } from '../kernel/ports/logger.js';
 
-/** What the polls and news commands need from the CLI around them (src/cli/kring.ts). */
-export interface CapabilityCommandsContext {
-  /** The CLI's database, opened on first use (so `--help` never touches it). */
-  database(): Promise<Database>;
-  /** One line on stdout. */
-  out(line?: string): void;
-  /** Text on stdout as it is (no line end added). */
-  write(text: string): void;
-  /** One line on stderr. */
-  err(line: string): void;
-  env: Record<string, string | undefined>;
-}
+/** Help text shared by the commands that enqueue platform work. */
+export const QUEUE_HELP =
+  '\nChat platforms: the CLI does not post to Discord, Slack or Teams itself. It enqueues the same jobs the\n' +
+  'server enqueues, and the running server\'s workers do the work:\n' +
+  '  REDIS_URL set      the jobs go into the server\'s BullMQ queues (same Redis, default key prefix "kring").\n' +
+  '  REDIS_URL unset    the server keeps its queue in its own process, out of the CLI\'s reach: the command\n' +
+  '                     refuses (exit 2). Use the chat command or the admin API of the running server, or\n' +
+  '                     pass --record-only to change the database only: copies already posted in chat are\n' +
+  '                     then NOT updated or deleted (not even after a server restart), and no webhooks go out.';
+
+/** Thrown when the CLI cannot reach the server's queue; the caller turns it into a usage error (exit 2). */
+export class QueueUnavailableError extends Error {}
+
+/** A mistake in how the CLI was called (exit 2), shown without a stack trace. */
+export class UsageError extends Error {}
 
 /** Exit code of a usage error or something not found (src/cli/kring.ts `EXIT.usage`). */
 const EXIT_USAGE = 2;
@@ -42,12 +43,7 @@ export async function orFail<T>(command: Command, hint: string, work: () => Prom
   }
 }
 
-export async function repositories(ctx: CapabilityCommandsContext): Promise<{ db: Database; repos: Repositories }> {
-  const db = await ctx.database();
-  return { db, repos: createPrismaRepositories(db.prisma) };
-}
-
-export async function findOrg(command: Command, repos: Repositories, slug: string): Promise<Organization> {
+export async function findOrg(command: Command, repos: Pick<Directory, 'organizations'>, slug: string): Promise<Organization> {
   const org = await repos.organizations.findBySlug(slug);
   if (!org) fail(command, `Organisation "${slug}" does not exist (see: kring org list).`);
   return org;
@@ -69,9 +65,37 @@ export function positiveInt(command: Command, value: string, name: string): numb
 /** `2025-03-01 14:05` (UTC) or `-`. */
 export const when = (d: Date | null | undefined): string => (d ? `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC` : '-');
 
-/** A plain left-aligned text table; long cells are cut at 48 characters. */
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
+/** A plain left-aligned text table; long cells are cut at `maxWidth` characters. */
+export function table(header: string[], rows: string[][], maxWidth = 48): string {
+  const widths = header.map((h, i) => Math.min(maxWidth, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
   const line = (cells: string[]) => cells.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** A plain left-aligned text table, cells never cut (ids and URLs must stay whole). */
+export function plainTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** Warnings and errors on stderr (a listener that failed, connection trouble); the rest is quiet. */
+export function stderrLogger(stderr: (line: string) => void): Logger {
+  const write = (level: string) => (a: object | string, b?: string) => {
+    const text = typeof a === 'string' ? a : `${b ?? ''} ${JSON.stringify(a, (_k, v: unknown) => (v instanceof Error ? v.message : v))}`.trim();
+    stderr(`${level}: ${text}`);
+  };
+  const logger: Logger = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: write('warning'),
+    error: write('error'),
+    child: () => logger,
+  };
+  return logger;
+}
+
+/** 12345 -> "12,345". */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
 }

@@ -1,26 +1,10 @@
 import type { Command } from 'commander';
 import { registerCommands, type CommandSpec, type LocalizedText } from '../../adapters/discord/index.js';
 import { commandMenu, type CommandMenuEntry, type MenuText } from '../chat/command-menu.js';
-import { channelCommands } from '../capabilities/channels/commands.js';
-import type { CommandDefinition } from '../chat/command.js';
-import { membershipCommands } from '../capabilities/membership/commands.js';
-import { Translator } from '../kernel/i18n.js';
-import { KringApp } from '../chat/kring-app.js';
 import { ConfigError, loadConfig, type Config } from '../config/env.js';
-import { MembershipService } from '../capabilities/membership/domain/membership.service.js';
-import { systemClock } from '../kernel/clock.js';
-import { LogMailer } from '../infra/mail/log.mailer.js';
-import type { Database } from '../infra/database/database.js';
-import type { PrismaClient } from '../infra/database/generated/prisma/client.js';
-import { createPrismaRepositories } from '../infra/database/directory.js';
-import { ChatPlatformError, type ChatPlatforms } from '../kernel/ports/chat-platform.js';
-import type { Logger } from '../kernel/ports/logger.js';
-import { InProcessJobQueue } from '../infra/queue/in-process.job-queue.js';
-import type { CapabilityContext, InstallCapability } from '../capability.js';
-import { installApi } from '../capabilities/webhooks/index.js';
-import { installInsights } from '../capabilities/insights/index.js';
-import { installNews } from '../capabilities/news/index.js';
-import { installPolls } from '../capabilities/polls/index.js';
+import { ChatPlatformError } from '../kernel/ports/chat-platform.js';
+import { kringTranslator } from '../capabilities.js';
+import { offlineCatalogue } from './cli-host.js';
 
 /**
  * `kring discord register-commands [--guild <id>]`: registers `/kring` as a Discord application command
@@ -73,7 +57,7 @@ export function registerDiscordCommand(program: Command, options: DiscordCommand
         register.error(`error: --guild must be a numeric server id, not "${opts.guild}"`, { exitCode: 2, code: 'kring.usage' });
       }
 
-      const { specs, skipped } = discordCommandSpecs(commandMenu(await catalogueCommands(config), new Translator()));
+      const { specs, skipped } = discordCommandSpecs(commandMenu(offlineCatalogue(config.org.slug, options.env ?? process.env), kringTranslator()));
       try {
         await registerCommands(
           { token: discordConfig.token, applicationId: discordConfig.applicationId, ...(discordConfig.apiUrl ? { apiUrl: discordConfig.apiUrl } : {}) },
@@ -145,72 +129,3 @@ export function discordCommandSpecs(menu: readonly CommandMenuEntry[]): { specs:
   }
   return { specs, skipped };
 }
-
-/** The capabilities src/main.ts installs, in the same order. */
-const CAPABILITIES: readonly InstallCapability[] = [installPolls, installNews, installInsights, installApi];
-
-/**
- * The `/kring` catalogue exactly as src/main.ts assembles it (membership, channels, then every capability,
- * with `help` first as the router puts it), built without connecting anything: command definitions need
- * their services only when they run. The database is a stand-in that throws if anything touches it, and
- * no Redis URL is passed on, so installing a capability opens no connection. A test compares the result
- * with the catalogue of a running Kring.
- */
-export async function catalogueCommands(config: Config): Promise<readonly CommandDefinition[]> {
-  const offlinePrisma = new Proxy({} as PrismaClient, {
-    get(_target, property) {
-      // Not a database call: promise checks (`then`) and inspection (symbols) see a plain object.
-      if (property === 'then' || typeof property === 'symbol') return undefined;
-      throw new Error(`the command catalogue is built offline, but something used the database (${String(property)}) while building it`);
-    },
-  });
-  const database: Database = {
-    prisma: offlinePrisma,
-    kind: 'postgres',
-    url: '',
-    ping: () => Promise.reject(new Error('offline')),
-    close: () => Promise.resolve(),
-  };
-  const logger = silentLogger;
-  const repos = createPrismaRepositories(offlinePrisma);
-  const translator = new Translator();
-  const membership = new MembershipService({ repos, mailer: new LogMailer(), clock: systemClock });
-  const platforms: ChatPlatforms = { get: () => undefined, all: () => [] };
-  const ctx: CapabilityContext = {
-    config: { ...config, redisUrl: undefined },
-    logger,
-    clock: systemClock,
-    database,
-    repos,
-    queue: new InProcessJobQueue(logger),
-    platforms,
-    membership,
-    translator,
-    defaultOrganizationId: '',
-  };
-  const installed = [];
-  for (const install of CAPABILITIES) installed.push(await install(ctx));
-  const app = new KringApp({
-    organizations: repos.organizations,
-    workspaces: repos.workspaces,
-    membership,
-    defaultOrganizationSlug: config.org.slug,
-    commands: [
-      ...membershipCommands({ membership, codeTtlMinutes: Math.round(config.link.codeTtlMs / 60_000) }).commands,
-      ...channelCommands({ workspaces: repos.workspaces, channels: repos.channels, chapters: repos.chapters }),
-      ...installed.flatMap((c) => c.commands ?? []),
-    ],
-    actions: [],
-    translator,
-    logger,
-  });
-  return app.commands;
-}
-
-const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => silentLogger,
-};

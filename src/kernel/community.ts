@@ -59,21 +59,6 @@ export interface PlatformIdentity {
   linkedAt: Date;
 }
 
-/** A pending verification: a one-time code sent by e-mail, stored only as a hash. */
-export interface LinkRequest {
-  id: string;
-  organizationId: string;
-  memberId: string;
-  platform: Platform;
-  workspaceId: string;
-  platformUserId: string;
-  codeHash: string;
-  attempts: number;
-  expiresAt: Date;
-  consumedAt: Date | null;
-  createdAt: Date;
-}
-
 /** True when the member holds a role that grants manager commands. */
 export function isManager(member: Pick<Member, 'roles'>): boolean {
   return member.roles.some((role) => MANAGER_ROLES.includes(role));
@@ -103,4 +88,21 @@ export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
   if (at <= 0) return '***';
   return `${email.slice(0, 1)}***${email.slice(at)}`;
+}
+
+/** What Kring lets a chat account do, decided only by our membership data (never platform admin flags). */
+export interface AccessDecision {
+  member: Member | null;
+  identity: PlatformIdentity | null;
+  /** Linked to a member whose status is `active`. */
+  isMember: boolean;
+  /** {@link AccessDecision.isMember} and holding a manager role (`manager` or `board`). */
+  isManager: boolean;
+}
+
+/** The access of a chat account from its linked identity and that identity's member (either may be missing). */
+export function decideAccess(identity: PlatformIdentity | null, member: Member | null): AccessDecision {
+  if (!identity || !member) return { member: null, identity: null, isMember: false, isManager: false };
+  const isMember = isActive(member);
+  return { member, identity, isMember, isManager: isMember && isManager(member) };
 }

@@ -1,6 +1,5 @@
-import type { Delivery } from '../capabilities/news/domain/announcement.js';
 import type { Platform } from './types.js';
-import type { PaceRequest, WindowRule } from '../infra/queue/pacer.js';
+import type { PaceRequest, WindowRule } from './ports/pacer.js';
 
 /**
  * How fast the fan-out may talk to each platform (../shared/PLATFORMS.md):
@@ -54,7 +53,7 @@ export function unlimited(concurrency = 32): Record<Platform, PlatformLimits> {
 }
 
 /** The pacing key of a delivery's target: its channel, or the member's direct messages. */
-export function paceKey(d: Pick<Delivery, 'platform' | 'workspaceExternalId' | 'kind' | 'targetExternalId'>): string {
+export function paceKey(d: { platform: Platform; workspaceExternalId: string; kind: 'channel' | 'direct'; targetExternalId: string }): string {
   return `${d.platform}:${d.workspaceExternalId}:${d.kind}:${d.targetExternalId}`;
 }
 

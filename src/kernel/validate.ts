@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ValidationError, type FieldIssue } from './errors.js';
+import type { TextKey } from './i18n.js';
 
 /** Converts zod issues into our field issues (paths dotted). */
 export function toFieldIssues(error: z.ZodError): FieldIssue[] {
@@ -13,7 +14,7 @@ export function toFieldIssues(error: z.ZodError): FieldIssue[] {
  * Parses `value` with `schema`; on failure throws our {@link ValidationError} listing every bad field.
  * The one place where a ZodError becomes a Kring error.
  */
-export function validate<S extends z.ZodType>(schema: S, value: unknown, messageKey?: string): z.output<S> {
+export function validate<S extends z.ZodType>(schema: S, value: unknown, messageKey?: TextKey): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new ValidationError(toFieldIssues(result.error), {

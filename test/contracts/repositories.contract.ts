@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Member, Organization } from '../../src/kernel/community.js';
 import { ConflictError, KringError, NotFoundError } from '../../src/kernel/errors.js';
-import type { MemberUpsert, Repositories } from '../../src/kernel/ports/directory.js';
+import type { MemberUpsert } from '../../src/kernel/ports/directory.js';
+import type { MembershipRepositories } from '../../src/capabilities/membership/ports.js';
 import { memberUpsert, memberUpserts, platformAccount } from '../factories/membership.factory.js';
 
 /**
@@ -14,7 +15,7 @@ import { memberUpsert, memberUpserts, platformAccount } from '../factories/membe
  */
 
 export interface RepositoriesContext {
-  sut: Repositories;
+  sut: MembershipRepositories;
   teardown(): Promise<void>;
 }
 
@@ -26,7 +27,7 @@ export interface RepositoriesHarness {
 export function repositoriesContract(harness: RepositoriesHarness): void {
   describe(`Repositories (${harness.name})`, () => {
     let ctx: RepositoriesContext;
-    let sut: Repositories;
+    let sut: MembershipRepositories;
 
     beforeAll(async () => {
       ctx = await harness.setup();

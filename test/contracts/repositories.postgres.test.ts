@@ -1,11 +1,10 @@
-import { createPrismaRepositories } from '../../src/infra/database/directory.js';
-import { createPostgresTestDatabase } from '../support/database.js';
+import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
 import { repositoriesContract } from './repositories.contract.js';
 
 repositoriesContract({
   name: 'Prisma on PostgreSQL',
   async setup() {
     const db = await createPostgresTestDatabase();
-    return { sut: createPrismaRepositories(db.prisma), teardown: () => db.close() };
+    return { sut: prismaRepositories(db.prisma), teardown: () => db.close() };
   },
 });

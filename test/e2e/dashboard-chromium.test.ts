@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messageInsights } from '../../src/capabilities/insights/domain/terms.js';
+import { messageInsights } from '../../src/kernel/message-terms.js';
 import { addMember, command, seen } from '../integration/insights-fixtures.js';
 import { linkIn, startInsightsHarness, type InsightsHarness } from '../integration/insights-harness.js';
 

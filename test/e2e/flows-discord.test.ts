@@ -135,7 +135,7 @@ describe('Kring on Discord (discord.js -> fake Discord, PostgreSQL)', () => {
     await linkThroughChat(sanne, member.memberNumber, 'sanne@example.org');
     expect(fake.memberRoles(sanne.user.id)).toEqual([fake.state.memberRoleId]);
 
-    await h.kring.membership.setStatus(h.organization.id, member.id, 'lapsed');
+    await h.kring.parts.membership.membership.setStatus(h.organization.id, member.id, 'lapsed');
 
     expect(fake.memberRoles(sanne.user.id)).toEqual([]);
     expect(roleCalls(sanne.user.id)).toEqual([
@@ -263,7 +263,7 @@ describe('kring discord register-commands (against the fake Discord)', () => {
     expect(root).toMatchObject({ name: 'kring', description_localizations: { nl: expect.any(String) } });
 
     // Exactly what the running bot's router answers: nothing missing (but what was warned about), nothing extra.
-    expect([...runnablePaths(root!.options), ...(skipped as string[])].sort()).toEqual(h.kring.app.commands.map((c) => c.path.join(' ')).sort());
+    expect([...runnablePaths(root!.options), ...(skipped as string[])].sort()).toEqual(h.kring.router.commands.map((c) => c.path.join(' ')).sort());
 
     const link = root!.options.find((o) => o.name === 'link')!;
     expect(link).toMatchObject({

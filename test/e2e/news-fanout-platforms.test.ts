@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Delivery } from '../../src/capabilities/news/domain/announcement.js';
 import type { Platform } from '../../src/kernel/types.js';
-import type { NewsInstall } from '../../src/capabilities/news/index.js';
+import type { NewsParts } from '../../src/capabilities/news/index.js';
 import { FakeDiscord, snowflake } from '../fakes/discord/index.js';
 import { FAKE_SLACK, FakeSlackApi } from '../fakes/slack/fake-slack-api.js';
 import { FakeBotConnector } from '../fakes/teams/fake-bot-connector.js';
@@ -39,7 +39,7 @@ let discord: FakeDiscord;
 let identity: FakeBotIdentity;
 let connector: FakeBotConnector;
 let h: KringHarness;
-let news: NewsInstall;
+let news: NewsParts;
 const channels: Record<Platform, string[]> = { slack: [], discord: [], teams: [] };
 
 async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 30_000): Promise<T> {
@@ -115,7 +115,7 @@ beforeAll(async () => {
     },
   });
   expect(h.kring.platforms.map((p) => p.platform).sort()).toEqual(['discord', 'slack', 'teams']);
-  news = h.kring.capabilities.find((c) => c.name === 'news') as NewsInstall;
+  news = h.kring.parts.news;
 
   // The channels, as each platform knows them.
   for (let i = 0; i < PER_PLATFORM; i++) {
@@ -130,7 +130,7 @@ beforeAll(async () => {
   }
   // Teams: Kring learns each channel's conversation reference by being added there.
   await inBatches(channels.teams, 10, installInTeamsChannel);
-  const stored = await Promise.all(channels.teams.map((id) => h.kring.repos.conversationReferences.find('teams', TEST_TENANT, `channel:${id}`)));
+  const stored = await Promise.all(channels.teams.map((id) => h.kring.directory.conversationReferences.find('teams', TEST_TENANT, `channel:${id}`)));
   expect(stored.filter((r) => r === null)).toHaveLength(0);
 
   // Connected as news channels (Slack's workspace is recorded by the adapter on start).
@@ -140,9 +140,9 @@ beforeAll(async () => {
     teams: TEST_TENANT,
   } satisfies Record<Platform, string>;
   for (const platform of PLATFORMS) {
-    const ws = await h.kring.repos.workspaces.upsert({ organizationId: h.organization.id, platform, externalId: workspaces[platform] });
+    const ws = await h.kring.directory.workspaces.upsert({ organizationId: h.organization.id, platform, externalId: workspaces[platform] });
     await inBatches(channels[platform], 20, async (externalId) => {
-      await h.kring.repos.channels.upsert({ workspaceId: ws.id, externalId, name: `nieuws-${externalId.slice(-6)}`, purpose: 'news' });
+      await h.kring.directory.channels.upsert({ workspaceId: ws.id, externalId, name: `nieuws-${externalId.slice(-6)}`, purpose: 'news' });
     });
   }
   const rows = await h.channelRows();

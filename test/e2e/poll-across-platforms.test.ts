@@ -7,14 +7,13 @@ import { createDiscordPlatform, type DiscordPlatform } from '../../adapters/disc
 import { createSlackPlatform, type SlackPlatform } from '../../adapters/slack/index.js';
 import { voteValue, type Poll } from '../../src/capabilities/polls/domain/poll.js';
 import type { Database } from '../../src/infra/database/database.js';
-import { createPrismaRepositories } from '../../src/infra/database/directory.js';
 import type { ChatPlatform, InboundEvent, InboundHandler } from '../../src/kernel/ports/chat-platform.js';
 import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
 import { FakeDiscord } from '../fakes/discord/index.js';
 import { FAKE_SLACK, FakeSlackApi } from '../fakes/slack/fake-slack-api.js';
 import { SlackRequestSender } from '../fakes/slack/slack-requests.js';
 import { cardText, TEST_CHANNEL, TEST_TENANT, TEST_USER, TeamsTestBed } from '../fakes/teams/teams-test-bed.js';
-import { createPostgresTestDatabase } from '../support/database.js';
+import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
 import { createPollHarness, type PollHarness } from '../support/poll-harness.js';
 
@@ -55,7 +54,7 @@ describe('a poll across Slack, Discord and Teams', () => {
     db = await createPostgresTestDatabase();
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
-    const repos = createPrismaRepositories(db.prisma);
+    const repos = prismaRepositories(db.prisma);
 
     slackFake = await FakeSlackApi.start();
     slack = createSlackPlatform({

@@ -19,7 +19,7 @@ import type {
 import { systemClock, type Clock } from '../../src/kernel/clock.js';
 import { newId } from '../../src/kernel/ids.js';
 import type { Platform } from '../../src/kernel/types.js';
-import type { Repositories } from '../../src/kernel/ports/directory.js';
+import type { Directory } from '../../src/kernel/ports/directory.js';
 
 /**
  * A working in-memory {@link NewsRepository} with the Prisma one's semantics (test/integration/
@@ -32,7 +32,7 @@ export class InMemoryNewsRepository implements NewsRepository {
   private readonly deliveries = new Map<string, Delivery>();
   private readonly statusMessages = new Map<string, StatusMessage[]>();
 
-  constructor(private readonly repos: Repositories, private readonly clock: Clock = systemClock) {}
+  constructor(private readonly repos: Directory, private readonly clock: Clock = systemClock) {}
 
   private copy<T>(value: T): T {
     return structuredClone(value);

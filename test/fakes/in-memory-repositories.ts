@@ -2,7 +2,6 @@ import { sameMember } from '../../src/capabilities/membership/domain/member-impo
 import {
   canonicalRoles,
   type Chapter,
-  type LinkRequest,
   type Member,
   type MemberRole,
   type MemberStatus,
@@ -13,13 +12,14 @@ import { systemClock, type Clock } from '../../src/kernel/clock.js';
 import { ConflictError, NotFoundError } from '../../src/kernel/errors.js';
 import { newId } from '../../src/kernel/ids.js';
 import type { Locale, Platform } from '../../src/kernel/types.js';
+import type { LinkRequest } from '../../src/capabilities/membership/domain/link-request.js';
+import type { MembershipRepositories } from '../../src/capabilities/membership/ports.js';
 import type {
   Channel,
   ChannelPurpose,
   MemberListQuery,
   MemberUpsert,
   PlatformAccount,
-  Repositories,
   UpsertSummary,
   Workspace,
 } from '../../src/kernel/ports/directory.js';
@@ -36,8 +36,8 @@ export interface InMemoryRepositoriesOptions {
   clock?: Clock;
 }
 
-/** Every repository, in memory. */
-export function createInMemoryRepositories(options: InMemoryRepositoriesOptions = {}): Repositories {
+/** Every directory repository and the membership's link requests, in memory. */
+export function createInMemoryRepositories(options: InMemoryRepositoriesOptions = {}): MembershipRepositories {
   const clock = options.clock ?? systemClock;
   const now = (): Date => new Date(clock.now().getTime());
   const organizations = new Map<string, Organization>();

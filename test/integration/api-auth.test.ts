@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_SCOPES, hasScope, type ApiScope } from '../../src/kernel/api-scopes.js';
+import { API_SCOPES, hasScope, type ApiScope } from '../../src/kernel/api-access.js';
 import type { ApiRoute } from '../../src/http/api/route.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 

@@ -1,31 +1,40 @@
 import { Command } from 'commander';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { registerTokenCommands } from '../../src/capabilities/api-tokens/cli.js';
+import { apiTokens } from '../../src/capabilities/api-tokens/index.js';
+import { webhooks } from '../../src/capabilities/webhooks/index.js';
+import { CliCapabilities } from '../../src/cli/cli-host.js';
 import { ApiTokenService } from '../../src/capabilities/api-tokens/domain/api-token.service.js';
 import { systemClock } from '../../src/kernel/clock.js';
 import type { Database } from '../../src/infra/database/database.js';
-import { createPrismaApiRepositories } from '../../src/capabilities/api-tokens/repository/prisma-api-token.repository.js';
-import { createPrismaRepositories } from '../../src/infra/database/directory.js';
-import type { Repositories } from '../../src/kernel/ports/directory.js';
+import { PrismaApiTokenRepository } from '../../src/capabilities/api-tokens/repository/prisma-api-token.repository.js';
+import { createPrismaDirectory } from '../../src/infra/database/directory.js';
+import type { Directory } from '../../src/kernel/ports/directory.js';
 import { createPostgresTestDatabase } from '../support/database.js';
 
 /** `kring tokens …` and `kring webhooks …` on PostgreSQL, through commander as the CLI registers them. */
 describe('kring CLI: tokens and webhooks', () => {
   let db: Database;
-  let repos: Repositories;
+  let repos: Directory;
   let lines: string[];
 
   const kring = async (...args: string[]): Promise<string> => {
     const program = new Command('kring').exitOverride().configureOutput({ writeOut: (s) => void lines.push(s), writeErr: (s) => void lines.push(s) });
-    registerTokenCommands(program, { database: async () => db, out: (line = '') => void lines.push(line) });
+    const io = { stdout: { write: (s: string) => void lines.push(s) }, stderr: { write: (s: string) => void lines.push(s) }, env: { DATABASE_URL: db.url } };
+    const host = new CliCapabilities(io, { out: (line = '') => void lines.push(line), err: (line) => void lines.push(line), setExitCode: () => undefined });
+    // As src/cli/kring.ts registers them: from the capabilities' own `cli` hooks.
+    for (const capability of [apiTokens, webhooks]) capability.cli?.(program, host.hostFor(capability) as never);
     lines = [];
-    await program.parseAsync(['node', 'kring', ...args]);
+    try {
+      await program.parseAsync(['node', 'kring', ...args]);
+    } finally {
+      await host.close();
+    }
     return lines.join('\n');
   };
 
   beforeAll(async () => {
     db = await createPostgresTestDatabase();
-    repos = createPrismaRepositories(db.prisma);
+    repos = createPrismaDirectory(db.prisma);
     await repos.organizations.ensure({ slug: 'fietsclub', name: 'De Fietsclub' });
   });
   afterAll(async () => db?.close());
@@ -40,7 +49,7 @@ describe('kring CLI: tokens and webhooks', () => {
     expect(created).toContain('only time the token is shown');
     const id = /id ([0-9a-f-]{36})/.exec(created)![1]!;
 
-    const tokens = new ApiTokenService({ tokens: createPrismaApiRepositories(db.prisma).apiTokens, organizations: repos.organizations, clock: systemClock });
+    const tokens = new ApiTokenService({ tokens: new PrismaApiTokenRepository(db.prisma), organizations: repos.organizations, clock: systemClock });
     expect((await tokens.authenticate(secret!))?.scopes).toEqual(['members:write', 'news:write']);
 
     const list = await kring('tokens', 'list', '--org', 'fietsclub');

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_SCOPES } from '../../src/kernel/api-scopes.js';
+import { API_SCOPES } from '../../src/kernel/api-access.js';
 import type { ApiRoute } from '../../src/http/api/route.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 

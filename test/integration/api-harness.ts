@@ -1,36 +1,43 @@
-import { Translator } from '../../src/kernel/i18n.js';
-import { loadConfig } from '../../src/config/env.js';
-import type { ApiScope } from '../../src/kernel/api-scopes.js';
-import type { MembershipEvents } from '../../src/capabilities/membership/domain/events.js';
+import type { ApiScope } from '../../src/kernel/api-access.js';
 import type { Member, Organization, PlatformIdentity } from '../../src/kernel/community.js';
-import { MembershipService } from '../../src/capabilities/membership/domain/membership.service.js';
 import type { PollService } from '../../src/capabilities/polls/domain/poll.service.js';
-import { systemClock } from '../../src/kernel/clock.js';
+import type { ApiTokenService } from '../../src/capabilities/api-tokens/domain/api-token.service.js';
+import type { WebhookService } from '../../src/capabilities/webhooks/domain/webhook.service.js';
+import type { WebhooksOptions } from '../../src/capabilities/webhooks/index.js';
+import type { EventBus } from '../../src/kernel/events.js';
 import { startHttpServer, type RunningHttpServer } from '../../src/http/server.js';
-import { LogMailer } from '../../src/infra/mail/log.mailer.js';
+import { openApiRateLimiter } from '../../src/http/api/rate-limit.js';
+import { createApiRouter, mountApi, type ApiRouter } from '../../src/http/api/router.js';
 import type { Database } from '../../src/infra/database/database.js';
-import { createPrismaRepositories } from '../../src/infra/database/directory.js';
+import { createPrismaDirectory } from '../../src/infra/database/directory.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
-import type { Channel, ChannelPurpose, Repositories } from '../../src/kernel/ports/directory.js';
+import type { Channel, ChannelPurpose, Directory } from '../../src/kernel/ports/directory.js';
 import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
-import { installApi, type ApiInstall, type ApiOptions } from '../../src/capabilities/webhooks/index.js';
-import type { CapabilityContext } from '../../src/capability.js';
-import { installInsights } from '../../src/capabilities/insights/index.js';
-import { installNews } from '../../src/capabilities/news/index.js';
-import { installPolls } from '../../src/capabilities/polls/index.js';
+import { buildTestCapabilities, testContext } from '../support/capabilities.js';
 import { createPostgresTestDatabase } from '../support/database.js';
 import { RecordingLogger } from '../support/logger.js';
 
+/** What a test may tune: the limiter's budget, the webhooks' retry delays, a Redis for the limiter. */
+export interface ApiHarnessOptions {
+  rateLimit?: { points: number; durationSec: number };
+  webhookRetryDelaysMs?: WebhooksOptions['retryDelaysMs'];
+  redisUrl?: string;
+}
+
 /**
- * Boots the admin API the way the composition root does (installApi over a real context: a fresh
- * PostgreSQL database, the in-process queue, the shared HTTP server on 127.0.0.1:0, the real polls, news
- * and insights services) with two organisations, and records the membership events it fires. Every
- * api-*.test.ts file builds one.
+ * Boots the admin API the way the composition root does (every capability of the one list over a real
+ * context: a fresh PostgreSQL database, the in-process queue, the shared HTTP server on 127.0.0.1:0; the
+ * API router over what they contribute) with two organisations, and records the `member.lapsed` events
+ * on the bus. Capabilities are not started (news works no queue): their services store and enqueue,
+ * nothing is posted anywhere. Every api-*.test.ts file builds one.
  */
 export interface ApiHarness {
   db: Database;
-  repos: Repositories;
-  install: ApiInstall;
+  repos: Directory;
+  /** The router (its operations and document) and the services behind the API. */
+  install: { api: ApiRouter; tokens: ApiTokenService; webhooks: WebhookService };
+  /** The bus the capabilities publish on (tests publish events the way the other capabilities do). */
+  bus: EventBus;
   /** The polls capability's service the API uses. */
   polls: PollService;
   http: RunningHttpServer;
@@ -39,7 +46,7 @@ export interface ApiHarness {
   queue: InProcessJobQueue;
   orgA: Organization;
   orgB: Organization;
-  /** Every `memberLapsed` the API caused (the platform access removal hook). */
+  /** Every `member.lapsed` the API caused (the platform access removal hook listens to it). */
   lapsed: { member: Member; identities: PlatformIdentity[] }[];
   /** Connects a Discord channel of the organisation (what `/kring channel connect` records). */
   connectChannel(org: Organization, purpose: ChannelPurpose, chapterId?: string): Promise<Channel>;
@@ -58,45 +65,41 @@ export interface ApiResponse {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests assert on arbitrary shapes
 }
 
-export async function startApiHarness(options: ApiOptions & { redisUrl?: string } = {}): Promise<ApiHarness> {
+export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
   const db = await createPostgresTestDatabase();
-  const repos = createPrismaRepositories(db.prisma);
+  const repos = createPrismaDirectory(db.prisma);
   const logger = new RecordingLogger();
   const queue = new InProcessJobQueue(logger as Logger, 20);
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}) });
   const orgA = await repos.organizations.ensure({ slug: 'fietsclub', name: 'De Fietsclub' });
   const orgB = await repos.organizations.ensure({ slug: 'zwemclub', name: 'De Zwemclub' });
+  const ctx = testContext({ directory: repos, database: db, queue, platforms: { get: () => undefined, all: () => [] }, logger });
   const lapsed: ApiHarness['lapsed'] = [];
-  const memberEvents: MembershipEvents = {
-    memberLapsed: async (member, identities) => void lapsed.push({ member, identities }),
-  };
-  const membership = new MembershipService({ repos, mailer: new LogMailer(), clock: systemClock, events: memberEvents });
-  const ctx: CapabilityContext = {
-    config,
+  ctx.bus.on('member.lapsed', ({ member, identities }) => void lapsed.push({ member, identities }), 'test');
+  const { built } = buildTestCapabilities(['membership', 'channels', 'polls', 'news', 'insights', 'webhooks', 'api-tokens'], ctx, {
+    defaultOrganizationSlug: orgA.slug,
+    capabilityOptions: { news: { noWorkers: true }, ...(options.webhookRetryDelaysMs ? { webhooks: { retryDelaysMs: options.webhookRetryDelaysMs } } : {}) },
+  });
+  const rateLimit = openApiRateLimiter({ redisUrl: options.redisUrl, points: options.rateLimit?.points ?? 600, durationSec: options.rateLimit?.durationSec ?? 60, logger });
+  const api = createApiRouter({
+    contributions: built.all.flatMap((c) => (c.api ? [c.api] : [])),
+    tokens: built.parts['api-tokens'].apiTokens,
+    organizations: repos.organizations,
+    rateLimiter: rateLimit.limiter,
     logger,
-    clock: systemClock,
-    database: db,
-    repos,
-    queue,
-    platforms: { get: () => undefined, all: () => [] },
-    membership,
-    translator: new Translator(),
-    defaultOrganizationId: orgA.id,
-  };
-  // The real capabilities, not started: their services store and enqueue, nothing is posted anywhere.
-  const polls = installPolls(ctx);
-  const news = installNews(ctx, { noWorkers: true });
-  const insights = installInsights(ctx);
-  const install = installApi({ ...ctx, memberEvents, polls: polls.service, news: news.service, insights: insights.insights }, options);
-  const http = await startHttpServer({ host: '127.0.0.1', port: 0, logger, routes: [], readiness: [], mount: (app) => install.mount?.(app) });
-  await install.start?.();
+  });
+  const http = await startHttpServer({ host: '127.0.0.1', port: 0, logger, routes: [], readiness: [], mount: (app) => mountApi(app, api) });
+  await rateLimit.ready();
+  // Only the webhooks' worker (deliveries); news' workers stay off as in a web-only process.
+  await built.parts.webhooks.start?.();
+  const install = { api, tokens: built.parts['api-tokens'].tokens, webhooks: built.parts.webhooks.webhooks };
   const baseUrl = `http://127.0.0.1:${http.port}`;
 
   return {
     db,
     repos,
     install,
-    polls: polls.service,
+    bus: ctx.bus,
+    polls: built.parts.polls.service,
     http,
     baseUrl,
     logger,
@@ -132,7 +135,7 @@ export async function startApiHarness(options: ApiOptions & { redisUrl?: string 
     },
     async close() {
       await http.close();
-      await install.stop?.();
+      rateLimit.close();
       await queue.close();
       await db.close();
     },

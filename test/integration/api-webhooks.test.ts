@@ -135,8 +135,8 @@ describe('admin API: chapters and webhooks', () => {
         id: 'i1', organizationId: h.orgA.id, memberId: member!.id, platform: 'discord', workspaceId: 'G1',
         platformUserId: 'U1', displayName: 'anne', linkedAt: new Date('2025-03-01T10:00:00Z'),
       };
-      await h.install.membershipEvents.memberLinked!(member!, identity);
-      await h.install.membershipEvents.memberUnlinked!(member!, identity);
+      await h.bus.publish('member.linked', { member: member!, identity });
+      await h.bus.publish('member.unlinked', { member: member!, identity });
       await receiver.waitFor(2);
       expect(receiver.received.every((r) => r.verified)).toBe(true);
       const linked = receiver.received.find((r) => r.event === 'member.linked')!;
@@ -160,17 +160,12 @@ describe('admin API: chapters and webhooks', () => {
       await h.connectChannel(h.orgA, 'general');
       const token = (await h.token(h.orgA, ['polls:write'])).secret;
       const created = await h.call('POST', '/api/v1/orgs/fietsclub/polls', { token, json: { question: 'Borrel?', options: ['Ja', 'Nee'] } });
+      // Closing publishes `poll.closed` on the bus; the webhooks capability listens.
       await h.call('POST', `/api/v1/orgs/fietsclub/polls/${created.body.id}/close`, { token });
-      await h.install.pollEvents!.closed!(await h.polls.find(h.orgA.id, created.body.id));
       const now = new Date();
-      const announcement = {
-        id: '00000000-0000-4000-8000-000000000003', organizationId: h.orgA.id, authorMemberId: null, title: 'Nieuws', body: 'B', linkUrl: null, imageUrl: null,
-        audience: { kind: 'all' as const }, directMessages: false, publishAt: null, status: 'published' as const, version: 1,
-        createdAt: now, updatedAt: now, publishedAt: now, retractedAt: null,
-      };
-      const totals = { queued: 0, sent: 4, failed: 1, retracted: 0, total: 5 };
-      await h.install.announcementPublished({ announcement, totals, byPlatform: [], failures: [], pending: [], at: now });
-      await h.install.announcementPublished({ announcement: { ...announcement, status: 'publishing' }, totals, byPlatform: [], failures: [], pending: [], at: now });
+      const announcement = { id: '00000000-0000-4000-8000-000000000003' };
+      // What news publishes once an announcement became published (its ReportService; tested with the fan-out worker).
+      await h.bus.publish('announcement.published', { organizationId: h.orgA.id, announcementId: announcement.id, title: 'Nieuws', publishedAt: now, deliveries: 4 });
       await receiver.waitFor(2);
       await new Promise((r) => setTimeout(r, 100));
       expect(receiver.received.map((r) => [r.event, r.verified])).toEqual([['poll.closed', true], ['announcement.published', true]]);

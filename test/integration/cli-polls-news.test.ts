@@ -15,8 +15,8 @@ import { systemClock } from '../../src/kernel/clock.js';
 import type { Database } from '../../src/infra/database/database.js';
 import { PrismaNewsRepository } from '../../src/capabilities/news/repository/prisma-news.repository.js';
 import { PrismaPollRepository } from '../../src/capabilities/polls/repository/prisma-poll.repository.js';
-import { createPrismaRepositories } from '../../src/infra/database/directory.js';
-import type { Repositories } from '../../src/kernel/ports/directory.js';
+import { createPrismaDirectory } from '../../src/infra/database/directory.js';
+import type { Directory } from '../../src/kernel/ports/directory.js';
 import { jobIds, fanoutQueue, NEWS_QUEUE } from '../../src/capabilities/news/jobs/news.jobs.js';
 import { POLL_QUEUE, pollJobId } from '../../src/capabilities/polls/jobs/poll.jobs.js';
 import { createPostgresTestDatabase } from '../support/database.js';
@@ -46,7 +46,7 @@ interface Run {
  */
 describe('kring CLI (polls, news)', () => {
   let db: Database;
-  let repos: Repositories;
+  let repos: Directory;
   let dir: string;
   let redis: Redis;
   let named: Poll;
@@ -68,7 +68,7 @@ describe('kring CLI (polls, news)', () => {
 
   beforeAll(async () => {
     db = await createPostgresTestDatabase();
-    repos = createPrismaRepositories(db.prisma);
+    repos = createPrismaDirectory(db.prisma);
     dir = await mkdtemp(join(tmpdir(), 'kring-cli-polls-'));
     redis = new Redis(REDIS_URL);
     await deleteKringKeys(redis);

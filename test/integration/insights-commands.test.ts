@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messageInsights } from '../../src/capabilities/insights/domain/terms.js';
+import { messageInsights } from '../../src/kernel/message-terms.js';
 import type { ActionEvent } from '../../src/kernel/ports/chat-platform.js';
 import { addMember, command, rollups, seen } from './insights-fixtures.js';
 import { download, linkIn, replyText, startInsightsHarness, type InsightsHarness } from './insights-harness.js';
@@ -143,11 +143,11 @@ describe('insights commands', () => {
   });
 
   it('posts the weekly digest to the managers channel', async () => {
-    const posted = await h.install.postDigest(h.world.organizationId);
+    const posted = await h.install.digest.post(h.world.organizationId);
     expect(posted).toBe(1);
     const [message] = h.slack.visibleIn(h.world.channels.managers);
     expect(message?.view.fallback).toBe('Wekelijkse inzichten voor De Fietsclub');
-    expect(await h.install.postDigest(h.other.organizationId)).toBe(1);
+    expect(await h.install.digest.post(h.other.organizationId)).toBe(1);
   });
 
   it('keeps no message text anywhere in the database after an end-to-end run', async () => {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/infra/database/database.js';
-import { createPrismaRepositories } from '../../src/infra/database/directory.js';
-import type { Repositories } from '../../src/kernel/ports/directory.js';
+import { createPrismaDirectory } from '../../src/infra/database/directory.js';
+import type { Directory } from '../../src/kernel/ports/directory.js';
 import { membersCsv } from '../factories/membership.factory.js';
 import { createPostgresTestDatabase } from '../support/database.js';
 
@@ -25,7 +25,7 @@ interface Run {
  */
 describe('kring CLI (members)', () => {
   let db: Database;
-  let repos: Repositories;
+  let repos: Directory;
   let dir: string;
 
   const kring = (...args: string[]): Promise<Run> =>
@@ -41,7 +41,7 @@ describe('kring CLI (members)', () => {
 
   beforeAll(async () => {
     db = await createPostgresTestDatabase();
-    repos = createPrismaRepositories(db.prisma);
+    repos = createPrismaDirectory(db.prisma);
     dir = await mkdtemp(join(tmpdir(), 'kring-cli-'));
   });
   afterAll(async () => {

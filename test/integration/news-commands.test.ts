@@ -1,14 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { KringApp } from '../../src/chat/kring-app.js';
-import { Translator } from '../../src/kernel/i18n.js';
+import type { ChatRouter } from '../../src/chat/chat-router.js';
 import type { MemberRole } from '../../src/kernel/community.js';
-import { MembershipService } from '../../src/capabilities/membership/domain/membership.service.js';
 import type { Database } from '../../src/infra/database/database.js';
 import type { CommandEvent, Reply } from '../../src/kernel/ports/chat-platform.js';
 import { unlimited } from '../../src/kernel/platform-limits.js';
 import { FakeChatPlatform } from '../fakes/fake-chat-platform.js';
 import { createPostgresTestDatabase } from '../support/database.js';
-import { silentLogger } from '../support/logger.js';
 import { createNewsHarness, createTestBullQueue, until, type NewsHarness } from './news-harness.js';
 
 /**
@@ -28,7 +25,7 @@ const text = (reply: Reply | undefined): string =>
 
 describe('news commands', () => {
   let h: NewsHarness;
-  let app: KringApp;
+  let app: ChatRouter;
   let slack: FakeChatPlatform;
   let workspace: string;
   let cleanup: () => Promise<void>;
@@ -66,17 +63,7 @@ describe('news commands', () => {
     h = await createNewsHarness({ database: db, queue: q.queue, platforms: [slack], news: { limits: unlimited(2), retry: { attempts: 5, backoffMs: 50 }, statusWindowMs: 200 } });
     await h.connectChannels('slack', 'T1', 'C-news-', 40);
     workspace = `T1-${h.organization.slug}`;
-    const membership = new MembershipService({ repos: h.repos, mailer: { send: async () => undefined }, clock: { now: () => new Date() } });
-    app = new KringApp({
-      organizations: h.repos.organizations,
-      workspaces: h.repos.workspaces,
-      membership,
-      defaultOrganizationSlug: h.organization.slug,
-      commands: h.news.commands ?? [],
-      actions: [],
-      translator: new Translator(),
-      logger: silentLogger,
-    });
+    app = h.router;
     await member('1', 'U-manager', ['member', 'manager']);
     await member('2', 'U-member', ['member']);
     await member('3', 'U-bestuur', ['member', 'board'], 'nl');

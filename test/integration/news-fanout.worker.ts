@@ -6,17 +6,14 @@
  * Environment: KRING_WORKER_DATABASE_URL, KRING_WORKER_REDIS_URL, KRING_WORKER_PREFIX, KRING_WORKER_FAKES_URL,
  * KRING_WORKER_CONCURRENCY.
  */
-import { Translator } from '../../src/kernel/i18n.js';
-import type { Config } from '../../src/config/env.js';
-import { MembershipService } from '../../src/capabilities/membership/domain/membership.service.js';
-import { systemClock } from '../../src/kernel/clock.js';
 import { openDatabase } from '../../src/infra/database/database.js';
-import { createPrismaRepositories } from '../../src/infra/database/directory.js';
+import { createPrismaDirectory } from '../../src/infra/database/directory.js';
 import { BullMqJobQueue } from '../../src/infra/queue/bullmq.job-queue.js';
-import { unlimited } from '../../src/kernel/platform-limits.js';
-import { installNews } from '../../src/capabilities/news/index.js';
-import { platformRegistry, RemoteChatPlatform } from '../fakes/fake-chat-platform.js';
 import { silentLogger } from '../support/logger.js';
+import { pacerFor } from '../../src/infra/queue/open-queue.js';
+import { unlimited } from '../../src/kernel/platform-limits.js';
+import { platformRegistry, RemoteChatPlatform } from '../fakes/fake-chat-platform.js';
+import { buildTestCapabilities, testContext } from '../support/capabilities.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -25,7 +22,7 @@ const env = (name: string): string => {
 };
 
 const database = await openDatabase({ url: env('KRING_WORKER_DATABASE_URL'), dataDir: '', poolSize: 8 });
-const repos = createPrismaRepositories(database.prisma);
+const repos = createPrismaDirectory(database.prisma);
 // Short locks: the test's second worker picks up the killed worker's jobs within seconds, not 30 s.
 const queue = new BullMqJobQueue({ url: env('KRING_WORKER_REDIS_URL'), prefix: env('KRING_WORKER_PREFIX'), logger: silentLogger, lockDurationMs: 1500, stalledIntervalMs: 500 });
 const fakes = env('KRING_WORKER_FAKES_URL');
@@ -34,27 +31,18 @@ const platforms = [
   new RemoteChatPlatform('slack', fakes, { findPosted: true }),
   new RemoteChatPlatform('teams', fakes, { findPosted: false }),
 ];
-const news = installNews(
-  {
-    config: { org: { timezone: 'Europe/Amsterdam' } } as Config,
-    logger: silentLogger,
-    clock: systemClock,
-    database,
-    repos,
-    queue,
-    platforms: platformRegistry(platforms),
-    membership: new MembershipService({ repos, mailer: { send: async () => undefined }, clock: systemClock }),
-    translator: new Translator(),
-    defaultOrganizationId: '00000000-0000-4000-8000-000000000000',
-  },
-  { limits: unlimited(Number(process.env['KRING_WORKER_CONCURRENCY'] ?? 4)), retry: { attempts: 10, backoffMs: 50 }, statusWindowMs: 200 },
-);
+const ctx = testContext({ directory: repos, database, queue, pacer: pacerFor(queue), platforms: platformRegistry(platforms) });
+const news = buildTestCapabilities(['news'], ctx, {
+  defaultOrganizationSlug: 'default',
+  capabilityOptions: { news: { limits: unlimited(Number(process.env['KRING_WORKER_CONCURRENCY'] ?? 4)), retry: { attempts: 10, backoffMs: 50 }, statusWindowMs: 200 } },
+}).built.parts.news;
 await news.start?.();
 process.stdout.write('ready\n');
 
 process.once('SIGTERM', () => {
   void (async () => {
     await news.stop?.();
+    await news.pacer.close();
     await queue.close();
     await database.close();
     process.exit(0);

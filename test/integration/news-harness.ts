@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { Translator } from '../../src/kernel/i18n.js';
-import type { Config } from '../../src/config/env.js';
 import type { Organization } from '../../src/kernel/community.js';
-import { MembershipService } from '../../src/capabilities/membership/domain/membership.service.js';
 import { systemClock, type Clock } from '../../src/kernel/clock.js';
 import type { Platform } from '../../src/kernel/types.js';
 import type { Database } from '../../src/infra/database/database.js';
-import { createPrismaRepositories } from '../../src/infra/database/directory.js';
+import { pacerFor } from '../../src/infra/queue/open-queue.js';
 import type { ChatPlatform } from '../../src/kernel/ports/chat-platform.js';
 import type { JobQueue } from '../../src/kernel/ports/job-queue.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
-import type { Mailer } from '../../src/kernel/ports/mailer.js';
-import type { Channel, Repositories } from '../../src/kernel/ports/directory.js';
+import type { Channel } from '../../src/kernel/ports/directory.js';
 import { BullMqJobQueue } from '../../src/infra/queue/bullmq.job-queue.js';
-import { installNews, type NewsInstall, type NewsOptions } from '../../src/capabilities/news/index.js';
+import type { ChatRouter } from '../../src/chat/chat-router.js';
+import type { NewsOptions, NewsParts } from '../../src/capabilities/news/index.js';
+import type { MembershipRepositories } from '../../src/capabilities/membership/ports.js';
+import { buildTestCapabilities, testContext } from '../support/capabilities.js';
+import { prismaRepositories } from '../support/database.js';
 import { platformRegistry } from '../fakes/fake-chat-platform.js';
 import { silentLogger } from '../support/logger.js';
 import { deleteRedisPrefixes } from '../support/redis.js';
@@ -21,13 +21,13 @@ import { deleteRedisPrefixes } from '../support/redis.js';
 /** Redis of the integration tests. */
 export const REDIS_URL = process.env['KRING_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
-const noMail: Mailer = { send: async () => undefined };
-
-/** The news capability installed the way src/main.ts does it, over a test database, queue and platforms. */
+/** The news capability of the one list, built the way src/main.ts builds it, over a test database, queue and platforms. */
 export interface NewsHarness {
   organization: Organization;
-  repos: Repositories;
-  news: NewsInstall;
+  repos: MembershipRepositories;
+  news: NewsParts;
+  /** The chat router over the news commands (as src/main.ts builds it). */
+  router: ChatRouter;
   /** Connects `count` channels of a platform (ids `<prefix>0`, `<prefix>1`, ...) with the given purpose. */
   connectChannels(platform: Platform, workspace: string, prefix: string, count: number, purpose?: Channel['purpose']): Promise<string[]>;
   /** Resolves when no delivery of the announcement is queued and its status is not `publishing`. */
@@ -43,30 +43,27 @@ export async function createNewsHarness(options: {
   clock?: Clock;
   logger?: Logger;
 }): Promise<NewsHarness> {
-  const repos = createPrismaRepositories(options.database.prisma);
+  const repos = prismaRepositories(options.database.prisma);
   const clock = options.clock ?? systemClock;
   const organization = await repos.organizations.ensure({ slug: `news-${randomUUID().slice(0, 8)}`, name: 'Vereniging Test', defaultLocale: 'en', timezone: 'Europe/Amsterdam' });
-  const membership = new MembershipService({ repos, mailer: noMail, clock });
-  const news = installNews(
-    {
-      config: { org: { slug: organization.slug, name: organization.name, defaultLocale: 'en', timezone: 'Europe/Amsterdam' } } as Config,
-      logger: options.logger ?? silentLogger,
-      clock,
-      database: options.database,
-      repos,
-      queue: options.queue,
-      platforms: platformRegistry(options.platforms),
-      membership,
-      translator: new Translator(),
-      defaultOrganizationId: organization.id,
-    },
-    options.news ?? {},
-  );
+  const ctx = testContext({
+    directory: repos,
+    database: options.database,
+    queue: options.queue,
+    // In Redis with BullMQ (processes share the platforms' budgets), as src/main.ts does.
+    pacer: options.news?.pacer ?? pacerFor(options.queue),
+    platforms: platformRegistry(options.platforms),
+    clock,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const { built, router } = buildTestCapabilities(['news'], ctx, { defaultOrganizationSlug: organization.slug, capabilityOptions: { news: options.news ?? {} } });
+  const news = built.parts.news;
   await news.start?.();
   return {
     organization,
     repos,
     news,
+    router,
     async connectChannels(platform, workspace, prefix, count, purpose = 'news') {
       // Workspaces belong to one organisation: tests share a database, so each harness gets its own.
       const ws = await repos.workspaces.upsert({ organizationId: organization.id, platform, externalId: `${workspace}-${organization.slug}` });
@@ -87,6 +84,7 @@ export async function createNewsHarness(options: {
     },
     async stop() {
       await news.stop?.();
+      await news.pacer.close();
     },
   };
 }

@@ -3,11 +3,10 @@ import type { DeliveryTarget } from '../../src/capabilities/news/domain/announce
 import type { NewsRepository } from '../../src/capabilities/news/ports.js';
 import type { Database } from '../../src/infra/database/database.js';
 import { PrismaNewsRepository } from '../../src/capabilities/news/repository/prisma-news.repository.js';
-import { createPrismaRepositories } from '../../src/infra/database/directory.js';
-import type { Repositories } from '../../src/kernel/ports/directory.js';
+import type { MembershipRepositories } from '../../src/capabilities/membership/ports.js';
 import { InMemoryNewsRepository } from '../fakes/in-memory-news.repository.js';
 import { createInMemoryRepositories } from '../fakes/in-memory-repositories.js';
-import { createPostgresTestDatabase } from '../support/database.js';
+import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
 
 /**
  * The NewsRepository contract, run against PostgreSQL (Prisma) and the in-memory fake. Expectations never
@@ -15,7 +14,7 @@ import { createPostgresTestDatabase } from '../support/database.js';
  */
 interface Harness {
   name: string;
-  setup(): Promise<{ repos: Repositories; sut: NewsRepository }>;
+  setup(): Promise<{ repos: MembershipRepositories; sut: NewsRepository }>;
   teardown?(): Promise<void>;
 }
 
@@ -24,7 +23,7 @@ const harnesses: Harness[] = [
   {
     name: 'PostgreSQL',
     async setup() {
-      const repos = createPrismaRepositories(db!.prisma);
+      const repos = prismaRepositories(db!.prisma);
       return { repos, sut: new PrismaNewsRepository(db!.prisma) };
     },
   },
@@ -55,7 +54,7 @@ const channelTarget = (id: string, platform: DeliveryTarget['platform'] = 'slack
 for (const h of harnesses) {
   describe(`NewsRepository contract: ${h.name}`, () => {
     let sut: NewsRepository;
-    let repos: Repositories;
+    let repos: MembershipRepositories;
     let orgId: string;
     const at = new Date('2026-11-25T09:00:00Z');
 

@@ -2,15 +2,14 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { voteValue, type Poll } from '../../src/capabilities/polls/domain/poll.js';
 import type { Database } from '../../src/infra/database/database.js';
-import { createPrismaRepositories } from '../../src/infra/database/directory.js';
 import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
 import { FakeChatPlatform } from '../fakes/fake-chat-platform.js';
-import { createPostgresTestDatabase } from '../support/database.js';
+import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
 import { RecordingLogger } from '../support/logger.js';
 import { createPollHarness, replyText, type Account, type PollHarness } from '../support/poll-harness.js';
 
 /**
- * Votes under concurrency on real PostgreSQL, through the real router (KringApp.handle): the database
+ * Votes under concurrency on real PostgreSQL, through the real router (ChatRouter.handle): the database
  * constraint and the single-statement vote keep exactly one ballot per member, whatever the interleaving.
  */
 describe('poll votes under concurrency (PostgreSQL)', () => {
@@ -26,7 +25,7 @@ describe('poll votes under concurrency (PostgreSQL)', () => {
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
     h = await createPollHarness({
-      repos: createPrismaRepositories(db.prisma),
+      repos: prismaRepositories(db.prisma),
       database: db,
       queue: new InProcessJobQueue(logger),
       platforms: [new FakeChatPlatform('slack'), new FakeChatPlatform('discord')],

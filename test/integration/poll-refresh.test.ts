@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { voteValue, type Poll } from '../../src/capabilities/polls/domain/poll.js';
 import type { Database } from '../../src/infra/database/database.js';
-import { createPrismaRepositories } from '../../src/infra/database/directory.js';
 import type { JobQueue } from '../../src/kernel/ports/job-queue.js';
 import { BullMqJobQueue } from '../../src/infra/queue/bullmq.job-queue.js';
 import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
 import { FakeChatPlatform } from '../fakes/fake-chat-platform.js';
-import { createPostgresTestDatabase } from '../support/database.js';
+import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
 import { createPollHarness, replyText, type Account, type PollHarness } from '../support/poll-harness.js';
 import { deleteRedisPrefixes } from '../support/redis.js';
@@ -90,7 +89,7 @@ for (const [driver, makeQueue] of [
     beforeAll(async () => {
       queue = new CountingQueue(makeQueue());
       h = await createPollHarness({
-        repos: createPrismaRepositories(db.prisma),
+        repos: prismaRepositories(db.prisma),
         database: db,
         queue,
         platforms: Object.values(fakes),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { NewPollRecord, PollRepository } from '../../src/capabilities/polls/ports.js';
 import type { Database } from '../../src/infra/database/database.js';
 import { PrismaPollRepository } from '../../src/capabilities/polls/repository/prisma-poll.repository.js';
-import { createPrismaRepositories } from '../../src/infra/database/directory.js';
+import { createPrismaDirectory } from '../../src/infra/database/directory.js';
 import { InMemoryPollRepository } from '../fakes/in-memory-poll.repository.js';
 import { createPgliteTestDatabase, createPostgresTestDatabase } from '../support/database.js';
 
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 async function prismaSubject(database: () => Database): Promise<Subject> {
-  const repos = createPrismaRepositories(database().prisma);
+  const repos = createPrismaDirectory(database().prisma);
   const org = await repos.organizations.ensure({ slug: `o-${randomUUID().slice(0, 8)}`, name: 'Org' });
   await repos.members.upsertMany(org.id, [{ memberNumber: '001', name: 'Anne', email: null, status: 'active', roles: ['member'], chapterId: null }]);
   const member = (await repos.members.findByNumber(org.id, '001'))!;

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/infra/database/database.js';
+import { createPrismaDirectory } from '../../src/infra/database/directory.js';
+import { PrismaLinkRequestRepository } from '../../src/capabilities/membership/repository/prisma-link-request.repository.js';
+import type { MembershipRepositories } from '../../src/capabilities/membership/ports.js';
 
 /** The test server's admin connection (CI and dev machines: local PostgreSQL, trust auth). */
 export const TEST_PG_ADMIN_URL = process.env['KRING_TEST_PG_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -33,4 +36,9 @@ export async function createPostgresTestDatabase(): Promise<Database> {
 /** A fresh in-memory PGlite database (the embedded default), migrated. */
 export async function createPgliteTestDatabase(): Promise<Database> {
   return openDatabase({ dataDir: '', inMemory: true });
+}
+
+/** The directory and the membership's link requests over one Prisma client (what the services store to). */
+export function prismaRepositories(prisma: Database['prisma']): MembershipRepositories {
+  return { ...createPrismaDirectory(prisma), linkRequests: new PrismaLinkRequestRepository(prisma) };
 }

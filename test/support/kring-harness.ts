@@ -5,10 +5,11 @@ import type { Clock } from '../../src/kernel/clock.js';
 import type { Locale, Platform } from '../../src/kernel/types.js';
 import { LogMailer } from '../../src/infra/mail/log.mailer.js';
 import { startKring, type Kring } from '../../src/main.js';
+import { PrismaLinkRequestRepository } from '../../src/capabilities/membership/repository/prisma-link-request.repository.js';
 import type { Database } from '../../src/infra/database/database.js';
 import type { JobQueue } from '../../src/kernel/ports/job-queue.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
-import type { Repositories } from '../../src/kernel/ports/directory.js';
+import type { Directory } from '../../src/kernel/ports/directory.js';
 import type { MailMessage } from '../../src/kernel/ports/mailer.js';
 import { createPostgresTestDatabase } from './database.js';
 import { RecordingLogger } from './logger.js';
@@ -185,7 +186,7 @@ export async function startKringHarness(options: KringHarnessOptions = {}): Prom
     await kring.stop();
     if (prefix) await deleteRedisKeys(prefix);
   };
-  const { repos } = kring;
+  const repos = { ...kring.directory, linkRequests: new PrismaLinkRequestRepository(kring.database.prisma) };
   const organization = (await repos.organizations.findBySlug(config.org.slug))!;
   const clock = options.clock ?? { now: () => new Date() };
 
@@ -283,7 +284,7 @@ async function deleteRedisKeys(prefix: string): Promise<void> {
 }
 
 /** A chapter in each of two cities, and the four members every flow needs. */
-async function seedOrganization(repos: Repositories, organizationId: string): Promise<{ chapters: KringHarness['chapters']; members: SeededMembers }> {
+async function seedOrganization(repos: Directory, organizationId: string): Promise<{ chapters: KringHarness['chapters']; members: SeededMembers }> {
   const created = await repos.chapters.ensureMany(organizationId, ['Utrecht', 'Amsterdam']);
   const chapter = (name: string) => created.find((c) => c.name === name)!;
   const chapters = { utrecht: chapter('Utrecht'), amsterdam: chapter('Amsterdam') };

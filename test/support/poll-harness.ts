@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Translator } from '../../src/kernel/i18n.js';
-import { KringApp } from '../../src/chat/kring-app.js';
-import type { Config } from '../../src/config/env.js';
+import type { ChatRouter } from '../../src/chat/chat-router.js';
 import type { Member, MemberRole, Organization, PlatformIdentity } from '../../src/kernel/community.js';
-import { MembershipService } from '../../src/capabilities/membership/domain/membership.service.js';
+import type { MembershipRepositories } from '../../src/capabilities/membership/ports.js';
 import type { PollRepository } from '../../src/capabilities/polls/ports.js';
 import { systemClock, type Clock } from '../../src/kernel/clock.js';
 import type { Platform } from '../../src/kernel/types.js';
@@ -11,18 +9,18 @@ import type { Database } from '../../src/infra/database/database.js';
 import type { ActionEvent, ChatPlatform, CommandEvent, FormSubmittedEvent, Reply } from '../../src/kernel/ports/chat-platform.js';
 import type { JobQueue } from '../../src/kernel/ports/job-queue.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
-import type { Repositories } from '../../src/kernel/ports/directory.js';
 import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
 import type { PollSchedulerOptions } from '../../src/capabilities/polls/jobs/poll.scheduler.js';
-import { installPolls, type PollsInstall } from '../../src/capabilities/polls/index.js';
+import type { PollsParts } from '../../src/capabilities/polls/index.js';
+import { buildTestCapabilities, testContext } from './capabilities.js';
 import { platformRegistry } from '../fakes/fake-chat-platform.js';
 import { silentLogger } from './logger.js';
 
 /** What the poll tests and the benchmark build: the real router, membership and polls over given parts. */
 export interface PollHarness {
-  app: KringApp;
-  polls: PollsInstall;
-  repos: Repositories;
+  app: ChatRouter;
+  polls: PollsParts;
+  repos: MembershipRepositories;
   organization: Organization;
   /** Creates an active member and links one chat account per given account. */
   member(options?: { roles?: MemberRole[]; chapterId?: string | null; accounts?: Account[] }): Promise<{ member: Member; identities: PlatformIdentity[] }>;
@@ -45,7 +43,7 @@ export interface Account {
 }
 
 export interface PollHarnessOptions {
-  repos: Repositories;
+  repos: MembershipRepositories;
   pollRepo?: PollRepository;
   /** Needed for the Prisma poll repository when `pollRepo` is not given. */
   database?: Database;
@@ -59,11 +57,9 @@ export interface PollHarnessOptions {
   startWorker?: boolean;
 }
 
-const noMail = { send: async () => undefined };
-
 /**
- * Builds the system under test the way src/main.ts does (organisation, MembershipService, KringApp with
- * the polls capability installed) with the given repositories, queue and platforms.
+ * Builds the system under test the way src/main.ts does (organisation, the polls capability from the one
+ * list, the chat router over its commands) with the given repositories, queue and platforms.
  */
 export async function createPollHarness(options: PollHarnessOptions): Promise<PollHarness> {
   const clock = options.clock ?? systemClock;
@@ -72,34 +68,19 @@ export async function createPollHarness(options: PollHarnessOptions): Promise<Po
   const queue = options.queue ?? new InProcessJobQueue(logger, 10);
   const slug = `org-${randomUUID().slice(0, 8)}`;
   const organization = await repos.organizations.ensure({ slug, name: 'Vereniging Test', defaultLocale: 'en', timezone: 'Europe/Amsterdam' });
-  const membership = new MembershipService({ repos, mailer: noMail, clock });
-  const translator = new Translator();
-  const polls = installPolls(
-    {
-      config: {} as Config,
-      logger,
-      clock,
-      database: (options.database ?? {}) as Database,
-      repos,
-      queue,
-      platforms: platformRegistry(options.platforms),
-      membership,
-      translator,
-      defaultOrganizationId: organization.id,
-    },
-    { ...(options.pollRepo ? { repo: options.pollRepo } : {}), ...(options.scheduler ? { scheduler: options.scheduler } : {}) },
-  );
-  const app = new KringApp({
-    organizations: repos.organizations,
-    workspaces: repos.workspaces,
-    membership,
-    defaultOrganizationSlug: slug,
-    commands: polls.commands ?? [],
-    actions: polls.actions ?? [],
-    forms: polls.forms ?? [],
-    translator,
+  const ctx = testContext({
+    directory: repos,
+    ...(options.database ? { database: options.database } : {}),
+    queue,
+    platforms: platformRegistry(options.platforms),
+    clock,
     logger,
   });
+  const { built, router: app } = buildTestCapabilities(['polls'], ctx, {
+    defaultOrganizationSlug: slug,
+    capabilityOptions: { polls: { ...(options.pollRepo ? { repo: options.pollRepo } : {}), ...(options.scheduler ? { scheduler: options.scheduler } : {}) } },
+  });
+  const polls = built.parts.polls;
   if (options.startWorker !== false) await polls.start?.();
 
   let seq = 0;

@@ -1,3 +1,7 @@
+import { formatCount } from '../../cli/cli-support.js';
+
+export { formatCount } from '../../cli/cli-support.js';
+
 /** Where progress goes: stderr, so stdout stays clean for the summary (and `--json`). */
 export interface ProgressStream {
   write(text: string): unknown;
@@ -58,9 +62,4 @@ export class ImportProgressDisplay {
     const rate = Math.round(s.rowsRead / seconds);
     return `importing: ${formatCount(s.rowsRead)} rows read, ${formatCount(s.rowsImported)} imported, ${formatCount(rate)} rows/s`;
   }
-}
-
-/** 12345 -> "12,345". */
-export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
 }

@@ -1,17 +1,12 @@
 import type { Command } from 'commander';
 import type { Announcement, DeliveryReport } from './domain/announcement.js';
-import { NewsService } from './domain/news.service.js';
-import type { NewsDispatcher } from './ports.js';
-import { systemClock } from '../../kernel/clock.js';
-import { PrismaNewsRepository } from './repository/prisma-news.repository.js';
-import { PLATFORM_LIMITS } from '../../kernel/platform-limits.js';
-import { FanoutDispatcher } from './jobs/fanout.dispatcher.js';
-import { openCliQueue, QUEUE_HELP, type CliQueue } from '../../cli/cli-queue.js';
-import { fail, findOrg, orFail, positiveInt, repositories, table, when, type CapabilityCommandsContext } from '../../cli/cli-support.js';
+import type { CliHost, CliQueue } from '../../capability.js';
+import { fail, findOrg, orFail, positiveInt, QUEUE_HELP, table, when } from '../../cli/cli-support.js';
+import type { NewsParts } from './index.js';
 
 /**
  * `kring news …`: list, delivery status and retract, through the same {@link NewsService} the chat
- * commands and the admin API use (never the HTTP API). Retracting enqueues what the server's service
+ * commands and the admin API use (never the HTTP API), built from the same capability list as the server. Retracting enqueues what the server's service
  * enqueues: one deletion job per posted copy on its platform's fan-out queue (paced like the server's, in
  * the same Redis) and a refresh of the live delivery reports; see {@link QUEUE_HELP}.
  */
@@ -19,23 +14,9 @@ import { fail, findOrg, orFail, positiveInt, repositories, table, when, type Cap
 const short = (id: string) => id.slice(0, 8);
 const HINT = (org: string) => `see: kring news list --org ${org}`;
 
-/** Reading never dispatches anything. */
-const noDispatch: NewsDispatcher = {
-  publishNow: () => refuse(),
-  schedulePublish: () => refuse(),
-  enqueueDeliveries: () => refuse(),
-  enqueueUpdates: () => refuse(),
-  enqueueRetractions: () => refuse(),
-  requestStatusRefresh: () => refuse(),
-};
-function refuse(): Promise<void> {
-  return Promise.reject(new Error('this command does not enqueue jobs'));
-}
-
-async function service(ctx: CapabilityCommandsContext, queue?: CliQueue) {
-  const { db, repos } = await repositories(ctx);
-  const dispatcher = queue ? new FanoutDispatcher({ queue: queue.queue, pacer: queue.pacer, limits: PLATFORM_LIMITS, clock: systemClock }) : noDispatch;
-  return { repos, news: new NewsService({ news: new PrismaNewsRepository(db.prisma), channels: repos.channels, dispatcher, clock: systemClock }) };
+/** The directory and the service; retracting with a queue hands the jobs to the server's workers. */
+async function services(host: CliHost<NewsParts>, queue?: CliQueue) {
+  return { repos: await host.directory(), news: (await host.parts(queue)).service };
 }
 
 function reportLines(r: DeliveryReport): string[] {
@@ -88,7 +69,7 @@ function announcementJson(a: Announcement) {
 }
 
 /** Registers `news` on the `kring` program. */
-export function registerNewsCommands(program: Command, ctx: CapabilityCommandsContext): void {
+export function registerNewsCli(program: Command, ctx: CliHost<NewsParts>): void {
   const news = program
     .command('news')
     .description('news announcements: list, delivery status, retract (same rules as /kring news in chat)')
@@ -103,7 +84,7 @@ export function registerNewsCommands(program: Command, ctx: CapabilityCommandsCo
     .option('--json', 'print JSON on stdout')
     .action(async (opts: { org: string; limit: string; json?: boolean }, cmd: Command) => {
       const limit = positiveInt(cmd, opts.limit, '--limit');
-      const s = await service(ctx);
+      const s = await services(ctx);
       const org = await findOrg(cmd, s.repos, opts.org);
       const list = await s.news.list(org.id, limit);
       if (opts.json) {
@@ -126,7 +107,7 @@ export function registerNewsCommands(program: Command, ctx: CapabilityCommandsCo
     .requiredOption('--org <slug>', 'organisation')
     .option('--json', 'print JSON on stdout')
     .action(async (id: string, opts: { org: string; json?: boolean }, cmd: Command) => {
-      const s = await service(ctx);
+      const s = await services(ctx);
       const org = await findOrg(cmd, s.repos, opts.org);
       const report = await orFail(cmd, HINT(org.slug), () => s.news.report(org.id, id));
       if (opts.json) {
@@ -144,9 +125,9 @@ export function registerNewsCommands(program: Command, ctx: CapabilityCommandsCo
     .option('--record-only', 'without REDIS_URL: only record the retraction in the database (stops further posting; posted copies stay)')
     .addHelpText('after', QUEUE_HELP)
     .action(async (id: string, opts: { org: string; recordOnly?: boolean }, cmd: Command) => {
-      const queue = await orFail(cmd, '', () => openCliQueue(ctx.env, { recordOnly: opts.recordOnly === true, stderr: ctx.err }));
+      const queue = await orFail(cmd, '', () => ctx.openQueue({ recordOnly: opts.recordOnly === true }));
       try {
-        const s = await service(ctx, queue);
+        const s = await services(ctx, queue);
         const org = await findOrg(cmd, s.repos, opts.org);
         const current = await orFail(cmd, HINT(org.slug), () => s.news.resolve(org.id, id));
         if (current.status === 'retracted') fail(cmd, `Announcement ${short(current.id)} is retracted already (${when(current.retractedAt)}).`);

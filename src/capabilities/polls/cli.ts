@@ -1,56 +1,26 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { pollCsv } from './poll-csv.js';
-import { Translator } from '../../kernel/i18n.js';
-import { webhookPollEvents } from '../webhooks/domain/capability-webhooks.js';
-import { WebhookService } from '../webhooks/domain/webhook.service.js';
+import type { CliHost, CliQueue } from '../../capability.js';
+import { fail, findOrg, localeOption, orFail, positiveInt, QUEUE_HELP, table, when } from '../../cli/cli-support.js';
 import type { PollStatus } from './domain/poll.js';
-import { PollService, type PollEvents, type PollResults } from './domain/poll.service.js';
-import { systemClock } from '../../kernel/clock.js';
-import { createPrismaApiRepositories } from '../api-tokens/repository/prisma-api-token.repository.js';
-import { PrismaPollRepository } from './repository/prisma-poll.repository.js';
-import { PollScheduler } from './jobs/poll.scheduler.js';
-import { JobQueueWebhookOutbox } from '../webhooks/jobs/webhook.queue.js';
-import { openCliQueue, QUEUE_HELP, type CliQueue } from '../../cli/cli-queue.js';
-import { fail, findOrg, localeOption, orFail, positiveInt, repositories, table, when, type CapabilityCommandsContext } from '../../cli/cli-support.js';
+import type { PollResults } from './domain/poll.service.js';
+import type { PollsParts } from './index.js';
+import { pollCsv } from './poll-csv.js';
 
 /**
  * `kring polls …`: list, results, close and CSV export, through the same {@link PollService} the chat
- * commands and the admin API use (never the HTTP API). Closing enqueues what the server's poll events
- * enqueue: the final refresh of every posted copy (src/queue/poll.scheduler.ts) and the `poll.closed`
- * webhooks (src/domain/api/capability-webhooks.ts); see {@link QUEUE_HELP} for where those jobs go.
+ * commands and the admin API use (never the HTTP API), built from the same capability list as the server.
+ * Closing enqueues what closing on the server enqueues: the final refresh of every posted copy
+ * (jobs/poll.scheduler.ts) and, through `poll.closed` on the bus, the webhooks; see {@link QUEUE_HELP}
+ * for where those jobs go.
  */
 
 const short = (id: string) => id.slice(0, 8);
 const HINT = (org: string) => `see: kring polls list --org ${org}`;
 
-/** The service for reading; no events (nothing changes). */
-async function readService(ctx: CapabilityCommandsContext) {
-  const { db, repos } = await repositories(ctx);
-  return { repos, polls: new PollService({ repo: new PrismaPollRepository(db.prisma), clock: systemClock }) };
-}
-
-/** The service for closing: its events go to the queue as the server's do (scheduler, then webhooks). */
-async function closingService(ctx: CapabilityCommandsContext, queue: CliQueue) {
-  const { db, repos } = await repositories(ctx);
-  const api = createPrismaApiRepositories(db.prisma);
-  const webhooks = new WebhookService({ webhooks: api.webhooks, organizations: repos.organizations, outbox: new JobQueueWebhookOutbox(queue.queue), clock: systemClock, requireHttps: false });
-  const scheduler = new PollScheduler(queue.queue, systemClock);
-  // `polls` is read when a poll closes, after it exists.
-  const hooks: PollEvents = webhookPollEvents(webhooks, (poll) => polls.results(poll));
-  const failures: string[] = [];
-  const polls: PollService = new PollService({
-    repo: new PrismaPollRepository(db.prisma),
-    clock: systemClock,
-    events: {
-      async closed(poll) {
-        await scheduler.closed(poll);
-        await hooks.closed?.(poll);
-      },
-    },
-    onEventError: (_event, _poll, e) => void failures.push((e as Error).message),
-  });
-  return { repos, polls, failures };
+/** The directory and the service; closing with a queue hands the follow-up jobs to the server's workers. */
+async function services(host: CliHost<PollsParts>, queue?: CliQueue) {
+  return { repos: await host.directory(), polls: (await host.parts(queue)).service };
 }
 
 function resultLines(r: PollResults): string[] {
@@ -83,7 +53,7 @@ function resultsJson(r: PollResults) {
 }
 
 /** Registers `polls` on the `kring` program. */
-export function registerPollCommands(program: Command, ctx: CapabilityCommandsContext): void {
+export function registerPollsCli(program: Command, ctx: CliHost<PollsParts>): void {
   const polls = program
     .command('polls')
     .description('polls: list, results, close, CSV export (same rules as /kring poll in chat)')
@@ -99,7 +69,7 @@ export function registerPollCommands(program: Command, ctx: CapabilityCommandsCo
     .option('--json', 'print JSON on stdout')
     .action(async (opts: { org: string; status?: PollStatus; limit: string; json?: boolean }, cmd: Command) => {
       const limit = positiveInt(cmd, opts.limit, '--limit');
-      const s = await readService(ctx);
+      const s = await services(ctx);
       const org = await findOrg(cmd, s.repos, opts.org);
       const list = await s.polls.list(org.id, { limit, ...(opts.status ? { status: opts.status } : {}) });
       const results = await Promise.all(list.map((p) => s.polls.results(p)));
@@ -123,7 +93,7 @@ export function registerPollCommands(program: Command, ctx: CapabilityCommandsCo
     .requiredOption('--org <slug>', 'organisation')
     .option('--json', 'print JSON on stdout')
     .action(async (id: string, opts: { org: string; json?: boolean }, cmd: Command) => {
-      const s = await readService(ctx);
+      const s = await services(ctx);
       const org = await findOrg(cmd, s.repos, opts.org);
       const poll = await orFail(cmd, HINT(org.slug), () => s.polls.find(org.id, id));
       const r = await s.polls.results(poll);
@@ -139,9 +109,9 @@ export function registerPollCommands(program: Command, ctx: CapabilityCommandsCo
     .option('--record-only', 'without REDIS_URL: only record the close in the database (posted copies keep their buttons; votes are refused)')
     .addHelpText('after', QUEUE_HELP)
     .action(async (id: string, opts: { org: string; recordOnly?: boolean }, cmd: Command) => {
-      const queue = await orFail(cmd, '', () => openCliQueue(ctx.env, { recordOnly: opts.recordOnly === true, stderr: ctx.err }));
+      const queue = await orFail(cmd, '', () => ctx.openQueue({ recordOnly: opts.recordOnly === true }));
       try {
-        const s = await closingService(ctx, queue);
+        const s = await services(ctx, queue);
         const org = await findOrg(cmd, s.repos, opts.org);
         const poll = await orFail(cmd, HINT(org.slug), () => s.polls.find(org.id, id));
         if (poll.status === 'closed') fail(cmd, `Poll ${short(poll.id)} is closed already (${when(poll.closedAt)}).`);
@@ -153,7 +123,6 @@ export function registerPollCommands(program: Command, ctx: CapabilityCommandsCo
         } else {
           ctx.out(`Closed in the database only (--record-only): ${queue.dropped()} queue job(s) dropped. Copies posted in chat are not updated and no webhooks were sent.`);
         }
-        for (const f of s.failures) ctx.err(`warning: queueing the follow-up work failed: ${f}`);
       } finally {
         await queue.close();
       }
@@ -167,12 +136,12 @@ export function registerPollCommands(program: Command, ctx: CapabilityCommandsCo
     .option('--out <file>', 'write the CSV to this file (default: stdout)')
     .option('--lang <lang>', 'language of the column names: nl or en (default: the organisation\'s)')
     .action(async (id: string, opts: { org: string; out?: string; lang?: string }, cmd: Command) => {
-      const s = await readService(ctx);
+      const s = await services(ctx);
       const org = await findOrg(cmd, s.repos, opts.org);
       const locale = localeOption(cmd, opts.lang, org);
       const poll = await orFail(cmd, HINT(org.slug), () => s.polls.find(org.id, id));
       const data = await s.polls.export(poll);
-      const csv = pollCsv(data, new Translator().for(locale));
+      const csv = pollCsv(data, ctx.translator.for(locale));
       if (opts.out === undefined) {
         ctx.write(csv);
         return;

@@ -1,3 +1,4 @@
+import type { TextKey } from '../../kernel/i18n.js';
 import { POLL_LIMITS } from './domain/poll.js';
 
 /** The text form of `/kring poll create`, taken apart (nothing resolved or checked against data yet). */
@@ -20,7 +21,7 @@ export interface PollDefinitionText {
 
 /** A parse failure: the catalogue key of the explanation and its parameters. */
 export interface DefinitionProblem {
-  key: string;
+  key: TextKey;
   params?: Record<string, string | number>;
 }
 

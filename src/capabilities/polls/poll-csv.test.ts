@@ -1,9 +1,9 @@
+import { kringTranslator } from '../../capabilities.js';
 import { describe, expect, it } from 'vitest';
 import type { Poll } from './domain/poll.js';
-import { Translator } from '../../kernel/i18n.js';
 import { csvField, pollCsv } from './poll-csv.js';
 
-const t = new Translator().for('en');
+const t = kringTranslator().for('en');
 const poll: Poll = {
   id: '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9', organizationId: 'o', createdByMemberId: null, question: 'Q?',
   options: ['Yes, please', 'No'], choiceMode: 'single', maxChoices: null, anonymous: false, resultsVisibility: 'live',

@@ -1,4 +1,5 @@
 import type { PollExport } from './domain/poll.service.js';
+import type { pollsEn } from './i18n/en.js';
 import type { Translate } from '../../kernel/i18n.js';
 
 /**
@@ -10,7 +11,7 @@ import type { Translate } from '../../kernel/i18n.js';
  * quoting logic and is unit-tested. Swap for `csv-stringify/sync` once installed.
  */
 export function pollCsv(data: PollExport, t: Translate): string {
-  const col = (k: string) => t(`polls.export.columns.${k}`);
+  const col = (k: keyof typeof pollsEn.export.columns) => t(`polls.export.columns.${k}`);
   const rows: (string | number)[][] = [];
   if (data.kind === 'named') {
     rows.push([col('memberNumber'), col('name'), col('choices'), col('votedAt')]);

@@ -1,11 +1,12 @@
+import type { Organization } from '../../kernel/community.js';
+import type { View } from '../../kernel/ports/chat-platform.js';
 import type { BallotChange, Poll, PollAudience, PollPost, PollStatus, PollTarget, Tally } from './domain/poll.js';
 
 /**
- * Storage port of the polls capability, implemented with Prisma (PostgreSQL / PGlite) in
- * src/persistence/prisma-poll.repository.ts and in memory in test/fakes/in-memory-poll.repository.ts;
+ * The polls capability's ports. Storage is implemented with Prisma (PostgreSQL / PGlite) in
+ * repository/prisma-poll.repository.ts and in memory in test/fakes/in-memory-poll.repository.ts;
  * test/integration/poll-repository.test.ts runs one suite against both.
  *
- * It lives in the domain (not src/ports) because the domain may not import ports, and the service needs it.
  * Concurrency is the repository's job: {@link castVote} is one atomic step, so "one ballot per member per
  * poll" and "no votes after close" hold under any interleaving.
  * Deliberately left out: editing a poll after creation, deleting ballots (a member withdraws by toggling
@@ -89,4 +90,15 @@ export interface NamedBallot {
   name: string | null;
   choices: number[];
   updatedAt: Date;
+}
+
+/** Renders the posted poll message (views.ts, in the organisation's language and zone). */
+export type PollRenderer = (input: { poll: Poll; tally: Tally; organization: Organization; chapterNames: string[] }) => View;
+
+/** The follow-up work the copies need, on the queue (jobs/poll.scheduler.ts). */
+export interface PollJobs {
+  /** Enqueues the refresh of the current window (coalesced). */
+  scheduleRefresh(pollId: string): Promise<void>;
+  /** Enqueues the close job at the deadline (or a wake-up on the way there). */
+  scheduleClose(poll: Pick<Poll, 'id' | 'deadline' | 'status'>): Promise<void>;
 }

@@ -1,9 +1,9 @@
+import { kringTranslator } from '../../capabilities.js';
 import { describe, expect, it } from 'vitest';
 import type { Poll } from './domain/poll.js';
-import { Translator } from '../../kernel/i18n.js';
 import { pollMessageView, voteConfirmation } from './views.js';
 
-const nl = new Translator().for('nl');
+const nl = kringTranslator().for('nl');
 const now = new Date('2026-11-25T12:00:00Z');
 const poll: Poll = {
   id: '3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f', organizationId: 'o', createdByMemberId: null, question: 'Waar?',

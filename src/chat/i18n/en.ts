@@ -1,9 +1,4 @@
-import { pollsEn } from '../../capabilities/polls/i18n/en.js';
-import { newsEn } from '../../capabilities/news/i18n/en.js';
-import { insightsEn } from '../../capabilities/insights/i18n/en.js';
-import { apiEn } from '../../capabilities/webhooks/i18n/en.js';
-
-/** English texts. Keys mirror nl.ts exactly (a unit test checks it). */
+/** The chat router's texts: the errors any command can meet, help, and the words every capability shares (statuses, roles, platforms). */
 export const en = {
   errors: {
     invalidInput: 'That did not work: {{details}}',
@@ -26,74 +21,14 @@ export const en = {
   },
   commands: {
     help: 'Show what you can do',
-    link: 'Link your chat account to your membership (you will get a code by e-mail)',
-    verify: 'Confirm the link with the code from the e-mail',
-    unlink: 'Remove the link between this chat account and your membership',
-    whoami: 'Show your membership, chapter, roles and linked accounts',
-    channelConnect: 'Connect this channel to Kring (purpose: general, news, chapter or managers)',
-    channelList: 'List the connected channels',
-  },
-  commandGroups: {
-    channel: 'Connect channels to Kring and list them (community managers)',
-    poll: 'Create and manage polls (community managers)',
-  },
-  args: {
-    identifier: 'your member number or e-mail address',
-    code: 'the 6-digit code from the e-mail',
-    purpose: 'what the channel is for: general, news, chapter or managers',
-    chapter: 'the chapter (for chapter channels)',
-  },
-  link: {
-    askIdentifier: 'Which member are you? Type `/kring link <member number or e-mail>`.',
-    codeSent: 'We have sent a code to {{email}}. Type `/kring verify <code>` within {{minutes}} minutes.',
-    memberNotFound: 'I could not find a member with that member number or e-mail address. Check it, or ask the membership administration.',
-    noEmail: 'We have no e-mail address for this membership, so I cannot send a code. Ask the membership administration to add one.',
-    notActive: 'This membership is not active, so it cannot be linked. Questions? Contact the membership administration.',
-    ambiguousEmail: 'Several members share this e-mail address. Please use your member number: `/kring link <member number>`.',
-    tooManyCodes: 'You have asked for many codes in a short time. Please wait an hour and try again.',
-    alreadyLinked: 'This account is already linked to your membership.',
-    noPending: 'There is no code waiting for you. Start with `/kring link <member number or e-mail>`.',
-    codeExpired: 'That code has expired. Ask for a new one with `/kring link`.',
-    codeInvalid_one: 'That code is not correct. You have {{count}} attempt left.',
-    codeInvalid_other: 'That code is not correct. You have {{count}} attempts left.',
-    tooManyAttempts: 'Too many wrong codes. For your safety this code no longer works: ask for a new one with `/kring link`.',
-    verified: 'Welcome, {{name}}! Your account is now linked to your membership.',
-    mailFailed: 'I could not send the e-mail with your code just now. Please try again in a few minutes.',
-  },
-  import: {
-    missingColumns: 'The file lacks the column(s) {{missing}}. Accepted headers: {{accepted}}',
-    duplicateColumn: 'Two columns mean the same field "{{field}}": {{columns}}. Keep one.',
-    empty: 'The file is empty: it needs a header line and member rows.',
-    malformed: 'The file cannot be read from line {{line}} on: {{reason}}',
-    fullImportEmpty: 'A full import without a single valid row would lapse every member, so nothing was changed.',
-  },
-  unlink: {
-    done: 'Done: this chat account is no longer linked to your membership.',
-    button: 'Unlink this account',
-  },
-  whoami: {
-    title: '{{name}}',
-    memberNumber: 'Member number',
-    status: 'Status',
-    chapter: 'Chapter',
-    noChapter: 'none',
-    roles: 'Roles',
-    platforms: 'Linked accounts',
-    organization: 'Association',
-  },
-  channel: {
-    connected: 'This channel is now connected to Kring as a **{{purpose}}** channel.',
-    noChannel: 'Run this command inside the channel you want to connect.',
-    unknownChapter: 'There is no chapter called "{{chapter}}". Chapters: {{chapters}}',
-    listTitle: 'Connected channels',
-    none: 'No channels are connected yet. Run `/kring channel connect <purpose>` inside a channel.',
-    purposes: { general: 'general', news: 'news', chapter: 'chapter', managers: 'managers' },
   },
   status: { active: 'active', lapsed: 'lapsed', left: 'left' },
   roles: { member: 'member', manager: 'community manager', board: 'board', ambassador: 'ambassador', sounding_board: 'sounding-board group' },
   platforms: { discord: 'Discord', slack: 'Slack', teams: 'Microsoft Teams' },
-  polls: pollsEn,
-  news: newsEn,
-  insights: insightsEn,
-  api: apiEn,
 } as const;
+
+declare module '../../kernel/i18n.js' {
+  interface KringTexts {
+    chat: typeof en;
+  }
+}

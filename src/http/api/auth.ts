@@ -1,6 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { ApiToken } from '../../capabilities/api-tokens/domain/api-token.js';
-import type { ApiTokenService } from '../../capabilities/api-tokens/domain/api-token.service.js';
+import type { ApiToken } from '../../kernel/api-access.js';
 import { problem, sendProblem } from './problem.js';
 import type { ApiRateLimiter } from './rate-limit.js';
 
@@ -9,6 +8,12 @@ import type { ApiRateLimiter } from './rate-limit.js';
  * Unknown, malformed and revoked tokens get the same 401, so the answer never tells which it was.
  * The token itself is never logged or echoed; only its id travels further (in `res.locals`).
  */
+
+/** Checks a bearer token's secret (the api-tokens capability provides it). */
+export interface ApiTokenVerifier {
+  /** The active token with this secret, or null (unknown, malformed or revoked: the caller cannot tell which). */
+  authenticate(secret: string): Promise<ApiToken | null>;
+}
 
 /** What the auth middleware leaves for the routes and the request log. */
 export interface ApiLocals {
@@ -25,7 +30,7 @@ export function tokenOf(res: Response): ApiToken | undefined {
 const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
 
 /** Answers 401 unless the request carries an active token; stores the token in `res.locals`. */
-export function authenticate(tokens: Pick<ApiTokenService, 'authenticate'>): RequestHandler {
+export function authenticate(tokens: ApiTokenVerifier): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const header = req.get('authorization');

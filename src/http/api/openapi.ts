@@ -1,10 +1,8 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { API_SCOPES } from '../../kernel/api-scopes.js';
-import { SIGNATURE_HEADER } from '../../capabilities/webhooks/domain/webhook-signature.js';
-import { WEBHOOK_EVENTS, webhookEnvelopeSchema } from '../../capabilities/webhooks/domain/webhook-events.js';
+import { API_SCOPES } from '../../kernel/api-access.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
-import type { ApiRoute } from './route.js';
+import type { ApiRoute, ApiTag, ApiWebhook } from './route.js';
 import { orgParam, problemSchema } from './common.schemas.js';
 
 /**
@@ -42,7 +40,10 @@ function errorResponses(route: ApiRoute): Record<number, ResponseConfig> {
 }
 
 /** Builds the document. `serverUrl` is where /api/v1 is reachable (relative by default). */
-export function buildOpenApiDocument(routes: readonly ApiRoute[], options: { version: string; serverUrl?: string }): OpenApiDocument {
+export function buildOpenApiDocument(
+  routes: readonly ApiRoute[],
+  options: { version: string; serverUrl?: string; tags?: readonly ApiTag[]; webhooks?: readonly ApiWebhook[] },
+): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -103,24 +104,17 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], options: { ver
     responses: { 200: { description: 'An HTML page rendered from this document.', content: { 'text/html': { schema: z.string() } } } },
   });
 
-  for (const event of WEBHOOK_EVENTS) {
+  for (const webhook of options.webhooks ?? []) {
     registry.registerWebhook({
       method: 'post',
-      path: event,
-      operationId: `webhook_${event.replace('.', '_')}`,
-      summary: `Outgoing webhook: ${event}`,
-      description:
-        `Kring POSTs this to every endpoint subscribed to \`${event}\`. Verify the \`${SIGNATURE_HEADER}\` header ` +
-        '(`t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`) before trusting it; answer 2xx within 10 s, ' +
-        'otherwise Kring retries with backoff for about a day.',
-      tags: ['Webhooks'],
+      path: webhook.event,
+      operationId: `webhook_${webhook.event.replace('.', '_')}`,
+      summary: `Outgoing webhook: ${webhook.event}`,
+      description: webhook.description,
+      tags: [webhook.tag],
       request: {
-        headers: z.object({
-          [SIGNATURE_HEADER]: z.string().meta({ example: 't=1735689600,v1=5f2b…' }),
-          'Kring-Event': z.literal(event),
-          'Kring-Delivery': z.uuid().meta({ description: 'Unique per delivery (an event goes to each endpoint once).' }),
-        }),
-        body: { required: true, content: { 'application/json': { schema: webhookEnvelopeSchema(event) } } },
+        headers: webhook.headers,
+        body: { required: true, content: { 'application/json': { schema: webhook.body } } },
       },
       responses: { 200: { description: 'Any 2xx acknowledges the delivery.' } },
     });
@@ -139,16 +133,12 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], options: { ver
       license: { name: 'AGPL-3.0-or-later', identifier: 'AGPL-3.0-or-later' },
     },
     servers: [{ url: options.serverUrl ?? '/api/v1' }],
-    tags: TAGS.filter((t) => t.name === 'Documentation' || t.name === 'Webhooks' || routes.some((r) => r.tag === t.name)),
+    // Tags in contribution order, each once, then this document's own.
+    tags: [...new Map([...(options.tags ?? []), DOCUMENTATION_TAG].map((t) => [t.name, t])).values()].filter(
+      (t) => t === DOCUMENTATION_TAG || routes.some((r) => r.tag === t.name) || (options.webhooks ?? []).some((w) => w.tag === t.name),
+    ),
   });
 }
 
-const TAGS = [
-  { name: 'Members', description: 'The member administration: upsert, full sync, get, list, lapse.' },
-  { name: 'Chapters', description: 'Chapters (afdelingen).' },
-  { name: 'News', description: 'Announcements fanned out to the chat platforms.' },
-  { name: 'Polls', description: 'Polls posted to channels; results and CSV export.' },
-  { name: 'Insights', description: 'Aggregated activity figures.' },
-  { name: 'Webhooks', description: 'Outgoing webhook subscriptions and the events Kring sends.' },
-  { name: 'Documentation', description: 'This document and its HTML rendering.' },
-];
+/** The tag of the document's own operations (the capabilities bring theirs). */
+const DOCUMENTATION_TAG: ApiTag = { name: 'Documentation', description: 'This document and its HTML rendering.' };

@@ -29,7 +29,7 @@ describe('problem details', () => {
     expect(status(new ApiError('API.UNSUPPORTED_MEDIA_TYPE', 'x'))).toBe(415);
     expect(status(new MembershipError('MEMBERSHIP.MEMBER_NOT_FOUND', 'x'))).toBe(404);
     expect(status(new MembershipError('MEMBERSHIP.FULL_IMPORT_EMPTY', 'x'))).toBe(422);
-    expect(status(new KringError('POLL.CLOSED', 'closed', { messageKey: 'poll.closed' }))).toBe(422);
+    expect(status(new KringError('POLL.CLOSED', 'closed', { messageKey: 'errors.conflict' }))).toBe(422);
     expect(status(Object.assign(new Error('bad json'), { type: 'entity.parse.failed', status: 400 }))).toBe(400);
     expect(status(Object.assign(new Error('big'), { type: 'entity.too.large', status: 413 }))).toBe(413);
     expect(status(Object.assign(new URIError('bad escape'), { status: 400 }))).toBe(400);

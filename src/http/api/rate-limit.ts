@@ -1,4 +1,6 @@
-import type { Redis } from 'ioredis';
+import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Redis as IORedis, type Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from '../../kernel/ports/logger.js';
 
@@ -58,6 +60,35 @@ export function createApiRateLimiter(options: ApiRateLimitOptions): ApiRateLimit
         options.logger.warn({ err: (rejection as Error)?.message }, 'api rate limiter unavailable; request not limited');
         return { allowed: true, limit: points, remaining: points, resetMs: duration * 1000 };
       }
+    },
+  };
+}
+
+/** The admin API's limiter with its own Redis connection (when Kring has Redis), ready to start and stop. */
+export interface RunningApiRateLimiter {
+  limiter: ApiRateLimiter;
+  /** Waits (at most 2 s) for the connection, so the first requests already share the Redis budget. */
+  ready(): Promise<void>;
+  close(): void;
+}
+
+/**
+ * Opens the limiter. The Redis connection is its own: the limiter must not queue commands while Redis is
+ * away (it falls back to memory at once), unlike BullMQ's connection.
+ */
+export function openApiRateLimiter(options: { redisUrl: string | undefined; points: number; durationSec: number; logger: Logger }): RunningApiRateLimiter {
+  const { logger } = options;
+  const redis = options.redisUrl ? new IORedis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
+  redis?.on('error', (err) => logger.warn({ err: err.message }, 'api rate-limit redis error'));
+  return {
+    limiter: createApiRateLimiter({ points: options.points, durationSec: options.durationSec, ...(redis ? { redis } : {}), logger }),
+    async ready() {
+      if (!redis || redis.status === 'ready') return;
+      const ready = await Promise.race([once(redis, 'ready').then(() => true), delay(2_000, false, { ref: false })]);
+      if (!ready) logger.warn('api rate limiter: Redis not ready yet, limiting in memory until it is');
+    },
+    close() {
+      redis?.disconnect();
     },
   };
 }

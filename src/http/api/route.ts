@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ValidationError } from '../../kernel/errors.js';
-import type { ApiToken } from '../../capabilities/api-tokens/domain/api-token.js';
-import type { ApiScope } from '../../kernel/api-scopes.js';
+import type { ApiToken } from '../../kernel/api-access.js';
+import type { ApiScope } from '../../kernel/api-access.js';
 import type { Organization } from '../../kernel/community.js';
 
 /**
@@ -76,6 +76,32 @@ export interface ApiRoute {
   body?: z.ZodType;
   responses: Record<number, ApiResponseSpec>;
   handle(request: ApiRequest<unknown, unknown, unknown>): Promise<ApiResult>;
+}
+
+/** An OpenAPI tag a capability's operations use, with its description. */
+export interface ApiTag {
+  name: string;
+  description: string;
+}
+
+/** An outgoing webhook a capability sends, as the OpenAPI document's `webhooks` section shows it. */
+export interface ApiWebhook {
+  /** The event type, e.g. `poll.closed`. */
+  event: string;
+  /** The tag it is listed under. */
+  tag: string;
+  description: string;
+  /** The request headers Kring sends. */
+  headers: z.ZodObject;
+  /** The JSON body. */
+  body: z.ZodType;
+}
+
+/** What a capability adds to the admin API: its operations, their tags, the webhooks it sends. */
+export interface ApiContribution {
+  routes?: readonly ApiRoute[];
+  tags?: readonly ApiTag[];
+  webhooks?: readonly ApiWebhook[];
 }
 
 /** Declares an operation; the generics give the handler the schemas' output types. */

@@ -1,19 +1,18 @@
 import express, { Router, type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { ApiTokenService } from '../../capabilities/api-tokens/domain/api-token.service.js';
 import { ApiError } from './api.errors.js';
-import { hasScope } from '../../kernel/api-scopes.js';
+import { hasScope } from '../../kernel/api-access.js';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.js';
 import { toFieldIssues } from '../../kernel/validate.js';
 import type { Logger } from '../../kernel/ports/logger.js';
 import type { OrganizationRepository } from '../../kernel/ports/directory.js';
-import { authenticate, rateLimit, tokenOf, type ApiLocals } from './auth.js';
+import { authenticate, rateLimit, tokenOf, type ApiLocals, type ApiTokenVerifier } from './auth.js';
 import { renderDocsPage } from './docs-page.js';
 import { buildOpenApiDocument, DOCS_PATH, OPENAPI_PATH, type OpenApiDocument } from './openapi.js';
 import { problem, problemFromError, sendProblem } from './problem.js';
 import type { ApiRateLimiter } from './rate-limit.js';
 import { wellFormed } from './common.schemas.js';
-import { toExpressPath, type ApiResult, type ApiRoute, type HttpMethod } from './route.js';
+import { toExpressPath, type ApiContribution, type ApiResult, type ApiRoute, type HttpMethod } from './route.js';
 
 /**
  * The admin API's Express router, mounted at {@link API_BASE_PATH} on the shared HTTP server. Order of
@@ -31,8 +30,10 @@ export const API_VERSION = '1.0.0';
 export const API_BODY_LIMIT = '1mb';
 
 export interface ApiRouterDeps {
-  routes: readonly ApiRoute[];
-  tokens: Pick<ApiTokenService, 'authenticate'>;
+  /** What the capabilities contribute, in capability-list order. */
+  contributions: readonly ApiContribution[];
+  /** Checks bearer tokens; without one (no api-tokens capability) every request is a 401. */
+  tokens: ApiTokenVerifier | undefined;
   organizations: Pick<OrganizationRepository, 'findById'>;
   rateLimiter: ApiRateLimiter;
   logger: Logger;
@@ -43,6 +44,9 @@ export interface ApiRouter {
   document: OpenApiDocument;
   routes: readonly ApiRoute[];
 }
+
+/** Without an api-tokens capability no token is valid. */
+const NO_TOKENS: ApiTokenVerifier = { authenticate: async () => null };
 
 /** Mounts the API on the shared server. */
 export function mountApi(app: Express, api: ApiRouter): void {
@@ -102,8 +106,13 @@ function send(res: Response, result: ApiResult): void {
 
 /** Builds the router and the OpenAPI document from the same route declarations. */
 export function createApiRouter(deps: ApiRouterDeps): ApiRouter {
-  const { routes, logger } = deps;
-  const document = buildOpenApiDocument(routes, { version: API_VERSION });
+  const { logger } = deps;
+  const routes = deps.contributions.flatMap((c) => c.routes ?? []);
+  const document = buildOpenApiDocument(routes, {
+    version: API_VERSION,
+    tags: deps.contributions.flatMap((c) => c.tags ?? []),
+    webhooks: deps.contributions.flatMap((c) => c.webhooks ?? []),
+  });
   const docsHtml = renderDocsPage(document);
   const documentJson = JSON.stringify(document);
   const router = Router();
@@ -142,7 +151,7 @@ export function createApiRouter(deps: ApiRouterDeps): ApiRouter {
 
   router.use(
     '/orgs',
-    authenticate(deps.tokens),
+    authenticate(deps.tokens ?? NO_TOKENS),
     rateLimit(deps.rateLimiter),
     express.json({ limit: API_BODY_LIMIT, type: ['application/json', 'application/*+json'] }),
   );

@@ -1,10 +1,9 @@
-import type { Repositories } from '../../kernel/ports/directory.js';
+import type { Directory } from '../../kernel/ports/directory.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import { PrismaChannelRepository } from './directory/prisma-channel.repository.js';
 import { PrismaChapterRepository } from './directory/prisma-chapter.repository.js';
 import { PrismaConversationReferenceRepository } from './directory/prisma-conversation-reference.repository.js';
 import { PrismaIdentityRepository } from './directory/prisma-identity.repository.js';
-import { PrismaLinkRequestRepository } from '../../capabilities/membership/repository/prisma-link-request.repository.js';
 import { PrismaMemberRepository } from './directory/prisma-member.repository.js';
 import { PrismaOrganizationRepository } from './directory/prisma-organization.repository.js';
 import { PrismaProcessedEventRepository } from './directory/prisma-processed-event.repository.js';
@@ -14,13 +13,12 @@ import { PrismaWorkspaceRepository } from './directory/prisma-workspace.reposito
  * Every repository over one Prisma client (PostgreSQL, or embedded PGlite behind the same driver).
  * The composition root calls this once with `Database.prisma`.
  */
-export function createPrismaRepositories(prisma: PrismaClient): Repositories {
+export function createPrismaDirectory(prisma: PrismaClient): Directory {
   return {
     organizations: new PrismaOrganizationRepository(prisma),
     chapters: new PrismaChapterRepository(prisma),
     members: new PrismaMemberRepository(prisma),
     identities: new PrismaIdentityRepository(prisma),
-    linkRequests: new PrismaLinkRequestRepository(prisma),
     workspaces: new PrismaWorkspaceRepository(prisma),
     channels: new PrismaChannelRepository(prisma),
     processedEvents: new PrismaProcessedEventRepository(prisma),

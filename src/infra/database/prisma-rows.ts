@@ -2,7 +2,6 @@ import { ConflictError } from '../../kernel/errors.js';
 import { toLocale } from '../../kernel/types.js';
 import type {
   Chapter,
-  LinkRequest,
   Member,
   Organization,
   PlatformIdentity,
@@ -10,7 +9,6 @@ import type {
 import { canonicalRoles } from '../../kernel/community.js';
 import type {
   Chapter as ChapterRow,
-  LinkRequest as LinkRequestRow,
   Member as MemberRow,
   Organization as OrganizationRow,
   PlatformIdentity as PlatformIdentityRow,
@@ -19,7 +17,7 @@ import { Prisma } from './generated/prisma/client.js';
 
 /**
  * Row -> domain mapping shared by the Prisma repositories, and the one place database errors become
- * Kring errors. Nothing Prisma-typed leaves src/persistence: every repository returns these mappings.
+ * Kring errors. Nothing Prisma-typed leaves a repository: every repository returns these mappings.
  */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -74,22 +72,6 @@ export function toIdentity(row: PlatformIdentityRow): PlatformIdentity {
     platformUserId: row.platformUserId,
     displayName: row.displayName,
     linkedAt: row.linkedAt,
-  };
-}
-
-export function toLinkRequest(row: LinkRequestRow): LinkRequest {
-  return {
-    id: row.id,
-    organizationId: row.organizationId,
-    memberId: row.memberId,
-    platform: row.platform,
-    workspaceId: row.workspaceId,
-    platformUserId: row.platformUserId,
-    codeHash: row.codeHash,
-    attempts: row.attempts,
-    expiresAt: row.expiresAt,
-    consumedAt: row.consumedAt,
-    createdAt: row.createdAt,
   };
 }
 

@@ -1,6 +1,5 @@
 import type {
   Chapter,
-  LinkRequest,
   Member,
   MemberRole,
   MemberStatus,
@@ -101,28 +100,6 @@ export interface IdentityRepository {
   unlink(account: PlatformAccount): Promise<PlatformIdentity | null>;
 }
 
-export interface LinkRequestRepository {
-  /**
-   * Stores a new request. `id` may be chosen by the caller (the code hash covers the request id, so the
-   * service needs it before storing); a new id is generated when it is absent.
-   */
-  create(request: Omit<LinkRequest, 'id' | 'attempts' | 'consumedAt' | 'createdAt'> & { createdAt: Date; id?: string }): Promise<LinkRequest>;
-  /** The newest unconsumed request of this chat account (expired ones included: the caller decides). */
-  findLatestOpen(account: PlatformAccount): Promise<LinkRequest | null>;
-  /** Counts requests of this account created since `since` (rate limit on sending codes). */
-  countSince(account: PlatformAccount, since: Date): Promise<number>;
-  /** Atomically adds one failed attempt; returns the new count. */
-  recordFailedAttempt(id: string): Promise<number>;
-  /** Marks the request consumed without linking (too many attempts, superseded). */
-  consume(id: string, at: Date): Promise<void>;
-  /**
-   * In one transaction: consumes the request (only if still open) and links the account to the member.
-   * Returns null when the request was consumed already (a concurrent confirm won). If the account is
-   * linked already, the old link is replaced.
-   */
-  confirm(id: string, at: Date, displayName: string | null): Promise<PlatformIdentity | null>;
-}
-
 /** A connected Discord guild, Slack workspace or Teams tenant. */
 export interface Workspace {
   id: string;
@@ -180,13 +157,16 @@ export interface ConversationReferenceRepository {
   find(platform: Platform, workspace: string, scopeKey: string): Promise<unknown>;
 }
 
-/** All repositories, as wired by the composition root. */
-export interface Repositories {
+/**
+ * The directory: the records every capability reads (organisations, chapters, members, linked accounts,
+ * workspaces, channels) and the platforms' bookkeeping. Built once over the database by src/infra and
+ * handed to every capability as `ctx.directory`; the membership capability is the one that writes members.
+ */
+export interface Directory {
   organizations: OrganizationRepository;
   chapters: ChapterRepository;
   members: MemberRepository;
   identities: IdentityRepository;
-  linkRequests: LinkRequestRepository;
   workspaces: WorkspaceRepository;
   channels: ChannelRepository;
   processedEvents: ProcessedEventRepository;

@@ -5,7 +5,7 @@ import { NotFoundError } from '../../../kernel/errors.js';
 import { validate } from '../../../kernel/validate.js';
 import type { ApiTokenRepository } from '../ports.js';
 import { generateApiTokenSecret, hashApiToken, looksLikeApiToken, type ApiToken } from './api-token.js';
-import { API_SCOPES } from '../../../kernel/api-scopes.js';
+import { API_SCOPES } from '../../../kernel/api-access.js';
 
 /** How often `lastUsedAt` is written for a busy token (once a minute is precise enough for "is it used?"). */
 const TOUCH_INTERVAL_MS = 60_000;

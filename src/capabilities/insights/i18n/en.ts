@@ -143,3 +143,14 @@ export const insightsEn = {
     badSetting: 'Use `on` or `off`.',
   },
 } as const;
+
+/** Everything insights adds to the catalogue. */
+export const en = {
+  insights: insightsEn,
+} as const;
+
+declare module '../../../kernel/i18n.js' {
+  interface KringTexts {
+    insights: typeof en;
+  }
+}

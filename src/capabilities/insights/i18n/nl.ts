@@ -1,5 +1,5 @@
-import type { Widen } from '../../../kernel/i18n-catalogue.js';
-import type { insightsEn } from './en.js';
+import type { Widen } from '../../../kernel/i18n.js';
+import type { en, insightsEn } from './en.js';
 
 /** Nederlandse teksten van insights (in de catalogus onder `insights`). */
 export const insightsNl: Widen<typeof insightsEn> = {
@@ -145,4 +145,9 @@ export const insightsNl: Widen<typeof insightsEn> = {
     managersOnly: 'Alleen communitymanagers van deze vereniging kunnen inzichten zien.',
     badSetting: 'Gebruik `on` of `off`.',
   },
+};
+
+/** Alles wat insights aan de catalogus toevoegt. */
+export const nl: Widen<typeof en> = {
+  insights: insightsNl,
 };

@@ -31,6 +31,9 @@ export interface DashboardDeps {
 export const SESSION_COOKIE = 'kring_insights';
 const BASE = '/insights';
 
+/** The texts of the dashboard's own pages (`insights.dashboard.page.*`). */
+type PageText = keyof typeof insightsEn.dashboard.page;
+
 const here = dirname(fileURLToPath(import.meta.url));
 const staticDir = join(here, 'dashboard-static');
 // chart.js exports only its module entry points; its UMD build sits next to the CommonJS one.
@@ -82,7 +85,7 @@ export function mountDashboard(app: Express, deps: DashboardDeps): void {
     next();
   });
 
-  const message = (res: Response, status: number, locale: Locale, key: string) => {
+  const message = (res: Response, status: number, locale: Locale, key: PageText) => {
     const t = deps.translator.for(locale);
     const html = templates.message
       .replaceAll('{{lang}}', locale)
@@ -98,7 +101,7 @@ export function mountDashboard(app: Express, deps: DashboardDeps): void {
    * chat clients fetch links for previews, and such a fetch must neither use up a sign-in link nor carry
    * a member's file to the platform's preview service.
    */
-  const confirmPage = (path: string, intro: string, button: string) => (req: Request, res: Response) => {
+  const confirmPage = (path: string, intro: PageText, button: PageText) => (req: Request, res: Response) => {
     const raw = req.query['token'];
     const token = typeof raw === 'string' && /^[A-Za-z0-9_.-]{1,2000}$/.test(raw) ? raw : '';
     const locale = requestLocale(req);
@@ -202,7 +205,7 @@ export function mountDashboard(app: Express, deps: DashboardDeps): void {
     const locale = toLocale(ok.grant.params['locale']) ?? org.defaultLocale;
     const t = deps.translator.for(locale);
     const { period: p, rows } = await deps.insights.exportRows(org, { period: PERIODS[period] ? period : 'month', chapterId: ok.grant.params['chapter'] });
-    const columns = ['day', 'platform', 'channel', 'chapter', 'kind', 'count', 'characters', 'members'];
+    const columns = ['day', 'platform', 'channel', 'chapter', 'kind', 'count', 'characters', 'members'] as const;
     const csv = stringify(
       rows.map((r) => [r.day, r.platform, r.channelName ?? r.channelKey, r.chapterName ?? '', r.kind, r.count, r.chars, r.members]),
       { header: true, columns: columns.map((c) => t(`insights.export.columns.${c}`)), bom: true },
@@ -244,16 +247,16 @@ export function mountDashboard(app: Express, deps: DashboardDeps): void {
 function labels(translator: Translator, locale: Locale, org: Organization, member: Member) {
   const t = translator.for(locale);
   const pageTexts = Object.fromEntries(
-    Object.keys(insightsEn.dashboard.page).map((k) => [k, t(`insights.dashboard.page.${k}`, { org: org.name, name: member.name, n: '{n}' })]),
+    (Object.keys(insightsEn.dashboard.page) as PageText[]).map((k) => [k, t(`insights.dashboard.page.${k}`, { org: org.name, name: member.name, n: '{n}' })]),
   );
   return {
     locale,
     organizationId: org.id,
     page: pageTexts,
-    periods: Object.fromEntries(Object.keys(PERIODS).map((p) => [p, t(`insights.periods.${p}`)])),
+    periods: Object.fromEntries((Object.keys(PERIODS) as PeriodKey[]).map((p) => [p, t(`insights.periods.${p}`)])),
     platforms: Object.fromEntries(PLATFORMS.map((p) => [p, t(`platforms.${p}`)])),
     overview: Object.fromEntries(
-      ['activeMembers', 'dauWauMau', 'messages', 'replies', 'votes', 'newReturning', 'medianReply', 'pollRate', 'noChapter'].map((k) => [k, t(`insights.overview.${k}`)]),
+      (['activeMembers', 'dauWauMau', 'messages', 'replies', 'votes', 'newReturning', 'medianReply', 'pollRate', 'noChapter'] as const).map((k) => [k, t(`insights.overview.${k}`)]),
     ),
     unansweredLabel: t('insights.overview.unanswered', { hours: '{hours}' }),
   };

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createInMemoryRepositories } from '../../../../test/fakes/in-memory-repositories.js';
 import { generatedMemberRows, membersCsv, platformAccount } from '../../../../test/factories/membership.factory.js';
-import type { Repositories } from '../../../kernel/ports/directory.js';
+import type { MembershipRepositories } from '../ports.js';
+import { busWith } from '../../../../test/support/bus.js';
 import { isMembershipError } from './membership.errors.js';
 import type { Member, Organization, PlatformIdentity } from '../../../kernel/community.js';
 import { MemberImportService, type ImportOptions, type ImportProgress } from './member-import.service.js';
@@ -23,7 +24,7 @@ const EXPORT = membersCsv(
 );
 
 describe(MemberImportService.name, () => {
-  let repos: Repositories;
+  let repos: MembershipRepositories;
   let org: Organization;
   let lapsedEvents: [Member, PlatformIdentity[]][];
   let sut: MemberImportService;
@@ -36,7 +37,7 @@ describe(MemberImportService.name, () => {
     repos = createInMemoryRepositories();
     org = await repos.organizations.ensure({ slug: 'kring', name: 'Kring' });
     lapsedEvents = [];
-    sut = new MemberImportService({ repos, events: { memberLapsed: async (m, i) => void lapsedEvents.push([m, i]) } });
+    sut = new MemberImportService({ repos, bus: busWith({ 'member.lapsed': async ({ member, identities }) => void lapsedEvents.push([member, identities]) }).bus });
   });
 
   it('imports the good rows, creates chapters and reports the bad rows', async () => {

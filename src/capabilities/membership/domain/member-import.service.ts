@@ -1,6 +1,6 @@
-import type { MemberUpsert, Repositories, UpsertSummary } from '../../../kernel/ports/directory.js';
+import type { MemberUpsert, Directory, UpsertSummary } from '../../../kernel/ports/directory.js';
 import { MembershipError } from './membership.errors.js';
-import { emitMembershipEvent, type EventErrorHandler, type MembershipEvents } from './events.js';
+import type { EventBus } from '../../../kernel/events.js';
 import { canonicalRoles, type Member } from '../../../kernel/community.js';
 import { readMemberCsv, type CsvEncoding, type MemberCsvRow, type MemberCsvRowError } from './member-csv.js';
 
@@ -78,9 +78,9 @@ export const MAX_REPORTED_ERRORS = 10_000;
 const DEFAULT_BATCH_SIZE = 500;
 
 export interface MemberImportDeps {
-  repos: Pick<Repositories, 'organizations' | 'chapters' | 'members' | 'identities'>;
-  events?: MembershipEvents;
-  onEventError?: EventErrorHandler;
+  repos: Pick<Directory, 'organizations' | 'chapters' | 'members' | 'identities'>;
+  /** Where `member.lapsed` goes for every member an import deactivates. */
+  bus?: Pick<EventBus, 'publish'>;
 }
 
 /** Where batches go: the repositories, or (dry run) a comparison with what is stored. */
@@ -184,12 +184,12 @@ export class MemberImportService {
     report.errors.push(rest);
   }
 
-  /** Fires `memberLapsed`; returns 1 when the listener failed. */
+  /** Publishes `member.lapsed`; returns 1 when a listener failed (it is logged by the bus). */
   private async announceLapsed(member: Member): Promise<number> {
-    if (!this.deps.events?.memberLapsed) return 0;
+    if (!this.deps.bus) return 0;
     const identities = await this.deps.repos.identities.listByMember(member.id);
-    const ok = await emitMembershipEvent(this.deps.events, 'memberLapsed', [member, identities], this.deps.onEventError);
-    return ok ? 0 : 1;
+    const failed = await this.deps.bus.publish('member.lapsed', { member, identities });
+    return failed > 0 ? 1 : 0;
   }
 
   /** Writes through the repositories, creating chapters on first sight. */

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createInMemoryRepositories } from '../../../../test/fakes/in-memory-repositories.js';
-import type { Repositories } from '../../../kernel/ports/directory.js';
+import type { Directory } from '../../../kernel/ports/directory.js';
+import { busWith } from '../../../../test/support/bus.js';
 import { MemberImportService } from './member-import.service.js';
 import type { Member, Organization } from '../../../kernel/community.js';
 import { ValidationError } from '../../../kernel/errors.js';
@@ -17,7 +18,7 @@ const record = (n: string, overrides: Partial<MemberRecord> = {}): MemberRecord 
 });
 
 describe(MemberSyncService.name, () => {
-  let repos: Repositories;
+  let repos: Directory;
   let org: Organization;
   let lapsed: Member[];
   let sut: MemberSyncService;
@@ -26,7 +27,7 @@ describe(MemberSyncService.name, () => {
     repos = createInMemoryRepositories();
     org = await repos.organizations.ensure({ slug: 'kring', name: 'Kring' });
     lapsed = [];
-    const importer = new MemberImportService({ repos, events: { memberLapsed: async (m) => void lapsed.push(m) } });
+    const importer = new MemberImportService({ repos, bus: busWith({ 'member.lapsed': async ({ member }) => void lapsed.push(member) }).bus });
     sut = new MemberSyncService({ importer, members: repos.members });
   });
 

@@ -1,10 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createInMemoryRepositories } from '../../../../test/fakes/in-memory-repositories.js';
 import { FixedClock, OutboxMailer, memberUpsert, platformAccount } from '../../../../test/factories/membership.factory.js';
-import type { MemberUpsert, PlatformAccount, Repositories } from '../../../kernel/ports/directory.js';
+import type { MemberUpsert, PlatformAccount } from '../../../kernel/ports/directory.js';
+import type { MembershipRepositories } from '../ports.js';
+import { membershipMails } from '../views.js';
+import { kringTranslator } from '../../../capabilities.js';
+import type { KringEventListeners } from '../../../kernel/events.js';
+import { busWith } from '../../../../test/support/bus.js';
 import { ValidationError } from '../../../kernel/errors.js';
 import { isMembershipError, type MembershipErrorCode } from './membership.errors.js';
-import type { MembershipEvents } from './events.js';
 import type { Member, Organization, PlatformIdentity } from '../../../kernel/community.js';
 import { MembershipService } from './membership.service.js';
 
@@ -19,7 +23,7 @@ async function codeOf(promise: Promise<unknown>): Promise<MembershipErrorCode | 
 }
 
 describe(MembershipService.name, () => {
-  let repos: Repositories;
+  let repos: MembershipRepositories;
   let clock: FixedClock;
   let mailer: OutboxMailer;
   let events: { linked: [Member, PlatformIdentity][]; unlinked: [Member, PlatformIdentity][]; lapsed: [Member, PlatformIdentity[]][] };
@@ -27,16 +31,18 @@ describe(MembershipService.name, () => {
   let org: Organization;
   let sut: MembershipService;
 
-  const listeners = (): MembershipEvents => ({
-    memberLinked: async (m, i) => void events.linked.push([m, i]),
-    memberUnlinked: async (m, i) => void events.unlinked.push([m, i]),
-    memberLapsed: async (m, i) => void events.lapsed.push([m, i]),
+  const listeners = (): KringEventListeners => ({
+    'member.linked': async ({ member, identity }) => void events.linked.push([member, identity]),
+    'member.unlinked': async ({ member, identity }) => void events.unlinked.push([member, identity]),
+    'member.lapsed': async ({ member, identities }) => void events.lapsed.push([member, identities]),
   });
+  const mails = membershipMails(kringTranslator());
 
-  function build(overrides: { events?: MembershipEvents } = {}): MembershipService {
-    return new MembershipService({
-      repos, mailer, clock, events: overrides.events ?? listeners(), onEventError: (e) => void eventErrors.push(e),
-    });
+  /** The service with a bus that records its events (and the errors of failing listeners). */
+  function build(overrides: { events?: KringEventListeners } = {}): MembershipService {
+    const { bus, errors } = busWith(overrides.events ?? listeners());
+    eventErrors = errors;
+    return new MembershipService({ repos, mailer, mails, clock, bus });
   }
 
   async function addMembers(...rows: Partial<MemberUpsert>[]): Promise<void> {
@@ -284,7 +290,7 @@ describe(MembershipService.name, () => {
     });
 
     it('still links when a listener fails, and hands the error over', async () => {
-      sut = build({ events: { memberLinked: async () => Promise.reject(new Error('Discord is down')) } });
+      sut = build({ events: { 'member.linked': async () => Promise.reject(new Error('Discord is down')) } });
       const account = platformAccount();
       await expect(link(account)).resolves.toBeDefined();
       expect((await sut.access(account)).isMember).toBe(true);

@@ -1,23 +1,24 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { EventBus } from '../../../kernel/events.js';
 import type { Mailer } from '../../../kernel/ports/mailer.js';
-import type { PlatformAccount, Repositories } from '../../../kernel/ports/directory.js';
+import type { PlatformAccount } from '../../../kernel/ports/directory.js';
+import type { MembershipMails, MembershipRepositories } from '../ports.js';
+import type { LinkRequest } from './link-request.js';
 import type { Clock } from '../../../kernel/clock.js';
 import { newId } from '../../../kernel/ids.js';
 import { LOCALES, platformSchema, type Locale } from '../../../kernel/types.js';
 import { validate } from '../../../kernel/validate.js';
 import { MembershipError } from './membership.errors.js';
-import { emitMembershipEvent, type EventErrorHandler, type MembershipEvents } from './events.js';
-import { verificationMail } from './mail-texts.js';
 import {
   MEMBER_ROLES,
   MEMBER_STATUSES,
   canonicalRoles,
+  decideAccess,
   isActive,
-  isManager,
+  type AccessDecision,
   maskEmail,
   type Chapter,
-  type LinkRequest,
   type Member,
   type MemberRole,
   type MemberStatus,
@@ -42,23 +43,14 @@ export const DEFAULT_MEMBERSHIP_SETTINGS: Readonly<MembershipSettings> = {
 };
 
 export interface MembershipServiceDeps {
-  repos: Pick<Repositories, 'organizations' | 'chapters' | 'members' | 'identities' | 'linkRequests'>;
+  repos: Pick<MembershipRepositories, 'organizations' | 'chapters' | 'members' | 'identities' | 'linkRequests'>;
   mailer: Mailer;
+  /** The e-mails it sends, in the member's language. */
+  mails: MembershipMails;
   clock: Clock;
   settings?: Partial<MembershipSettings>;
-  events?: MembershipEvents;
-  /** Receives errors thrown by {@link MembershipEvents} listeners (the operation itself goes on). */
-  onEventError?: EventErrorHandler;
-}
-
-/** What Kring may let a chat account do, decided only by our membership data (never platform admin flags). */
-export interface AccessDecision {
-  member: Member | null;
-  identity: PlatformIdentity | null;
-  /** Linked to a member whose status is `active`. */
-  isMember: boolean;
-  /** {@link isMember} and holding a manager role (`manager` or `board`). */
-  isManager: boolean;
+  /** Where `member.linked`, `member.unlinked` and `member.lapsed` go (a failing listener never undoes the change). */
+  bus?: Pick<EventBus, 'publish'>;
 }
 
 export interface RequestLinkInput {
@@ -125,10 +117,8 @@ export class MembershipService {
   /** Decides whether this chat account is a verified active member, and whether a manager. */
   async access(account: PlatformAccount): Promise<AccessDecision> {
     const identity = await this.deps.repos.identities.findByAccount(account);
-    if (!identity) return { member: null, identity: null, isMember: false, isManager: false };
-    const member = await this.deps.repos.members.findById(identity.organizationId, identity.memberId);
-    const isMember = member !== null && isActive(member);
-    return { member, identity, isMember, isManager: isMember && isManager(member) };
+    const member = identity ? await this.deps.repos.members.findById(identity.organizationId, identity.memberId) : null;
+    return decideAccess(identity, member);
   }
 
   /**
@@ -180,7 +170,7 @@ export class MembershipService {
       expiresAt,
       createdAt: now,
     });
-    const mail = verificationMail(locale, {
+    const mail = this.deps.mails.verification(locale, {
       to: member.email,
       memberName: member.name,
       organizationName: organization.name,
@@ -246,7 +236,7 @@ export class MembershipService {
       // A concurrent confirm consumed it first.
       throw new MembershipError('MEMBERSHIP.NO_PENDING_LINK', 'The link request was used already.');
     }
-    await emitMembershipEvent(this.deps.events, 'memberLinked', [member, identity], this.deps.onEventError);
+    await this.deps.bus?.publish('member.linked', { member, identity });
     return { member, identity };
   }
 
@@ -259,7 +249,7 @@ export class MembershipService {
     const member = identity ? await members.findById(identity.organizationId, identity.memberId) : null;
     const removed = identity && member ? await identities.unlink(account) : null;
     if (!removed || !member) throw new MembershipError('MEMBERSHIP.NOT_LINKED', 'This account is not linked.');
-    await emitMembershipEvent(this.deps.events, 'memberUnlinked', [member, removed], this.deps.onEventError);
+    await this.deps.bus?.publish('member.unlinked', { member, identity: removed });
     return { member, identity: removed };
   }
 
@@ -278,8 +268,8 @@ export class MembershipService {
   }
 
   /**
-   * Changes a member's status (managers, CLI, API). Going from `active` to `lapsed`/`left` fires
-   * `memberLapsed`. @throws MembershipError `MEMBERSHIP.MEMBER_NOT_FOUND`.
+   * Changes a member's status (managers, CLI, API). Going from `active` to `lapsed`/`left` publishes
+   * `member.lapsed`. @throws MembershipError `MEMBERSHIP.MEMBER_NOT_FOUND`.
    */
   async setStatus(organizationId: string, memberId: string, status: MemberStatus): Promise<Member> {
     validate(z.enum(MEMBER_STATUSES), status);
@@ -289,7 +279,7 @@ export class MembershipService {
     if (!before || !after) throw new MembershipError('MEMBERSHIP.MEMBER_NOT_FOUND', `Member ${memberId} does not exist.`);
     if (isActive(before) && !isActive(after)) {
       const linked = await identities.listByMember(after.id);
-      await emitMembershipEvent(this.deps.events, 'memberLapsed', [after, linked], this.deps.onEventError);
+      await this.deps.bus?.publish('member.lapsed', { member: after, identities: linked });
     }
     return after;
   }

@@ -1,9 +1,11 @@
-import type { LinkRequest, PlatformIdentity } from '../../../kernel/community.js';
+import type { PlatformIdentity } from '../../../kernel/community.js';
+import type { LinkRequest } from '../domain/link-request.js';
 import { NotFoundError } from '../../../kernel/errors.js';
-import type { LinkRequestRepository, PlatformAccount } from '../../../kernel/ports/directory.js';
-import type { PrismaClient } from '../../../infra/database/generated/prisma/client.js';
+import type { PlatformAccount } from '../../../kernel/ports/directory.js';
+import type { LinkRequestRepository } from '../ports.js';
+import type { LinkRequest as LinkRequestRow, PrismaClient } from '../../../infra/database/generated/prisma/client.js';
 import { accountKey } from '../../../infra/database/directory/prisma-identity.repository.js';
-import { isUuid, mapUniqueViolation, toIdentity, toLinkRequest } from '../../../infra/database/prisma-rows.js';
+import { isUuid, mapUniqueViolation, toIdentity } from '../../../infra/database/prisma-rows.js';
 
 /** {@link LinkRequestRepository} on PostgreSQL/PGlite through Prisma. */
 export class PrismaLinkRequestRepository implements LinkRequestRepository {
@@ -83,4 +85,20 @@ export class PrismaLinkRequestRepository implements LinkRequestRepository {
       return toIdentity(identity);
     });
   }
+}
+
+function toLinkRequest(row: LinkRequestRow): LinkRequest {
+  return {
+    id: row.id,
+    organizationId: row.organizationId,
+    memberId: row.memberId,
+    platform: row.platform,
+    workspaceId: row.workspaceId,
+    platformUserId: row.platformUserId,
+    codeHash: row.codeHash,
+    attempts: row.attempts,
+    expiresAt: row.expiresAt,
+    consumedAt: row.consumedAt,
+    createdAt: row.createdAt,
+  };
 }

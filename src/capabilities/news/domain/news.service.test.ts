@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createInMemoryRepositories } from '../../../../test/fakes/in-memory-repositories.js';
 import { InMemoryNewsRepository } from '../../../../test/fakes/in-memory-news.repository.js';
-import type { Repositories } from '../../../kernel/ports/directory.js';
+import type { MembershipRepositories } from '../../membership/ports.js';
 import type { MemberRole } from '../../../kernel/community.js';
 import type { Clock } from '../../../kernel/clock.js';
 import { KringError } from '../../../kernel/errors.js';
@@ -41,7 +41,7 @@ class RecordingDispatcher implements NewsDispatcher {
 describe(NewsService.name, () => {
   let now: Date;
   const clock: Clock = { now: () => now };
-  let repos: Repositories;
+  let repos: MembershipRepositories;
   let news: InMemoryNewsRepository;
   let dispatcher: RecordingDispatcher;
   let sut: NewsService;

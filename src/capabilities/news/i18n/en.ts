@@ -87,3 +87,14 @@ export const newsEn = {
     unknownRole: 'There is no role called "{{role}}". Roles: {{roles}}',
   },
 } as const;
+
+/** Everything news adds to the catalogue. */
+export const en = {
+  news: newsEn,
+} as const;
+
+declare module '../../../kernel/i18n.js' {
+  interface KringTexts {
+    news: typeof en;
+  }
+}

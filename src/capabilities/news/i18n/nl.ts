@@ -1,5 +1,5 @@
-import type { Widen } from '../../../kernel/i18n-catalogue.js';
-import type { newsEn } from './en.js';
+import type { Widen } from '../../../kernel/i18n.js';
+import type { en, newsEn } from './en.js';
 
 /** Nederlandse teksten van news (in de catalogus onder `news`). Informeel: je/jij. */
 export const newsNl: Widen<typeof newsEn> = {
@@ -89,4 +89,9 @@ export const newsNl: Widen<typeof newsEn> = {
     unknownChapter: 'Er is geen afdeling die "{{chapter}}" heet. Afdelingen: {{chapters}}',
     unknownRole: 'Er is geen rol die "{{role}}" heet. Rollen: {{roles}}',
   },
+};
+
+/** Alles wat news aan de catalogus toevoegt. */
+export const nl: Widen<typeof en> = {
+  news: newsNl,
 };

@@ -4,7 +4,7 @@ import type { Clock } from '../../../kernel/clock.js';
 import type { Platform } from '../../../kernel/types.js';
 import type { BulkJob, JobQueue } from '../../../kernel/ports/job-queue.js';
 import { paceKey, paceRequest, type PlatformLimits } from '../../../kernel/platform-limits.js';
-import type { Pacer, PaceRequest } from '../../../infra/queue/pacer.js';
+import type { Pacer, PaceRequest } from '../../../kernel/ports/pacer.js';
 import { NEWS_JOBS, NEWS_QUEUE, fanoutQueue, jobIds, type DeliverJob, type RetractJob, type StatusJob, type UpdateJob, type PublishJob } from './news.jobs.js';
 
 /** Retry policy of fan-out jobs. */

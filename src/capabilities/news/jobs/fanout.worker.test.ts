@@ -1,6 +1,9 @@
+import { kringTranslator } from '../../../capabilities.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createNewsViews } from '../commands.js';
-import { Translator } from '../../../kernel/i18n.js';
+import { createNewsViews } from '../views.js';
+import { DeliveryService } from '../domain/delivery.service.js';
+import { ReportService } from '../domain/report.service.js';
+import { busWith } from '../../../../test/support/bus.js';
 import { NewsService } from '../domain/news.service.js';
 import { systemClock } from '../../../kernel/clock.js';
 import type { Platform } from '../../../kernel/types.js';
@@ -35,14 +38,14 @@ describe(FanoutWorker.name, () => {
     fakes = { discord: new FakeChatPlatform('discord'), slack: new FakeChatPlatform('slack'), teams: new FakeChatPlatform('teams') };
     // Reads `fakes` on every call, so a test can swap in a differently configured fake.
     const platforms = { get: (name: Platform) => fakes[name], all: () => Object.values(fakes) };
-    const views = createNewsViews(new Translator());
-    sut = new FanoutWorker({ queue, news, dispatcher, platforms, pacer, limits, views, clock: systemClock, logger: silentLogger });
+    const views = createNewsViews(kringTranslator());
+    const deliveries = new DeliveryService({ news, dispatcher, platforms, pacer, limits, views, clock: systemClock, logger: silentLogger });
+    sut = new FanoutWorker({ queue, deliveries, limits });
     sut.start();
     published = [];
-    const onPublished = async (report: { announcement: { id: string } }) => {
-      published.push(report.announcement.id);
-    };
-    new AnnouncementWorker({ queue, service, news, platforms, views, logger: silentLogger, published: () => [onPublished] }).start();
+    const { bus } = busWith({ 'announcement.published': async ({ announcementId }) => void published.push(announcementId) });
+    const reports = new ReportService({ service, news, platforms, views, bus, logger: silentLogger });
+    new AnnouncementWorker({ queue, service, reports }).start();
     orgId = (await repos.organizations.ensure({ slug: 'v', name: 'Vereniging' })).id;
     for (const platform of ['discord', 'slack', 'teams'] as const) {
       const ws = await repos.workspaces.upsert({ organizationId: orgId, platform, externalId: `${platform}-ws` });

@@ -17,12 +17,13 @@ import {
   type Tally,
 } from './poll.js';
 import { PollError } from './poll.errors.js';
+import type { EventBus } from '../../../kernel/events.js';
 import type { NamedBallot, PollRepository } from '../ports.js';
 import { createPollSchema, type CreatePollInput } from './poll.schema.js';
 
 /**
- * What happened to polls, for the parts that keep the posted copies up to date (queue scheduling in
- * src/queue/poll.scheduler.ts). Listeners run after the change is stored; a failing listener never undoes
+ * What happened to polls, for the parts of this capability that keep the posted copies up to date (queue
+ * scheduling in jobs/poll.scheduler.ts); other capabilities hear `poll.closed` on the bus. Listeners run after the change is stored; a failing listener never undoes
  * or fails the change (see `onEventError`).
  */
 export interface PollEvents {
@@ -40,6 +41,8 @@ export interface PollServiceDeps {
   events?: PollEvents;
   /** Receives errors thrown by {@link PollEvents} listeners. */
   onEventError?: (event: keyof PollEvents, poll: Poll, error: unknown) => void;
+  /** Where `poll.closed` goes, with the final results (webhooks listen). */
+  bus?: Pick<EventBus, 'publish'>;
   /**
    * Remembers handled button presses, so a press delivered twice toggles a multi-choice option once
    * (structurally the ProcessedEventRepository port). Without it, a redelivered toggle flips back.
@@ -277,11 +280,29 @@ export class PollService {
 
   private async emit(event: keyof PollEvents, poll: Poll): Promise<void> {
     const listener = this.deps.events?.[event];
-    if (!listener) return;
     try {
-      await listener.call(this.deps.events, poll);
+      await listener?.call(this.deps.events, poll);
     } catch (err) {
       this.deps.onEventError?.(event, poll, err);
+    }
+    if (event === 'closed' && this.deps.bus) await this.publishClosed(poll);
+  }
+
+  /** Tells the other capabilities, with the final results (only counts: never who voted). */
+  private async publishClosed(poll: Poll): Promise<void> {
+    try {
+      const r = await this.results(poll);
+      await this.deps.bus?.publish('poll.closed', {
+        organizationId: poll.organizationId,
+        pollId: poll.id,
+        question: poll.question,
+        closedAt: poll.closedAt ?? this.deps.clock.now(),
+        totalVoters: r.tally.voters,
+        results: r.lines.map((line) => ({ label: line.label, votes: line.count })),
+      });
+    } catch (err) {
+      // Reading the results failed: the poll is closed all the same.
+      this.deps.onEventError?.('closed', poll, err);
     }
   }
 }

@@ -106,3 +106,15 @@ export const pollsEn = {
     deadlinePassed: 'The deadline has passed already. Choose a moment in the future.',
   },
 } as const;
+
+/** Everything polls adds to the catalogue. */
+export const en = {
+  polls: pollsEn,
+  commandGroups: { poll: 'Create and manage polls (community managers)' },
+} as const;
+
+declare module '../../../kernel/i18n.js' {
+  interface KringTexts {
+    polls: typeof en;
+  }
+}

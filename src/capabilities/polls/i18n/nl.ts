@@ -1,5 +1,5 @@
-import type { Widen } from '../../../kernel/i18n-catalogue.js';
-import type { pollsEn } from './en.js';
+import type { Widen } from '../../../kernel/i18n.js';
+import type { en, pollsEn } from './en.js';
 
 /** Nederlandse teksten van polls (in de catalogus onder `polls`). */
 export const pollsNl: Widen<typeof pollsEn> = {
@@ -108,4 +108,10 @@ export const pollsNl: Widen<typeof pollsEn> = {
     alreadyClosed: 'Deze poll was al gesloten.',
     deadlinePassed: 'De deadline is al voorbij. Kies een moment in de toekomst.',
   },
+};
+
+/** Alles wat polls aan de catalogus toevoegt. */
+export const nl: Widen<typeof en> = {
+  polls: pollsNl,
+  commandGroups: { poll: 'Maak en beheer peilingen (communitymanagers)' },
 };

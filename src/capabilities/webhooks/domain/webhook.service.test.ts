@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../kernel/clock.js';
 import { ValidationError } from '../../../kernel/errors.js';
 import { newId } from '../../../kernel/ids.js';
-import type { WebhookEndpointRepository } from '../../api-tokens/ports.js';
+import type { WebhookEndpointRepository } from '../ports.js';
 import type { WebhookEndpoint } from './webhook-events.js';
 import { WebhookService, type WebhookDelivery } from './webhook.service.js';
 

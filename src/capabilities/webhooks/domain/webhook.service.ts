@@ -4,8 +4,8 @@ import type { Clock } from '../../../kernel/clock.js';
 import { NotFoundError } from '../../../kernel/errors.js';
 import { newId } from '../../../kernel/ids.js';
 import { validate } from '../../../kernel/validate.js';
-import type { WebhookEndpointRepository } from '../../api-tokens/ports.js';
-import { randomBase62 } from '../../api-tokens/domain/api-token.js';
+import type { WebhookEndpointRepository } from '../ports.js';
+import { randomBase62 } from '../../../kernel/ids.js';
 import { WEBHOOK_EVENTS, type WebhookEndpoint, type WebhookEnvelope, type WebhookEventData, type WebhookEventType } from './webhook-events.js';
 
 /** One delivery to one endpoint: the signed bytes are `body`, signed afresh at every attempt. */
@@ -40,6 +40,8 @@ export interface AddWebhookInput {
   organizationId: string;
   url: string;
   events: readonly string[];
+  /** Accept an http:// URL even where https is required (the operator's CLI: an internal CRM may well speak plain http). */
+  allowHttp?: boolean;
 }
 
 /** The secret prefix, so a leaked signing secret is recognisable. */
@@ -77,7 +79,7 @@ export class WebhookService {
   async add(input: AddWebhookInput): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     const schema = z.object({
       organizationId: z.string().min(1),
-      url: this.deps.requireHttps ? webhookUrlSchema.refine((u) => u.startsWith('https://'), 'must be an https:// URL') : webhookUrlSchema,
+      url: this.deps.requireHttps && input.allowHttp !== true ? webhookUrlSchema.refine((u) => u.startsWith('https://'), 'must be an https:// URL') : webhookUrlSchema,
       events: eventsSchema,
     });
     const { organizationId, url, events } = validate(schema, input);

@@ -1,4 +1,4 @@
-import type { WebhookEndpointRepository } from '../../api-tokens/ports.js';
+import type { WebhookEndpointRepository } from '../ports.js';
 import { SIGNATURE_HEADER, signKringWebhook } from '../domain/webhook-signature.js';
 import type { Clock } from '../../../kernel/clock.js';
 import { PermanentJobError, type JobQueue } from '../../../kernel/ports/job-queue.js';

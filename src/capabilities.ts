@@ -1,0 +1,25 @@
+import { catalogues } from './capability.js';
+import { chatCatalogue } from './chat/i18n/index.js';
+import { Translator } from './kernel/i18n.js';
+import { apiTokens } from './capabilities/api-tokens/index.js';
+import { channels } from './capabilities/channels/index.js';
+import { insights } from './capabilities/insights/index.js';
+import { membership } from './capabilities/membership/index.js';
+import { news } from './capabilities/news/index.js';
+import { polls } from './capabilities/polls/index.js';
+import { webhooks } from './capabilities/webhooks/index.js';
+
+/**
+ * Every capability Kring has, in order: `/kring help`, the Discord command menu and the admin API list
+ * them in this order, and bus listeners run in it. The server (src/main.ts), the CLI and the tests' harness
+ * all build from this list. Adding a capability is one folder under src/capabilities/ and one line here.
+ */
+export const capabilities = [membership, channels, polls, news, insights, webhooks, apiTokens] as const;
+
+/** The list's type (options and parts by capability name). */
+export type Capabilities = typeof capabilities;
+
+/** The translator over the whole catalogue: the chat router's texts and every capability's. */
+export function kringTranslator(): Translator {
+  return new Translator(catalogues([chatCatalogue], capabilities));
+}

@@ -1,0 +1,17 @@
+import { defineCapability, type CapabilityParts } from '../../capability.js';
+import { channelCommands } from './commands.js';
+import { en } from './i18n/en.js';
+import { nl } from './i18n/nl.js';
+
+/**
+ * Channels: managers connect a chat channel to Kring with a purpose (general, news, chapter, managers),
+ * which is where news, polls and the weekly digest go (`/kring channel connect|list`).
+ */
+export const channels = defineCapability({
+  name: 'channels',
+  texts: { en, nl },
+  build(ctx): CapabilityParts {
+    const { workspaces, channels, chapters } = ctx.directory;
+    return { commands: channelCommands({ workspaces, channels, chapters }) };
+  },
+});

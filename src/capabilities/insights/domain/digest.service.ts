@@ -1,0 +1,53 @@
+import type { Organization } from '../../../kernel/community.js';
+import { ChatPlatformError, type ChatPlatforms, type View } from '../../../kernel/ports/chat-platform.js';
+import type { ChannelRepository, ChapterRepository, OrganizationRepository } from '../../../kernel/ports/directory.js';
+import type { Logger } from '../../../kernel/ports/logger.js';
+import type { InsightsOverview, InsightsService } from './insights.service.js';
+
+/** Dependencies of {@link DigestService}. */
+export interface DigestServiceDeps {
+  insights: Pick<InsightsService, 'overview'>;
+  organizations: Pick<OrganizationRepository, 'findById'>;
+  channels: Pick<ChannelRepository, 'list'>;
+  chapters: Pick<ChapterRepository, 'list'>;
+  platforms: ChatPlatforms;
+  /** The digest message, in the organisation's language (views). */
+  render(organization: Organization, overview: InsightsOverview, chapterNames: ReadonlyMap<string, string>): View;
+  logger: Logger;
+}
+
+/** The weekly digest: last week's overview, posted to every managers' channel of an organisation. */
+export class DigestService {
+  constructor(private readonly deps: DigestServiceDeps) {}
+
+  /** Posts the digest of one organisation now (what the scheduled job does); returns how many channels got it. */
+  async post(organizationId: string): Promise<number> {
+    const org = await this.deps.organizations.findById(organizationId);
+    if (!org) return 0;
+    const channels = await this.deps.channels.list(org.id, 'managers');
+    if (channels.length === 0) {
+      this.deps.logger.info({ organization: org.slug }, 'insights: no managers channel, weekly digest skipped');
+      return 0;
+    }
+    const overview = await this.deps.insights.overview(org, { period: 'week' });
+    const chapterNames = new Map((await this.deps.chapters.list(org.id)).map((c) => [c.id, c.name]));
+    const view = this.deps.render(org, overview, chapterNames);
+    let posted = 0;
+    for (const channel of channels) {
+      const platform = this.deps.platforms.get(channel.platform);
+      if (!platform) continue;
+      try {
+        await platform.post({ workspaceId: channel.workspaceExternalId, channelId: channel.externalId }, view, {
+          idempotencyKey: `insights-digest-${channel.id}-${overview.period.to}`,
+        });
+        posted++;
+      } catch (err) {
+        // A channel that is gone or forbids posting must not hold up the others; a transient failure retries the job.
+        if (err instanceof ChatPlatformError && !err.retryable) {
+          this.deps.logger.warn({ organization: org.slug, channel: channel.id, code: err.code }, 'insights: digest not posted');
+        } else throw err;
+      }
+    }
+    return posted;
+  }
+}

@@ -1,0 +1,84 @@
+import { defineCapability, type CapabilityParts } from '../../capability.js';
+import type { PlatformIdentity } from '../../kernel/community.js';
+import type { ChatPlatforms } from '../../kernel/ports/chat-platform.js';
+import { membershipCommands } from './commands.js';
+import { registerMembershipCli } from './cli.js';
+import { MemberImportService } from './domain/member-import.service.js';
+import { MemberSyncService } from './domain/member-sync.service.js';
+import { MembershipService } from './domain/membership.service.js';
+import { en } from './i18n/en.js';
+import { nl } from './i18n/nl.js';
+import { PrismaLinkRequestRepository } from './repository/prisma-link-request.repository.js';
+import { chapterRoutes } from './routes/chapters.routes.js';
+import { memberRoutes } from './routes/members.routes.js';
+import { membershipMails } from './views.js';
+
+/** Whether an error is membership's own (the CLI shows its message as it is). */
+export { isMembershipError } from './domain/membership.errors.js';
+
+/** What the membership capability built (tests and the CLI use the services directly). */
+export interface MembershipParts extends CapabilityParts {
+  membership: MembershipService;
+  importer: MemberImportService;
+  memberSync: MemberSyncService;
+}
+
+/**
+ * Membership: who is a verified member. Linking a chat account by an e-mailed code (`/kring link`,
+ * `verify`, `unlink`, `whoami`), member imports (CSV from the CLI, JSON from the admin API's members and
+ * chapters routes), status and role changes. It publishes `member.linked`, `member.unlinked` and
+ * `member.lapsed`, and itself listens to them to grant and revoke the platforms' member role.
+ */
+export const membership = defineCapability({
+  name: 'membership',
+  texts: { en, nl },
+  build(ctx): MembershipParts {
+    const repos = { ...ctx.directory, linkRequests: ctx.repository(PrismaLinkRequestRepository) };
+    const membership = new MembershipService({
+      repos,
+      mailer: ctx.mailer,
+      mails: membershipMails(ctx.translator),
+      clock: ctx.clock,
+      settings: ctx.settings.link,
+      bus: ctx.bus,
+    });
+    const importer = new MemberImportService({ repos, bus: ctx.bus });
+    const memberSync = new MemberSyncService({ importer, members: ctx.directory.members });
+    const catalogue = membershipCommands({ membership, codeTtlMinutes: Math.round(ctx.settings.link.codeTtlMs / 60_000) });
+    const grant = (identity: PlatformIdentity) => memberRole(ctx.platforms, identity, 'grant');
+    const revoke = (identity: PlatformIdentity) => memberRole(ctx.platforms, identity, 'revoke');
+    return {
+      membership,
+      importer,
+      memberSync,
+      commands: catalogue.commands,
+      actions: catalogue.actions,
+      api: {
+        routes: [
+          ...memberRoutes({ sync: memberSync, membership, members: ctx.directory.members, chapters: ctx.directory.chapters }),
+          ...chapterRoutes({ chapters: ctx.directory.chapters }),
+        ],
+        tags: [
+          { name: 'Members', description: 'The member administration: upsert, full sync, get, list, lapse.' },
+          { name: 'Chapters', description: 'Chapters (afdelingen).' },
+        ],
+      },
+      on: {
+        'member.linked': ({ identity }) => grant(identity),
+        'member.unlinked': ({ identity }) => revoke(identity),
+        'member.lapsed': async ({ identities }) => {
+          for (const identity of identities) await revoke(identity);
+        },
+      },
+    };
+  },
+  cli: registerMembershipCli,
+});
+
+/** Gives or takes the platform's member role (Discord); platforms without one do nothing. */
+async function memberRole(platforms: ChatPlatforms, identity: PlatformIdentity, change: 'grant' | 'revoke'): Promise<void> {
+  const platform = platforms.get(identity.platform);
+  const user = { workspaceId: identity.workspaceId, userId: identity.platformUserId };
+  if (change === 'grant') await platform?.grantMemberRole?.(user);
+  else await platform?.revokeMemberRole?.(user);
+}

@@ -1,0 +1,242 @@
+import { randomBytes } from 'node:crypto';
+import { decideAccess, type Organization } from '../kernel/community.js';
+import type { EventBus } from '../kernel/events.js';
+import { KringError, ValidationError } from '../kernel/errors.js';
+import { toLocale, type Locale } from '../kernel/types.js';
+import { validate } from '../kernel/validate.js';
+import type { ActionEvent, CommandEvent, FormSubmittedEvent, InboundEvent, InboundHandler, Reply } from '../kernel/ports/chat-platform.js';
+import type { Logger } from '../kernel/ports/logger.js';
+import type { Directory, PlatformAccount } from '../kernel/ports/directory.js';
+import { usage, type ActionDefinition, type CommandContext, type CommandDefinition, type FormHandlerDefinition } from './command.js';
+import { helpCommand } from './help.command.js';
+import { parseInboundEvent } from './inbound.schema.js';
+import type { Translator } from '../kernel/i18n.js';
+import { privateText } from './views.js';
+
+/** How long a workspace -> organisation look-up is reused (every inbound event needs one). */
+const ORGANIZATION_CACHE_MS = 30_000;
+const ORGANIZATION_CACHE_MAX = 10_000;
+
+export interface ChatRouterDeps {
+  directory: Pick<Directory, 'organizations' | 'workspaces' | 'identities' | 'members'>;
+  /** The organisation that workspaces connected through env tokens belong to (KRING_ORG). */
+  defaultOrganizationSlug: string;
+  commands: readonly CommandDefinition[];
+  actions: readonly ActionDefinition[];
+  /** Handlers of submitted forms (Reply.form), by formId. */
+  forms?: readonly FormHandlerDefinition[];
+  /**
+   * Where `activity.seen` goes: messages seen, reactions, joins and leaves as they arrive, and commands and
+   * actions after they were handled (insights listens). A listener's failure never changes a reply.
+   */
+  bus?: Pick<EventBus, 'publish'>;
+  translator: Translator;
+  logger: Logger;
+}
+
+/**
+ * The platform-neutral command router: InboundEvent -> (authorisation) -> command handler -> Reply.
+ * Authorisation happens here, once, from our membership roles. It never throws to an adapter: every
+ * failure becomes a polite, localised reply, and unexpected errors are logged with a reference the
+ * member can quote (no stack traces in chat).
+ */
+export class ChatRouter implements InboundHandler {
+  readonly commands: readonly CommandDefinition[];
+  private readonly actions: readonly ActionDefinition[];
+  private readonly translator: Translator;
+  private readonly organizationCache = new Map<string, { organization: Organization; until: number }>();
+
+  constructor(private readonly deps: ChatRouterDeps) {
+    this.translator = deps.translator;
+    const help = helpCommand(() => this.commands);
+    this.commands = [help, ...deps.commands];
+    this.actions = deps.actions;
+  }
+
+  async handle(input: InboundEvent): Promise<Reply | undefined> {
+    const parsed = parseInboundEvent(input);
+    if ('error' in parsed) {
+      this.deps.logger.warn({ platform: input?.platform, type: input?.type, problem: parsed.error }, 'malformed inbound event dropped');
+      return undefined;
+    }
+    const event = parsed.event;
+    let locale: Locale = toLocale(event.locale) ?? 'en';
+    try {
+      const organization = await this.organizationFor(event);
+      locale = toLocale(event.locale) ?? organization.defaultLocale;
+      switch (event.type) {
+        case 'command':
+          try {
+            return await this.runCommand(event, organization);
+          } finally {
+            await this.observe(event, organization);
+          }
+        case 'action':
+          try {
+            return await this.runAction(event, organization);
+          } finally {
+            await this.observe(event, organization);
+          }
+        case 'form-submitted':
+          return await this.runForm(event, organization);
+        default:
+          await this.observe(event, organization);
+          return undefined;
+      }
+    } catch (err) {
+      return this.failure(err, event, locale);
+    }
+  }
+
+  /** Tells the bus what was seen or handled; the bus isolates and logs a failing listener. */
+  private async observe(event: InboundEvent, organization: Organization): Promise<void> {
+    await this.deps.bus?.publish('activity.seen', { event, organization });
+  }
+
+  /**
+   * The organisation a workspace belongs to; unknown workspaces join the default organisation. Cached
+   * for a short while: a workspace never moves to another organisation (WorkspaceRepository.upsert
+   * refuses), and two look-ups per message would cap ingestion far below what chats send.
+   */
+  private async organizationFor(event: InboundEvent): Promise<Organization> {
+    const key = `${event.platform}\u0000${event.workspaceId}`;
+    const cached = this.organizationCache.get(key);
+    if (cached && cached.until > Date.now()) return cached.organization;
+    const ws = await this.deps.directory.workspaces.findByExternalId(event.platform, event.workspaceId);
+    if (ws) {
+      const org = await this.deps.directory.organizations.findById(ws.organizationId);
+      if (org) {
+        if (this.organizationCache.size >= ORGANIZATION_CACHE_MAX) this.organizationCache.clear();
+        this.organizationCache.set(key, { organization: org, until: Date.now() + ORGANIZATION_CACHE_MS });
+        return org;
+      }
+    }
+    const org = await this.deps.directory.organizations.findBySlug(this.deps.defaultOrganizationSlug);
+    if (!org) throw new Error(`default organisation ${this.deps.defaultOrganizationSlug} does not exist`);
+    await this.deps.directory.workspaces.upsert({ organizationId: org.id, platform: event.platform, externalId: event.workspaceId });
+    return org;
+  }
+
+  private async context(event: CommandEvent | ActionEvent | FormSubmittedEvent, organization: Organization): Promise<CommandContext> {
+    const account: PlatformAccount = { platform: event.platform, workspaceId: event.workspaceId, platformUserId: event.userId };
+    const identity = await this.deps.directory.identities.findByAccount(account);
+    const linked = identity ? await this.deps.directory.members.findById(identity.organizationId, identity.memberId) : null;
+    const access = decideAccess(identity, linked);
+    // A linked member from another organisation's workspace is not a member here.
+    const sameOrg = access.member?.organizationId === organization.id;
+    const locale = access.member?.locale ?? toLocale(event.locale) ?? organization.defaultLocale;
+    return {
+      event,
+      account,
+      organization,
+      locale,
+      t: this.translator.for(locale),
+      member: sameOrg ? access.member : null,
+      identity: sameOrg ? access.identity : null,
+      isMember: sameOrg && access.isMember,
+      isManager: sameOrg && access.isManager,
+    };
+  }
+
+  /** Finds the command with the longest path matching the words; the rest are its arguments. */
+  private resolve(event: CommandEvent): { def: CommandDefinition; rest: string[] } | undefined {
+    const words = [...event.path, ...event.args].map((w) => w.trim()).filter((w) => w !== '');
+    const lower = words.map((w) => w.toLowerCase());
+    let best: CommandDefinition | undefined;
+    for (const def of this.commands) {
+      const matches = def.path.every((segment, i) => lower[i] === segment);
+      if (matches && (!best || def.path.length > best.path.length)) best = def;
+    }
+    if (!best) return words.length === 0 ? { def: this.commands[0]!, rest: [] } : undefined;
+    return { def: best, rest: words.slice(best.path.length) };
+  }
+
+  private async runCommand(event: CommandEvent, organization: Organization): Promise<Reply> {
+    const ctx = await this.context(event, organization);
+    const resolved = this.resolve(event);
+    if (!resolved) {
+      const command = [...event.path, ...event.args].slice(0, 2).join(' ');
+      return privateText(ctx.t('errors.unknownCommand', { command: `/kring ${command}`.trim() }));
+    }
+    const { def, rest } = resolved;
+    const denied = this.deny(def.access, ctx);
+    if (denied) return denied;
+    const raw: Record<string, unknown> = {};
+    def.args.forEach((spec, i) => {
+      const named = event.options[spec.name];
+      if (named !== undefined) raw[spec.name] = named;
+      else if (spec.rest) raw[spec.name] = rest.slice(i).join(' ') || undefined;
+      else if (rest[i] !== undefined) raw[spec.name] = spec.kind === 'integer' ? Number(rest[i]) : rest[i];
+    });
+    let args: unknown;
+    try {
+      args = validate(def.schema, raw);
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        return privateText(ctx.t('errors.badArguments', { details: err.issues.map((i) => i.message).join('; '), usage: usage(def) }));
+      }
+      throw err;
+    }
+    this.deps.logger.info({ platform: event.platform, command: def.path.join(' '), user: event.userId }, 'command');
+    return this.runHandler(ctx, () => def.run(ctx, args));
+  }
+
+  private async runAction(event: ActionEvent, organization: Organization): Promise<Reply> {
+    const ctx = await this.context(event, organization);
+    const def = this.actions.find((a) => event.actionId === a.prefix || event.actionId.startsWith(`${a.prefix}.`));
+    if (!def) return privateText(ctx.t('errors.actionExpired'));
+    const denied = this.deny(def.access, ctx);
+    if (denied) return denied;
+    return this.runHandler(ctx, () => def.run(ctx, event));
+  }
+
+  private async runForm(event: FormSubmittedEvent, organization: Organization): Promise<Reply> {
+    const ctx = await this.context(event, organization);
+    const def = (this.deps.forms ?? []).find((f) => f.formId === event.formId);
+    if (!def) return privateText(ctx.t('errors.actionExpired'));
+    const denied = this.deny(def.access, ctx);
+    if (denied) return denied;
+    this.deps.logger.info({ platform: event.platform, form: def.formId, user: event.userId }, 'form submitted');
+    return this.runHandler(ctx, () => def.run(ctx, event.values));
+  }
+
+  /**
+   * Runs a handler; a failure is answered in the language the handler would have answered in (the
+   * member's own, which the event's locale does not know).
+   */
+  private async runHandler(ctx: CommandContext, run: () => Promise<Reply>): Promise<Reply> {
+    try {
+      return await run();
+    } catch (err) {
+      // failure() answers every command, action and form (only other events go unanswered).
+      return this.failure(err, ctx.event, ctx.locale)!;
+    }
+  }
+
+  /** A polite refusal when `ctx` may not run something of this access level; undefined when allowed. */
+  private deny(access: CommandDefinition['access'], ctx: CommandContext): Reply | undefined {
+    if (access === 'anyone') return undefined;
+    if (!ctx.member) return privateText(ctx.t(access === 'manager' ? 'errors.notManager' : 'errors.notMember'));
+    if (!ctx.isMember) return privateText(ctx.t('errors.notMember'));
+    if (access === 'manager' && !ctx.isManager) return privateText(ctx.t('errors.notManager'));
+    return undefined;
+  }
+
+  private failure(err: unknown, event: InboundEvent, locale: Locale): Reply | undefined {
+    const t = this.translator.for(locale);
+    if (err instanceof KringError && err.messageKey) {
+      this.deps.logger.info({ platform: event.platform, type: event.type, code: err.code }, 'request refused');
+      const params: Record<string, string | number> = { ...err.params };
+      if (typeof params['attemptsLeft'] === 'number') params['count'] = params['attemptsLeft'];
+      return answers(event) ? privateText(t(err.messageKey, params)) : undefined;
+    }
+    const ref = randomBytes(4).toString('hex');
+    this.deps.logger.error({ ref, platform: event.platform, type: event.type, err }, 'unexpected error handling inbound event');
+    return answers(event) ? privateText(t('errors.unexpected', { ref })) : undefined;
+  }
+}
+
+/** Events a person waits for an answer to (the others go unanswered, also on failure). */
+function answers(event: InboundEvent): boolean {
+  return event.type === 'command' || event.type === 'action' || event.type === 'form-submitted';
+}

@@ -1,0 +1,178 @@
+import { buildCapabilities, type AnyCapability, type BuiltCapabilities, type CapabilityContext, type CliHost, type CliQueue } from '../capability.js';
+import { capabilities, kringTranslator, type Capabilities } from '../capabilities.js';
+import { ChatRouter } from '../chat/chat-router.js';
+import type { CommandDefinition } from '../chat/command.js';
+import { openDatabase, type Database } from '../infra/database/database.js';
+import { createPrismaDirectory } from '../infra/database/directory.js';
+import { LogMailer } from '../infra/mail/log.mailer.js';
+import { InMemoryPacer } from '../infra/queue/pacer.js';
+import { systemClock } from '../kernel/clock.js';
+import { InProcessEventBus } from '../kernel/events.js';
+import type { Translator } from '../kernel/i18n.js';
+import type { ChatPlatforms } from '../kernel/ports/chat-platform.js';
+import type { Directory } from '../kernel/ports/directory.js';
+import type { JobQueue } from '../kernel/ports/job-queue.js';
+import type { Logger } from '../kernel/ports/logger.js';
+import { openCliQueue } from './cli-queue.js';
+import { stderrLogger } from './cli-support.js';
+
+/**
+ * How the CLI builds Kring: from the same capability list as the server (src/capabilities.ts), over the
+ * database of DATABASE_URL or KRING_DATA_DIR, with no platform connected and no worker started. Each
+ * capability's `cli` hook gets a {@link CliHost} whose `parts()` builds the whole list on first use (so
+ * `--help` opens nothing) and hands back that capability's parts.
+ */
+
+/** What the CLI writes to and reads from (process streams in production, buffers in tests). */
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  env: Record<string, string | undefined>;
+}
+
+/**
+ * The CLI's one way to the database. The parsed config (src/config/env.ts `loadConfig`) gives the same two
+ * values; the CLI reads only these, so a half-configured environment does not stop an import.
+ */
+export async function openCliDatabase(env: Record<string, string | undefined>): Promise<Database> {
+  return openDatabase({ url: env['DATABASE_URL'] || undefined, dataDir: env['KRING_DATA_DIR'] || './data' });
+}
+
+/** The CLI's queue when a command asked for none: reading commands never enqueue. */
+const NO_QUEUE: JobQueue = {
+  driver: 'in-process',
+  enqueue: () => Promise.reject(new Error('this command does not enqueue jobs')),
+  enqueueBulk: () => Promise.reject(new Error('this command does not enqueue jobs')),
+  repeat: () => Promise.reject(new Error('this command does not schedule jobs')),
+  process: () => {
+    throw new Error('the CLI runs no workers');
+  },
+  ping: async () => undefined,
+  close: async () => undefined,
+};
+
+const NO_PLATFORMS: ChatPlatforms = { get: () => undefined, all: () => [] };
+
+/** The settings capabilities read, from the same variables the server reads (defaults where unset). */
+function cliSettings(env: Record<string, string | undefined>): CapabilityContext['settings'] {
+  return {
+    production: env['NODE_ENV'] === 'production',
+    publicUrl: (env['KRING_PUBLIC_URL'] || `http://localhost:${env['PORT'] || '3000'}`).replace(/\/+$/, ''),
+    timeZone: env['KRING_TIMEZONE'] || 'Europe/Amsterdam',
+    link: { codeTtlMs: 15 * 60_000, maxAttempts: 5 },
+  };
+}
+
+/** The context every capability is built with in the CLI. */
+function cliContext(prisma: Database['prisma'], options: { logger: Logger; translator: Translator; queue: JobQueue; pacer: CliQueue['pacer']; env: Record<string, string | undefined> }): CapabilityContext {
+  return {
+    logger: options.logger,
+    clock: systemClock,
+    bus: new InProcessEventBus(options.logger),
+    queue: options.queue,
+    pacer: options.pacer,
+    platforms: NO_PLATFORMS,
+    directory: createPrismaDirectory(prisma),
+    repository: (Repository) => new Repository(prisma as never),
+    // The CLI sends no verification codes; anything else would only be logged.
+    mailer: new LogMailer(),
+    translator: options.translator,
+    settings: cliSettings(options.env),
+  };
+}
+
+/** Builds the CLI's capabilities lazily and closes what it opened. */
+export class CliCapabilities {
+  private database: Database | undefined;
+  private readonly built = new Map<JobQueue, Promise<BuiltCapabilities<Capabilities>>>();
+  readonly translator = kringTranslator();
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly io: CliIo,
+    private readonly out: { out(line?: string): void; err(line: string): void; setExitCode(code: number): void },
+  ) {
+    this.logger = stderrLogger(out.err);
+  }
+
+  /** The database, opened on first use (so `--help` never touches it). */
+  async db(): Promise<Database> {
+    return (this.database ??= await openCliDatabase(this.io.env));
+  }
+
+  async directory(): Promise<Directory> {
+    return createPrismaDirectory((await this.db()).prisma);
+  }
+
+  /** Every capability built over the CLI's database, handing jobs to `queue` (none: reading only). */
+  async build(queue?: Pick<CliQueue, 'queue' | 'pacer'>): Promise<BuiltCapabilities<Capabilities>> {
+    const key = queue?.queue ?? NO_QUEUE;
+    let built = this.built.get(key);
+    if (!built) {
+      built = this.db().then((db) =>
+        buildCapabilities(
+          capabilities,
+          cliContext(db.prisma, { logger: this.logger, translator: this.translator, queue: key, pacer: queue?.pacer ?? new InMemoryPacer(), env: this.io.env }),
+        ),
+      );
+      this.built.set(key, built);
+    }
+    return built;
+  }
+
+  /** The host a capability's `cli` hook gets. */
+  hostFor<C extends AnyCapability>(capability: C): CliHost<C extends { build(...args: never[]): infer P } ? P : never> {
+    const name = capability.name;
+    return {
+      parts: async (queue) => (await this.build(queue)).parts[name as keyof BuiltCapabilities<Capabilities>['parts']] as never,
+      directory: () => this.directory(),
+      openQueue: ({ recordOnly }) => openCliQueue(this.io.env, { recordOnly, stderr: this.out.err }),
+      translator: this.translator,
+      out: this.out.out,
+      write: (text) => void this.io.stdout.write(text),
+      err: this.out.err,
+      stderr: this.io.stderr,
+      setExitCode: this.out.setExitCode,
+      env: this.io.env,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.database?.close().catch((e: unknown) => this.out.err(`warning: closing the database failed: ${(e as Error).message}`));
+  }
+}
+
+/**
+ * Every capability built without connecting anything: a database stand-in that throws if anything
+ * touches it, and no queue, so building opens no connection. Commands and API routes need their services
+ * only when they run, so their definitions come out whole (the Discord command menu, the API document).
+ */
+export function offlineCapabilities(env: Record<string, string | undefined> = {}): { built: BuiltCapabilities<Capabilities>; ctx: CapabilityContext } {
+  const offlinePrisma = new Proxy({} as Database['prisma'], {
+    get(_target, property) {
+      // Not a database call: promise checks (`then`) and inspection (symbols) see a plain object.
+      if (property === 'then' || typeof property === 'symbol') return undefined;
+      throw new Error(`built offline, but something used the database (${String(property)}) while building`);
+    },
+  });
+  const logger = stderrLogger(() => undefined);
+  const ctx = cliContext(offlinePrisma, { logger, translator: kringTranslator(), queue: NO_QUEUE, pacer: new InMemoryPacer(), env });
+  return { built: buildCapabilities(capabilities, ctx), ctx };
+}
+
+/**
+ * The `/kring` catalogue exactly as the server's router holds it (help first, then every capability's
+ * commands in list order), built offline (see {@link offlineCapabilities}).
+ */
+export function offlineCatalogue(defaultOrganizationSlug: string, env: Record<string, string | undefined> = {}): readonly CommandDefinition[] {
+  const { built, ctx } = offlineCapabilities(env);
+  const router = new ChatRouter({
+    directory: ctx.directory,
+    defaultOrganizationSlug,
+    commands: built.all.flatMap((c) => c.commands ?? []),
+    actions: [],
+    translator: ctx.translator,
+    logger: ctx.logger,
+  });
+  return router.commands;
+}

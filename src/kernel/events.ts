@@ -1,0 +1,111 @@
+import type { Member, Organization, PlatformIdentity } from './community.js';
+import type { InboundEvent } from './ports/chat-platform.js';
+import type { Logger } from './ports/logger.js';
+
+/**
+ * Every event one capability tells the others about, with its payload: the one map of Kring's events.
+ * Payloads are plain data in kernel terms (no capability's internal types), so a listener never reaches
+ * into the capability that published. Add an event here, publish it from its capability's service, and
+ * subscribe with `on: { 'event.name': ... }` in another capability's `index.ts`.
+ */
+export interface KringEvents {
+  /** A chat account was verified and linked to the member. */
+  'member.linked': { member: Member; identity: PlatformIdentity };
+  /** A chat account's link was removed at the member's request (or by a GDPR erasure). */
+  'member.unlinked': { member: Member; identity: PlatformIdentity };
+  /**
+   * The member lost access: status went from `active` to `lapsed` or `left` (an import, the admin API or by
+   * hand). `identities` are the member's linked chat accounts (possibly none).
+   */
+  'member.lapsed': { member: Member; identities: PlatformIdentity[] };
+  /** A poll closed (by hand or at its deadline), with its final results. */
+  'poll.closed': {
+    organizationId: string;
+    pollId: string;
+    question: string;
+    closedAt: Date;
+    /** Members who voted. */
+    totalVoters: number;
+    /** One line per option, in option order. */
+    results: { label: string; votes: number }[];
+  };
+  /** An announcement reached every channel it could (nothing pending any more). */
+  'announcement.published': {
+    organizationId: string;
+    announcementId: string;
+    title: string;
+    publishedAt: Date;
+    /** Copies delivered. */
+    deliveries: number;
+  };
+  /**
+   * An inbound event was seen: messages, reactions, joins and leaves as they arrive, and commands, button
+   * presses and forms after they were handled (whatever the outcome). Insights counts these; the text of
+   * a message never travels here (adapters reduce it to terms before).
+   */
+  'activity.seen': { event: InboundEvent; organization: Organization };
+}
+
+/** The name of a Kring event. */
+export type KringEventName = keyof KringEvents;
+
+/** Handles one event. */
+export type KringEventListener<E extends KringEventName> = (payload: KringEvents[E]) => Promise<void> | void;
+
+/** A listener for each of some events (what a capability's `on` declares). */
+export type KringEventListeners = { [E in KringEventName]?: KringEventListener<E> };
+
+/**
+ * The bus: publishers await their listeners, which run one after another in the order they subscribed
+ * (the capability list's order). A listener that throws is logged and skipped: the next listeners still
+ * run and `publish` resolves, because the publisher's own work (the stored vote, the link) is done and
+ * must not be undone or reported as failed by someone else's listener.
+ */
+export interface EventBus {
+  /** Subscribes; `source` names the listener in logs (e.g. the capability). Returns an unsubscribe function. */
+  on<E extends KringEventName>(event: E, listener: KringEventListener<E>, source?: string): () => void;
+  /** Calls every listener of `event` in order; never rejects. Resolves with how many listeners failed (each logged). */
+  publish<E extends KringEventName>(event: E, payload: KringEvents[E]): Promise<number>;
+}
+
+interface Subscription {
+  listener: (payload: never) => Promise<void> | void;
+  source: string;
+}
+
+/** The in-process {@link EventBus}: one per Kring process (events do not cross processes). */
+export class InProcessEventBus implements EventBus {
+  private readonly listeners = new Map<KringEventName, Subscription[]>();
+
+  /** @param logger receives failing listeners (event name, listener source and error; never the payload). */
+  constructor(private readonly logger: Pick<Logger, 'error'>) {}
+
+  on<E extends KringEventName>(event: E, listener: KringEventListener<E>, source = 'anonymous'): () => void {
+    const list = this.listeners.get(event) ?? [];
+    const subscription: Subscription = { listener: listener as Subscription['listener'], source };
+    // Copy on write: a publish in progress keeps the list it started with.
+    this.listeners.set(event, [...list, subscription]);
+    return () => this.listeners.set(event, (this.listeners.get(event) ?? []).filter((s) => s !== subscription));
+  }
+
+  async publish<E extends KringEventName>(event: E, payload: KringEvents[E]): Promise<number> {
+    const list = this.listeners.get(event);
+    if (!list) return 0;
+    let failed = 0;
+    for (const { listener, source } of list) {
+      try {
+        await (listener as KringEventListener<E>)(payload);
+      } catch (err) {
+        failed++;
+        // The payload stays out of the log: it can hold member data (and anonymous polls' voters never travel here).
+        this.logger.error({ event, listener: source, err }, 'event listener failed');
+      }
+    }
+    return failed;
+  }
+
+  /** How many listeners `event` has (tests, start-up diagnostics). */
+  listenerCount(event: KringEventName): number {
+    return this.listeners.get(event)?.length ?? 0;
+  }
+}
