@@ -132,7 +132,7 @@ export interface Capability<Name extends string = string, Parts extends Capabili
   /** Builds the services, commands, routes and workers (cheap: nothing connects until `start`). */
   build(ctx: CapabilityContext, options?: Options): Parts;
   /** Adds its `kring …` commands to the CLI. */
-  cli?(program: Command, host: CliHost<Parts>): void;
+  cli?(program: Command, host: CliHost<NoInfer<Parts>>): void;
 }
 
 /** Declares a capability (the one export of its `index.ts`), keeping its parts' and options' types. */

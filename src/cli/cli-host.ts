@@ -13,8 +13,7 @@ import type { ChatPlatforms } from '../kernel/ports/chat-platform.js';
 import type { Directory } from '../kernel/ports/directory.js';
 import type { JobQueue } from '../kernel/ports/job-queue.js';
 import type { Logger } from '../kernel/ports/logger.js';
-import { openCliQueue } from './cli-queue.js';
-import { stderrLogger } from './cli-support.js';
+import { openCliQueue, stderrLogger } from './cli-queue.js';
 
 /**
  * How the CLI builds Kring: from the same capability list as the server (src/capabilities.ts), over the

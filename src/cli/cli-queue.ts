@@ -2,7 +2,8 @@ import type { BulkJob, EnqueueOptions, JobQueue } from '../kernel/ports/job-queu
 import { BullMqJobQueue } from '../infra/queue/bullmq.job-queue.js';
 import { InMemoryPacer, RedisPacer } from '../infra/queue/pacer.js';
 import type { CliQueue } from '../capability.js';
-import { QueueUnavailableError, stderrLogger } from './cli-support.js';
+import { QueueUnavailableError } from '../capability-cli.js';
+import type { Logger } from '../kernel/ports/logger.js';
 
 /**
  * Opens the CLI's queue (see {@link CliQueue}): BullMQ at REDIS_URL, or record-only on request.
@@ -67,4 +68,20 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
     timer = setTimeout(() => reject(new Error(message)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Warnings and errors on stderr (a listener that failed, connection trouble); the rest is quiet. */
+export function stderrLogger(stderr: (line: string) => void): Logger {
+  const write = (level: string) => (a: object | string, b?: string) => {
+    const text = typeof a === 'string' ? a : `${b ?? ''} ${JSON.stringify(a, (_k, v: unknown) => (v instanceof Error ? v.message : v))}`.trim();
+    stderr(`${level}: ${text}`);
+  };
+  const logger: Logger = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: write('warning'),
+    error: write('error'),
+    child: () => logger,
+  };
+  return logger;
 }

@@ -6,7 +6,7 @@ import { isMembershipError } from '../capabilities/membership/index.js';
 import { KringError, ValidationError } from '../kernel/errors.js';
 import { LOCALES, slugSchema, type Locale } from '../kernel/types.js';
 import { CliCapabilities, type CliIo } from './cli-host.js';
-import { formatCount, table, UsageError } from './cli-support.js';
+import { formatCount, table, UsageError } from '../capability-cli.js';
 import { registerDiscordCommand } from './discord.command.js';
 
 export { openCliDatabase, type CliIo } from './cli-host.js';

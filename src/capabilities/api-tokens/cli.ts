@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import type { CliHost } from '../../capability.js';
-import { plainTable } from '../../cli/cli-support.js';
+import { plainTable } from '../../capability-cli.js';
 import { API_SCOPES, parseScopeList } from '../../kernel/api-access.js';
 import type { Organization } from '../../kernel/community.js';
 import { NotFoundError, ValidationError } from '../../kernel/errors.js';
 import type { Directory } from '../../kernel/ports/directory.js';
 import type { ApiToken } from './domain/api-token.js';
-import type { ApiTokensParts } from './index.js';
+import type { ApiTokenService } from './domain/api-token.service.js';
+
+/** The parts of this capability its commands use (index.ts hands over all of them). */
+type ApiTokensCliParts = { tokens: ApiTokenService };
 
 /**
  * `kring tokens …`: the admin API's tokens, through the same service the API checks them with (never the
@@ -26,12 +29,12 @@ function tokenRow(t: ApiToken, slugs: ReadonlyMap<string, string>): string[] {
   return [t.id, slugs.get(t.organizationId) ?? t.organizationId, t.name, t.scopes.join(','), date(t.createdAt), date(t.lastUsedAt), t.revokedAt ? `revoked ${date(t.revokedAt)}` : 'active'];
 }
 
-async function services(ctx: CliHost<ApiTokensParts>) {
+async function services(ctx: CliHost<ApiTokensCliParts>) {
   return { repos: await ctx.directory(), tokens: (await ctx.parts()).tokens };
 }
 
 /** Registers `tokens` on the `kring` program. */
-export function registerTokensCli(program: Command, ctx: CliHost<ApiTokensParts>): void {
+export function registerTokensCli(program: Command, ctx: CliHost<ApiTokensCliParts>): void {
   const tokens = program.command('tokens').description('admin API tokens (per organisation, scoped, revocable)').exitOverride();
   tokens
     .command('create')

@@ -1,4 +1,4 @@
-import { defineCapability, type CapabilityParts } from '../../capability.js';
+import { defineCapability, type CapabilityContext, type CapabilityParts } from '../../capability.js';
 import { registerTokensCli } from './cli.js';
 import { ApiTokenService } from './domain/api-token.service.js';
 import { PrismaApiTokenRepository } from './repository/prisma-api-token.repository.js';
@@ -14,9 +14,9 @@ export interface ApiTokensParts extends CapabilityParts {
  */
 export const apiTokens = defineCapability({
   name: 'api-tokens',
-  build(ctx): ApiTokensParts {
+  build(ctx: CapabilityContext): ApiTokensParts {
     const tokens = new ApiTokenService({ tokens: ctx.repository(PrismaApiTokenRepository), organizations: ctx.directory.organizations, clock: ctx.clock });
     return { tokens, apiTokens: tokens };
   },
-  cli: registerTokensCli,
+  cli: (program, host) => registerTokensCli(program, host),
 });

@@ -1,4 +1,4 @@
-import { defineCapability, type CapabilityParts } from '../../capability.js';
+import { defineCapability, type CapabilityContext, type CapabilityParts } from '../../capability.js';
 import { channelCommands } from './commands.js';
 import { en } from './i18n/en.js';
 import { nl } from './i18n/nl.js';
@@ -10,7 +10,7 @@ import { nl } from './i18n/nl.js';
 export const channels = defineCapability({
   name: 'channels',
   texts: { en, nl },
-  build(ctx): CapabilityParts {
+  build(ctx: CapabilityContext): CapabilityParts {
     const { workspaces, channels, chapters } = ctx.directory;
     return { commands: channelCommands({ workspaces, channels, chapters }) };
   },

@@ -1,4 +1,4 @@
-import { defineCapability, type CapabilityParts } from '../../capability.js';
+import { defineCapability, type CapabilityContext, type CapabilityParts } from '../../capability.js';
 import type { PlatformAccount } from '../../kernel/ports/directory.js';
 import { insightsCommands, overviewView } from './commands.js';
 import { ActivityIngestor, type IngestorSettings } from './domain/activity-ingestor.js';
@@ -46,7 +46,7 @@ export interface InsightsParts extends CapabilityParts {
 export const insights = defineCapability({
   name: 'insights',
   texts: { en, nl },
-  build(ctx, options: InsightsOptions = {}): InsightsParts {
+  build(ctx: CapabilityContext, options: InsightsOptions = {}): InsightsParts {
     const { clock, logger, translator, queue, directory } = ctx;
     const repository = ctx.repository(PrismaInsightsRepository);
     const insights = new InsightsService({ queries: repository, settings: repository, clock });

@@ -3,7 +3,7 @@ import type { ActivityKind } from './domain/activity.js';
 
 /**
  * Storage contracts of insights, implemented on PostgreSQL/PGlite by
- * src/persistence/prisma-insights.repository.ts. Days are local days of the organisation (`YYYY-MM-DD`).
+ * repository/prisma-insights.repository.ts. Days are local days of the organisation (`YYYY-MM-DD`).
  * Nothing here carries message text: the only words are topic stems, and only in aggregate.
  */
 

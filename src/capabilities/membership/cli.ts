@@ -8,8 +8,12 @@ import { parseRoles, parseStatus } from './domain/member-csv.js';
 import type { ImportReport } from './domain/member-import.service.js';
 import { MEMBER_ROLES, type Member, type MemberStatus, type Organization } from '../../kernel/community.js';
 import type { Directory } from '../../kernel/ports/directory.js';
-import { table, UsageError } from '../../cli/cli-support.js';
-import type { MembershipParts } from './index.js';
+import { table, UsageError } from '../../capability-cli.js';
+import type { MemberImportService } from './domain/member-import.service.js';
+import type { MembershipService } from './domain/membership.service.js';
+
+/** The parts of this capability its commands use (index.ts hands over all of them). */
+type MembershipCliParts = { membership: MembershipService; importer: MemberImportService };
 
 /**
  * `kring members import|list|set-status|set-roles`: the member administration from the command line,
@@ -25,7 +29,7 @@ const EXIT_ROW_ERRORS = 1;
 const LISTED_ERRORS = 50;
 
 /** Adds `members …` to the `kring` program. */
-export function registerMembershipCli(program: Command, host: CliHost<MembershipParts>): void {
+export function registerMembershipCli(program: Command, host: CliHost<MembershipCliParts>): void {
   const members = program.command('members').description('import and list members').exitOverride();
   members
     .command('import')

@@ -1,6 +1,6 @@
-import { formatCount } from '../../cli/cli-support.js';
+import { formatCount } from '../../capability-cli.js';
 
-export { formatCount } from '../../cli/cli-support.js';
+export { formatCount } from '../../capability-cli.js';
 
 /** Where progress goes: stderr, so stdout stays clean for the summary (and `--json`). */
 export interface ProgressStream {

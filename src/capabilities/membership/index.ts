@@ -1,4 +1,4 @@
-import { defineCapability, type CapabilityParts } from '../../capability.js';
+import { defineCapability, type CapabilityContext, type CapabilityParts } from '../../capability.js';
 import type { PlatformIdentity } from '../../kernel/community.js';
 import type { ChatPlatforms } from '../../kernel/ports/chat-platform.js';
 import { membershipCommands } from './commands.js';
@@ -32,7 +32,7 @@ export interface MembershipParts extends CapabilityParts {
 export const membership = defineCapability({
   name: 'membership',
   texts: { en, nl },
-  build(ctx): MembershipParts {
+  build(ctx: CapabilityContext): MembershipParts {
     const repos = { ...ctx.directory, linkRequests: ctx.repository(PrismaLinkRequestRepository) };
     const membership = new MembershipService({
       repos,
@@ -72,7 +72,7 @@ export const membership = defineCapability({
       },
     };
   },
-  cli: registerMembershipCli,
+  cli: (program, host) => registerMembershipCli(program, host),
 });
 
 /** Gives or takes the platform's member role (Discord); platforms without one do nothing. */

@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import type { Announcement, DeliveryReport } from './domain/announcement.js';
 import type { CliHost, CliQueue } from '../../capability.js';
-import { fail, findOrg, orFail, positiveInt, QUEUE_HELP, table, when } from '../../cli/cli-support.js';
-import type { NewsParts } from './index.js';
+import { fail, findOrg, orFail, positiveInt, QUEUE_HELP, table, when } from '../../capability-cli.js';
+import type { NewsService } from './domain/news.service.js';
+
+/** The parts of this capability its commands use (index.ts hands over all of them). */
+type NewsCliParts = { service: NewsService };
 
 /**
  * `kring news …`: list, delivery status and retract, through the same {@link NewsService} the chat
@@ -15,7 +18,7 @@ const short = (id: string) => id.slice(0, 8);
 const HINT = (org: string) => `see: kring news list --org ${org}`;
 
 /** The directory and the service; retracting with a queue hands the jobs to the server's workers. */
-async function services(host: CliHost<NewsParts>, queue?: CliQueue) {
+async function services(host: CliHost<NewsCliParts>, queue?: CliQueue) {
   return { repos: await host.directory(), news: (await host.parts(queue)).service };
 }
 
@@ -69,7 +72,7 @@ function announcementJson(a: Announcement) {
 }
 
 /** Registers `news` on the `kring` program. */
-export function registerNewsCli(program: Command, ctx: CliHost<NewsParts>): void {
+export function registerNewsCli(program: Command, ctx: CliHost<NewsCliParts>): void {
   const news = program
     .command('news')
     .description('news announcements: list, delivery status, retract (same rules as /kring news in chat)')

@@ -1,4 +1,4 @@
-import { defineCapability, type CapabilityParts } from '../../capability.js';
+import { defineCapability, type CapabilityContext, type CapabilityParts } from '../../capability.js';
 import { PLATFORM_LIMITS, type PlatformLimits } from '../../kernel/platform-limits.js';
 import type { Pacer } from '../../kernel/ports/pacer.js';
 import type { Platform } from '../../kernel/types.js';
@@ -56,7 +56,7 @@ export interface NewsParts extends CapabilityParts {
 export const news = defineCapability({
   name: 'news',
   texts: { en, nl },
-  build(ctx, options: NewsOptions = {}): NewsParts {
+  build(ctx: CapabilityContext, options: NewsOptions = {}): NewsParts {
     const repo = options.repo ?? ctx.repository(PrismaNewsRepository);
     const pacer = options.pacer ?? ctx.pacer;
     const limits = options.limits ?? PLATFORM_LIMITS;
@@ -103,5 +103,5 @@ export const news = defineCapability({
       },
     };
   },
-  cli: registerNewsCli,
+  cli: (program, host) => registerNewsCli(program, host),
 });

@@ -13,8 +13,8 @@ import type {
 
 /**
  * The news capability's ports: where announcements and deliveries are stored ({@link NewsRepository},
- * PostgreSQL in src/persistence/prisma-news.repository.ts, in memory in test/fakes) and how work is handed
- * to the queue ({@link NewsDispatcher}, src/queue/fanout.queue.ts). Every query that starts from a
+ * PostgreSQL in repository/prisma-news.repository.ts, in memory in test/fakes) and how work is handed
+ * to the queue ({@link NewsDispatcher}, jobs/fanout.dispatcher.ts). Every query that starts from a
  * manager's command is scoped by organisation; the ones the queue worker calls start from an id it put in
  * a job itself.
  *

@@ -1,10 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import type { CliHost, CliQueue } from '../../capability.js';
-import { fail, findOrg, localeOption, orFail, positiveInt, QUEUE_HELP, table, when } from '../../cli/cli-support.js';
+import { fail, findOrg, localeOption, orFail, positiveInt, QUEUE_HELP, table, when } from '../../capability-cli.js';
 import type { PollStatus } from './domain/poll.js';
 import type { PollResults } from './domain/poll.service.js';
-import type { PollsParts } from './index.js';
+import type { PollService } from './domain/poll.service.js';
+
+/** The parts of this capability its commands use (index.ts hands over all of them). */
+type PollsCliParts = { service: PollService };
 import { pollCsv } from './poll-csv.js';
 
 /**
@@ -19,7 +22,7 @@ const short = (id: string) => id.slice(0, 8);
 const HINT = (org: string) => `see: kring polls list --org ${org}`;
 
 /** The directory and the service; closing with a queue hands the follow-up jobs to the server's workers. */
-async function services(host: CliHost<PollsParts>, queue?: CliQueue) {
+async function services(host: CliHost<PollsCliParts>, queue?: CliQueue) {
   return { repos: await host.directory(), polls: (await host.parts(queue)).service };
 }
 
@@ -53,7 +56,7 @@ function resultsJson(r: PollResults) {
 }
 
 /** Registers `polls` on the `kring` program. */
-export function registerPollsCli(program: Command, ctx: CliHost<PollsParts>): void {
+export function registerPollsCli(program: Command, ctx: CliHost<PollsCliParts>): void {
   const polls = program
     .command('polls')
     .description('polls: list, results, close, CSV export (same rules as /kring poll in chat)')

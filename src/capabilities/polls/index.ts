@@ -1,4 +1,4 @@
-import { defineCapability, type CapabilityParts } from '../../capability.js';
+import { defineCapability, type CapabilityContext, type CapabilityParts } from '../../capability.js';
 import { toLocale } from '../../kernel/types.js';
 import { registerPollsCli } from './cli.js';
 import { pollCommands } from './commands.js';
@@ -37,7 +37,7 @@ export interface PollsParts extends CapabilityParts {
 export const polls = defineCapability({
   name: 'polls',
   texts: { en, nl },
-  build(ctx, options: PollsOptions = {}): PollsParts {
+  build(ctx: CapabilityContext, options: PollsOptions = {}): PollsParts {
     const repo = options.repo ?? ctx.repository(PrismaPollRepository);
     const scheduler = new PollScheduler(ctx.queue, ctx.clock, options.scheduler);
     const service = new PollService({
@@ -83,5 +83,5 @@ export const polls = defineCapability({
       },
     };
   },
-  cli: registerPollsCli,
+  cli: (program, host) => registerPollsCli(program, host),
 });

@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
 import type { CliHost } from '../../capability.js';
-import { plainTable } from '../../cli/cli-support.js';
+import { plainTable } from '../../capability-cli.js';
 import { NotFoundError, ValidationError } from '../../kernel/errors.js';
 import type { Directory } from '../../kernel/ports/directory.js';
 import type { Organization } from '../../kernel/community.js';
 import { WEBHOOK_EVENTS, type WebhookEndpoint } from './domain/webhook-events.js';
-import type { WebhooksParts } from './index.js';
+import type { WebhookService } from './domain/webhook.service.js';
+
+/** The parts of this capability its commands use (index.ts hands over all of them). */
+type WebhooksCliParts = { webhooks: WebhookService };
 
 /**
  * `kring webhooks …`: outgoing webhook subscriptions, through the same service the admin API uses. A
@@ -32,12 +35,12 @@ function commaList(text: string, known: readonly string[], what: string): string
   return words;
 }
 
-async function services(ctx: CliHost<WebhooksParts>) {
+async function services(ctx: CliHost<WebhooksCliParts>) {
   return { repos: await ctx.directory(), webhooks: (await ctx.parts()).webhooks };
 }
 
 /** Registers `webhooks` on the `kring` program. */
-export function registerWebhooksCli(program: Command, ctx: CliHost<WebhooksParts>): void {
+export function registerWebhooksCli(program: Command, ctx: CliHost<WebhooksCliParts>): void {
   const webhooks = program.command('webhooks').description('outgoing webhooks (signed HTTP callbacks per organisation)').exitOverride();
   webhooks
     .command('add')

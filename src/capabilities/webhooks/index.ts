@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCapability, type CapabilityParts } from '../../capability.js';
+import { defineCapability, type CapabilityContext, type CapabilityParts } from '../../capability.js';
 import type { ApiWebhook } from '../../http/api/route.js';
 import { registerWebhooksCli } from './cli.js';
 import { eventWebhooks } from './domain/event-webhooks.js';
@@ -31,7 +31,7 @@ export interface WebhooksParts extends CapabilityParts {
  */
 export const webhooks = defineCapability({
   name: 'webhooks',
-  build(ctx, options: WebhooksOptions = {}): WebhooksParts {
+  build(ctx: CapabilityContext, options: WebhooksOptions = {}): WebhooksParts {
     const endpoints = ctx.repository(PrismaWebhookEndpointRepository);
     const webhooks = new WebhookService({
       webhooks: endpoints,
@@ -60,7 +60,7 @@ export const webhooks = defineCapability({
       },
     };
   },
-  cli: registerWebhooksCli,
+  cli: (program, host) => registerWebhooksCli(program, host),
 });
 
 /** How one event's delivery looks in the OpenAPI document's `webhooks` section. */

@@ -69,7 +69,7 @@ export interface ActionEvent extends EventBase {
 /**
  * A member wrote something. Only metadata: the content is never part of the event. Adapters that can
  * read the text may derive three things from it in memory on arrival, then drop the text:
- * `{ terms, question } = messageInsights(text, locale)` from src/domain/insights/terms.ts (nl + en stop
+ * `{ terms, question } = messageInsights(text, locale)` from src/kernel/message-terms.ts (nl + en stop
  * words removed, stemmed), plus `messageId`. Insights keep only aggregate term counts, and only for
  * organisations that switched topic tracking on.
  */

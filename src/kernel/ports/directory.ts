@@ -9,8 +9,9 @@ import type {
 import type { Locale, Platform } from '../types.js';
 
 /**
- * Storage contracts for the membership core. Implemented with Prisma (PostgreSQL and embedded PGlite)
- * in src/persistence and in memory in test/fakes; test/contracts runs one suite against each.
+ * The directory's storage contracts: the records every capability reads. Implemented with Prisma
+ * (PostgreSQL and embedded PGlite) in src/infra/database/directory/ and in memory in test/fakes;
+ * test/contracts runs one suite against each.
  * Every query is scoped by organisation, except look-ups by a platform account, which is globally unique.
  * Deliberately left out: deleting members (members lapse or leave; GDPR erasure lands with insights).
  */

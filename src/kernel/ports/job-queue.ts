@@ -1,7 +1,7 @@
 /**
  * Background jobs. Two implementations behind this port: BullMQ on Redis (multi-process), and an
  * in-process driver for single-process mode (no REDIS_URL). Payloads are validated by the job's
- * definition in src/queue/jobs.ts on both ends.
+ * definition in its capability's jobs/ folder on both ends.
  *
  * Deliberately left out: job priorities, flows/parent jobs and reading job state back (repeating jobs:
  * only a cron pattern per key, see {@link JobQueue.repeat}). Work that must survive is recorded in the

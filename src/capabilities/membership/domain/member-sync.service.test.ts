@@ -42,7 +42,7 @@ describe(MemberSyncService.name, () => {
     expect(second).toMatchObject({ created: false, member: { name: 'Jan', chapterId: null } });
   });
 
-  it('fires memberLapsed when an upsert takes an active member\'s access away', async () => {
+  it('publishes member.lapsed when an upsert takes an active member\'s access away', async () => {
     await sut.upsert(org.id, record('1'));
     await sut.upsert(org.id, record('1', { status: 'left' }));
     expect(lapsed.map((m) => m.memberNumber)).toEqual(['1']);

@@ -8,7 +8,7 @@ import type { Member, MemberRole, MemberStatus } from '../../../kernel/community
  * Member administration pushed through the API (one member, or the full list), applied by the very code
  * that imports the CSV export: {@link MemberImportService}. The records are written as a CSV stream and
  * imported, so chapters are created on first sight, a full list lapses the absentees, and every member
- * who loses access fires `memberLapsed` (platform access removal) exactly as `kring members import` does.
+ * who loses access publishes `member.lapsed` (platform access removal) exactly as `kring members import` does.
  * The API validates the JSON first with the same limits, so the importer's row errors never happen in
  * practice; if one does, it becomes a ValidationError with the JSON path of the record.
  *

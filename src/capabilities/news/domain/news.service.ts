@@ -35,7 +35,7 @@ const REPORT_SAMPLE = 10;
 /**
  * The news use cases: write, schedule, publish, edit and retract announcements, and report what arrived
  * where. Sending is the queue's job: this service decides what to send and records the decision; the
- * fan-out worker (src/queue/fanout.worker.ts) posts and records each outcome.
+ * delivery service (domain/delivery.service.ts, called by the fan-out worker) posts and records each outcome.
  */
 export class NewsService {
   constructor(private readonly deps: NewsServiceDeps) {}

@@ -2,7 +2,7 @@ import { KringError } from '../../../kernel/errors.js';
 
 /**
  * Every error the polls capability raises, with the catalogue key of the text a person sees (texts in
- * src/app/i18n/polls.{en,nl}.ts). Codes are stable: logged, asserted by tests, returned by APIs.
+ * i18n/{en,nl}.ts). Codes are stable: logged, asserted by tests, returned by APIs.
  */
 export const POLL_ERRORS = {
   /** No poll with that id (or id prefix) in this organisation. */

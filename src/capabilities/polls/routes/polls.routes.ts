@@ -11,7 +11,7 @@ export interface PollRoutesDeps {
   polls: Pick<PollService, 'create' | 'find' | 'list' | 'results' | 'close' | 'export'>;
   channels: Pick<ChannelRepository, 'list'>;
   chapters: Pick<ChapterRepository, 'list'>;
-  /** The CSV the chat command exports, in a language (src/app/polls/poll-csv.ts). */
+  /** The CSV the chat command exports, in a language (poll-csv.ts). */
   csv(data: PollExport, locale: Locale): string;
 }
 

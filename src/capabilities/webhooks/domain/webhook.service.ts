@@ -19,7 +19,7 @@ export interface WebhookDelivery {
   body: string;
 }
 
-/** Where deliveries go to be sent with retries (src/queue/webhook.queue.ts puts them on the JobQueue). */
+/** Where deliveries go to be sent with retries (jobs/webhook.queue.ts puts them on the JobQueue). */
 export interface WebhookOutbox {
   enqueue(delivery: WebhookDelivery): Promise<void>;
 }

@@ -1,9 +1,12 @@
+/**
+ * Helpers for the capabilities' `cli.ts` files (and the CLI root): usage errors with exit code 2, the queue
+ * refusal, tables and number formats. Output conventions: human text on stdout, errors on stderr.
+ */
 import type { Command } from 'commander';
-import type { Organization } from '../kernel/community.js';
-import { KringError } from '../kernel/errors.js';
-import { toLocale, type Locale } from '../kernel/types.js';
-import type { Directory } from '../kernel/ports/directory.js';
-import type { Logger } from '../kernel/ports/logger.js';
+import type { Organization } from './kernel/community.js';
+import { KringError } from './kernel/errors.js';
+import { toLocale, type Locale } from './kernel/types.js';
+import type { Directory } from './kernel/ports/directory.js';
 
 /** Help text shared by the commands that enqueue platform work. */
 export const QUEUE_HELP =
@@ -77,22 +80,6 @@ export function plainTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
-}
-
-/** Warnings and errors on stderr (a listener that failed, connection trouble); the rest is quiet. */
-export function stderrLogger(stderr: (line: string) => void): Logger {
-  const write = (level: string) => (a: object | string, b?: string) => {
-    const text = typeof a === 'string' ? a : `${b ?? ''} ${JSON.stringify(a, (_k, v: unknown) => (v instanceof Error ? v.message : v))}`.trim();
-    stderr(`${level}: ${text}`);
-  };
-  const logger: Logger = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: write('warning'),
-    error: write('error'),
-    child: () => logger,
-  };
-  return logger;
 }
 
 /** 12345 -> "12,345". */
