@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { ActionDefinition, CommandDefinition, FormHandlerDefinition } from './chat/command.js';
 import type { ApiContribution } from './http/api/route.js';
 import type { ApiTokenVerifier } from './http/api/auth.js';
+import type { ApiScope } from './kernel/api-access.js';
 import type { Clock } from './kernel/clock.js';
 import type { EventBus, KringEventListeners, KringEventName } from './kernel/events.js';
 import type { Catalogue, Translator } from './kernel/i18n.js';
@@ -59,7 +60,12 @@ export interface CapabilityContext {
   mailer: Mailer;
   translator: Translator;
   settings: CapabilitySettings;
+  /** Every admin-API scope the capabilities declare, in list order (what a token may be given). */
+  apiScopes: readonly ApiScope[];
 }
+
+/** What the composition root hands {@link buildCapabilities}: the context without what the list itself knows. */
+export type SharedContext = Omit<CapabilityContext, 'apiScopes'>;
 
 /** What a capability adds to Kring. Every part is optional. */
 export interface CapabilityParts {
@@ -114,6 +120,8 @@ export interface CliHost<Parts> {
   directory(): Promise<Directory>;
   /** The catalogue's translator. */
   translator: Translator;
+  /** Every admin-API scope the capabilities declare (known without building anything). */
+  apiScopes: readonly ApiScope[];
   out(line?: string): void;
   write(text: string): void;
   err(line: string): void;
@@ -129,6 +137,8 @@ export interface Capability<Name extends string = string, Parts extends Capabili
   readonly name: Name;
   /** Its part of the message catalogue. */
   readonly texts?: Catalogue['texts'];
+  /** The admin-API scopes its routes require (`polls:read`, `polls:write`); tokens may be given these. */
+  readonly apiScopes?: readonly ApiScope[];
   /** Builds the services, commands, routes and workers (cheap: nothing connects until `start`). */
   build(ctx: CapabilityContext, options?: Options): Parts;
   /** Adds its `kring …` commands to the CLI. */
@@ -156,6 +166,11 @@ export type BuiltParts<List extends readonly AnyCapability[]> = {
   [C in List[number] as C['name']]: C extends Capability<string, infer P, unknown> ? P : never;
 };
 
+/** Every admin-API scope the capabilities of `list` declare, in list order, each once. */
+export function apiScopesOf(list: readonly AnyCapability[]): ApiScope[] {
+  return [...new Set(list.flatMap((c) => c.apiScopes ?? []))];
+}
+
 /** The whole catalogue: the chat router's part and every capability's. */
 export function catalogues(base: readonly Catalogue[], list: readonly AnyCapability[]): Catalogue[] {
   return [...base, ...list.flatMap((c) => (c.texts ? [{ owner: c.name, texts: c.texts }] : []))];
@@ -175,9 +190,10 @@ export interface BuiltCapabilities<List extends readonly AnyCapability[]> {
  */
 export function buildCapabilities<const List extends readonly AnyCapability[]>(
   list: List,
-  ctx: CapabilityContext,
+  ctx: SharedContext,
   options: CapabilityOptions<List> = {},
 ): BuiltCapabilities<List> {
+  const apiScopes = apiScopesOf(list);
   const parts: Record<string, CapabilityParts> = {};
   const all: (CapabilityParts & { name: string })[] = [];
   const seen = new Set<string>();
@@ -185,7 +201,7 @@ export function buildCapabilities<const List extends readonly AnyCapability[]>(
     if (seen.has(capability.name)) throw new Error(`capability "${capability.name}" is listed twice`);
     seen.add(capability.name);
     const built = capability.build(
-      { ...ctx, logger: ctx.logger.child({ capability: capability.name }) },
+      { ...ctx, apiScopes, logger: ctx.logger.child({ capability: capability.name }) },
       (options as Record<string, unknown>)[capability.name],
     );
     for (const [event, listener] of Object.entries(built.on ?? {})) {

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { createDiscordPlatform } from '../adapters/discord/index.js';
 import { createSlackPlatform } from '../adapters/slack/index.js';
 import { createTeamsPlatform } from '../adapters/teams/index.js';
-import { buildCapabilities, type BuiltParts, type CapabilityContext, type CapabilityOptions } from './capability.js';
+import { buildCapabilities, type BuiltParts, type CapabilityContext, type CapabilityOptions, type SharedContext } from './capability.js';
 import { capabilities, kringTranslator, type Capabilities } from './capabilities.js';
 import { ChatRouter } from './chat/chat-router.js';
 import { ConfigError, loadConfig, type Config } from './config/env.js';
@@ -95,7 +95,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
   const translator = kringTranslator();
   const platforms: ChatPlatform[] = [];
   const registry: ChatPlatforms = { get: (name) => platforms.find((p) => p.platform === name), all: () => platforms };
-  const ctx: CapabilityContext = {
+  const ctx: SharedContext = {
     logger,
     clock,
     bus,

@@ -1,4 +1,4 @@
-import { buildCapabilities, type AnyCapability, type BuiltCapabilities, type CapabilityContext, type CliHost, type CliQueue } from '../capability.js';
+import { apiScopesOf, buildCapabilities, type AnyCapability, type BuiltCapabilities, type CapabilityContext, type CliHost, type CliQueue, type SharedContext } from '../capability.js';
 import { capabilities, kringTranslator, type Capabilities } from '../capabilities.js';
 import { ChatRouter } from '../chat/chat-router.js';
 import type { CommandDefinition } from '../chat/command.js';
@@ -63,7 +63,7 @@ function cliSettings(env: Record<string, string | undefined>): CapabilityContext
 }
 
 /** The context every capability is built with in the CLI. */
-function cliContext(prisma: Database['prisma'], options: { logger: Logger; translator: Translator; queue: JobQueue; pacer: CliQueue['pacer']; env: Record<string, string | undefined> }): CapabilityContext {
+function cliContext(prisma: Database['prisma'], options: { logger: Logger; translator: Translator; queue: JobQueue; pacer: CliQueue['pacer']; env: Record<string, string | undefined> }): SharedContext {
   return {
     logger: options.logger,
     clock: systemClock,
@@ -127,6 +127,7 @@ export class CliCapabilities {
       directory: () => this.directory(),
       openQueue: ({ recordOnly }) => openCliQueue(this.io.env, { recordOnly, stderr: this.out.err }),
       translator: this.translator,
+      apiScopes: apiScopesOf(capabilities),
       out: this.out.out,
       write: (text) => void this.io.stdout.write(text),
       err: this.out.err,
@@ -146,7 +147,7 @@ export class CliCapabilities {
  * touches it, and no queue, so building opens no connection. Commands and API routes need their services
  * only when they run, so their definitions come out whole (the Discord command menu, the API document).
  */
-export function offlineCapabilities(env: Record<string, string | undefined> = {}): { built: BuiltCapabilities<Capabilities>; ctx: CapabilityContext } {
+export function offlineCapabilities(env: Record<string, string | undefined> = {}): { built: BuiltCapabilities<Capabilities>; ctx: SharedContext } {
   const offlinePrisma = new Proxy({} as Database['prisma'], {
     get(_target, property) {
       // Not a database call: promise checks (`then`) and inspection (symbols) see a plain object.

@@ -13,8 +13,9 @@ describe('API scopes', () => {
     expect(hasScope(['chapters:write'], 'members:read')).toBe(false);
   });
 
-  it('parses a command-line scope list, dropping duplicates and naming unknown words', () => {
-    expect(parseScopeList('news:write, members:write,members:write')).toEqual({ scopes: ['members:write', 'news:write'], unknown: [] });
-    expect(parseScopeList('members:admin polls:read')).toEqual({ scopes: ['polls:read'], unknown: ['members:admin'] });
+  it('parses a command-line scope list against the known scopes, dropping duplicates and naming unknown words', () => {
+    const known = ['members:read', 'members:write', 'news:write', 'polls:read'] as const;
+    expect(parseScopeList('news:write, members:write,members:write', known)).toEqual({ scopes: ['members:write', 'news:write'], unknown: [] });
+    expect(parseScopeList('members:admin polls:read', known)).toEqual({ scopes: ['polls:read'], unknown: ['members:admin'] });
   });
 });

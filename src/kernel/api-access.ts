@@ -1,24 +1,18 @@
 import { z } from 'zod';
 
 /**
- * What an API token may do. A token carries a set of these; every route names the one it needs.
+ * What an API token may do: `<resource>:read` or `<resource>:write`. A token carries a set of these; every
+ * admin-API route names the one it needs. Each capability declares the scopes of its routes
+ * (`apiScopes` in its `defineCapability`), so the set of known scopes is the capability list's.
  * `<resource>:write` implies `<resource>:read` (a CRM that pushes members may also read them back).
  */
-export const API_SCOPES = [
-  'members:read',
-  'members:write',
-  'chapters:read',
-  'chapters:write',
-  'news:read',
-  'news:write',
-  'polls:read',
-  'polls:write',
-  'insights:read',
-  'webhooks:write',
-] as const;
-export type ApiScope = (typeof API_SCOPES)[number];
+export type ApiScope = `${string}:read` | `${string}:write`;
 
-export const apiScopeSchema = z.enum(API_SCOPES);
+/** The shape of a scope (lowercase resource, `:read` or `:write`); whether it exists is the capabilities' say. */
+export const apiScopeSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,40}:(read|write)$/, 'a scope is <resource>:read or <resource>:write')
+  .transform((s) => s as ApiScope);
 
 /** True when a token holding `granted` may use a route that requires `required`. */
 export function hasScope(granted: readonly string[], required: ApiScope): boolean {
@@ -29,19 +23,19 @@ export function hasScope(granted: readonly string[], required: ApiScope): boolea
 
 /**
  * Parses a scope list as people type it on the command line (`members:write,news:write`, spaces or
- * commas). Duplicates are dropped; the result is in {@link API_SCOPES} order. Unknown words are returned
- * separately so the caller can name them.
+ * commas) against the `known` scopes. Duplicates are dropped; the result is in `known` order. Unknown
+ * words are returned separately so the caller can name them.
  */
-export function parseScopeList(text: string): { scopes: ApiScope[]; unknown: string[] } {
+export function parseScopeList(text: string, known: readonly ApiScope[]): { scopes: ApiScope[]; unknown: string[] } {
   const words = text.split(/[\s,]+/).filter((w) => w !== '');
-  const known = new Set<ApiScope>();
+  const found = new Set<string>();
   const unknown: string[] = [];
   for (const word of words) {
-    const parsed = apiScopeSchema.safeParse(word.toLowerCase());
-    if (parsed.success) known.add(parsed.data);
+    const scope = word.toLowerCase();
+    if ((known as readonly string[]).includes(scope)) found.add(scope);
     else unknown.push(word);
   }
-  return { scopes: API_SCOPES.filter((s) => known.has(s)), unknown };
+  return { scopes: known.filter((s) => found.has(s)), unknown };
 }
 
 /**

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_SCOPES, hasScope, type ApiScope } from '../../src/kernel/api-access.js';
+import { hasScope, type ApiScope } from '../../src/kernel/api-access.js';
+import { apiScopesOf } from '../../src/capability.js';
+import { capabilities } from '../../src/capabilities.js';
+
+/** Every scope the capabilities declare. */
+const API_SCOPES = apiScopesOf(capabilities);
 import type { ApiRoute } from '../../src/http/api/route.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 

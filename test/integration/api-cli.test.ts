@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { apiScopesOf } from '../../src/capability.js';
+import { capabilities } from '../../src/capabilities.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiTokens } from '../../src/capabilities/api-tokens/index.js';
 import { webhooks } from '../../src/capabilities/webhooks/index.js';
@@ -49,7 +51,7 @@ describe('kring CLI: tokens and webhooks', () => {
     expect(created).toContain('only time the token is shown');
     const id = /id ([0-9a-f-]{36})/.exec(created)![1]!;
 
-    const tokens = new ApiTokenService({ tokens: new PrismaApiTokenRepository(db.prisma), organizations: repos.organizations, clock: systemClock });
+    const tokens = new ApiTokenService({ tokens: new PrismaApiTokenRepository(db.prisma), organizations: repos.organizations, clock: systemClock, scopes: apiScopesOf(capabilities) });
     expect((await tokens.authenticate(secret!))?.scopes).toEqual(['members:write', 'news:write']);
 
     const list = await kring('tokens', 'list', '--org', 'fietsclub');

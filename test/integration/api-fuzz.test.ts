@@ -1,6 +1,10 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_SCOPES } from '../../src/kernel/api-access.js';
+import { apiScopesOf } from '../../src/capability.js';
+import { capabilities } from '../../src/capabilities.js';
+
+/** Every scope the capabilities declare. */
+const API_SCOPES = apiScopesOf(capabilities);
 import type { ApiRoute } from '../../src/http/api/route.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 

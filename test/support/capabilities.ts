@@ -1,4 +1,4 @@
-import { buildCapabilities, type BuiltCapabilities, type CapabilityContext, type CapabilityOptions } from '../../src/capability.js';
+import { buildCapabilities, type BuiltCapabilities, type CapabilityContext, type CapabilityOptions, type SharedContext } from '../../src/capability.js';
 import { capabilities, kringTranslator, type Capabilities } from '../../src/capabilities.js';
 import { ChatRouter } from '../../src/chat/chat-router.js';
 import { InProcessEventBus } from '../../src/kernel/events.js';
@@ -36,7 +36,7 @@ export interface TestContextOptions {
  * The context src/main.ts builds, over the test's parts: the same bus, translator and settings shape,
  * with no platform unless the test gives some.
  */
-export function testContext(options: TestContextOptions): CapabilityContext {
+export function testContext(options: TestContextOptions): SharedContext {
   const logger = options.logger ?? silentLogger;
   const database = options.database;
   return {
@@ -63,7 +63,7 @@ export function testContext(options: TestContextOptions): CapabilityContext {
  */
 export function buildTestCapabilities(
   names: readonly CapabilityName[],
-  ctx: CapabilityContext,
+  ctx: SharedContext,
   options: { capabilityOptions?: CapabilityOptions<Capabilities>; defaultOrganizationSlug: string },
 ): { built: BuiltCapabilities<Capabilities>; router: ChatRouter } {
   const chosen = capabilities.filter((c) => names.includes(c.name));

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliHost } from '../../capability.js';
 import { plainTable } from '../../capability-cli.js';
-import { API_SCOPES, parseScopeList } from '../../kernel/api-access.js';
+import { parseScopeList } from '../../kernel/api-access.js';
 import type { Organization } from '../../kernel/community.js';
 import { NotFoundError, ValidationError } from '../../kernel/errors.js';
 import type { Directory } from '../../kernel/ports/directory.js';
@@ -41,12 +41,12 @@ export function registerTokensCli(program: Command, ctx: CliHost<ApiTokensCliPar
     .description('create an API token; the token is shown once, store it in the system that calls the API')
     .requiredOption('--org <slug>', 'organisation the token works for')
     .requiredOption('--name <name>', 'what uses the token, e.g. "CRM sync"')
-    .requiredOption('--scope <scopes>', `comma-separated: ${API_SCOPES.join(', ')}`)
+    .requiredOption('--scope <scopes>', `comma-separated: ${ctx.apiScopes.join(', ')}`)
     .option('--json', 'print JSON on stdout')
     .action(async (opts: { org: string; name: string; scope: string; json?: boolean }) => {
-      const { scopes, unknown } = parseScopeList(opts.scope);
+      const { scopes, unknown } = parseScopeList(opts.scope, ctx.apiScopes);
       if (unknown.length > 0) {
-        throw new ValidationError([{ path: 'scope', message: `unknown scope ${unknown.join(', ')}; scopes: ${API_SCOPES.join(', ')}` }]);
+        throw new ValidationError([{ path: 'scope', message: `unknown scope ${unknown.join(', ')}; scopes: ${ctx.apiScopes.join(', ')}` }]);
       }
       const s = await services(ctx);
       const org = await findOrganization(s.repos, opts.org);

@@ -15,7 +15,12 @@ export interface ApiTokensParts extends CapabilityParts {
 export const apiTokens = defineCapability({
   name: 'api-tokens',
   build(ctx: CapabilityContext): ApiTokensParts {
-    const tokens = new ApiTokenService({ tokens: ctx.repository(PrismaApiTokenRepository), organizations: ctx.directory.organizations, clock: ctx.clock });
+    const tokens = new ApiTokenService({
+      tokens: ctx.repository(PrismaApiTokenRepository),
+      organizations: ctx.directory.organizations,
+      clock: ctx.clock,
+      scopes: ctx.apiScopes,
+    });
     return { tokens, apiTokens: tokens };
   },
   cli: (program, host) => registerTokensCli(program, host),

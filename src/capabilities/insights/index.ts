@@ -46,6 +46,7 @@ export interface InsightsParts extends CapabilityParts {
 export const insights = defineCapability({
   name: 'insights',
   texts: { en, nl },
+  apiScopes: ['insights:read'],
   build(ctx: CapabilityContext, options: InsightsOptions = {}): InsightsParts {
     const { clock, logger, translator, queue, directory } = ctx;
     const repository = ctx.repository(PrismaInsightsRepository);

@@ -32,6 +32,7 @@ export interface MembershipParts extends CapabilityParts {
 export const membership = defineCapability({
   name: 'membership',
   texts: { en, nl },
+  apiScopes: ['members:read', 'members:write', 'chapters:read', 'chapters:write'],
   build(ctx: CapabilityContext): MembershipParts {
     const repos = { ...ctx.directory, linkRequests: ctx.repository(PrismaLinkRequestRepository) };
     const membership = new MembershipService({

@@ -56,6 +56,7 @@ export interface NewsParts extends CapabilityParts {
 export const news = defineCapability({
   name: 'news',
   texts: { en, nl },
+  apiScopes: ['news:read', 'news:write'],
   build(ctx: CapabilityContext, options: NewsOptions = {}): NewsParts {
     const repo = options.repo ?? ctx.repository(PrismaNewsRepository);
     const pacer = options.pacer ?? ctx.pacer;

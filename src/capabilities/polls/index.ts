@@ -37,6 +37,7 @@ export interface PollsParts extends CapabilityParts {
 export const polls = defineCapability({
   name: 'polls',
   texts: { en, nl },
+  apiScopes: ['polls:read', 'polls:write'],
   build(ctx: CapabilityContext, options: PollsOptions = {}): PollsParts {
     const repo = options.repo ?? ctx.repository(PrismaPollRepository);
     const scheduler = new PollScheduler(ctx.queue, ctx.clock, options.scheduler);

@@ -31,6 +31,7 @@ export interface WebhooksParts extends CapabilityParts {
  */
 export const webhooks = defineCapability({
   name: 'webhooks',
+  apiScopes: ['webhooks:write'],
   build(ctx: CapabilityContext, options: WebhooksOptions = {}): WebhooksParts {
     const endpoints = ctx.repository(PrismaWebhookEndpointRepository);
     const webhooks = new WebhookService({

@@ -1,6 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { API_SCOPES } from '../../kernel/api-access.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import type { ApiRoute, ApiTag, ApiWebhook } from './route.js';
 import { orgParam, problemSchema } from './common.schemas.js';
@@ -50,7 +49,7 @@ export function buildOpenApiDocument(
     scheme: 'bearer',
     description:
       'An organisation API token (`kring_…`), created with `kring tokens create --org <slug> --name <name> --scope <scopes>`. ' +
-      `Scopes: ${API_SCOPES.map((s) => `\`${s}\``).join(', ')}; \`<x>:write\` includes \`<x>:read\`.`,
+      `Scopes: ${[...new Set(routes.map((r) => r.scope))].map((s) => `\`${s}\``).join(', ')}; \`<x>:write\` includes \`<x>:read\`.`,
   });
 
   for (const route of routes) {

@@ -1,3 +1,5 @@
+import { apiScopesOf } from '../../../capability.js';
+import { capabilities } from '../../../capabilities.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../kernel/clock.js';
 import { NotFoundError, ValidationError } from '../../../kernel/errors.js';
@@ -55,7 +57,7 @@ describe(ApiTokenService.name, () => {
   beforeEach(() => {
     now = new Date('2025-03-01T10:00:00Z');
     tokens = memoryTokens();
-    sut = new ApiTokenService({ tokens, organizations: { findById: async (id) => (id === org.id ? ({ id } as never) : null) }, clock });
+    sut = new ApiTokenService({ tokens, organizations: { findById: async (id) => (id === org.id ? ({ id } as never) : null) }, clock, scopes: apiScopesOf(capabilities) });
   });
 
   it('creates a token whose secret is returned once and stored only as its hash', async () => {

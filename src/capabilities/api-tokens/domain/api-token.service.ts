@@ -5,16 +5,22 @@ import { NotFoundError } from '../../../kernel/errors.js';
 import { validate } from '../../../kernel/validate.js';
 import type { ApiTokenRepository } from '../ports.js';
 import { generateApiTokenSecret, hashApiToken, looksLikeApiToken, type ApiToken } from './api-token.js';
-import { API_SCOPES } from '../../../kernel/api-access.js';
+import type { ApiScope } from '../../../kernel/api-access.js';
 
 /** How often `lastUsedAt` is written for a busy token (once a minute is precise enough for "is it used?"). */
 const TOUCH_INTERVAL_MS = 60_000;
 
-const createTokenSchema = z.object({
-  organizationId: z.string().min(1),
-  name: z.string().trim().min(1, 'give the token a name (what uses it)').max(100),
-  scopes: z.array(z.enum(API_SCOPES)).min(1, 'give at least one scope').max(API_SCOPES.length * 2),
-});
+/** What creating a token takes; scopes must be ones the capabilities declare. */
+function createTokenSchema(known: readonly ApiScope[]) {
+  return z.object({
+    organizationId: z.string().min(1),
+    name: z.string().trim().min(1, 'give the token a name (what uses it)').max(100),
+    scopes: z
+      .array(z.string().refine((s) => (known as readonly string[]).includes(s), { message: `unknown scope; scopes: ${known.join(', ')}` }))
+      .min(1, 'give at least one scope')
+      .max(known.length * 2),
+  });
+}
 
 export interface CreateApiTokenInput {
   organizationId: string;
@@ -26,6 +32,8 @@ export interface ApiTokenServiceDeps {
   tokens: ApiTokenRepository;
   organizations: Pick<OrganizationRepository, 'findById'>;
   clock: Clock;
+  /** The scopes a token may be given: the ones the capabilities declare. */
+  scopes: readonly ApiScope[];
 }
 
 /**
@@ -42,7 +50,7 @@ export class ApiTokenService {
    * `API.ORGANIZATION_NOT_FOUND` when the organisation does not exist.
    */
   async create(input: CreateApiTokenInput): Promise<{ token: ApiToken; secret: string }> {
-    const { organizationId, name, scopes } = validate(createTokenSchema, input);
+    const { organizationId, name, scopes } = validate(createTokenSchema(this.deps.scopes), input);
     const organization = await this.deps.organizations.findById(organizationId);
     if (!organization) throw new NotFoundError('API.ORGANIZATION_NOT_FOUND', `Organisation ${organizationId} does not exist.`);
     const secret = generateApiTokenSecret();
@@ -50,7 +58,7 @@ export class ApiTokenService {
       organizationId,
       name,
       tokenHash: hashApiToken(secret),
-      scopes: API_SCOPES.filter((s) => scopes.includes(s)),
+      scopes: this.deps.scopes.filter((s) => scopes.includes(s)),
       createdAt: this.deps.clock.now(),
     });
     return { token, secret };
