@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/infra/database/database.js';
 import { createPrismaDirectory } from '../../src/infra/database/directory.js';
@@ -119,6 +120,42 @@ describe('kring CLI (members)', () => {
     expect(run.stderr).toContain('no member number and no name column');
     expect(run.stderr).toContain('"lidnummer"');
     expect(await repos.members.count(id)).toBe(13);
+  });
+
+  it('reads a Windows-1252 export without damaging stored names, and stops where it cannot tell the encoding', async () => {
+    const utf8 = join(dir, 'utf8.csv');
+    await writeFile(utf8, 'lidnummer;naam;afdeling\n300001;José Özil;Curaçao\n300002;Zoë Müller;Curaçao\n');
+    expect((await kring('members', 'import', utf8, '--org', 'kring-utrecht')).code).toBe(0);
+    const id = await orgId('kring-utrecht');
+
+    // Excel on Windows: Windows-1252, ";" and CRLF. Detected without --encoding; the names stay whole.
+    const excel = join(dir, 'excel-1252.csv');
+    await writeFile(excel, iconv.encode('Lidnummer;Naam;Afdeling\r\n300001;José Özil;Curaçao\r\n300002;Zoë Müller-Lüdenscheidt;Curaçao\r\n', 'windows-1252'));
+    const detected = await kring('members', 'import', excel, '--org', 'kring-utrecht');
+    expect(detected.code).toBe(0);
+    expect(detected.stdout).toContain('Encoding: windows-1252 (detected).');
+    expect(await repos.members.findByNumber(id, '300001')).toMatchObject({ name: 'José Özil' });
+    expect(await repos.members.findByNumber(id, '300002')).toMatchObject({ name: 'Zoë Müller-Lüdenscheidt' });
+    expect((await repos.chapters.list(id)).map((c) => c.name)).toContain('Curaçao');
+
+    // Bytes that are neither UTF-8 nor Windows-1252 (a DOS code page's "ü" and "É"): exit 2, --encoding named.
+    const dos = join(dir, 'dos.csv');
+    await writeFile(dos, Buffer.concat([Buffer.from('lidnummer;naam\n300002;M'), Buffer.from([0x81]), Buffer.from('ller '), Buffer.from([0x90]), Buffer.from('mile\n')]));
+    const refused = await kring('members', 'import', dos, '--org', 'kring-utrecht');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--encoding');
+    expect(refused.stderr).not.toContain('    at ');
+    expect(await repos.members.findByNumber(id, '300002')).toMatchObject({ name: 'Zoë Müller-Lüdenscheidt' });
+
+    // The operator names the encoding: --encoding still works.
+    const latin = join(dir, 'latin.csv');
+    await writeFile(latin, iconv.encode('lidnummer;naam\n300003;Renée Noël\n', 'latin1'));
+    const given = await kring('members', 'import', latin, '--org', 'kring-utrecht', '--encoding', 'iso-8859-1');
+    expect(given.code).toBe(0);
+    expect(given.stdout).toContain('Encoding: iso-8859-1 (as given with --encoding).');
+    expect(await repos.members.findByNumber(id, '300003')).toMatchObject({ name: 'Renée Noël' });
+    const names = (await repos.members.list(id, { limit: 1000 })).map((m) => m.name);
+    expect(names.filter((n) => n.includes('\uFFFD'))).toEqual([]);
   });
 
   it('exits with 2 on usage errors and 0 on --help', async () => {

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliHost } from '../../capability.js';
 import { formatCount, ImportProgressDisplay } from './import-progress.js';
-import { parseRoles, parseStatus } from './domain/member-csv.js';
+import { CSV_ENCODINGS, parseRoles, parseStatus, type CsvEncodingOption } from './domain/member-csv.js';
 import type { ImportReport } from './domain/member-import.service.js';
 import { MEMBER_ROLES, type Member, type MemberStatus, type Organization } from '../../kernel/community.js';
 import type { Directory } from '../../kernel/ports/directory.js';
@@ -42,15 +42,17 @@ export function registerMembershipCli(program: Command, host: CliHost<Membership
         '  naam / name                 required (or voornaam + tussenvoegsel + achternaam)\n' +
         '  e-mail / email, afdeling / chapter, status, rollen / roles, taal / locale   optional\n' +
         'The separator (";" as Dutch Excel writes, "," or tab) is detected. Rows with errors are listed and\n' +
-        'skipped; all other rows are imported. See examples/members.csv.',
+        'skipped; all other rows are imported. See examples/members.csv.\n' +
+        'The character encoding is detected: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252 as\n' +
+        'Excel on Windows writes. When Kring cannot tell, it stops and asks for --encoding.',
     )
-    .argument('<file>', 'CSV file (UTF-8, or see --encoding)')
+    .argument('<file>', 'CSV file')
     .requiredOption('--org <slug>', 'organisation to import into')
     .option('--full', 'the file lists ALL members: set active members missing from it to lapsed (never deleted); without --full they are left as they are')
     .option('--dry-run', 'check the file and show what would change, without writing')
-    .addOption(new Option('--encoding <encoding>', 'file encoding (older Excel versions write windows-1252)').choices(['utf-8', 'windows-1252']).default('utf-8'))
+    .addOption(new Option('--encoding <encoding>', 'file encoding: detected by default; Excel on Windows writes windows-1252').choices(['auto', ...CSV_ENCODINGS]).default('auto'))
     .option('--json', 'print the report as JSON on stdout')
-    .action(async (file: string, opts: { org: string; full?: boolean; dryRun?: boolean; encoding: 'utf-8' | 'windows-1252'; json?: boolean }) => {
+    .action(async (file: string, opts: { org: string; full?: boolean; dryRun?: boolean; encoding: CsvEncodingOption; json?: boolean }) => {
       await assertReadableFile(file);
       const r = await host.directory();
       const organization = await findOrg(r, opts.org);
@@ -179,6 +181,9 @@ async function listMembers(r: Directory, organizationId: string, limit: number, 
   return found;
 }
 
+/** How the report describes the way the encoding was settled. */
+const ENCODING_SOURCES = { bom: 'from its byte order mark', given: 'as given with --encoding', detected: 'detected', ascii: 'plain ASCII' } as const;
+
 function printReport(out: (line?: string) => void, report: ImportReport, file: string, organization: Organization, seconds: number): void {
   const verb = report.dryRun ? 'Checked (dry run, nothing written)' : 'Imported';
   out(`${verb}: ${file} into "${organization.slug}", ${report.mode} import.`);
@@ -189,6 +194,7 @@ function printReport(out: (line?: string) => void, report: ImportReport, file: s
     ['unchanged', report.unchanged], [`lapsed${would}`, report.lapsed], ['rows with errors', new Set(report.errors.map((e) => e.line)).size],
   ];
   for (const [label, n] of lines) out(`  ${label.padEnd(22)} ${formatCount(n).padStart(9)}`);
+  if (report.encoding.source !== 'ascii') out(`Encoding: ${report.encoding.name} (${ENCODING_SOURCES[report.encoding.source]}).`);
   if (report.ignoredColumns.length > 0) out(`Ignored columns: ${report.ignoredColumns.join(', ')}`);
   const rate = seconds > 0 ? Math.round(report.rows / seconds) : report.rows;
   out(`Took ${seconds.toFixed(1)} s (${formatCount(rate)} rows/s).`);

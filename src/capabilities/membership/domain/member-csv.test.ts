@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { isMembershipError } from './membership.errors.js';
 import {
@@ -24,6 +25,16 @@ async function readAll(content: string | Uint8Array, options: ReadMemberCsvOptio
 
 const rows = (items: MemberCsvItem[]) => items.filter((i) => i.kind === 'row');
 const errors = (items: MemberCsvItem[]) => items.filter((i) => i.kind === 'error');
+
+async function refusal(content: Uint8Array, options: ReadMemberCsvOptions = {}): Promise<{ code: string; message: string; params: unknown }> {
+  try {
+    await readAll(content, options);
+  } catch (error) {
+    if (isMembershipError(error)) return { code: error.code, message: error.message, params: error.params };
+    throw error;
+  }
+  throw new Error('expected the file to be refused');
+}
 
 async function failure(content: string): Promise<{ code: string; message: string }> {
   try {
@@ -170,6 +181,60 @@ describe('readMemberCsv', () => {
     const latin = Buffer.from('lidnummer;naam;status\n1;Zoë Hennequin;beëindigd\n', 'latin1');
     const items = await readAll(latin, { encoding: 'windows-1252' });
     expect(rows(items)[0]).toMatchObject({ name: 'Zoë Hennequin', status: 'left' });
+  });
+
+  it('detects a Windows-1252 export as Excel on Windows writes it, and reads its names intact', async () => {
+    const file = iconv.encode('Lidnummer;Naam;Afdeling\r\n1001;José Özil;Curaçao\r\n1002;Anne de Vries;Noord\r\n', 'windows-1252');
+    const decisions: unknown[] = [];
+    const items = await readAll(file, { onEncoding: (d) => decisions.push(d) });
+    expect(rows(items).map((r) => [r.name, r.chapter])).toEqual([['José Özil', 'Curaçao'], ['Anne de Vries', 'Noord']]);
+    expect(errors(items)).toEqual([]);
+    expect(decisions).toEqual([{ encoding: 'windows-1252', source: 'detected' }]);
+  });
+
+  it('detects the encoding where the first accented letter comes late in the file (bounded memory)', async () => {
+    const ascii = Array.from({ length: 3000 }, (_, i) => `${i + 1};Lid ${i + 1}\n`).join('');
+    const file = iconv.encode(`lidnummer;naam\n${ascii}9999;Zoë Müller\n`, 'windows-1252');
+    const items = await readAll(file, { chunkSize: 4096 });
+    expect(rows(items)).toHaveLength(3001);
+    expect(rows(items).at(-1)).toMatchObject({ memberNumber: '9999', name: 'Zoë Müller' });
+  });
+
+  it('reads UTF-8 with and without BOM and UTF-16 LE/BE with BOM, split at every byte', async () => {
+    const csv = 'lidnummer;naam\n1;José Özil\n2;Zoë Ağaoğlu\n';
+    const bom = (enc: 'utf16le' | 'utf16be' | 'utf8') => Buffer.concat([iconv.encode('\uFEFF', enc), iconv.encode(csv, enc)]);
+    for (const file of [Buffer.from(csv), bom('utf8'), bom('utf16le'), bom('utf16be')]) {
+      const items = await readAll(file, { chunkSize: 1 });
+      expect(rows(items).map((r) => r.name)).toEqual(['José Özil', 'Zoë Ağaoğlu']);
+    }
+  });
+
+  it('never stores U+FFFD: a name damaged before the export is a row error, the other rows are read', async () => {
+    const items = await readAll('lidnummer;naam\n1;Jos\uFFFD \uFFFDzil\n2;Anne\n');
+    expect(rows(items).map((r) => r.memberNumber)).toEqual(['2']);
+    expect(errors(items)).toEqual([expect.objectContaining({ line: 2, memberNumber: '1', field: 'name', code: 'invalid' })]);
+  });
+
+  it('never stores U+FFFD from a byte Windows-1252 leaves undefined, even when the encoding is given', async () => {
+    const file = Buffer.concat([Buffer.from('lidnummer;naam\n1;Jo'), Buffer.from([0x81]), Buffer.from('st\n2;Piet\n')]);
+    const items = await readAll(file, { encoding: 'windows-1252' });
+    expect(rows(items).map((r) => r.memberNumber)).toEqual(['2']);
+    expect(errors(items)).toEqual([expect.objectContaining({ line: 2, field: 'name', code: 'invalid' })]);
+  });
+
+  it('stops naming --encoding where it cannot tell the encoding', async () => {
+    // Bytes Windows-1252 leaves undefined (as a DOS code page writes "ü" and "É"): not UTF-8, not Windows-1252.
+    const file = Buffer.concat([Buffer.from('lidnummer;naam\n1;Anne\n2;M'), Buffer.from([0x81]), Buffer.from('ller '), Buffer.from([0x90]), Buffer.from('mile\n')]);
+    const error = await refusal(file);
+    expect(error).toMatchObject({ code: 'MEMBERSHIP.CSV_ENCODING_UNKNOWN', params: { line: 3 } });
+    expect(error.message).toContain('--encoding');
+  });
+
+  it('stops naming --encoding when a file read as UTF-8 holds bytes that are not UTF-8', async () => {
+    const file = iconv.encode('lidnummer;naam\n1;José\n', 'windows-1252');
+    const error = await refusal(file, { encoding: 'utf-8' });
+    expect(error).toMatchObject({ code: 'MEMBERSHIP.CSV_ENCODING_INVALID', params: { line: 2, encoding: 'utf-8' } });
+    expect(error.message).toContain('--encoding');
   });
 });
 

@@ -3,11 +3,13 @@ import { parse, type CsvError } from 'csv-parse';
 import { z } from 'zod';
 import { toLocale, type Locale } from '../../../kernel/types.js';
 import { MembershipError } from './membership.errors.js';
+import { decodeCsvText, type CsvEncodingDecision, type CsvEncodingOption } from './csv-encoding.js';
 import { canonicalRoles, type MemberRole, type MemberStatus } from '../../../kernel/community.js';
 
 /**
  * Reads the member administration's CSV export, streaming (bounded memory for any file size):
- * decodes the bytes (UTF-8 with or without BOM, or Windows-1252 as older Dutch Excel writes), detects the
+ * decodes the bytes (UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1252 / ISO-8859-1 as Excel on
+ * Windows writes; detected, see ./csv-encoding.ts, or named by the caller), detects the
  * separator from the header line (`;` as Dutch Excel writes, `,` or tab), finds the columns by name
  * (Dutch or English, case/space/punctuation-insensitive) and validates every row. A bad row becomes an
  * error entry and the next row is read; only a broken header stops the import.
@@ -59,8 +61,7 @@ export const ROLE_WORDS: Readonly<Record<string, MemberRole>> = {
   klankbordgroep: 'sounding_board', klankbord: 'sounding_board', sounding_board: 'sounding_board', 'sounding-board': 'sounding_board',
 };
 
-/** Byte encodings the reader decodes. */
-export type CsvEncoding = 'utf-8' | 'windows-1252';
+export { CSV_ENCODINGS, type CsvEncoding, type CsvEncodingDecision, type CsvEncodingOption, type CsvEncodingSource } from './csv-encoding.js';
 
 /** What the header line told us; always the reader's first item. */
 export interface MemberCsvHeader {
@@ -108,8 +109,10 @@ export interface MemberCsvRowError {
 export type MemberCsvItem = MemberCsvHeader | MemberCsvRow | MemberCsvRowError;
 
 export interface ReadMemberCsvOptions {
-  /** Default `utf-8` (a BOM is stripped). */
-  encoding?: CsvEncoding;
+  /** Default `auto`: detected (a byte order mark always wins). */
+  encoding?: CsvEncodingOption;
+  /** Hears the encoding once it is settled. */
+  onEncoding?: (decision: CsvEncodingDecision) => void;
 }
 
 /** Longest record accepted: a runaway quote must not pull the whole file into memory. */
@@ -267,23 +270,6 @@ export function detectDelimiter(headerLine: string): ',' | ';' | '\t' {
   return best;
 }
 
-/** Decodes byte chunks to text (streaming, so a multi-byte character split across chunks survives). */
-async function* decode(source: AsyncIterable<string | Uint8Array>, encoding: CsvEncoding): AsyncGenerator<string> {
-  const decoder = new TextDecoder(encoding);
-  let first = true;
-  for await (const chunk of source) {
-    let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    if (first && text.length > 0) {
-      // TextDecoder drops a UTF-8 BOM from bytes; a string source may still carry one.
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      first = false;
-    }
-    if (text.length > 0) yield text;
-  }
-  const rest = decoder.decode();
-  if (rest.length > 0) yield rest;
-}
-
 /** Maps the header cells onto fields; throws when required columns are missing or doubled. */
 function readHeader(cells: string[], delimiter: MemberCsvHeader['delimiter']): MemberCsvHeader {
   const columns: Partial<Record<MemberCsvField, number>> = {};
@@ -348,6 +334,9 @@ function toRawRow(cells: readonly string[], columns: MemberCsvHeader['columns'])
   };
 }
 
+/** U+FFFD, what decoders write for bytes they cannot read. */
+const REPLACEMENT_CHARACTER = '\uFFFD';
+
 const FIELD_OF_PATH: ReadonlySet<string> = new Set(['memberNumber', 'name', 'email', 'chapter', 'status', 'roles', 'locale']);
 
 /**
@@ -360,7 +349,7 @@ export async function* readMemberCsv(
   source: AsyncIterable<string | Uint8Array>,
   options: ReadMemberCsvOptions = {},
 ): AsyncGenerator<MemberCsvItem, void, undefined> {
-  const text = decode(source, options.encoding ?? 'utf-8');
+  const text = decodeCsvText(source, options.encoding ?? 'auto', options.onEncoding);
 
   // Buffer just enough text to see the header line and choose the separator.
   let prefix = '';
@@ -463,6 +452,19 @@ function* checkRow(
       kind: 'error', line, ...numberPart, code: 'malformed',
       message: `row has ${record.length} values but the header has ${header.width} columns (a "${header.delimiter === '\t' ? 'tab' : header.delimiter}" inside an unquoted value?)`,
     };
+    return;
+  }
+  const damaged = (Object.keys(raw) as (keyof RawRow)[]).filter((field) => raw[field]?.includes(REPLACEMENT_CHARACTER));
+  if (damaged.length > 0) {
+    // U+FFFD stands where some program before Kring could not read a character: storing it would overwrite
+    // a good name with a damaged one. (Kring's own decoding never writes it: see ./csv-encoding.ts.)
+    for (const field of damaged) {
+      yield {
+        kind: 'error', line, ...numberPart, field, code: 'invalid',
+        message: `${field} contains "\uFFFD", the mark of a character lost before or while exporting; correct it in the member administration and export again`,
+      };
+    }
+    if (memberNumber !== undefined && !seen.has(memberNumber)) seen.set(memberNumber, line);
     return;
   }
   if (memberNumber !== undefined) {

@@ -2,7 +2,7 @@ import type { MemberUpsert, Directory, UpsertSummary } from '../../../kernel/por
 import { MembershipError } from './membership.errors.js';
 import type { EventBus } from '../../../kernel/events.js';
 import { canonicalRoles, type Member } from '../../../kernel/community.js';
-import { readMemberCsv, type CsvEncoding, type MemberCsvRow, type MemberCsvRowError } from './member-csv.js';
+import { readMemberCsv, type CsvEncoding, type CsvEncodingOption, type CsvEncodingSource, type MemberCsvRow, type MemberCsvRowError } from './member-csv.js';
 
 /**
  * Imports the member administration's CSV export into one organisation. Streaming: rows are read,
@@ -55,6 +55,8 @@ export interface ImportReport {
   /** Header names that were not recognised and therefore ignored. */
   ignoredColumns: string[];
   delimiter: string;
+  /** The encoding the file was read in, and how it was settled (`ascii`: the file has no other characters). */
+  encoding: { name: CsvEncoding; source: CsvEncodingSource };
   /** Listener failures while announcing lapsed members (the import itself succeeded). */
   eventErrors: number;
 }
@@ -65,8 +67,8 @@ export interface ImportOptions {
   mode?: ImportMode;
   /** Validate and compare with the stored members, write nothing. */
   dryRun?: boolean;
-  /** Default `utf-8`. */
-  encoding?: CsvEncoding;
+  /** Default `auto`: detected from the bytes (see ./csv-encoding.ts). */
+  encoding?: CsvEncodingOption;
   /** Rows per write (default 500). */
   batchSize?: number;
   onProgress?: (progress: ImportProgress) => void;
@@ -111,7 +113,7 @@ export class MemberImportService {
 
     const report: ImportReport = {
       mode, dryRun, rows: 0, created: 0, updated: 0, unchanged: 0, lapsed: 0,
-      errors: [], errorCount: 0, ignoredColumns: [], delimiter: ',', eventErrors: 0,
+      errors: [], errorCount: 0, ignoredColumns: [], delimiter: ',', encoding: { name: 'utf-8', source: 'ascii' }, eventErrors: 0,
     };
     const present = new Set<string>();
     let rowsImported = 0;
@@ -133,7 +135,11 @@ export class MemberImportService {
     };
 
     let lastErrorLine = 0;
-    for await (const item of readMemberCsv(source, options.encoding ? { encoding: options.encoding } : {})) {
+    const reading = {
+      ...(options.encoding ? { encoding: options.encoding } : {}),
+      onEncoding: (d: { encoding: CsvEncoding; source: CsvEncodingSource }) => void (report.encoding = { name: d.encoding, source: d.source }),
+    };
+    for await (const item of readMemberCsv(source, reading)) {
       if (item.kind === 'header') {
         report.ignoredColumns = item.ignoredColumns;
         report.delimiter = item.delimiter;

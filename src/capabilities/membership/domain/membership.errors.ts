@@ -40,6 +40,10 @@ export const MEMBERSHIP_ERRORS = {
   'MEMBERSHIP.CSV_EMPTY': 'import.empty',
   /** The CSV file cannot be parsed past a point (e.g. a quote never closed); params `{ line, reason }`. */
   'MEMBERSHIP.CSV_MALFORMED': 'import.malformed',
+  /** The CSV file's encoding cannot be told with confidence (from `line` on); params `{ line }`. */
+  'MEMBERSHIP.CSV_ENCODING_UNKNOWN': 'import.encodingUnknown',
+  /** The CSV file is not valid in the encoding it was read in, from `line` on; params `{ line, encoding }`. */
+  'MEMBERSHIP.CSV_ENCODING_INVALID': 'import.encodingInvalid',
   /** A full import without a single valid row would lapse everybody: refused. */
   'MEMBERSHIP.FULL_IMPORT_EMPTY': 'import.fullImportEmpty',
 } as const;

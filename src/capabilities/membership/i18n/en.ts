@@ -33,6 +33,8 @@ export const en = {
     empty: 'The file is empty: it needs a header line and member rows.',
     malformed: 'The file cannot be read from line {{line}} on: {{reason}}',
     fullImportEmpty: 'A full import without a single valid row would lapse every member, so nothing was changed.',
+    encodingUnknown: 'I cannot tell which character encoding the file uses (from line {{line}}). Save it as "CSV UTF-8", or name the encoding with --encoding (Excel on Windows writes windows-1252).',
+    encodingInvalid: 'Line {{line}} is not valid {{encoding}}. Save the file as "CSV UTF-8", or name the encoding with --encoding (Excel on Windows writes windows-1252).',
   },
   unlink: {
     done: 'Done: this chat account is no longer linked to your membership.',

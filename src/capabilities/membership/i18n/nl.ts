@@ -36,6 +36,8 @@ export const nl: Widen<typeof en> = {
     empty: 'Het bestand is leeg: er moet een kopregel en een regel per lid in staan.',
     malformed: 'Het bestand is vanaf regel {{line}} niet te lezen: {{reason}}',
     fullImportEmpty: 'Een volledige import zonder één geldige regel zou alle leden laten verlopen, dus er is niets veranderd.',
+    encodingUnknown: 'Ik kan niet zien in welke tekenset het bestand staat (vanaf regel {{line}}). Sla het op als "CSV UTF-8", of geef de tekenset op met --encoding (Excel op Windows schrijft windows-1252).',
+    encodingInvalid: 'Regel {{line}} is geen geldige {{encoding}}. Sla het bestand op als "CSV UTF-8", of geef de tekenset op met --encoding (Excel op Windows schrijft windows-1252).',
   },
   unlink: {
     done: 'Klaar: dit chataccount is niet meer gekoppeld aan je lidmaatschap.',
