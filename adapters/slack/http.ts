@@ -3,7 +3,7 @@ import type { Clock } from '../../src/kernel/clock.js';
 import type { HttpRoute } from '../../src/kernel/ports/chat-platform.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
 import type { ProcessedEventRepository } from '../../src/kernel/ports/directory.js';
-import { classifySlackBody, dedupeKey } from './inbound.js';
+import { checkSlackBody, classifySlackBody, dedupeKey } from './inbound.js';
 import { BodyTooLargeError, parseSlackBody, readRawBody, verifySlackSignature } from './request.js';
 
 /** Bolt's default path for events, slash commands and interactivity alike. */
@@ -80,13 +80,19 @@ async function handleEvents(deps: EventsRouteDeps, req: Request, res: ServerResp
   const body = parsed.body;
 
   const kind = classifySlackBody(body);
+  // A signed body Slack would never send must not reach Bolt, which throws on it (a 500): ack and drop it.
+  const shape = checkSlackBody(body, kind);
+  if (!shape.ok) {
+    log.debug({ kind, problem: shape.problem }, 'slack: body of an unexpected shape; acked and ignored');
+    return send(res, 200);
+  }
   switch (kind) {
     case 'ssl_check':
       return send(res, 200);
     case 'url_verification':
       return send(res, 200, JSON.stringify({ challenge: body.challenge }), 'application/json');
     case 'unsupported':
-      log.debug({ type: body.type }, 'slack: payload type not used by Kring; acked');
+      log.debug({ type: typeof body.type === 'string' ? body.type : undefined }, 'slack: payload type not used by Kring; acked');
       return send(res, 200);
     default:
       break;

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   toFormSubmittedEvent,
+  checkSlackBody,
   classifySlackBody,
   dedupeKey,
   slackMarkupToPlain,
@@ -225,6 +226,25 @@ describe(classifySlackBody.name, () => {
 
   it('recognises the SSL check', () => {
     expect(classifySlackBody({ ssl_check: '1', token: 'x' })).toBe('ssl_check');
+  });
+});
+
+describe(checkSlackBody.name, () => {
+  const recorded = readdirSync(new URL('./fixtures/', import.meta.url)).map((f) => f.replace(/\.json$/, ''));
+
+  it.each(recorded)('lets the recorded payload %s through', (name) => {
+    const body = fixture(name);
+    expect(checkSlackBody(body, classifySlackBody(body))).toEqual({ ok: true });
+  });
+
+  it('names the fields of a body Slack would not send, without their values', () => {
+    const check = checkSlackBody({ ...fixture('block-actions'), channel: null, actions: 'secret-value' }, 'block_actions');
+
+    expect(check.ok).toBe(false);
+    const problem = (check as { problem: string }).problem;
+    expect(problem).toContain('channel');
+    expect(problem).toContain('actions');
+    expect(problem).not.toContain('secret-value');
   });
 });
 

@@ -10,12 +10,21 @@ import type {
   ReactionAddedEvent,
 } from '../../src/kernel/ports/chat-platform.js';
 import { messageInsights } from '../../src/kernel/message-terms.js';
+import {
+  blockActionsBodySchema,
+  describeProblems,
+  eventCallbackBodySchema,
+  slashCommandBodySchema,
+  urlVerificationBodySchema,
+  viewSubmissionBodySchema,
+} from './payloads.js';
 import { originalActionId } from './render.js';
 
 /**
  * Slack payloads -> InboundEvent. Pure functions over the parsed request body (what Bolt calls `body`), so
- * they are tested on recorded payloads in `fixtures/` without Bolt. Payloads are validated with loose zod
- * schemas: Slack adds fields freely, we only require what we read.
+ * they are tested on recorded payloads in `fixtures/` without Bolt. Payloads are validated with the loose zod
+ * schemas of payloads.ts (Slack adds fields freely, we only require what we read), first as a whole by
+ * {@link checkSlackBody} before Bolt sees them, then by each converter.
  *
  * - Slash commands: https://docs.slack.dev/interactivity/implementing-slash-commands#app_command_handling
  * - block_actions: https://docs.slack.dev/reference/interaction-payloads/block_actions-payload
@@ -49,6 +58,28 @@ export function dedupeKey(body: Record<string, unknown>, kind: SlackBodyKind): s
   return undefined;
 }
 
+/** Whether a body has the shape its kind requires (see payloads.ts); `problem` names the fields, never values. */
+export type SlackBodyCheck = { ok: true } | { ok: false; problem: string };
+
+const BODY_SCHEMAS: Partial<Record<SlackBodyKind, z.ZodType>> = {
+  url_verification: urlVerificationBodySchema,
+  command: slashCommandBodySchema,
+  block_actions: blockActionsBodySchema,
+  view_submission: viewSubmissionBodySchema,
+  event: eventCallbackBodySchema,
+};
+
+/**
+ * Checks a classified body against its kind's schema before Bolt reads it. Kinds Kring does not handle
+ * (`ssl_check`, `unsupported`) are never handed on, so they pass unchecked.
+ */
+export function checkSlackBody(body: Record<string, unknown>, kind: SlackBodyKind): SlackBodyCheck {
+  const schema = BODY_SCHEMAS[kind];
+  if (schema === undefined) return { ok: true };
+  const parsed = schema.safeParse(body);
+  return parsed.success ? { ok: true } : { ok: false, problem: describeProblems(parsed.error) };
+}
+
 /** Undoes Slack's escaping of `&`, `<` and `>` in text it sends. */
 export function unescapeSlackText(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -74,19 +105,9 @@ function withoutToken(body: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-const slashCommandSchema = z.looseObject({
-  command: z.string().min(1),
-  text: z.string().default(''),
-  team_id: z.string().min(1),
-  user_id: z.string().min(1),
-  user_name: z.string().optional(),
-  channel_id: z.string().optional(),
-  trigger_id: z.string().optional(),
-});
-
 /** `/kring link 12345` -> `{ path: ['link'], args: ['12345'] }`; the router re-splits multi-word paths. */
 export function toCommandEvent(body: Record<string, unknown>): CommandEvent | undefined {
-  const parsed = slashCommandSchema.safeParse(body);
+  const parsed = slashCommandBodySchema.safeParse(body);
   if (!parsed.success) return undefined;
   const c = parsed.data;
   const [first, ...rest] = splitCommandText(c.text);
@@ -100,27 +121,6 @@ export function toCommandEvent(body: Record<string, unknown>): CommandEvent | un
     raw: withoutToken(body),
   };
 }
-
-const blockActionsSchema = z.looseObject({
-  type: z.literal('block_actions'),
-  user: z.looseObject({ id: z.string().min(1), name: z.string().optional(), username: z.string().optional(), team_id: z.string().optional() }),
-  team: z.looseObject({ id: z.string().min(1) }).nullish(),
-  container: z
-    .looseObject({ message_ts: z.string().optional(), channel_id: z.string().optional(), is_ephemeral: z.boolean().optional() })
-    .optional(),
-  channel: z.looseObject({ id: z.string() }).nullish(),
-  message: z.looseObject({ ts: z.string() }).nullish(),
-  trigger_id: z.string().optional(),
-  actions: z
-    .array(
-      z.looseObject({
-        action_id: z.string().min(1),
-        value: z.string().optional(),
-        selected_option: z.looseObject({ value: z.string() }).nullish(),
-      }),
-    )
-    .min(1),
-});
 
 /**
  * The fields every interaction event (command, button, form) shares. The trigger id is the event id: Slack
@@ -139,7 +139,7 @@ function interactionBase(workspaceId: string, userId: string, displayName: strin
 
 /** A button press or select choice (the first action of the payload; Slack sends one per interaction). */
 export function toActionEvent(body: Record<string, unknown>): ActionEvent | undefined {
-  const parsed = blockActionsSchema.safeParse(body);
+  const parsed = blockActionsBodySchema.safeParse(body);
   if (!parsed.success) return undefined;
   const p = parsed.data;
   const workspaceId = p.team?.id ?? p.user.team_id;
@@ -161,20 +161,6 @@ export function toActionEvent(body: Record<string, unknown>): ActionEvent | unde
   };
 }
 
-const viewSubmissionSchema = z.looseObject({
-  type: z.literal('view_submission'),
-  user: z.looseObject({ id: z.string().min(1), name: z.string().optional(), username: z.string().optional(), team_id: z.string().optional() }),
-  team: z.looseObject({ id: z.string().min(1) }).nullish(),
-  trigger_id: z.string().optional(),
-  view: z.looseObject({
-    callback_id: z.string().min(1),
-    private_metadata: z.string().optional(),
-    state: z.looseObject({
-      values: z.record(z.string(), z.record(z.string(), z.looseObject({ value: z.string().nullish() }))),
-    }),
-  }),
-});
-
 /** The channel a modal was opened from, which Kring put in its `private_metadata` (see renderModal). */
 function metadataChannel(metadata: string | undefined): string | undefined {
   if (!metadata) return undefined;
@@ -191,7 +177,7 @@ function metadataChannel(metadata: string | undefined): string | undefined {
  * https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload#view_submission
  */
 export function toFormSubmittedEvent(body: Record<string, unknown>): FormSubmittedEvent | undefined {
-  const parsed = viewSubmissionSchema.safeParse(body);
+  const parsed = viewSubmissionBodySchema.safeParse(body);
   if (!parsed.success) return undefined;
   const p = parsed.data;
   const workspaceId = p.team?.id ?? p.user.team_id;
@@ -210,14 +196,6 @@ export function toFormSubmittedEvent(body: Record<string, unknown>): FormSubmitt
     raw: withoutToken(body),
   };
 }
-
-const envelopeSchema = z.looseObject({
-  type: z.literal('event_callback'),
-  team_id: z.string().min(1),
-  event_id: z.string().optional(),
-  event: z.looseObject({ type: z.string() }),
-  authorizations: z.array(z.looseObject({ user_id: z.string().optional(), is_bot: z.boolean().optional() })).nullish(),
-});
 
 const messageSchema = z.looseObject({
   type: z.literal('message'),
@@ -283,7 +261,7 @@ function tsToDate(ts: string): Date {
  * The text itself is dropped here, and `raw` is a trimmed copy without text, blocks, attachments or files,
  * so content cannot leak further. Slack sends no locale with messages: terms use the default stemmer.
  */
-function toMessageSeen(envelope: z.infer<typeof envelopeSchema>): MessageSeenEvent | undefined {
+function toMessageSeen(envelope: z.infer<typeof eventCallbackBodySchema>): MessageSeenEvent | undefined {
   const parsed = messageSchema.safeParse(envelope.event);
   if (!parsed.success) return undefined;
   const m = parsed.data;
@@ -316,7 +294,7 @@ function toMessageSeen(envelope: z.infer<typeof envelopeSchema>): MessageSeenEve
  * (`item_user`). Reactions on files, in direct messages (`D…` channels) and by the bot itself (the
  * envelope's bot authorisation) are dropped. The emoji is not kept, not even in `raw`.
  */
-function toReactionAdded(envelope: z.infer<typeof envelopeSchema>): ReactionAddedEvent | undefined {
+function toReactionAdded(envelope: z.infer<typeof eventCallbackBodySchema>): ReactionAddedEvent | undefined {
   const parsed = reactionAddedSchema.safeParse(envelope.event);
   if (!parsed.success) return undefined;
   const r = parsed.data;
@@ -345,7 +323,7 @@ function toReactionAdded(envelope: z.infer<typeof envelopeSchema>): ReactionAdde
 
 /** An Events API callback as an InboundEvent; undefined for events Kring does not use (or bots' messages). */
 export function toEventCallbackEvent(body: Record<string, unknown>): InboundEvent | undefined {
-  const parsed = envelopeSchema.safeParse(body);
+  const parsed = eventCallbackBodySchema.safeParse(body);
   if (!parsed.success) return undefined;
   const envelope = parsed.data;
   const eventId = envelope.event_id ? { eventId: envelope.event_id } : {};

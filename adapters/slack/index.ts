@@ -97,6 +97,13 @@ export class SlackPlatform implements ChatPlatform {
       // Ack first, work after: Slack shows an error when the HTTP answer takes over 3 s.
       processBeforeResponse: false,
       logger: slackLogger,
+      // Bodies are checked before Bolt sees them (payloads.ts) and listeners catch their own failures, so an
+      // error here is a bug of ours or Bolt's: log it and ack. A 500 helps nobody — Slack's retry of an event
+      // is dropped as a repeat, and a member would see "dispatch_failed".
+      processEventErrorHandler: async ({ error, response }) => {
+        this.log.error({ err: error }, 'slack: Bolt failed on a request; acked');
+        return !response.headersSent;
+      },
       ...(config.mode === 'oauth' && installations !== undefined
         ? {
             clientId: config.clientId,

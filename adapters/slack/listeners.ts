@@ -68,7 +68,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await ack();
     const event = toCommandEvent(body as unknown as Record<string, unknown>);
     if (event === undefined) {
-      deps.logger.warn('slack: slash command payload not understood; ignored');
+      deps.logger.debug('slack: slash command payload of an unexpected shape; ignored');
       return;
     }
     await handleAndDeliver(deps, event, viaResponseUrl(deps, event, (body as { trigger_id?: string }).trigger_id, respond as Respond, 'command'));
@@ -78,7 +78,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await ack();
     const event = toActionEvent(body as unknown as Record<string, unknown>);
     if (event === undefined) {
-      deps.logger.warn('slack: block_actions payload not understood; ignored');
+      deps.logger.debug('slack: block_actions payload of an unexpected shape; ignored');
       return;
     }
     await handleAndDeliver(deps, event, viaResponseUrl(deps, event, (body as { trigger_id?: string }).trigger_id, respond as Respond, 'action'));
@@ -89,7 +89,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await ack();
     const event = toFormSubmittedEvent(body as unknown as Record<string, unknown>);
     if (event === undefined) {
-      deps.logger.warn('slack: view_submission payload not understood; ignored');
+      deps.logger.debug('slack: view_submission payload of an unexpected shape; ignored');
       return;
     }
     await handleAndDeliver(deps, event, (reply) => deps.deliverEventReply(event, reply));
