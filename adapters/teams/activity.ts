@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The subset of the Bot Framework Activity JSON Kring reads, as plain types. Deliberately not
  * botbuilder's `Activity`: the mapping and rendering code works on the wire format, so replacing
@@ -62,6 +64,88 @@ export interface TeamsActivity {
   reactionsAdded?: { type?: string }[];
   reactionsRemoved?: { type?: string }[];
   value?: unknown;
+}
+
+/**
+ * An optional field: absent, or `null` (which Bot Framework senders write for "absent"; read as absent so
+ * nothing downstream meets a null), or a value of the type the spec gives it.
+ */
+function optional<T extends z.ZodType>(schema: T) {
+  return schema.nullish().transform((value) => value ?? undefined);
+}
+
+const accountSchema = z.looseObject({
+  id: z.string().min(1),
+  name: optional(z.string()),
+  aadObjectId: optional(z.string()),
+  role: optional(z.string()),
+});
+
+/** A person in a members list or a mention: an entry without an id is skipped by Kring, not rejected. */
+const memberSchema = accountSchema.extend({ id: optional(z.string()) });
+
+/**
+ * zod schema of {@link TeamsActivity}: the fields Kring and botbuilder read, each with the type the Activity
+ * spec gives it (loose: Teams adds fields freely). The spec says receivers SHOULD reject activities whose
+ * field types do not match (A2003), so one that fails is answered 400 before a turn runs.
+ *
+ * @see https://github.com/microsoft/botframework-sdk/blob/main/specs/botframework-activity/botframework-activity.md
+ */
+export const teamsActivitySchema = z.looseObject({
+  type: z.string().min(1),
+  id: optional(z.string()),
+  name: optional(z.string()),
+  timestamp: optional(z.string()),
+  localTimestamp: optional(z.string()),
+  serviceUrl: optional(z.string()),
+  channelId: optional(z.string()),
+  from: optional(accountSchema),
+  recipient: optional(accountSchema),
+  conversation: optional(
+    z.looseObject({
+      id: z.string().min(1),
+      conversationType: optional(z.string()),
+      isGroup: optional(z.boolean()),
+      tenantId: optional(z.string()),
+      name: optional(z.string()),
+    }),
+  ),
+  replyToId: optional(z.string()),
+  text: optional(z.string()),
+  textFormat: optional(z.string()),
+  locale: optional(z.string()),
+  deliveryMode: optional(z.string()),
+  entities: optional(
+    z.array(z.looseObject({ type: z.string(), mentioned: optional(memberSchema), text: optional(z.string()) })),
+  ),
+  attachments: optional(z.array(z.unknown())),
+  channelData: optional(
+    z.looseObject({
+      tenant: optional(z.looseObject({ id: optional(z.string()) })),
+      team: optional(z.looseObject({ id: optional(z.string()), name: optional(z.string()) })),
+      channel: optional(z.looseObject({ id: optional(z.string()), name: optional(z.string()) })),
+      eventType: optional(z.string()),
+    }),
+  ),
+  membersAdded: optional(z.array(memberSchema)),
+  membersRemoved: optional(z.array(memberSchema)),
+  reactionsAdded: optional(z.array(z.looseObject({ type: optional(z.string()) }))),
+  reactionsRemoved: optional(z.array(z.looseObject({ type: optional(z.string()) }))),
+  value: z.unknown().optional(),
+});
+
+/**
+ * The activity with its fields checked and nulls dropped, or where it does not match: field paths and zod's
+ * messages, never the values (which may hold what a person wrote).
+ */
+export function parseTeamsActivity(body: unknown): { ok: true; activity: TeamsActivity } | { ok: false; problem: string } {
+  const parsed = teamsActivitySchema.safeParse(body);
+  if (parsed.success) return { ok: true, activity: parsed.data as TeamsActivity };
+  const problem = parsed.error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(activity)'}: ${i.message}`)
+    .join('; ');
+  return { ok: false, problem };
 }
 
 /** Plain, storable conversation reference (the Bot Framework ConversationReference shape). */

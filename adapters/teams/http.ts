@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Activity } from 'botbuilder';
 import type { AuthenticateRequestResult } from 'botframework-connector';
 import type { HttpRoute } from '../../src/kernel/ports/chat-platform.js';
+import { parseTeamsActivity } from './activity.js';
 import type { TeamsRuntime } from './runtime.js';
 import { runTurn } from './turn.js';
 
@@ -61,7 +62,15 @@ async function handleMessages(rt: TeamsRuntime, req: IncomingMessage & { body?: 
       respond(res, 401, { error: 'unauthorized' });
       return;
     }
-    const invokeResponse = await rt.adapter.runAuthenticated(auth, activity, (context) => runTurn(rt, context));
+    // After authentication (an unauthenticated caller learns nothing about our schema), before botbuilder
+    // and the turn read a field of the wrong type.
+    const checked = parseTeamsActivity(activity);
+    if (!checked.ok) {
+      rt.logger.debug({ activityType: activity.type, problem: checked.problem }, 'Teams: activity of an unexpected shape; answered 400');
+      respond(res, 400, { error: 'the activity does not match the Bot Framework activity schema' });
+      return;
+    }
+    const invokeResponse = await rt.adapter.runAuthenticated(auth, checked.activity as unknown as Activity, (context) => runTurn(rt, context));
     respond(res, invokeResponse?.status ?? 200, invokeResponse?.body);
   } catch (err) {
     rt.logger.error({ err }, 'Teams: request failed');
