@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Express } from 'express';
+import type { Config } from './config/env.js';
 import type { ActionDefinition, CommandDefinition, FormHandlerDefinition } from './chat/command.js';
 import type { ApiContribution } from './http/api/route.js';
 import type { ApiTokenVerifier } from './http/api/auth.js';
@@ -34,6 +35,21 @@ export interface CapabilitySettings {
   timeZone: string;
   /** Verification codes: lifetime and wrong attempts allowed (`LINK_CODE_TTL_MINUTES`, `LINK_MAX_ATTEMPTS`). */
   link: { codeTtlMs: number; maxAttempts: number };
+}
+
+/** What capabilities read of the configuration. */
+export function settingsOf(config: Config): CapabilitySettings {
+  return {
+    production: config.env === 'production',
+    publicUrl: (config.publicUrl ?? `http://${localHost(config.http.host)}:${config.http.port}`).replace(/\/+$/, ''),
+    timeZone: config.org.timezone,
+    link: config.link,
+  };
+}
+
+/** A host to put in links when the server listens on every interface. */
+function localHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' || host === '' ? 'localhost' : host;
 }
 
 /**

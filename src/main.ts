@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { createDiscordPlatform } from '../adapters/discord/index.js';
 import { createSlackPlatform } from '../adapters/slack/index.js';
 import { createTeamsPlatform } from '../adapters/teams/index.js';
-import { buildCapabilities, type BuiltParts, type CapabilityContext, type CapabilityOptions, type SharedContext } from './capability.js';
+import { buildCapabilities, settingsOf, type BuiltParts, type CapabilityOptions, type SharedContext } from './capability.js';
 import { capabilities, kringTranslator, type Capabilities } from './capabilities.js';
 import { ChatRouter } from './chat/chat-router.js';
 import { ConfigError, loadConfig, type Config } from './config/env.js';
@@ -172,21 +172,6 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     })());
 
   return { config, logger, database, directory, queue, bus, translator, parts: built.parts, router, platforms, http, stop };
-}
-
-/** What capabilities read of the configuration. */
-export function settingsOf(config: Config): CapabilityContext['settings'] {
-  return {
-    production: config.env === 'production',
-    publicUrl: (config.publicUrl ?? `http://${localHost(config.http.host)}:${config.http.port}`).replace(/\/+$/, ''),
-    timeZone: config.org.timezone,
-    link: config.link,
-  };
-}
-
-/** A host to put in links when the server listens on every interface. */
-function localHost(host: string): string {
-  return host === '0.0.0.0' || host === '::' || host === '' ? 'localhost' : host;
 }
 
 /** The chat platforms the configuration connects (adapters are imported only here). */

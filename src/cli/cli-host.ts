@@ -1,6 +1,8 @@
-import { apiScopesOf, buildCapabilities, type AnyCapability, type BuiltCapabilities, type CapabilityContext, type CliHost, type CliQueue, type SharedContext } from '../capability.js';
+import { apiScopesOf, buildCapabilities, settingsOf, type AnyCapability, type BuiltCapabilities, type CliHost, type CliQueue, type SharedContext } from '../capability.js';
 import { capabilities, kringTranslator, type Capabilities } from '../capabilities.js';
 import { ChatRouter } from '../chat/chat-router.js';
+import { UsageError } from '../capability-cli.js';
+import { ConfigError, loadConfig, type Config } from '../config/env.js';
 import type { CommandDefinition } from '../chat/command.js';
 import { openDatabase, type Database } from '../infra/database/database.js';
 import { createPrismaDirectory } from '../infra/database/directory.js';
@@ -30,11 +32,23 @@ export interface CliIo {
 }
 
 /**
- * The CLI's one way to the database. The parsed config (src/config/env.ts `loadConfig`) gives the same two
- * values; the CLI reads only these, so a half-configured environment does not stop an import.
+ * The CLI's configuration: the same zod schema over the environment as the server's (src/config/env.ts),
+ * so the CLI reads DATABASE_URL, KRING_DATA_DIR, the link settings and the rest exactly as the server does.
+ * A bad variable is a usage error (exit 2) naming it, as at server start.
  */
+export function loadCliConfig(env: Record<string, string | undefined>): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** The CLI's one way to the database: where the server's configuration says it is. */
 export async function openCliDatabase(env: Record<string, string | undefined>): Promise<Database> {
-  return openDatabase({ url: env['DATABASE_URL'] || undefined, dataDir: env['KRING_DATA_DIR'] || './data' });
+  const config = loadCliConfig(env);
+  return openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 }
 
 /** The CLI's queue when a command asked for none: reading commands never enqueue. */
@@ -52,16 +66,6 @@ const NO_QUEUE: JobQueue = {
 
 const NO_PLATFORMS: ChatPlatforms = { get: () => undefined, all: () => [] };
 
-/** The settings capabilities read, from the same variables the server reads (defaults where unset). */
-function cliSettings(env: Record<string, string | undefined>): CapabilityContext['settings'] {
-  return {
-    production: env['NODE_ENV'] === 'production',
-    publicUrl: (env['KRING_PUBLIC_URL'] || `http://localhost:${env['PORT'] || '3000'}`).replace(/\/+$/, ''),
-    timeZone: env['KRING_TIMEZONE'] || 'Europe/Amsterdam',
-    link: { codeTtlMs: 15 * 60_000, maxAttempts: 5 },
-  };
-}
-
 /** The context every capability is built with in the CLI. */
 function cliContext(prisma: Database['prisma'], options: { logger: Logger; translator: Translator; queue: JobQueue; pacer: CliQueue['pacer']; env: Record<string, string | undefined> }): SharedContext {
   return {
@@ -76,7 +80,7 @@ function cliContext(prisma: Database['prisma'], options: { logger: Logger; trans
     // The CLI sends no verification codes; anything else would only be logged.
     mailer: new LogMailer(),
     translator: options.translator,
-    settings: cliSettings(options.env),
+    settings: settingsOf(loadCliConfig(options.env)),
   };
 }
 

@@ -40,7 +40,7 @@ export interface KringEvents {
   };
   /**
    * An inbound event was seen: messages, reactions, joins and leaves as they arrive, and commands, button
-   * presses and forms after they were handled (whatever the outcome). Insights counts these; the text of
+   * presses after they were handled (whatever the outcome). Insights counts these; the text of
    * a message never travels here (adapters reduce it to terms before).
    */
   'activity.seen': { event: InboundEvent; organization: Organization };
