@@ -64,4 +64,72 @@ describe(loadConfig.name, () => {
     expect(sut.teams).toMatchObject({ appId: 'app', appType: 'MultiTenant' });
     expect(sut.redisUrl).toBe('redis://127.0.0.1:6379');
   });
+
+  /** The keys and messages of the ConfigError `env` raises (the test fails when it raises none). */
+  function problemsOf(env: Record<string, string>): { key: string; message: string }[] {
+    try {
+      loadConfig(env);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return [...(e as ConfigError).problems];
+    }
+    throw new Error('expected a ConfigError');
+  }
+
+  const OAUTH = { SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: 'client-secret', SLACK_STATE_SECRET: 'a-state-secret-of-some-length', SLACK_SIGNING_SECRET: 'signing' };
+
+  it('starts Slack in OAuth mode on client id, client secret, state secret and signing secret alone (as the README documents)', () => {
+    expect(loadConfig(OAUTH).slack).toEqual({
+      mode: 'oauth',
+      clientId: '1111.2222',
+      clientSecret: 'client-secret',
+      stateSecret: 'a-state-secret-of-some-length',
+      signingSecret: 'signing',
+      apiUrl: undefined,
+    });
+  });
+
+  it('names the conflict when both the single-workspace and the OAuth Slack variables are set', () => {
+    const problems = problemsOf({ ...OAUTH, SLACK_BOT_TOKEN: 'xoxb-1' });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.key).toBe('SLACK_BOT_TOKEN');
+    expect(problems[0]!.message).toMatch(/conflicts with SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET.*not both/);
+  });
+
+  it('names every missing OAuth variable, and a state secret that is too short', () => {
+    expect(problemsOf({ SLACK_CLIENT_ID: '1111.2222', SLACK_STATE_SECRET: 'short' }).map((p) => p.key).sort()).toEqual([
+      'SLACK_CLIENT_SECRET',
+      'SLACK_SIGNING_SECRET',
+      'SLACK_STATE_SECRET',
+    ]);
+  });
+
+  it('refuses a Slack bot token that is not one before anything starts', () => {
+    expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_SIGNING_SECRET: 's' })).toEqual([
+      { key: 'SLACK_BOT_TOKEN', message: expect.stringContaining('xoxb-') },
+    ]);
+  });
+
+  it.each(['singletenant', 'SINGLETENANT', 'SingleTenant', ' singleTenant '])('accepts MICROSOFT_APP_TYPE=%s in any capitalisation', (appType) => {
+    const sut = loadConfig({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'pw', MICROSOFT_APP_TENANT_ID: 'tenant', MICROSOFT_APP_TYPE: appType });
+
+    expect(sut.teams?.appType).toBe('SingleTenant');
+  });
+
+  it('asks for the tenant of a UserAssignedMSI or SingleTenant app, and no password for a managed identity', () => {
+    expect(problemsOf({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_TYPE: 'UserAssignedMsi' })).toEqual([
+      { key: 'MICROSOFT_APP_TENANT_ID', message: expect.stringContaining('UserAssignedMSI') },
+    ]);
+    expect(problemsOf({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'pw', MICROSOFT_APP_TYPE: 'singletenant' }).map((p) => p.key)).toEqual([
+      'MICROSOFT_APP_TENANT_ID',
+    ]);
+    expect(problemsOf({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'pw', MICROSOFT_APP_TENANT_ID: 't', MICROSOFT_APP_TYPE: 'UserAssignedMSI' }).map((p) => p.key)).toEqual([
+      'MICROSOFT_APP_PASSWORD',
+    ]);
+  });
+
+  it('still names an app type that does not exist', () => {
+    expect(problemsOf({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'pw', MICROSOFT_APP_TYPE: 'Tenantless' }).map((p) => p.key)).toContain('MICROSOFT_APP_TYPE');
+  });
 });

@@ -22,6 +22,13 @@ const bool = (def: boolean) =>
       .transform((v) => v === 'true' || v === '1' || v === 'yes'),
   );
 
+/** How the Teams bot's app registration authenticates (`MICROSOFT_APP_TYPE`). */
+const TEAMS_APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
+
+function canonicalAppType(value: string): (typeof TEAMS_APP_TYPES)[number] | undefined {
+  return TEAMS_APP_TYPES.find((t) => t.toLowerCase() === value.trim().toLowerCase());
+}
+
 const envSchema = z
   .object({
     NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
@@ -84,7 +91,14 @@ const envSchema = z
     MICROSOFT_APP_ID: optionalString,
     MICROSOFT_APP_PASSWORD: optionalString,
     MICROSOFT_APP_TENANT_ID: optionalString,
-    MICROSOFT_APP_TYPE: z.preprocess(emptyToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
+    // Any capitalisation (docs/adapters/teams.md): Azure writes `UserAssignedMSI`, botbuilder `UserAssignedMsi`.
+    MICROSOFT_APP_TYPE: z.preprocess(
+      (v) => {
+        const value = emptyToUndefined(v);
+        return typeof value === 'string' ? (canonicalAppType(value) ?? value) : value;
+      },
+      z.enum(TEAMS_APP_TYPES, { message: `must be one of ${TEAMS_APP_TYPES.join(', ')} (any capitalisation)` }).default('MultiTenant'),
+    ),
     TEAMS_ENABLED: bool(false),
     KRING_PUBLIC_URL: optionalUrl('the address people reach Kring at, e.g. https://kring.example.org'),
     API_RATE_LIMIT: int(600, 1, 1_000_000),
@@ -106,21 +120,57 @@ function crossFieldProblems(source: Record<string, string | undefined>): { key: 
   const pair = (a: string, b: string, hint: string) => {
     if (has(a) !== has(b)) problems.push({ key: has(a) ? b : a, message: `is required together with ${has(a) ? a : b} (${hint})` });
   };
-  pair('SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'single-workspace Slack');
+  problems.push(...slackProblems(has, source));
   pair('DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'Discord bot');
-  if (has('SLACK_CLIENT_ID') || has('SLACK_CLIENT_SECRET') || has('SLACK_STATE_SECRET')) {
-    for (const key of ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'SLACK_SIGNING_SECRET']) {
-      if (!has(key) && !problems.some((p) => p.key === key)) {
-        problems.push({ key, message: 'is required for Slack OAuth installs (multi-workspace)' });
-      }
-    }
-  }
-  const appType = source['MICROSOFT_APP_TYPE'] ?? 'MultiTenant';
-  if (has('MICROSOFT_APP_ID') && !has('MICROSOFT_APP_PASSWORD') && appType !== 'UserAssignedMSI') {
+  const appType = canonicalAppType(source['MICROSOFT_APP_TYPE'] ?? '') ?? 'MultiTenant';
+  const teams = has('MICROSOFT_APP_ID');
+  if (teams && !has('MICROSOFT_APP_PASSWORD') && appType !== 'UserAssignedMSI') {
     problems.push({ key: 'MICROSOFT_APP_PASSWORD', message: 'is required with MICROSOFT_APP_ID (the Azure Bot client secret)' });
   }
-  if (appType === 'SingleTenant' && has('MICROSOFT_APP_ID') && !has('MICROSOFT_APP_TENANT_ID')) {
-    problems.push({ key: 'MICROSOFT_APP_TENANT_ID', message: 'is required for a SingleTenant app' });
+  if (teams && has('MICROSOFT_APP_PASSWORD') && appType === 'UserAssignedMSI') {
+    problems.push({ key: 'MICROSOFT_APP_PASSWORD', message: 'must be empty for UserAssignedMSI (the managed identity has no secret)' });
+  }
+  if (teams && appType !== 'MultiTenant' && !has('MICROSOFT_APP_TENANT_ID')) {
+    problems.push({ key: 'MICROSOFT_APP_TENANT_ID', message: `is required for a ${appType} app (your Entra tenant id)` });
+  }
+  return problems;
+}
+
+/**
+ * Slack is connected one of two ways, never both: one workspace (`SLACK_BOT_TOKEN` + `SLACK_SIGNING_SECRET`)
+ * or OAuth installs (`SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `SLACK_STATE_SECRET` + `SLACK_SIGNING_SECRET`).
+ * The rules the adapter checks again (adapters/slack/config.ts) are checked here too, so a bad value stops
+ * start-up with this message before the database is touched.
+ */
+function slackProblems(has: (key: string) => boolean, source: Record<string, string | undefined>): { key: string; message: string }[] {
+  const problems: { key: string; message: string }[] = [];
+  const oauthKeys = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'];
+  const oauth = oauthKeys.some(has);
+  const single = has('SLACK_BOT_TOKEN');
+  if (single && oauth) {
+    problems.push({
+      key: 'SLACK_BOT_TOKEN',
+      message: `conflicts with ${oauthKeys.filter(has).join(', ')}: set SLACK_BOT_TOKEN for one workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET for OAuth installs, not both`,
+    });
+    return problems;
+  }
+  if (single) {
+    if (!has('SLACK_SIGNING_SECRET')) problems.push({ key: 'SLACK_SIGNING_SECRET', message: 'is required together with SLACK_BOT_TOKEN (single-workspace Slack)' });
+    if (!(source['SLACK_BOT_TOKEN'] ?? '').trim().startsWith('xoxb-')) {
+      problems.push({ key: 'SLACK_BOT_TOKEN', message: 'must be a bot token (starts with xoxb-), from OAuth & Permissions' });
+    }
+  } else if (oauth) {
+    for (const key of [...oauthKeys, 'SLACK_SIGNING_SECRET']) {
+      if (!has(key)) problems.push({ key, message: 'is required for Slack OAuth installs (multi-workspace)' });
+    }
+    if (has('SLACK_STATE_SECRET') && (source['SLACK_STATE_SECRET'] ?? '').trim().length < 16) {
+      problems.push({ key: 'SLACK_STATE_SECRET', message: 'must be at least 16 characters (use a long random string)' });
+    }
+  } else if (has('SLACK_SIGNING_SECRET')) {
+    problems.push({
+      key: 'SLACK_BOT_TOKEN',
+      message: 'is required together with SLACK_SIGNING_SECRET (single-workspace Slack); for OAuth installs set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET instead',
+    });
   }
   return problems;
 }
