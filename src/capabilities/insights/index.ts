@@ -102,7 +102,11 @@ export const insights = defineCapability({
         tags: [{ name: 'Insights', description: 'Aggregated activity figures.' }],
       },
       on: { 'activity.seen': ({ event, organization }) => ingestor.record(event, organization) },
-      mount: (app) => mountDashboard(app, { insights, privacy, access, organizations: directory.organizations, chapters: directory.chapters, translator, logger }),
+      mount: (app) =>
+        mountDashboard(app, {
+          insights, privacy, access, organizations: directory.organizations, chapters: directory.chapters, translator, logger,
+          publicUrl: async (organizationId) => (organizationId ? publicUrl(organizationId) : fallbackUrl),
+        }),
       async start() {
         ingestor.start();
         processInsightsJobs(queue, { digest: async (id) => void (await digest.post(id)), prune: async () => void (await repository.pruneLinks(clock.now())) }, logger);

@@ -1,7 +1,10 @@
 import { kringTranslator } from '../../capabilities.js';
+import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Poll } from './domain/poll.js';
-import { csvField, pollCsv } from './poll-csv.js';
+import { pollCsv } from './poll-csv.js';
+import { startsLikeFormula } from '../../kernel/spreadsheet-safe.js';
 
 const t = kringTranslator().for('en');
 const poll: Poll = {
@@ -31,14 +34,36 @@ describe(pollCsv.name, () => {
   });
 });
 
-describe(csvField.name, () => {
+describe('poll CSV cells', () => {
   it('quotes only when needed and defuses formulas', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField('a,b')).toBe('"a,b"');
-    expect(csvField('two\nlines')).toBe('"two\nlines"');
-    expect(csvField(' padded')).toBe('" padded"');
-    expect(csvField('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
-    expect(csvField('-1')).toBe("'-1");
-    expect(csvField(-1)).toBe('-1');
+    const cells = ['plain', 'a,b', 'two\nlines', ' padded', '=HYPERLINK("x")', '-1'];
+    const csv = pollCsv({ poll: { ...poll, anonymous: true }, kind: 'anonymous', voters: 1, lines: cells.map((label) => ({ label, count: -1, percent: 0 })) }, t);
+    expect(csv.split('\r\n').slice(1, 7)).toEqual([
+      'plain,-1,0', '"a,b",-1,0', '"two\nlines",-1,0', '" padded",-1,0', '"\'=HYPERLINK(""x"")",-1,0', "'-1,-1,0",
+    ]);
+  });
+
+  it('never writes a cell that starts like a formula, and keeps every other text as it is (property)', () => {
+    // Any text, weighted towards what matters here: formula characters, quotes, separators and line breaks.
+    const text = fc.oneof(fc.string({ unit: fc.constantFrom(...'ab =+-@\t\r\n",;\'é') }), fc.string({ unit: 'grapheme' }));
+    fc.assert(
+      fc.property(fc.array(fc.record({ memberNumber: text, name: text, option: text }), { minLength: 1, maxLength: 5 }), (voters) => {
+        const csv = pollCsv(
+          {
+            poll: { ...poll, options: voters.map((v) => v.option) }, kind: 'named', voters: voters.length, lines: [],
+            ballots: voters.map((v, i) => ({ memberId: `m${i}`, memberNumber: v.memberNumber, name: v.name, choices: [i], updatedAt: new Date(0) })),
+          },
+          t,
+        );
+        const records = parse(csv, { relax_column_count: false }) as string[][];
+        const cells = records.slice(1).map(([memberNumber, name, choices]) => [memberNumber!, name!, choices!]);
+        for (const cell of cells.flat()) expect(startsLikeFormula(cell)).toBe(false);
+        cells.forEach(([memberNumber, name, choices], i) => {
+          const v = voters[i]!;
+          expect([memberNumber, name, choices]).toEqual([v.memberNumber, v.name, v.option].map((x) => (startsLikeFormula(x) ? `'${x}` : x)));
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

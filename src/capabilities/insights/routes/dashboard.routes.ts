@@ -7,6 +7,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { insightsEn } from '../i18n/en.js';
 import type { Translator } from '../../../kernel/i18n.js';
+import { SPREADSHEET_SAFE_CSV } from '../../../kernel/spreadsheet-safe.js';
 import type { DashboardAccess } from '../domain/dashboard-access.js';
 import type { InsightsService } from '../domain/insights.service.js';
 import type { PrivacyService } from '../domain/privacy.service.js';
@@ -25,6 +26,12 @@ export interface DashboardDeps {
   chapters: Pick<ChapterRepository, 'list'>;
   translator: Translator;
   logger: Logger;
+  /**
+   * The address people reach the dashboard at (the organisation's, or Kring's when none is known). An
+   * `https://` address makes the session cookie `Secure` even when the request reached Kring over plain
+   * http (TLS ended at a proxy that Kring is not told to trust).
+   */
+  publicUrl: (organizationId: string | undefined) => Promise<string>;
 }
 
 /** The session cookie; scoped to the dashboard's path. */
@@ -95,6 +102,9 @@ export function mountDashboard(app: Express, deps: DashboardDeps): void {
   };
 
   const session = async (req: Request) => deps.access.session(cookie(req, SESSION_COOKIE));
+  /** `Secure` when people reach Kring over https: by the public address, or by the request itself. */
+  const secureCookie = async (req: Request, organizationId: string | undefined): Promise<boolean> =>
+    req.secure || (await deps.publicUrl(organizationId)).startsWith('https://');
 
   /**
    * Links in chat (sign-in, downloads) answer GET with a page holding one button that POSTs the token:
@@ -132,13 +142,15 @@ export function mountDashboard(app: Express, deps: DashboardDeps): void {
       return;
     }
     const maxAge = Math.floor((signedIn.grant.expiresAt.getTime() - Date.now()) / 1000);
-    res.cookie(SESSION_COOKIE, signedIn.cookie, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: BASE, maxAge: maxAge * 1000 });
+    const secure = await secureCookie(req, signedIn.grant.organizationId);
+    res.cookie(SESSION_COOKIE, signedIn.cookie, { httpOnly: true, sameSite: 'lax', secure, path: BASE, maxAge: maxAge * 1000 });
     res.setHeader('Cache-Control', 'no-store');
     res.redirect(303, `${BASE}/`);
   });
 
-  router.get('/signout', (req, res) => {
-    res.clearCookie(SESSION_COOKIE, { path: BASE, httpOnly: true, sameSite: 'lax', secure: req.secure });
+  router.get('/signout', async (req, res) => {
+    const signedIn = await session(req);
+    res.clearCookie(SESSION_COOKIE, { path: BASE, httpOnly: true, sameSite: 'lax', secure: await secureCookie(req, signedIn?.grant.organizationId) });
     message(res, 200, requestLocale(req), 'signInRequired');
   });
 
@@ -208,7 +220,8 @@ export function mountDashboard(app: Express, deps: DashboardDeps): void {
     const columns = ['day', 'platform', 'channel', 'chapter', 'kind', 'count', 'characters', 'members'] as const;
     const csv = stringify(
       rows.map((r) => [r.day, r.platform, r.channelName ?? r.channelKey, r.chapterName ?? '', r.kind, r.count, r.chars, r.members]),
-      { header: true, columns: columns.map((c) => t(`insights.export.columns.${c}`)), bom: true },
+      // Channel and chapter names come from outside: never let a spreadsheet run them as formulas.
+      { ...SPREADSHEET_SAFE_CSV, header: true, columns: columns.map((c) => t(`insights.export.columns.${c}`)), bom: true },
     );
     res.setHeader('Cache-Control', 'no-store');
     res.attachment(t('insights.export.filename', { from: p.from, to: p.to }));
