@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { decideAccess, type Organization } from '../kernel/community.js';
+import { decideAccess, MANAGER_ROLES, type Organization } from '../kernel/community.js';
 import type { EventBus } from '../kernel/events.js';
 import { KringError, ValidationError } from '../kernel/errors.js';
 import { toLocale, type Locale } from '../kernel/types.js';
@@ -213,12 +213,17 @@ export class ChatRouter implements InboundHandler {
     }
   }
 
-  /** A polite refusal when `ctx` may not run something of this access level; undefined when allowed. */
+  /**
+   * A polite refusal when `ctx` may not run something of this access level; undefined when allowed. Someone
+   * not linked yet may well be a board member: they are told to link first, never that they lack the role.
+   * Manager refusals name every role that grants the right ({@link MANAGER_ROLES}), in the member's language.
+   */
   private deny(access: CommandDefinition['access'], ctx: CommandContext): Reply | undefined {
     if (access === 'anyone') return undefined;
-    if (!ctx.member) return privateText(ctx.t(access === 'manager' ? 'errors.notManager' : 'errors.notMember'));
+    const roles = () => MANAGER_ROLES.map((role) => ctx.t(`roles.${role}`)).join(', ');
+    if (!ctx.member) return privateText(access === 'manager' ? ctx.t('errors.managerNotLinked', { roles: roles() }) : ctx.t('errors.notMember'));
     if (!ctx.isMember) return privateText(ctx.t('errors.notMember'));
-    if (access === 'manager' && !ctx.isManager) return privateText(ctx.t('errors.notManager'));
+    if (access === 'manager' && !ctx.isManager) return privateText(ctx.t('errors.notManager', { roles: roles() }));
     return undefined;
   }
 

@@ -186,7 +186,7 @@ describe.skipIf(!hasChromium)('insights dashboard in headless Chromium', () => {
 
   it('does not let a member who is not a manager sign in', async () => {
     const reply = await h.send(command(h.world, 'UM1', ['dashboard']));
-    expect(JSON.stringify(reply)).toContain('communitymanagers');
+    expect(JSON.stringify(reply)).toContain('Alleen leden met een van deze rollen kunnen dat doen: communitymanager, bestuur.');
     const res = await fetch(`${h.baseUrl}/insights/api/data`);
     expect(res.status).toBe(401);
   });

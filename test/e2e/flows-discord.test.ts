@@ -173,8 +173,8 @@ describe('Kring on Discord (discord.js -> fake Discord, PostgreSQL)', () => {
 
     const refusedEn = await kring(['channel', 'connect'], member, { purpose: 'news' }, 'en-US', fake.state.boardChannelId);
     const refusedNl = await kring(['channel', 'connect'], member, { purpose: 'news' }, 'nl', fake.state.boardChannelId);
-    expect(refusedEn).toMatchObject({ ephemeral: true, text: 'Only community managers can do that.' });
-    expect(refusedNl.text).toBe('Alleen communitymanagers kunnen dat doen.');
+    expect(refusedEn).toMatchObject({ ephemeral: true, text: 'Only members with one of these roles can do that: community manager, board.' });
+    expect(refusedNl.text).toBe('Alleen leden met een van deze rollen kunnen dat doen: communitymanager, bestuur.');
     expect(await h.channelRows()).toEqual(before);
 
     const connected = await kring(['channel', 'connect'], manager, { purpose: 'news' }, 'nl', fake.state.boardChannelId);

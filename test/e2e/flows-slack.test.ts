@@ -153,7 +153,12 @@ describe('Kring on Slack (Bolt -> fake Slack, PostgreSQL), organisation speaking
     const before = await ctx.h.channelRows();
 
     const refused = await kring('channel connect news', member, FAKE_SLACK.privateChannelId);
-    expect(refused.text).toBe('Alleen communitymanagers kunnen dat doen.');
+    expect(refused.text).toBe('Alleen leden met een van deze rollen kunnen dat doen: communitymanager, bestuur.');
+    // Not linked yet (a board member, for all Kring knows): link first, not "you are no manager".
+    const unlinked = await kring('channel connect news', slackUser(), FAKE_SLACK.privateChannelId);
+    expect(unlinked.text).toBe(
+      'Dit is voor leden met een van deze rollen: communitymanager, bestuur. Koppel eerst je chataccount aan je lidmaatschap met `/kring link <lidnummer of e-mail>`; daarna telt je rol hier ook.',
+    );
     expect(JSON.stringify(refused.body)).not.toMatch(/Error|\s+at\s|\.ts:\d+/);
     expect(await ctx.h.channelRows()).toEqual(before);
 
@@ -191,7 +196,7 @@ describe('Kring on Slack (Bolt -> fake Slack, PostgreSQL), organisation speaking
     await ctx.h.linkDirectly(member, user.account);
 
     expect((await kring('whoami', user)).text).toContain('*Member number*');
-    expect((await kring('channel connect news', user)).text).toBe('Only community managers can do that.');
+    expect((await kring('channel connect news', user)).text).toBe('Only members with one of these roles can do that: community manager, board.');
     expect((await kring('verify 123456', user)).text).toContain('There is no code waiting for you.');
     expect((await kring('link', user)).text).toBe('Which member are you? Type `/kring link <member number or e-mail>`.');
   });
@@ -280,7 +285,7 @@ describe('Kring on Slack, organisation speaking English', () => {
     expect(whoami.text).toContain('*Member number*\n1001');
     expect(whoami.text).toContain('*Chapter*\nUtrecht');
     expect(whoami.text).toContain('*Status*\nactive');
-    expect((await run('channel connect news')).text).toBe('Only community managers can do that.');
+    expect((await run('channel connect news')).text).toBe('Only members with one of these roles can do that: community manager, board.');
     expect(await ctx.h.identityRows(user.account)).toHaveLength(1);
   });
 });

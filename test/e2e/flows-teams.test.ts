@@ -178,7 +178,7 @@ describe('Kring on Teams (botbuilder -> fake Bot Connector, PostgreSQL)', () => 
     const before = await h.channelRows();
 
     expect((await deliver(channelMention(member, 'channel connect news', 'nl-NL'))).status).toBe(200);
-    expect(connector.activities(member.chatId).map(cardText)).toEqual(['Alleen communitymanagers kunnen dat doen.']);
+    expect(connector.activities(member.chatId).map(cardText)).toEqual(['Alleen leden met een van deze rollen kunnen dat doen: communitymanager, bestuur.']);
     expect(await h.channelRows()).toEqual(before);
 
     expect((await deliver(channelMention(manager, 'channel connect news', 'en-US'))).status).toBe(200);

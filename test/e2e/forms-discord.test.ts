@@ -82,7 +82,7 @@ describe('forms on Discord (discord.js -> fake Discord, PostgreSQL)', () => {
     await h.linkDirectly(h.members.member, anna.account);
 
     const submit = fake.submitModal({ modal, values: { question: 'Stiekem een poll?', options: 'Ja\nNee', settings: '' }, user: anna.user });
-    expect(await answerText(submit)).toBe('Alleen communitymanagers kunnen dat doen.');
+    expect(await answerText(submit)).toBe('Alleen leden met een van deze rollen kunnen dat doen: communitymanager, bestuur.');
     await new Promise((r) => setTimeout(r, 200));
     expect(fake.messages(fake.state.generalChannelId).filter((m) => m.text.includes('Stiekem een poll?'))).toEqual([]);
   });

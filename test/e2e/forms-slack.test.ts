@@ -91,7 +91,7 @@ describe('forms on Slack (Bolt -> fake Slack, PostgreSQL)', () => {
     const submitted = await slack.viewSubmission(view, { question: 'Mag ik dit?', options: 'Ja\nNee', settings: '' }, { userId: member.userId });
     expect(submitted.status).toBe(200);
     const refusal = await waitFor(() => ephemeralsTo(member.userId)[0], 10_000, 'the refusal');
-    expect(refusal.text).toBe('Alleen communitymanagers kunnen dat doen.');
+    expect(refusal.text).toBe('Alleen leden met een van deze rollen kunnen dat doen: communitymanager, bestuur.');
     expect(fake.received(CHANNEL).slice(before).filter((m) => m.text.includes('Mag ik dit?'))).toEqual([]);
   });
 
@@ -101,7 +101,7 @@ describe('forms on Slack (Bolt -> fake Slack, PostgreSQL)', () => {
     const before = fake.views.length;
     const sent = await slack.slashCommand('poll create', { user_id: member.userId, channel_id: CHANNEL });
     const response = await waitFor(() => fake.responsesTo(sent.responseUrl)[0], 10_000, 'the refusal');
-    expect(response.body['text']).toBe('Alleen communitymanagers kunnen dat doen.');
+    expect(response.body['text']).toBe('Alleen leden met een van deze rollen kunnen dat doen: communitymanager, bestuur.');
     expect(fake.views.length).toBe(before);
   });
 

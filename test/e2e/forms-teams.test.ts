@@ -126,7 +126,7 @@ describe('forms on Teams (botbuilder -> fake Bot Connector, PostgreSQL)', () => 
     const channelBefore = connector.activities(TEST_CHANNEL).length;
     const res = await submit(anna, card, { question: 'Stiekeme poll?', options: 'Ja\nNee', settings: '' });
     expect(res.status).toBe(200);
-    expect(JSON.stringify(res.body)).toContain('Alleen communitymanagers kunnen dat doen.');
+    expect(JSON.stringify(res.body)).toContain('Alleen leden met een van deze rollen kunnen dat doen: communitymanager, bestuur.');
     await new Promise((r) => setTimeout(r, 200));
     expect(connector.activities(TEST_CHANNEL).slice(channelBefore).filter((a) => cardText(a).includes('Stiekeme poll?'))).toEqual([]);
   });

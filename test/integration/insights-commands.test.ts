@@ -34,7 +34,7 @@ describe('insights commands', () => {
 
   it('refuses insights to members who are not managers', async () => {
     const r = await h.send(command(h.world, anne.userId, ['insights']));
-    expect(replyText(r)).toContain('communitymanagers');
+    expect(replyText(r)).toBe('Alleen leden met een van deze rollen kunnen dat doen: communitymanager, bestuur.');
   });
 
   it('shows managers the key numbers of the period with bars per channel and chapter', async () => {

@@ -123,7 +123,7 @@ describe('news commands', () => {
   });
 
   it('refuses members who are not managers, unknown ids and a text without body', async () => {
-    expect(text(await command('U-member', 'news post Hoi | daar'))).toBe('Only community managers can do that.');
+    expect(text(await command('U-member', 'news post Hoi | daar'))).toBe('Only members with one of these roles can do that: community manager, board.');
     expect(text(await command('U-manager', 'news status 0000abcd'))).toContain('I could not find an announcement `0000abcd`');
     expect(text(await command('U-manager', 'news post Alleen een titel'))).toContain('`<title> | <text>`');
   });

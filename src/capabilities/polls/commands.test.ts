@@ -62,8 +62,16 @@ describe('poll commands', () => {
   });
 
   it('refuses poll commands to members who are not managers', async () => {
-    expect(replyText(await h.command(slackMember, 'poll create Q | a | b'))).toBe('Only community managers can do that.');
-    expect(replyText(await h.command(slackMember, 'poll list'))).toBe('Only community managers can do that.');
+    expect(replyText(await h.command(slackMember, 'poll create Q | a | b'))).toBe('Only members with one of these roles can do that: community manager, board.');
+    expect(replyText(await h.command(slackMember, 'poll list'))).toBe('Only members with one of these roles can do that: community manager, board.');
+  });
+
+  it('tells an account that is not linked yet to link first, naming every role that grants manager commands (issue 21, item 8)', async () => {
+    // A board member who has not linked cannot be told apart from anyone else: the answer is "link first", never "not a manager".
+    const text = replyText(await h.command(stranger, 'poll create Q | a | b'));
+    expect(text).toBe(
+      'This is for members with one of these roles: community manager, board. Link your chat account to your membership first with `/kring link <member number or e-mail>`; then your role counts here too.',
+    );
   });
 
   it('explains a malformed definition in the manager’s language', async () => {
@@ -97,7 +105,7 @@ describe('poll commands', () => {
 
   it('refuses a submitted poll form from a member who is not a manager, and creates nothing', async () => {
     const reply = await h.submit(slackMember, 'poll.create', { question: 'Q?', options: 'a\nb', settings: '' });
-    expect(replyText(reply)).toBe('Only community managers can do that.');
+    expect(replyText(reply)).toBe('Only members with one of these roles can do that: community manager, board.');
     expect(await h.polls.service.list(h.organization.id, { limit: 5 })).toEqual([]);
     expect(slack.callsOf('post')).toEqual([]);
   });
