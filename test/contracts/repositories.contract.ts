@@ -308,6 +308,9 @@ export function repositoriesContract(harness: RepositoriesHarness): void {
         await sut.linkRequests.consume(request.id, new Date('2026-11-25T10:07:00Z'));
         expect(await sut.linkRequests.findLatestOpen(account)).toBeNull();
         expect(await sut.linkRequests.findLatestOpen(platformAccount())).toBeNull();
+        // The newest request, consumed or not.
+        expect((await sut.linkRequests.findLatest(account))!.id).toBe(newer.id);
+        expect(await sut.linkRequests.findLatest(platformAccount())).toBeNull();
       });
 
       it('counts the requests of an account since a moment', async () => {

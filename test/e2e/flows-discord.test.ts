@@ -199,7 +199,7 @@ describe('Kring on Discord (discord.js -> fake Discord, PostgreSQL)', () => {
       'That code is not correct. You have 1 attempt left.',
       'Too many wrong codes. For your safety this code no longer works: ask for a new one with `/kring link`.',
     ]);
-    expect((await kring(['verify'], who, { code }, 'en-US')).text).toContain('There is no code waiting for you.');
+    expect((await kring(['verify'], who, { code }, 'en-US')).text).toContain('Your code is locked after too many wrong attempts');
     expect(await h.linkRequestRows(who.account)).toMatchObject([{ attempts: 5, consumed_at: expect.any(Date) }]);
     expect(await h.identityRows(who.account)).toEqual([]);
     expect(fake.memberRoles(who.user.id)).toEqual([]);

@@ -184,8 +184,11 @@ describe('Kring on Slack (Bolt -> fake Slack, PostgreSQL), organisation speaking
       'Te vaak een verkeerde code. Voor je veiligheid werkt deze code niet meer: vraag een nieuwe aan met `/kring link`.',
     ]);
 
+    // The right code after the lock: told it is locked, not that no code is waiting (issue 21, item 11).
     const tooLate = await kring(`verify ${code}`, lotje);
-    expect(tooLate.text).toContain('Er wacht geen code op je.');
+    expect(tooLate.text).toBe(
+      'Je code is geblokkeerd na te veel foute pogingen, dus ook de goede code werkt niet meer. Vraag een nieuwe aan met `/kring link <lidnummer of e-mail>`.',
+    );
     expect(await ctx.h.linkRequestRows(lotje.account)).toMatchObject([{ attempts: 5, consumed_at: expect.any(Date) }]);
     expect(await ctx.h.identityRows(lotje.account)).toEqual([]);
   });

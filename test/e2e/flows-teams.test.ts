@@ -204,7 +204,7 @@ describe('Kring on Teams (botbuilder -> fake Bot Connector, PostgreSQL)', () => 
       // Adaptive Cards have no inline code: the adapter drops the backticks.
       'Too many wrong codes. For your safety this code no longer works: ask for a new one with /kring link.',
     ]);
-    expect((await kring(who, `verify ${code}`, 'en-US')).text).toContain('There is no code waiting for you.');
+    expect((await kring(who, `verify ${code}`, 'en-US')).text).toContain('Your code is locked after too many wrong attempts');
     expect(await h.linkRequestRows(who.account)).toMatchObject([{ attempts: 5, consumed_at: expect.any(Date) }]);
     expect(await h.identityRows(who.account)).toEqual([]);
   });

@@ -244,6 +244,10 @@ export function createInMemoryRepositories(options: InMemoryRepositoriesOptions 
           .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
         return open[0] ? copy(open[0]) : null;
       },
+      async findLatest(account) {
+        const all = [...linkRequests.values()].filter((r) => sameAccount(r, account)).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+        return all[0] ? copy(all[0]) : null;
+      },
       async countSince(account, since) {
         return [...linkRequests.values()].filter((r) => sameAccount(r, account) && r.createdAt.getTime() >= since.getTime()).length;
       },

@@ -13,6 +13,8 @@ export interface LinkRequestRepository {
   create(request: Omit<LinkRequest, 'id' | 'attempts' | 'consumedAt' | 'createdAt'> & { createdAt: Date; id?: string }): Promise<LinkRequest>;
   /** The newest unconsumed request of this chat account (expired ones included: the caller decides). */
   findLatestOpen(account: PlatformAccount): Promise<LinkRequest | null>;
+  /** The newest request of this chat account, consumed or not (why is nothing open: locked, used, withdrawn?). */
+  findLatest(account: PlatformAccount): Promise<LinkRequest | null>;
   /** Counts requests of this account created since `since` (rate limit on sending codes). */
   countSince(account: PlatformAccount, since: Date): Promise<number>;
   /** Atomically adds one failed attempt; returns the new count. */

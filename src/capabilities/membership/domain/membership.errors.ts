@@ -20,7 +20,7 @@ export const MEMBERSHIP_ERRORS = {
   'MEMBERSHIP.ALREADY_LINKED': 'link.alreadyLinked',
   /** The e-mail with the code could not be sent (transport failure); the request was withdrawn. */
   'MEMBERSHIP.MAIL_FAILED': 'link.mailFailed',
-  /** No open verification for this account (never asked, consumed, superseded or locked). */
+  /** No open verification for this account (never asked, used or superseded; locked ones are `CODE_LOCKED`). */
   'MEMBERSHIP.NO_PENDING_LINK': 'link.noPending',
   /** The code's lifetime passed. */
   'MEMBERSHIP.CODE_EXPIRED': 'link.codeExpired',
@@ -28,6 +28,8 @@ export const MEMBERSHIP_ERRORS = {
   'MEMBERSHIP.CODE_INVALID': 'link.codeInvalid',
   /** Too many wrong codes: the request is consumed, a new code must be asked. */
   'MEMBERSHIP.TOO_MANY_ATTEMPTS': 'link.tooManyAttempts',
+  /** A code typed after the request was locked by wrong codes (the right one too): a new code must be asked. */
+  'MEMBERSHIP.CODE_LOCKED': 'link.codeLocked',
   /** The chat account is not linked to a member. */
   'MEMBERSHIP.NOT_LINKED': 'errors.notLinked',
   /** The organisation does not exist. */

@@ -244,8 +244,13 @@ describe(MembershipService.name, () => {
       const codes: string[] = [];
       for (let i = 0; i < 5; i++) codes.push(await codeOf(sut.confirmLink({ account, code: wrong, displayName: null })));
       expect(codes).toEqual([...Array(4).fill('MEMBERSHIP.CODE_INVALID'), 'MEMBERSHIP.TOO_MANY_ATTEMPTS']);
-      expect(await codeOf(sut.confirmLink({ account, code: right, displayName: null }))).toBe('MEMBERSHIP.NO_PENDING_LINK');
+      // Locked, and said so: the right code now is not "no code waiting" (issue 21, item 11).
+      expect(await codeOf(sut.confirmLink({ account, code: right, displayName: null }))).toBe('MEMBERSHIP.CODE_LOCKED');
+      expect(await codeOf(sut.confirmLink({ account, code: wrong, displayName: null }))).toBe('MEMBERSHIP.CODE_LOCKED');
       expect((await sut.access(account)).isMember).toBe(false);
+      // A new code works again.
+      await sut.requestLink({ organizationId: org.id, account, identifier: '1001', locale: 'nl' });
+      await expect(sut.confirmLink({ account, code: mailer.lastCode(), displayName: null })).resolves.toBeDefined();
     });
 
     it('does not count a code that is not 6 digits as an attempt', async () => {

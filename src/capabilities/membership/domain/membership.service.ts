@@ -192,7 +192,7 @@ export class MembershipService {
    * Finishes linking with the code from the e-mail. A wrong code costs one attempt; after `maxAttempts`
    * the request is locked and even the right code fails.
    * @throws MembershipError `MEMBERSHIP.NO_PENDING_LINK`, `CODE_EXPIRED`, `CODE_INVALID` (params
-   *   `{ attemptsLeft }`), `TOO_MANY_ATTEMPTS`, `NOT_ACTIVE`.
+   *   `{ attemptsLeft }`), `TOO_MANY_ATTEMPTS`, `CODE_LOCKED` (any code after the lock), `NOT_ACTIVE`.
    */
   async confirmLink(input: ConfirmLinkInput): Promise<{ member: Member; identity: PlatformIdentity }> {
     const { account, code: typed, displayName } = validate(confirmLinkSchema, input);
@@ -201,7 +201,14 @@ export class MembershipService {
     const { maxAttempts } = this.settings;
 
     const request = await linkRequests.findLatestOpen(account);
-    if (!request) throw new MembershipError('MEMBERSHIP.NO_PENDING_LINK', 'No open link request for this account.');
+    if (!request) {
+      // Nothing open: when the newest request was locked by wrong codes, say so (even the right code fails now).
+      const latest = await linkRequests.findLatest(account);
+      if (latest && latest.attempts >= maxAttempts) {
+        throw new MembershipError('MEMBERSHIP.CODE_LOCKED', 'The code was locked after too many wrong attempts.');
+      }
+      throw new MembershipError('MEMBERSHIP.NO_PENDING_LINK', 'No open link request for this account.');
+    }
     if (now.getTime() >= request.expiresAt.getTime()) {
       throw new MembershipError('MEMBERSHIP.CODE_EXPIRED', 'The code has expired.');
     }

@@ -24,6 +24,7 @@ export const en = {
     codeInvalid_one: 'That code is not correct. You have {{count}} attempt left.',
     codeInvalid_other: 'That code is not correct. You have {{count}} attempts left.',
     tooManyAttempts: 'Too many wrong codes. For your safety this code no longer works: ask for a new one with `/kring link`.',
+    codeLocked: 'Your code is locked after too many wrong attempts, so even the right code no longer works. Ask for a new one with `/kring link <member number or e-mail>`.',
     verified: 'Welcome, {{name}}! Your account is now linked to your membership.',
     mailFailed: 'I could not send the e-mail with your code just now. Please try again in a few minutes.',
   },

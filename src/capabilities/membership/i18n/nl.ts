@@ -27,6 +27,7 @@ export const nl: Widen<typeof en> = {
     codeInvalid_one: 'Die code klopt niet. Je hebt nog {{count}} poging.',
     codeInvalid_other: 'Die code klopt niet. Je hebt nog {{count}} pogingen.',
     tooManyAttempts: 'Te vaak een verkeerde code. Voor je veiligheid werkt deze code niet meer: vraag een nieuwe aan met `/kring link`.',
+    codeLocked: 'Je code is geblokkeerd na te veel foute pogingen, dus ook de goede code werkt niet meer. Vraag een nieuwe aan met `/kring link <lidnummer of e-mail>`.',
     verified: 'Welkom, {{name}}! Je account is nu gekoppeld aan je lidmaatschap.',
     mailFailed: 'Het lukte nu niet om de e-mail met je code te versturen. Probeer het over een paar minuten opnieuw.',
   },

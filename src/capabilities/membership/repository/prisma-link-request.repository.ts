@@ -40,6 +40,11 @@ export class PrismaLinkRequestRepository implements LinkRequestRepository {
     return row ? toLinkRequest(row) : null;
   }
 
+  async findLatest(account: PlatformAccount): Promise<LinkRequest | null> {
+    const row = await this.prisma.linkRequest.findFirst({ where: accountKey(account), orderBy: { createdAt: 'desc' } });
+    return row ? toLinkRequest(row) : null;
+  }
+
   async countSince(account: PlatformAccount, since: Date): Promise<number> {
     return this.prisma.linkRequest.count({ where: { ...accountKey(account), createdAt: { gte: since } } });
   }
