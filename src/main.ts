@@ -121,7 +121,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     translator,
     logger,
   });
-  platforms.push(...createPlatforms({ config, handler: router, logger, directory, organizationId: organization.id, clock }));
+  platforms.push(...createPlatforms({ config, handler: router, logger, directory, organizationId: organization.id, clock, translator }));
 
   // HTTP: the platforms' webhooks, the admin API and the capabilities' pages.
   const rateLimit = openApiRateLimiter({ redisUrl: config.redisUrl, points: config.apiRateLimitPerMinute, durationSec: 60, logger: logger.child({ component: 'api' }) });
@@ -182,6 +182,7 @@ function createPlatforms(deps: {
   directory: Directory;
   organizationId: string;
   clock: Clock;
+  translator: Translator;
 }): ChatPlatform[] {
   const { config, handler, logger, directory } = deps;
   const platforms: ChatPlatform[] = [];
@@ -199,7 +200,15 @@ function createPlatforms(deps: {
     };
     platforms.push(
       s.mode === 'oauth'
-        ? createSlackPlatform({ ...common, clientId: s.clientId, clientSecret: s.clientSecret, stateSecret: s.stateSecret })
+        ? createSlackPlatform({
+            ...common,
+            clientId: s.clientId,
+            clientSecret: s.clientSecret,
+            stateSecret: s.stateSecret,
+            // The pages at the end of "Add to Slack" come from the catalogue, in the browser's language.
+            translator: deps.translator,
+            defaultLocale: config.org.defaultLocale,
+          })
         : createSlackPlatform({ ...common, botToken: s.botToken }),
     );
   }

@@ -3,6 +3,7 @@ import { ValidationError } from '../../src/kernel/errors.js';
 import type { InboundHandler } from '../../src/kernel/ports/chat-platform.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
 import type { ProcessedEventRepository, WorkspaceRepository } from '../../src/kernel/ports/directory.js';
+import { kringTranslator } from '../../src/capabilities.js';
 import { SLACK_BOT_SCOPES, SLACK_DEFAULT_API_URL, parseSlackConfig, type SlackPlatformConfig } from './config.js';
 
 const logger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => logger };
@@ -16,6 +17,7 @@ const workspaces = {
   list: async () => [],
 } satisfies WorkspaceRepository;
 const common = { signingSecret: 'secret', handler, logger, processedEvents };
+const translator = kringTranslator();
 
 function issues(config: unknown): string[] {
   try {
@@ -40,9 +42,9 @@ describe(parseSlackConfig.name, () => {
 
   it('reads OAuth mode with the default scopes', () => {
     const parsed = parseSlackConfig({
-      ...common, clientId: 'id', clientSecret: 'cs', stateSecret: 'a-long-state-secret', organizationId: 'org', workspaces,
+      ...common, clientId: 'id', clientSecret: 'cs', stateSecret: 'a-long-state-secret', organizationId: 'org', workspaces, translator,
     });
-    expect(parsed).toMatchObject({ mode: 'oauth', clientId: 'id', organizationId: 'org', scopes: [...SLACK_BOT_SCOPES] });
+    expect(parsed).toMatchObject({ mode: 'oauth', clientId: 'id', organizationId: 'org', scopes: [...SLACK_BOT_SCOPES], defaultLocale: 'nl' });
   });
 
   it('names the env vars to set when neither mode is configured', () => {
@@ -63,6 +65,7 @@ describe(parseSlackConfig.name, () => {
       'stateSecret: OAuth mode needs SLACK_STATE_SECRET too',
       'organizationId: OAuth mode needs the organisation installs connect to (KRING_ORG)',
       'workspaces: OAuth mode needs a WorkspaceRepository to keep installations',
+      'translator: OAuth mode needs the translator for the install pages',
     ]);
   });
 

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { validate } from '../../src/kernel/validate.js';
 import type { Clock } from '../../src/kernel/clock.js';
 import { systemClock } from '../../src/kernel/clock.js';
+import type { Translator } from '../../src/kernel/i18n.js';
 import type { InboundHandler } from '../../src/kernel/ports/chat-platform.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
 import type { ProcessedEventRepository, WorkspaceRepository } from '../../src/kernel/ports/directory.js';
+import { LOCALES, type Locale } from '../../src/kernel/types.js';
 
 /** Slack's Web API base URL. */
 export const SLACK_DEFAULT_API_URL = 'https://slack.com/api/';
@@ -73,6 +75,10 @@ export interface SlackOAuthConfig extends SlackPlatformCommonConfig {
   redirectUri?: string;
   /** When set, installs from other workspaces (team ids) are refused. */
   allowedWorkspaceIds?: readonly string[];
+  /** The catalogue, for the pages shown at the end of an install (`site.slackInstall.*`). */
+  translator: Translator;
+  /** Language of those pages when the browser asks for neither nl nor en (the organisation's); default `nl`. */
+  defaultLocale?: Locale;
 }
 
 /** Configuration of {@link createSlackPlatform}: a bot token for one workspace, or OAuth for many. */
@@ -104,6 +110,8 @@ export type ParsedSlackConfig =
       scopes: string[];
       redirectUri: string | undefined;
       allowedWorkspaceIds: string[] | undefined;
+      translator: Translator;
+      defaultLocale: Locale;
     });
 
 /** An object with these methods (ports are checked by shape, not class). */
@@ -142,6 +150,8 @@ export const slackPlatformConfigSchema = z
     scopes: z.array(z.string().min(1)).min(1).optional(),
     redirectUri: z.url({ protocol: /^https?$/, message: 'the OAuth redirect URI must be https://<host>/slack/oauth_redirect' }).optional(),
     allowedWorkspaceIds: z.array(z.string().min(1)).optional(),
+    translator: implementing<Translator>('Translator', ['for']).optional(),
+    defaultLocale: z.enum(LOCALES).optional(),
     handler: implementing<InboundHandler>('InboundHandler', ['handle']),
     logger: implementing<Logger>('Logger', ['debug', 'info', 'warn', 'error', 'child']),
     processedEvents: implementing<ProcessedEventRepository>('ProcessedEventRepository', ['markProcessed']),
@@ -181,6 +191,9 @@ export const slackPlatformConfigSchema = z
     if (c.workspaces === undefined) {
       ctx.addIssue({ code: 'custom', path: ['workspaces'], message: 'OAuth mode needs a WorkspaceRepository to keep installations' });
     }
+    if (c.translator === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['translator'], message: 'OAuth mode needs the translator for the install pages' });
+    }
   });
 
 /** Validates the configuration (throws ValidationError naming every bad key) and applies defaults. */
@@ -217,6 +230,8 @@ export function parseSlackConfig(config: SlackPlatformConfig): ParsedSlackConfig
     scopes: c.scopes ?? [...SLACK_BOT_SCOPES],
     redirectUri: c.redirectUri,
     allowedWorkspaceIds: c.allowedWorkspaceIds,
+    translator: c.translator!,
+    defaultLocale: c.defaultLocale ?? 'nl',
   };
 }
 

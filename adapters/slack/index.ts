@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, ExpressReceiver, webApi, type InstallURLOptions } from '@slack/bolt';
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
 import {
@@ -17,6 +17,7 @@ import type { Logger } from '../../src/kernel/ports/logger.js';
 import { parseSlackConfig, type ParsedSlackConfig, type SlackPlatformConfig } from './config.js';
 import { toChatPlatformError } from './errors.js';
 import { createEventsRoute } from './http.js';
+import { failureOutcome, pageLocale, sendInstallPage, type InstallOutcome } from './install-pages.js';
 import { WorkspaceInstallationStore } from './installation-store.js';
 import { registerListeners } from './listeners.js';
 import { renderMessage, renderModal } from './render.js';
@@ -25,6 +26,9 @@ import { toSlackLogger } from './slack-logger.js';
 export type { SlackPlatformConfig, SlackSingleWorkspaceConfig, SlackOAuthConfig } from './config.js';
 export { SLACK_BOT_SCOPES, SLACK_DEFAULT_API_URL } from './config.js';
 export { SLACK_EVENTS_PATH } from './http.js';
+
+/** Bolt's installer callbacks (its `@slack/oauth` type, reached through the receiver Bolt exports). */
+type CallbackOptions = NonNullable<Parameters<NonNullable<ExpressReceiver['installer']>['handleCallback']>[2]>;
 
 /** Where "Add to Slack" starts and where Slack sends the installer back (OAuth mode only). */
 export const SLACK_INSTALL_PATH = '/slack/install';
@@ -313,28 +317,60 @@ export class SlackPlatform implements ChatPlatform {
     return p;
   }
 
-  /** `GET /slack/install` and `GET /slack/oauth_redirect`, served by Bolt's installer (OAuth mode). */
+  /**
+   * `GET /slack/install` and `GET /slack/oauth_redirect`, served by Bolt's installer (OAuth mode), ending on
+   * our own page in the person's language (install-pages.ts) whatever happens: never Bolt's English 500.
+   */
   private oauthRoutes(installUrlOptions: InstallURLOptions | undefined): HttpRoute[] {
     const installer = this.receiver.installer;
-    if (installer === undefined || installUrlOptions === undefined) return [];
-    const fail = (res: ServerResponse, err: unknown): void => {
-      this.log.error({ err }, 'slack: install page failed');
-      if (!res.headersSent) res.writeHead(500).end();
+    const config = this.config;
+    if (installer === undefined || installUrlOptions === undefined || config.mode !== 'oauth') return [];
+    const page = (req: IncomingMessage, res: ServerResponse, outcome: InstallOutcome, workspace?: { id: string; name: string | undefined }): void =>
+      sendInstallPage(res, config.translator, {
+        outcome,
+        locale: pageLocale(req, config.defaultLocale),
+        installPath: SLACK_INSTALL_PATH,
+        ...(workspace === undefined ? {} : { workspace }),
+      });
+    const callbackOptions: CallbackOptions = {
+      successAsync: async (installation, _options, req, res) => {
+        const id = installation.team?.id ?? '';
+        page(req, res, 'installed', { id, name: installation.team?.name });
+      },
+      failureAsync: async (error, _options, req, res) => {
+        const outcome = failureOutcome(error);
+        if (outcome === 'failed') this.log.error({ err: error }, 'slack: install failed');
+        else this.log.info({ outcome, code: error.code }, 'slack: install did not complete');
+        page(req, res, outcome);
+      },
     };
     return [
       {
         method: 'GET',
         path: SLACK_INSTALL_PATH,
         handle: (req, res) => {
-          installer.handleInstallPath(req, res, undefined, installUrlOptions).catch((err: unknown) => fail(res, err));
+          installer.handleInstallPath(req, res, undefined, installUrlOptions).catch((err: unknown) => {
+            this.log.error({ err }, 'slack: install page failed');
+            page(req, res, 'failed');
+          });
         },
       },
       {
         method: 'GET',
         path: SLACK_OAUTH_REDIRECT_PATH,
-        // handleCallback renders its own success/failure pages and logs failures.
         handle: (req, res) => {
-          installer.handleCallback(req, res).catch((err: unknown) => fail(res, err));
+          // Slack sends the person back with `error=access_denied` when they press Cancel (or another error
+          // code): nothing to verify or exchange, and not worth Bolt's error log line.
+          const slackError = new URL(req.url ?? '/', 'http://localhost').searchParams.get('error');
+          if (slackError !== null) {
+            this.log.info({ error: slackError.slice(0, 40) }, 'slack: install not granted');
+            page(req, res, slackError === 'access_denied' ? 'cancelled' : 'failed');
+            return;
+          }
+          installer.handleCallback(req, res, callbackOptions).catch((err: unknown) => {
+            this.log.error({ err }, 'slack: install redirect failed');
+            page(req, res, 'failed');
+          });
         },
       },
     ];

@@ -1,6 +1,7 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import type { Logger } from '../../src/kernel/ports/logger.js';
 import type { WorkspaceRepository } from '../../src/kernel/ports/directory.js';
+import { InstallRefusedError } from './install-pages.js';
 
 /**
  * Bolt's installation store (https://docs.slack.dev/tools/bolt-js/concepts/authenticating-oauth) backed by
@@ -23,11 +24,11 @@ export class WorkspaceInstallationStore implements InstallationStore {
     const teamId = installation.team?.id;
     if (installation.isEnterpriseInstall === true || teamId === undefined) {
       this.deps.logger.warn({ enterpriseId: installation.enterprise?.id }, 'slack: org-wide install refused; install per workspace');
-      throw new Error('Org-wide installs are not supported; install Kring in a workspace');
+      throw new InstallRefusedError('org-wide', 'Org-wide installs are not supported; install Kring in a workspace');
     }
     if (this.deps.allowedWorkspaceIds !== undefined && !this.deps.allowedWorkspaceIds.includes(teamId)) {
       this.deps.logger.warn({ teamId }, 'slack: install from a workspace that is not allowed refused');
-      throw new Error('This workspace may not install Kring');
+      throw new InstallRefusedError('not-allowed', 'This workspace may not install Kring');
     }
     await this.deps.workspaces.upsert({
       organizationId: this.deps.organizationId,

@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackPlatform, type SlackPlatform } from '../../adapters/slack/index.js';
+import { createSlackPlatform, type SlackOAuthConfig, type SlackPlatform } from '../../adapters/slack/index.js';
+import { kringTranslator } from '../../src/capabilities.js';
 import { FakeSlackApi } from '../fakes/slack/fake-slack-api.js';
 import {
   InMemoryProcessedEventRepository,
@@ -52,6 +53,11 @@ describe('Slack OAuth installs (Bolt installer + fake Slack)', () => {
       event.type === 'command' ? { visibility: 'private', view: { fallback: 'Hoi', blocks: [{ type: 'text', text: 'Hoi' }] } } : undefined,
     );
     logger = new RecordingLogger();
+    await boot();
+  });
+
+  /** Builds and serves the adapter (again, with `extra` settings). */
+  async function boot(extra: Partial<SlackOAuthConfig> = {}): Promise<void> {
     sut = createSlackPlatform({
       ...OAUTH,
       stateSecret: 'state-secret-with-enough-entropy',
@@ -62,6 +68,8 @@ describe('Slack OAuth installs (Bolt installer + fake Slack)', () => {
       handler,
       logger,
       processedEvents: new InMemoryProcessedEventRepository(),
+      translator: kringTranslator(),
+      ...extra,
     });
     await sut.start();
     const app = express();
@@ -73,17 +81,21 @@ describe('Slack OAuth installs (Bolt installer + fake Slack)', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     slack = new SlackRequestSender({ eventsUrl: `${baseUrl}/slack/events`, signingSecret: SIGNING_SECRET, fake });
-  });
+  }
 
-  afterEach(async () => {
+  async function shutDown(): Promise<void> {
     await sut.stop();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  afterEach(async () => {
+    await shutDown();
     await fake.stop();
   });
 
   /** Walks the browser part: the install page, Slack's "Allow", the redirect back with code and state. */
-  async function install(teamId: string): Promise<Response> {
+  async function install(teamId: string, options: { code?: string; language?: string } = {}): Promise<Response> {
     const page = await fetch(`${baseUrl}/slack/install`);
     const cookie = page.headers.get('set-cookie') ?? '';
     const state = /slack-app-oauth-state=([^;]+)/.exec(cookie)?.[1];
@@ -91,9 +103,9 @@ describe('Slack OAuth installs (Bolt installer + fake Slack)', () => {
     const html = await page.text();
     expect(html).toContain(`client_id=${OAUTH.clientId}`);
     expect(html).toContain('scope=commands%2Cchat%3Awrite');
-    const code = fake.issueOAuthCode(teamId, 'U0ROEIER01');
+    const code = options.code ?? fake.issueOAuthCode(teamId, 'U0ROEIER01');
     return fetch(`${baseUrl}/slack/oauth_redirect?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state!)}`, {
-      headers: { Cookie: `slack-app-oauth-state=${state}` },
+      headers: { Cookie: `slack-app-oauth-state=${state}`, ...(options.language ? { 'Accept-Language': options.language } : {}) },
     });
   }
 
@@ -102,9 +114,13 @@ describe('Slack OAuth installs (Bolt installer + fake Slack)', () => {
   });
 
   it('stores an installation connected to the organisation and posts with its bot token', async () => {
-    const done = await install(CLUB.teamId);
+    const done = await install(CLUB.teamId, { language: 'nl-NL,nl;q=0.9' });
 
     expect(done.status).toBe(200);
+    const page = await done.text();
+    expect(page).toContain('Kring is geïnstalleerd');
+    expect(page).toContain(CLUB.teamName);
+    expect(page).toContain(`https://app.slack.com/client/${CLUB.teamId}`);
     expect(await workspaces.findByExternalId('slack', CLUB.teamId)).toMatchObject({ organizationId: 'org-1', name: CLUB.teamName });
     expect(await workspaces.getInstallation('slack', CLUB.teamId)).toMatchObject({ bot: { token: CLUB.botToken, userId: CLUB.botUserId } });
 
@@ -141,7 +157,41 @@ describe('Slack OAuth installs (Bolt installer + fake Slack)', () => {
     const code = fake.issueOAuthCode(CLUB.teamId);
     const res = await fetch(`${baseUrl}/slack/oauth_redirect?code=${code}&state=forged`);
 
-    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('Deze installatielink werkt niet meer');
+    expect(await workspaces.getInstallation('slack', CLUB.teamId)).toBeNull();
+  });
+
+  it('shows a page saying the install was cancelled when the person pressed Cancel, in their language', async () => {
+    const en = await fetch(`${baseUrl}/slack/oauth_redirect?error=access_denied&state=x`, { headers: { 'Accept-Language': 'en-GB,en;q=0.9' } });
+    const nl = await fetch(`${baseUrl}/slack/oauth_redirect?error=access_denied&state=x`, { headers: { 'Accept-Language': 'nl' } });
+
+    expect(en.status).toBe(200);
+    expect(en.headers.get('content-type')).toMatch(/^text\/html/);
+    const enPage = await en.text();
+    expect(enPage).toContain('Installation cancelled');
+    expect(enPage).toContain('href="/slack/install"');
+    expect(nl.status).toBe(200);
+    expect(await nl.text()).toContain('Installatie geannuleerd');
+    expect(logger.lines.filter((l) => l.level === 'error')).toEqual([]);
+  });
+
+  it('shows a readable page, not a 500, when Slack refuses the code exchange', async () => {
+    const res = await install(CLUB.teamId, { code: 'not-a-code-slack-issued', language: 'en' });
+
+    expect(res.status).toBe(502);
+    expect(await res.text()).toContain('Slack could not complete the installation');
+    expect(await workspaces.getInstallation('slack', CLUB.teamId)).toBeNull();
+  });
+
+  it('shows a 403 page when the workspace may not install this Kring', async () => {
+    await shutDown();
+    await boot({ allowedWorkspaceIds: ['T0OTHERCLUB'] });
+
+    const res = await install(CLUB.teamId, { language: 'en' });
+
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('This Slack workspace may not install this Kring');
     expect(await workspaces.getInstallation('slack', CLUB.teamId)).toBeNull();
   });
 
