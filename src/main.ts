@@ -124,6 +124,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
   platforms.push(...createPlatforms({ config, handler: router, logger, directory, organizationId: organization.id, clock, translator }));
 
   // HTTP: the platforms' webhooks, the admin API and the capabilities' pages.
+  const started = new Set<ChatPlatform>();
   const rateLimit = openApiRateLimiter({ redisUrl: config.redisUrl, points: config.apiRateLimitPerMinute, durationSec: 60, logger: logger.child({ component: 'api' }) });
   const api = createApiRouter({
     contributions: built.all.flatMap((c) => (c.api ? [c.api] : [])),
@@ -140,6 +141,14 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     readiness: [
       { name: 'database', check: () => database.ping() },
       { name: 'queue', check: () => queue.ping() },
+      // The server listens before the platforms connect (liveness answers meanwhile), but a platform's route
+      // refuses requests (503) until its start() is done: not ready before every platform has started.
+      ...platforms.map((p) => ({
+        name: p.platform,
+        check: async () => {
+          if (!started.has(p)) throw new Error('not started yet');
+        },
+      })),
     ],
     mount: (app) => {
       mountApi(app, api);
@@ -149,6 +158,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
 
   for (const p of platforms) {
     await p.start();
+    started.add(p);
     logger.info({ platform: p.platform }, 'platform connected');
   }
   await rateLimit.ready();

@@ -66,6 +66,7 @@ export class FakeSlackApi {
   private rateLimits: FakeSlackRateLimits | undefined;
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly windows = new Map<string, number[]>();
+  private readonly holds = new Map<string, { released: Promise<void>; reached: () => void }>();
   private tsCounter = 0;
 
   private constructor(private readonly server: Server, readonly baseUrl: string) {}
@@ -132,6 +133,25 @@ export class FakeSlackApi {
   /** Makes the next `times` API calls (of `method`, or any) fail this way. */
   failNext(failure: FakeSlackFailure, options: { times?: number; method?: string } = {}): void {
     this.failures.push({ failure, remaining: options.times ?? 1, ...(options.method ? { method: options.method } : {}) });
+  }
+
+  /**
+   * Holds every call to `method` until `release()` (a slow Slack, without timing in the test). `reached`
+   * resolves when the first held call has arrived.
+   */
+  hold(method: string): { reached: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let reached!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const arrived = new Promise<void>((resolve) => (reached = resolve));
+    this.holds.set(method, { released, reached });
+    return {
+      reached: arrived,
+      release: () => {
+        this.holds.delete(method);
+        release();
+      },
+    };
   }
 
   /** Enforces chat.postMessage's per-channel rate and the method tiers from now on. */
@@ -203,6 +223,11 @@ export class FakeSlackApi {
     const api = /^\/api\/([a-zA-Z0-9_.]+)$/.exec(url.pathname);
     if (api && (req.method === 'POST' || req.method === 'GET')) {
       const params: Params = { ...Object.fromEntries(url.searchParams), ...parseParams(raw, req.headers['content-type']) };
+      const hold = this.holds.get(api[1]!);
+      if (hold) {
+        hold.reached();
+        await hold.released;
+      }
       return this.api(api[1]!, params, req, res);
     }
     const response = /^\/response\/([0-9a-f]+)$/.exec(url.pathname);
