@@ -138,17 +138,19 @@ export class ChatRouter implements InboundHandler {
     };
   }
 
-  /** Finds the command with the longest path matching the words; the rest are its arguments. */
+  /** Finds the command with the longest path (or alias) matching the words; the rest are its arguments. */
   private resolve(event: CommandEvent): { def: CommandDefinition; rest: string[] } | undefined {
     const words = [...event.path, ...event.args].map((w) => w.trim()).filter((w) => w !== '');
     const lower = words.map((w) => w.toLowerCase());
-    let best: CommandDefinition | undefined;
+    let best: { def: CommandDefinition; length: number } | undefined;
     for (const def of this.commands) {
-      const matches = def.path.every((segment, i) => lower[i] === segment);
-      if (matches && (!best || def.path.length > best.path.length)) best = def;
+      for (const path of [def.path, ...(def.aliases ?? [])]) {
+        const matches = path.every((segment, i) => lower[i] === segment);
+        if (matches && (!best || path.length > best.length)) best = { def, length: path.length };
+      }
     }
     if (!best) return words.length === 0 ? { def: this.commands[0]!, rest: [] } : undefined;
-    return { def: best, rest: words.slice(best.path.length) };
+    return { def: best.def, rest: words.slice(best.length) };
   }
 
   private async runCommand(event: CommandEvent, organization: Organization): Promise<Reply> {

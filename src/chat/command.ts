@@ -43,6 +43,12 @@ export interface CommandDefinition<S extends z.ZodType = z.ZodType> {
   schema: S;
   /** Catalogue key of the one-line description shown by `help` and in platform command menus. */
   descriptionKey: TextKey;
+  /**
+   * Optional: other word sequences that run this command when typed (Slack, Teams), e.g. `['insights']` for
+   * `['insights', 'show']`. Never shown in help or menus, so an alias may be a group's own word, which a
+   * menu platform (Discord) cannot run. The longest match wins, paths and aliases alike.
+   */
+  aliases?: readonly (readonly string[])[];
   run(ctx: CommandContext, args: z.output<S>): Promise<Reply>;
 }
 

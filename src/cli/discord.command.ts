@@ -57,7 +57,7 @@ export function registerDiscordCommand(program: Command, options: DiscordCommand
         register.error(`error: --guild must be a numeric server id, not "${opts.guild}"`, { exitCode: 2, code: 'kring.usage' });
       }
 
-      const { specs, skipped } = discordCommandSpecs(commandMenu(offlineCatalogue(config.org.slug, options.env ?? process.env), kringTranslator()));
+      const { specs, skipped, shortened } = discordCommandSpecs(commandMenu(offlineCatalogue(config.org.slug, options.env ?? process.env), kringTranslator()));
       try {
         await registerCommands(
           { token: discordConfig.token, applicationId: discordConfig.applicationId, ...(discordConfig.apiUrl ? { apiUrl: discordConfig.apiUrl } : {}) },
@@ -74,6 +74,9 @@ export function registerDiscordCommand(program: Command, options: DiscordCommand
       write(`Registered /kring ${opts.guild === undefined ? 'for every server the bot is in' : `in server ${opts.guild}`} with ${commands.length} sub-commands:`);
       for (const spec of commands) write(`  /kring ${spec.path.join(' ')}${spec.options.map((o) => (o.required ? ` <${o.name}>` : ` [${o.name}]`)).join('')}`);
       for (const s of skipped) warn(`warning: /kring ${s.path.join(' ')} is not registered on Discord: ${s.reason}`);
+      for (const s of shortened) {
+        warn(`warning: /kring ${s.where} (${s.language}): the description is ${s.length} characters; Discord shows at most ${DISCORD_DESCRIPTION_MAX}, so it was cut: "${s.shown}"`);
+      }
     });
 }
 
@@ -89,9 +92,26 @@ function hint(err: ChatPlatformError, guild: string | undefined): string {
 /** Discord allows 1–100 characters per description; longer catalogue texts are cut with an ellipsis. */
 const DISCORD_DESCRIPTION_MAX = 100;
 
-function fit(text: MenuText): LocalizedText {
-  const cut = (s: string) => (s.length <= DISCORD_DESCRIPTION_MAX ? s : `${s.slice(0, DISCORD_DESCRIPTION_MAX - 1).trimEnd()}…`);
-  return { en: cut(text.en), nl: cut(text.nl) };
+/** A catalogue description Discord could only take shortened (shorten it in the catalogue). */
+export interface ShortenedDescription {
+  /** The command, and the option when it is an option's description: `news post` or `news post text`. */
+  where: string;
+  language: keyof LocalizedText;
+  /** Characters of the catalogue text. */
+  length: number;
+  /** What Discord shows instead. */
+  shown: string;
+}
+
+function fit(text: MenuText, where: string, shortened: ShortenedDescription[]): LocalizedText {
+  const cut = (language: keyof LocalizedText): string => {
+    const s = text[language];
+    if (s.length <= DISCORD_DESCRIPTION_MAX) return s;
+    const shown = `${s.slice(0, DISCORD_DESCRIPTION_MAX - 1).trimEnd()}…`;
+    shortened.push({ where, language, length: s.length, shown });
+    return shown;
+  };
+  return { en: cut('en'), nl: cut('nl') };
 }
 
 /** A menu command Discord's command model cannot hold, and why. */
@@ -103,12 +123,14 @@ export interface SkippedCommand {
 /**
  * The platform-neutral menu as the Discord adapter's command specs. Discord takes `/kring <command>` and
  * `/kring <group> <command>`, and cannot run a group itself: commands of another shape are left out and
- * returned in `skipped` (the rest still registers).
+ * returned in `skipped` (the rest still registers). Descriptions longer than Discord takes are cut and
+ * returned in `shortened`.
  */
-export function discordCommandSpecs(menu: readonly CommandMenuEntry[]): { specs: CommandSpec[]; skipped: SkippedCommand[] } {
+export function discordCommandSpecs(menu: readonly CommandMenuEntry[]): { specs: CommandSpec[]; skipped: SkippedCommand[]; shortened: ShortenedDescription[] } {
   const groups = new Set(menu.filter((e) => e.kind === 'group').map((e) => e.path[0]));
   const specs: CommandSpec[] = [];
   const skipped: SkippedCommand[] = [];
+  const shortened: ShortenedDescription[] = [];
   for (const entry of menu) {
     if (entry.kind === 'command' && entry.path.length === 1 && groups.has(entry.path[0])) {
       skipped.push({
@@ -121,11 +143,12 @@ export function discordCommandSpecs(menu: readonly CommandMenuEntry[]): { specs:
       skipped.push({ path: entry.path, reason: 'Discord takes at most a group and a sub-command under /kring' });
       continue;
     }
+    const where = entry.path.join(' ');
     specs.push({
       path: [...entry.path],
-      description: fit(entry.description),
-      options: entry.options.map((o) => ({ name: o.name, type: o.kind, required: o.required, description: fit(o.description) })),
+      description: fit(entry.description, where, shortened),
+      options: entry.options.map((o) => ({ name: o.name, type: o.kind, required: o.required, description: fit(o.description, `${where} ${o.name}`, shortened) })),
     });
   }
-  return { specs, skipped };
+  return { specs, skipped, shortened };
 }

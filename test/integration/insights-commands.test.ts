@@ -49,6 +49,14 @@ describe('insights commands', () => {
     expect(r?.view.blocks.some((b) => b.type === 'bars')).toBe(true);
   });
 
+  it('answers `insights show` (the name Discord can register) and the typed `insights` alike', async () => {
+    const shown = replyText(await h.send(command(h.world, manager.userId, ['insights', 'show', 'week'])));
+    const typed = replyText(await h.send(command(h.world, manager.userId, ['insights', 'week'])));
+
+    expect(shown).toContain('Inzichten: afgelopen 7 dagen');
+    expect(typed).toBe(shown);
+  });
+
   it('filters by chapter, and names the chapters when one does not exist', async () => {
     const carl = await addMember(h.db, h.world, 'UCARL', { name: 'Carl' });
     await h.send(seen(h.world, carl.userId, today(), { length: 4 }));

@@ -57,10 +57,13 @@ async function scope(
   return { period: period ?? 'month', chapter: { id: match.id, name: match.name } };
 }
 
-/** `insights`, `insights export`, `insights topics`, `dashboard`: managers only. */
+/** `insights show` (also `insights`), `insights export`, `insights topics`, `dashboard`: managers only. */
 export function insightsCommands(deps: InsightsCommandDeps): CommandDefinition[] {
   const insights = defineCommand({
-    path: ['insights'],
+    // `insights` is also the group of `insights export` and `insights topics`; Discord cannot run a group
+    // itself, so the overview has a sub-command name of its own. Typed text may still say `/kring insights`.
+    path: ['insights', 'show'],
+    aliases: [['insights']],
     access: 'manager',
     args: periodArgs,
     schema: periodSchema,

@@ -1,7 +1,7 @@
 /** English texts of the insights capability (merged into the catalogue under `insights`). */
 export const insightsEn = {
   commands: {
-    insights: 'Key numbers of the community, compared with the period before (period: week, month, quarter or year; optionally a chapter)',
+    insights: 'Key numbers compared with the period before (week, month, quarter or year; optionally a chapter)',
     export: 'Download the activity numbers of a period as a CSV file',
     topics: 'Switch topic tracking for the association on or off',
     dashboard: 'Get a personal sign-in link to the insights dashboard (valid 10 minutes, once)',

@@ -4,7 +4,7 @@ import type { en, insightsEn } from './en.js';
 /** Nederlandse teksten van insights (in de catalogus onder `insights`). */
 export const insightsNl: Widen<typeof insightsEn> = {
   commands: {
-    insights: 'Kerncijfers van de community, vergeleken met de periode ervoor (periode: week, month, quarter of year; eventueel een afdeling)',
+    insights: 'Kerncijfers vergeleken met de periode ervoor (week, month, quarter of year; eventueel een afdeling)',
     export: 'Download de activiteitscijfers van een periode als CSV-bestand',
     topics: 'Zet het volgen van onderwerpen voor de vereniging aan of uit',
     dashboard: 'Krijg een persoonlijke inloglink voor het inzichten-dashboard (10 minuten geldig, één keer)',

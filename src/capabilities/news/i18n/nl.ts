@@ -5,14 +5,14 @@ import type { en, newsEn } from './en.js';
 export const newsNl: Widen<typeof newsEn> = {
   commands: {
     post: 'Plaats een nieuwsbericht in elk nieuwskanaal: `<titel> | <tekst> [| <link>] [| <afbeelding>]`',
-    schedule: 'Plan een nieuwsbericht: `<wanneer> <titel> | <tekst>` (wanneer: `+2h`, `09:00` of `2026-12-01T09:00`)',
+    schedule: 'Plan een nieuwsbericht: `<wanneer> <titel> | <tekst>` (wanneer: `+2h`, `09:00`, `2026-12-01T09:00`)',
     status: 'Laat zien waar een nieuwsbericht is aangekomen (live tijdens het versturen)',
     edit: 'Wijzig een nieuwsbericht overal waar het staat: `<id> <titel> | <tekst>`',
     retract: 'Trek een nieuwsbericht in, uit alle kanalen',
     list: 'Laat de laatste nieuwsberichten zien',
   },
   args: {
-    text: '`<titel> | <tekst> [| <link>] [| <afbeelding>]`, eventueel met `--dm`, `--chapter=<naam>`, `--role=<rol>`',
+    text: '`<titel> | <tekst> [| <link>] [| <afbeelding>]`; opties: `--dm`, `--chapter=<naam>`, `--role=<rol>`',
     when: 'wanneer het uitgaat: `+30m`, `+2h`, `09:00` of `2026-12-01T09:00`',
     id: 'het id van het nieuwsbericht (de eerste tekens zijn genoeg)',
   },
