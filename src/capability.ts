@@ -14,6 +14,7 @@ import type { JobQueue } from './kernel/ports/job-queue.js';
 import type { Logger } from './kernel/ports/logger.js';
 import type { Mailer } from './kernel/ports/mailer.js';
 import type { Pacer } from './kernel/ports/pacer.js';
+import type { SecretBox } from './kernel/ports/secret-box.js';
 
 /**
  * The capability contract: what a capability gets ({@link CapabilityContext}), what it gives
@@ -22,8 +23,7 @@ import type { Pacer } from './kernel/ports/pacer.js';
  * all build from that one list with {@link buildCapabilities}.
  */
 
-/** Builds a capability's own repository over Kring's database (its `repository/` class takes the client). */
-export type RepositoryFactory = <T>(Repository: new (client: never) => T) => T;
+export type RepositoryFactory = <T, Args extends unknown[] = []>(Repository: new (client: never, ...args: Args) => T, ...args: Args) => T;
 
 /** The settings capabilities read (parsed once from the environment by src/config/env.ts). */
 export interface CapabilitySettings {
@@ -73,6 +73,8 @@ export interface CapabilityContext {
   /** Organisations, chapters, members, linked accounts, workspaces and channels: the records every capability reads. */
   directory: Directory;
   repository: RepositoryFactory;
+  /** Encryption at rest (`KRING_SECRET`): a repository that stores secrets gets it through its constructor. */
+  secrets: SecretBox;
   mailer: Mailer;
   translator: Translator;
   settings: CapabilitySettings;

@@ -22,6 +22,8 @@ import { createLogger } from './infra/logger.js';
 import { LogMailer } from './infra/mail/log.mailer.js';
 import { NodemailerMailer } from './infra/mail/nodemailer.mailer.js';
 import { openJobQueue, pacerFor } from './infra/queue/open-queue.js';
+import { openSecretBox } from './infra/secrets/open-secret-box.js';
+import { sealStoredSecretsAtStart, UnreadableSecretsError } from './infra/secrets/stored-secrets.js';
 import { systemClock, type Clock } from './kernel/clock.js';
 import { InProcessEventBus } from './kernel/events.js';
 import type { Translator } from './kernel/i18n.js';
@@ -31,6 +33,7 @@ import type { JobQueue } from './kernel/ports/job-queue.js';
 import type { Logger } from './kernel/ports/logger.js';
 import type { Mailer } from './kernel/ports/mailer.js';
 import type { Pacer } from './kernel/ports/pacer.js';
+import type { SecretBox } from './kernel/ports/secret-box.js';
 
 /** Parts a test may replace; everything else is built from the configuration. */
 export interface KringOverrides {
@@ -41,6 +44,8 @@ export interface KringOverrides {
   pacer?: Pacer;
   mailer?: Mailer;
   clock?: Clock;
+  /** Default: over KRING_SECRET (or, outside production, the key generated into the data directory). */
+  secrets?: SecretBox;
   /** Prefix for BullMQ keys (tests keep runs apart with a unique prefix). */
   queuePrefix?: string;
   /** Tuning per capability (tests and benchmarks). */
@@ -69,9 +74,18 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
   const clock = overrides.clock ?? systemClock;
 
   // Infrastructure.
+  const secrets =
+    overrides.secrets ??
+    (await openSecretBox({ secret: config.secrets.current, previous: config.secrets.previous, dataDir: config.dataDir, production: config.env === 'production', logger }));
   const database = overrides.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger }));
   if (database.kind === 'pglite') logger.info('database: embedded PGlite (set DATABASE_URL for PostgreSQL)');
-  const directory = createPrismaDirectory(database.prisma);
+  try {
+    await sealStoredSecretsAtStart(database.prisma, secrets, logger);
+  } catch (err) {
+    if (!overrides.database) await database.close().catch(() => undefined);
+    throw err;
+  }
+  const directory = createPrismaDirectory(database.prisma, secrets);
   const queue = overrides.queue ?? openJobQueue({ redisUrl: config.redisUrl, logger, ...(overrides.queuePrefix ? { prefix: overrides.queuePrefix } : {}) });
   if (queue.driver === 'in-process') {
     logger.warn('queue: SINGLE-PROCESS MODE (no REDIS_URL): background jobs run in this process and are lost on restart');
@@ -103,7 +117,8 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     pacer,
     platforms: registry,
     directory,
-    repository: (Repository) => new Repository(database.prisma as never),
+    repository: (Repository, ...args) => new Repository(database.prisma as never, ...args),
+    secrets,
     mailer,
     translator,
     settings: settingsOf(config),
@@ -298,6 +313,10 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((err: unknown) => {
+    if (err instanceof UnreadableSecretsError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG: the key, not the code, is wrong
+    }
     process.stderr.write(`Kring failed to start: ${(err as Error).stack ?? String(err)}\n`);
     process.exit(1);
   });

@@ -8,6 +8,7 @@ import { openDatabase, type Database } from '../infra/database/database.js';
 import { createPrismaDirectory } from '../infra/database/directory.js';
 import { LogMailer } from '../infra/mail/log.mailer.js';
 import { InMemoryPacer } from '../infra/queue/pacer.js';
+import { openSecretBox } from '../infra/secrets/open-secret-box.js';
 import { systemClock } from '../kernel/clock.js';
 import { InProcessEventBus } from '../kernel/events.js';
 import type { Translator } from '../kernel/i18n.js';
@@ -15,6 +16,7 @@ import type { ChatPlatforms } from '../kernel/ports/chat-platform.js';
 import type { Directory } from '../kernel/ports/directory.js';
 import type { JobQueue } from '../kernel/ports/job-queue.js';
 import type { Logger } from '../kernel/ports/logger.js';
+import type { SecretBox } from '../kernel/ports/secret-box.js';
 import { openCliQueue, stderrLogger } from './cli-queue.js';
 
 /**
@@ -51,6 +53,15 @@ export async function openCliDatabase(env: Record<string, string | undefined>): 
   return openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 }
 
+/**
+ * The CLI's secret box: the server's key (KRING_SECRET, or outside production the key generated into the
+ * data directory; created here if the CLI runs first, which the server then uses too).
+ */
+export async function openCliSecretBox(env: Record<string, string | undefined>, logger: Logger): Promise<SecretBox> {
+  const config = loadCliConfig(env);
+  return openSecretBox({ secret: config.secrets.current, previous: config.secrets.previous, dataDir: config.dataDir, production: config.env === 'production', logger, warn: 'when-created' });
+}
+
 /** The CLI's queue when a command asked for none: reading commands never enqueue. */
 const NO_QUEUE: JobQueue = {
   driver: 'in-process',
@@ -67,7 +78,10 @@ const NO_QUEUE: JobQueue = {
 const NO_PLATFORMS: ChatPlatforms = { get: () => undefined, all: () => [] };
 
 /** The context every capability is built with in the CLI. */
-function cliContext(prisma: Database['prisma'], options: { logger: Logger; translator: Translator; queue: JobQueue; pacer: CliQueue['pacer']; env: Record<string, string | undefined> }): SharedContext {
+function cliContext(
+  prisma: Database['prisma'],
+  options: { logger: Logger; translator: Translator; queue: JobQueue; pacer: CliQueue['pacer']; secrets: SecretBox; env: Record<string, string | undefined> },
+): SharedContext {
   return {
     logger: options.logger,
     clock: systemClock,
@@ -75,8 +89,9 @@ function cliContext(prisma: Database['prisma'], options: { logger: Logger; trans
     queue: options.queue,
     pacer: options.pacer,
     platforms: NO_PLATFORMS,
-    directory: createPrismaDirectory(prisma),
-    repository: (Repository) => new Repository(prisma as never),
+    directory: createPrismaDirectory(prisma, options.secrets),
+    repository: (Repository, ...args) => new Repository(prisma as never, ...args),
+    secrets: options.secrets,
     // The CLI sends no verification codes; anything else would only be logged.
     mailer: new LogMailer(),
     translator: options.translator,
@@ -87,6 +102,7 @@ function cliContext(prisma: Database['prisma'], options: { logger: Logger; trans
 /** Builds the CLI's capabilities lazily and closes what it opened. */
 export class CliCapabilities {
   private database: Database | undefined;
+  private secretBox: Promise<SecretBox> | undefined;
   private readonly built = new Map<JobQueue, Promise<BuiltCapabilities<Capabilities>>>();
   readonly translator = kringTranslator();
   private readonly logger: Logger;
@@ -103,8 +119,13 @@ export class CliCapabilities {
     return (this.database ??= await openCliDatabase(this.io.env));
   }
 
+  /** The secret box, opened on first use. */
+  secrets(): Promise<SecretBox> {
+    return (this.secretBox ??= openCliSecretBox(this.io.env, this.logger));
+  }
+
   async directory(): Promise<Directory> {
-    return createPrismaDirectory((await this.db()).prisma);
+    return createPrismaDirectory((await this.db()).prisma, await this.secrets());
   }
 
   /** Every capability built over the CLI's database, handing jobs to `queue` (none: reading only). */
@@ -112,10 +133,10 @@ export class CliCapabilities {
     const key = queue?.queue ?? NO_QUEUE;
     let built = this.built.get(key);
     if (!built) {
-      built = this.db().then((db) =>
+      built = Promise.all([this.db(), this.secrets()]).then(([db, secrets]) =>
         buildCapabilities(
           capabilities,
-          cliContext(db.prisma, { logger: this.logger, translator: this.translator, queue: key, pacer: queue?.pacer ?? new InMemoryPacer(), env: this.io.env }),
+          cliContext(db.prisma, { logger: this.logger, translator: this.translator, queue: key, pacer: queue?.pacer ?? new InMemoryPacer(), secrets, env: this.io.env }),
         ),
       );
       this.built.set(key, built);
@@ -159,8 +180,16 @@ export function offlineCapabilities(env: Record<string, string | undefined> = {}
       throw new Error(`built offline, but something used the database (${String(property)}) while building`);
     },
   });
+  const offlineSecrets: SecretBox = {
+    currentKeyId: 'offline',
+    keyIds: ['offline'],
+    seal: () => Promise.reject(new Error('built offline, but something sealed a secret')),
+    open: () => Promise.reject(new Error('built offline, but something opened a secret')),
+    isSealed: (_value): _value is string => false,
+    keyIdOf: () => undefined,
+  };
   const logger = stderrLogger(() => undefined);
-  const ctx = cliContext(offlinePrisma, { logger, translator: kringTranslator(), queue: NO_QUEUE, pacer: new InMemoryPacer(), env });
+  const ctx = cliContext(offlinePrisma, { logger, translator: kringTranslator(), queue: NO_QUEUE, pacer: new InMemoryPacer(), secrets: offlineSecrets, env });
   return { built: buildCapabilities(capabilities, ctx), ctx };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeSecret, MIN_SECRET_BYTES } from '../infra/secrets/aes-gcm.secret-box.js';
 import { slugSchema } from '../kernel/types.js';
 
 /**
@@ -6,6 +7,9 @@ import { slugSchema } from '../kernel/types.js';
  * src/main.ts (and the CLI). Nobody else reads process.env. A bad or missing value stops start-up with
  * one message naming every bad key and how to fix it. Every variable is documented in README.md.
  */
+
+/** How a KRING_SECRET looks, and how to make one. */
+const SECRET_FORMAT = `must be base64 of at least ${MIN_SECRET_BYTES} random bytes: create one with \`openssl rand -base64 32\``;
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -53,6 +57,16 @@ const envSchema = z
       { message: 'must be an IANA time zone such as Europe/Amsterdam' },
     ),
     KRING_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+    // Encryption at rest for secrets in the database (src/infra/secrets): the current key, and older keys that still open.
+    KRING_SECRET: z.preprocess(emptyToUndefined, z.string().refine((v) => decodeSecret(v) !== undefined, { message: SECRET_FORMAT }).optional()),
+    KRING_SECRET_PREVIOUS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .transform((v) => v.split(',').map((k) => k.trim()).filter((k) => k !== ''))
+        .refine((keys) => keys.every((k) => decodeSecret(k) !== undefined), { message: `must be a comma-separated list of keys; each ${SECRET_FORMAT}` })
+        .default([]),
+    ),
     DATABASE_URL: z.preprocess(
       emptyToUndefined,
       z
@@ -121,6 +135,14 @@ function crossFieldProblems(source: Record<string, string | undefined>): { key: 
     if (has(a) !== has(b)) problems.push({ key: has(a) ? b : a, message: `is required together with ${has(a) ? a : b} (${hint})` });
   };
   problems.push(...slackProblems(has, source));
+  if ((source['NODE_ENV'] ?? '').trim() === 'production' && !has('KRING_SECRET')) {
+    problems.push({
+      key: 'KRING_SECRET',
+      message:
+        'is required in production: it encrypts the Slack tokens and signing keys Kring keeps in its database. ' +
+        'Create one with `openssl rand -base64 32` and keep it with your backups (without it those secrets cannot be read)',
+    });
+  }
   pair('DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'Discord bot');
   const appType = canonicalAppType(source['MICROSOFT_APP_TYPE'] ?? '') ?? 'MultiTenant';
   const teams = has('MICROSOFT_APP_ID');
@@ -184,6 +206,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   org: { slug: string; name: string; defaultLocale: 'nl' | 'en'; timezone: string };
   dataDir: string;
+  /** Encryption at rest: `KRING_SECRET` (unset outside production: a key generated into the data directory) and older keys. */
+  secrets: { current: string | undefined; previous: readonly string[] };
   /** Where people reach Kring (links in chat: dashboard sign-in, data exports); default http://localhost:PORT. */
   publicUrl: string | undefined;
   /** Admin API requests per minute per token. */
@@ -255,6 +279,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.LOG_LEVEL,
     org: { slug: e.KRING_ORG, name: e.KRING_ORG_NAME ?? e.KRING_ORG, defaultLocale: e.KRING_DEFAULT_LOCALE, timezone: e.KRING_TIMEZONE },
     dataDir: e.KRING_DATA_DIR,
+    secrets: { current: e.KRING_SECRET, previous: e.KRING_SECRET_PREVIOUS },
     publicUrl: e.KRING_PUBLIC_URL,
     apiRateLimitPerMinute: e.API_RATE_LIMIT,
     databaseUrl: e.DATABASE_URL,

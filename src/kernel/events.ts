@@ -1,4 +1,4 @@
-import type { Member, Organization, PlatformIdentity } from './community.js';
+import type { Member, MemberRole, Organization, PlatformIdentity } from './community.js';
 import type { InboundEvent } from './ports/chat-platform.js';
 import type { Logger } from './ports/logger.js';
 
@@ -44,6 +44,40 @@ export interface KringEvents {
    * a message never travels here (adapters reduce it to terms before).
    */
   'activity.seen': { event: InboundEvent; organization: Organization };
+  /** A meet-up was created (meet-ups capability); `place.kind` is `address` or `online`. */
+  'meetup.created': {
+    organizationId: string;
+    meetupId: string;
+    title: string;
+    description: string;
+    startsAt: Date;
+    endsAt: Date;
+    /** IANA zone the times are shown in. */
+    timeZone: string;
+    place: { kind: 'address' | 'online'; text: string };
+    /** Places for members and guests; null = no limit. */
+    capacity: number | null;
+    audience: { kind: 'all' } | { kind: 'chapters'; chapterIds: string[] } | { kind: 'roles'; roles: MemberRole[] };
+    createdAt: Date;
+  };
+  /**
+   * A member's answer to a meet-up changed (or they moved up from the waitlist: `promoted`). `seat` is
+   * `confirmed` or `waitlisted` for `going`, null otherwise.
+   */
+  'meetup.rsvp-changed': {
+    organizationId: string;
+    meetupId: string;
+    title: string;
+    member: Member;
+    answer: 'going' | 'maybe' | 'not_going';
+    seat: 'confirmed' | 'waitlisted' | null;
+    guests: number;
+    previousAnswer: 'going' | 'maybe' | 'not_going' | null;
+    promoted: boolean;
+    changedAt: Date;
+  };
+  /** A member checked in at a meet-up; `firstTime` when it is their first meet-up of the organisation. */
+  'meetup.attended': { organizationId: string; meetupId: string; title: string; member: Member; checkedInAt: Date; firstTime: boolean };
 }
 
 /** The name of a Kring event. */

@@ -21,6 +21,7 @@ import { jobIds, fanoutQueue, NEWS_QUEUE } from '../../src/capabilities/news/job
 import { POLL_QUEUE, pollJobId } from '../../src/capabilities/polls/jobs/poll.jobs.js';
 import { createPostgresTestDatabase } from '../support/database.js';
 import { TEST_REDIS_URL } from '../support/redis.js';
+import { testSecretBox } from '../support/secrets.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'kring.mjs');
@@ -83,7 +84,7 @@ describe('kring CLI (polls, news)', () => {
     const members = (await Promise.all(['1001', '1002', '1003'].map((n) => repos.members.findByNumber(org.id, n)))) as Member[];
 
     // Seeded through the services, without events: nothing is queued by the seeding itself.
-    const polls = new PollService({ repo: new PrismaPollRepository(db.prisma), clock: systemClock });
+    const polls = new PollService({ repo: new PrismaPollRepository(db.prisma, { secrets: testSecretBox }), clock: systemClock });
     const target = { platform: 'discord' as const, workspaceExternalId: 'G1', channelExternalId: 'C1' };
     named = await polls.create({ organizationId: org.id, question: 'Borrel op vrijdag?', options: ['Ja', 'Nee'], targets: [target] });
     anonymous = await polls.create({ organizationId: org.id, question: 'Nieuwe voorzitter?', options: ['Anne', 'Bram', 'Blanco'], anonymous: true, targets: [target] });

@@ -6,6 +6,7 @@ import { PrismaInsightsRepository } from '../../src/capabilities/insights/reposi
 import { createPostgresTestDatabase } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
 import { addMember, rollups, seedWorld, seen, type InsightsWorld } from './insights-fixtures.js';
+import { testSecretBox } from '../support/secrets.js';
 
 describe(ActivityIngestor.name, () => {
   let db: Database;
@@ -17,7 +18,7 @@ describe(ActivityIngestor.name, () => {
 
   beforeAll(async () => {
     db = await createPostgresTestDatabase();
-    repo = new PrismaInsightsRepository(db.prisma);
+    repo = new PrismaInsightsRepository(db.prisma, { secrets: testSecretBox });
   });
   afterAll(async () => {
     await db.close();

@@ -6,6 +6,7 @@ import { PrismaPollRepository } from '../../src/capabilities/polls/repository/pr
 import { createPrismaDirectory } from '../../src/infra/database/directory.js';
 import { InMemoryPollRepository } from '../fakes/in-memory-poll.repository.js';
 import { createPgliteTestDatabase, createPostgresTestDatabase } from '../support/database.js';
+import { testSecretBox } from '../support/secrets.js';
 
 /**
  * The PollRepository contract, run against the Prisma implementation (real PostgreSQL) and the in-memory
@@ -33,7 +34,7 @@ async function prismaSubject(database: () => Database): Promise<Subject> {
   const org = await repos.organizations.ensure({ slug: `o-${randomUUID().slice(0, 8)}`, name: 'Org' });
   await repos.members.upsertMany(org.id, [{ memberNumber: '001', name: 'Anne', email: null, status: 'active', roles: ['member'], chapterId: null }]);
   const member = (await repos.members.findByNumber(org.id, '001'))!;
-  return { repo: new PrismaPollRepository(database().prisma), organizationId: org.id, memberId: member.id };
+  return { repo: new PrismaPollRepository(database().prisma, { secrets: testSecretBox }), organizationId: org.id, memberId: member.id };
 }
 
 async function memorySubject(): Promise<Subject> {

@@ -12,7 +12,9 @@ import type { JobQueue } from '../../src/kernel/ports/job-queue.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
 import type { Mailer } from '../../src/kernel/ports/mailer.js';
 import type { Pacer } from '../../src/kernel/ports/pacer.js';
+import type { SecretBox } from '../../src/kernel/ports/secret-box.js';
 import { silentLogger } from './logger.js';
+import { testSecretBox } from './secrets.js';
 
 /** A capability's name in the list. */
 export type CapabilityName = Capabilities[number]['name'];
@@ -30,6 +32,8 @@ export interface TestContextOptions {
   mailer?: Mailer;
   translator?: Translator;
   settings?: Partial<CapabilityContext['settings']>;
+  /** Default: the test key (test/support/secrets.ts). */
+  secrets?: SecretBox;
 }
 
 /**
@@ -47,10 +51,11 @@ export function testContext(options: TestContextOptions): SharedContext {
     pacer: options.pacer ?? new InMemoryPacer(),
     platforms: options.platforms,
     directory: options.directory,
-    repository: (Repository) => {
+    repository: (Repository, ...args) => {
       if (!database) throw new Error('this test context has no database: pass the capability an in-memory repository');
-      return new Repository(database.prisma as never);
+      return new Repository(database.prisma as never, ...args);
     },
+    secrets: options.secrets ?? testSecretBox,
     mailer: options.mailer ?? { send: async () => undefined },
     translator: options.translator ?? kringTranslator(),
     settings: { production: false, publicUrl: 'http://localhost:3000', timeZone: 'Europe/Amsterdam', link: { codeTtlMs: 15 * 60_000, maxAttempts: 5 }, ...options.settings },

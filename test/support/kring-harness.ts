@@ -14,6 +14,7 @@ import type { MailMessage } from '../../src/kernel/ports/mailer.js';
 import { createPostgresTestDatabase } from './database.js';
 import { RecordingLogger } from './logger.js';
 import { deleteRedisPrefixes } from './redis.js';
+import { TEST_KRING_SECRET } from './secrets.js';
 
 /**
  * Boots the whole of Kring the way `npm start` does (`startKring`: config, database, queue, capabilities,
@@ -159,6 +160,8 @@ export async function startKringHarness(options: KringHarnessOptions = {}): Prom
     KRING_ORG_NAME: options.organizationName ?? 'Vereniging De Kring',
     KRING_DEFAULT_LOCALE: options.defaultLocale ?? 'nl',
     REDIS_URL: queueChoice === 'bullmq' ? DEFAULT_REDIS : undefined,
+    // Secrets in the test database are sealed with the tests' key (not one generated into ./data).
+    KRING_SECRET: TEST_KRING_SECRET,
     ...options.env,
   };
   // Before the database exists: a bad environment then leaves nothing behind.

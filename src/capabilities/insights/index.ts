@@ -49,7 +49,7 @@ export const insights = defineCapability({
   apiScopes: ['insights:read'],
   build(ctx: CapabilityContext, options: InsightsOptions = {}): InsightsParts {
     const { clock, logger, translator, queue, directory } = ctx;
-    const repository = ctx.repository(PrismaInsightsRepository);
+    const repository = ctx.repository(PrismaInsightsRepository, { secrets: ctx.secrets });
     const insights = new InsightsService({ queries: repository, settings: repository, clock });
     const ingestor = new ActivityIngestor({
       store: repository,

@@ -39,7 +39,7 @@ export const polls = defineCapability({
   texts: { en, nl },
   apiScopes: ['polls:read', 'polls:write'],
   build(ctx: CapabilityContext, options: PollsOptions = {}): PollsParts {
-    const repo = options.repo ?? ctx.repository(PrismaPollRepository);
+    const repo = options.repo ?? ctx.repository(PrismaPollRepository, { secrets: ctx.secrets });
     const scheduler = new PollScheduler(ctx.queue, ctx.clock, options.scheduler);
     const service = new PollService({
       repo,

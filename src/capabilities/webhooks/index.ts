@@ -33,7 +33,7 @@ export const webhooks = defineCapability({
   name: 'webhooks',
   apiScopes: ['webhooks:write'],
   build(ctx: CapabilityContext, options: WebhooksOptions = {}): WebhooksParts {
-    const endpoints = ctx.repository(PrismaWebhookEndpointRepository);
+    const endpoints = ctx.repository(PrismaWebhookEndpointRepository, { secrets: ctx.secrets });
     const webhooks = new WebhookService({
       webhooks: endpoints,
       organizations: ctx.directory.organizations,

@@ -21,10 +21,11 @@ export interface ApiResponseSpec {
   contentType?: string;
 }
 
-/** What a handler returns: a JSON body, a text body (CSV) or nothing. */
+/** What a handler returns: a JSON body, a text body (CSV, iCalendar), bytes (XLSX) or nothing. */
 export type ApiResult =
   | { status: number; json: unknown; headers?: Record<string, string> }
   | { status: number; text: string; contentType: string; headers?: Record<string, string> }
+  | { status: number; bytes: Uint8Array; contentType: string; headers?: Record<string, string> }
   | { status: 204; headers?: Record<string, string> };
 
 /** A handler's input, already validated. */

@@ -101,6 +101,7 @@ function send(res: Response, result: ApiResult): void {
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
   if ('json' in result) res.status(result.status).json(result.json);
   else if ('text' in result) res.status(result.status).type(result.contentType).send(result.text);
+  else if ('bytes' in result) res.status(result.status).type(result.contentType).send(Buffer.from(result.bytes));
   else res.status(result.status).end();
 }
 

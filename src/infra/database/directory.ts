@@ -1,4 +1,5 @@
 import type { Directory } from '../../kernel/ports/directory.js';
+import type { SecretBox } from '../../kernel/ports/secret-box.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import { PrismaChannelRepository } from './directory/prisma-channel.repository.js';
 import { PrismaChapterRepository } from './directory/prisma-chapter.repository.js';
@@ -11,15 +12,16 @@ import { PrismaWorkspaceRepository } from './directory/prisma-workspace.reposito
 
 /**
  * Every repository over one Prisma client (PostgreSQL, or embedded PGlite behind the same driver).
- * The composition root calls this once with `Database.prisma`.
+ * The composition root calls this once with `Database.prisma` and the process's {@link SecretBox}
+ * (workspace installations are sealed with it; without one, storing or reading a sealed installation throws).
  */
-export function createPrismaDirectory(prisma: PrismaClient): Directory {
+export function createPrismaDirectory(prisma: PrismaClient, secrets?: SecretBox): Directory {
   return {
     organizations: new PrismaOrganizationRepository(prisma),
     chapters: new PrismaChapterRepository(prisma),
     members: new PrismaMemberRepository(prisma),
     identities: new PrismaIdentityRepository(prisma),
-    workspaces: new PrismaWorkspaceRepository(prisma),
+    workspaces: new PrismaWorkspaceRepository(prisma, secrets),
     channels: new PrismaChannelRepository(prisma),
     processedEvents: new PrismaProcessedEventRepository(prisma),
     conversationReferences: new PrismaConversationReferenceRepository(prisma),

@@ -315,6 +315,24 @@ export interface ChatPlatform {
   grantMemberRole?(user: UserRef): Promise<void>;
   /** Optional: take that role away (lapsed member, unlink). */
   revokeMemberRole?(user: UserRef): Promise<void>;
+  /**
+   * Optional: creates (no `existingId`) or updates the workspace's native scheduled event for a meet-up
+   * (Discord guild scheduled events); resolves with its id. Platforms without them leave it out.
+   */
+  upsertScheduledEvent?(workspaceId: string, event: ScheduledEventSpec, existingId?: string): Promise<string>;
+  /** Optional: cancels that scheduled event (NOT_FOUND when it is gone already). */
+  cancelScheduledEvent?(workspaceId: string, externalId: string): Promise<void>;
+}
+
+/** A meet-up as a platform's own scheduled event: what members see in the platform's event list. */
+export interface ScheduledEventSpec {
+  title: string;
+  /** Plain text (platforms cut it to their limit). */
+  description: string;
+  startsAt: Date;
+  endsAt: Date;
+  /** An address or an online link. */
+  location: string;
 }
 
 /** Failure classes every adapter maps platform errors onto (in its errors.ts). */

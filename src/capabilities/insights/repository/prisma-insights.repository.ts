@@ -24,8 +24,14 @@ import type { Platform } from '../../../kernel/types.js';
 import { Prisma, type PrismaClient } from '../../../infra/database/generated/prisma/client.js';
 import { toJson } from '../../../infra/database/directory/prisma-conversation-reference.repository.js';
 import { isUuid } from '../../../infra/database/prisma-rows.js';
+import { openStoredSecret, secretPlaces } from '../../../infra/secrets/stored-secrets.js';
+import type { SecretBox } from '../../../kernel/ports/secret-box.js';
+import { INSIGHTS_SETTINGS } from '../domain/insights.service.js';
 
 const { sql, empty, join } = Prisma;
+
+/** Settings whose values are secrets: stored sealed by the {@link SecretBox}, opened when read. */
+const SECRET_SETTINGS: ReadonlySet<string> = new Set([INSIGHTS_SETTINGS.secret]);
 
 /** Kinds that make someone an "active member" (joining, leaving or being reacted to does not). */
 const ACTIVE = sql`a.kind NOT IN ('joined', 'left', 'reaction-received')`;
@@ -38,9 +44,13 @@ const CHANNEL_KEY = sql`CASE WHEN i.channel_id = '' THEN '' ELSE i.platform || '
  * `unnest` arrays (one round trip per batch). Attribution to members happens inside those statements
  * (platform_identity -> member -> member_privacy), so an opt-out or erasure is honoured at write time.
  * Reads are aggregate SQL over the rollups; numbers are cast to int/float8 so no bigint leaves here.
+ * Secret settings (the dashboard signing secret) are sealed by `deps.secrets`.
  */
 export class PrismaInsightsRepository implements InsightsRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly deps: { secrets: SecretBox },
+  ) {}
 
   // -------------------------------------------------------------------------------------------
   // Ingestion
@@ -331,11 +341,14 @@ export class PrismaInsightsRepository implements InsightsRepository {
   async getSetting(organizationId: string, key: string): Promise<unknown> {
     if (!isUuid(organizationId)) return undefined;
     const row = await this.prisma.organizationSetting.findUnique({ where: { organizationId_key: { organizationId, key } } });
-    return row?.value ?? undefined;
+    const value = row?.value ?? undefined;
+    if (!SECRET_SETTINGS.has(key) || typeof value !== 'string') return value;
+    // Sealed, or clear text from before encryption at rest (start-up seals those).
+    return openStoredSecret(this.deps.secrets, value, secretPlaces.setting(organizationId, key));
   }
 
   async setSetting(organizationId: string, key: string, value: unknown): Promise<void> {
-    const json = toJson(value);
+    const json = toJson(await this.sealIfSecret(organizationId, key, value));
     await this.prisma.organizationSetting.upsert({
       where: { organizationId_key: { organizationId, key } },
       create: { organizationId, key, value: json },
@@ -344,10 +357,18 @@ export class PrismaInsightsRepository implements InsightsRepository {
   }
 
   async ensureSetting(organizationId: string, key: string, value: unknown): Promise<unknown> {
+    const stored = await this.sealIfSecret(organizationId, key, value);
     await this.prisma.$executeRaw`
-      INSERT INTO organization_setting (organization_id, key, value) VALUES (${organizationId}::uuid, ${key}, ${JSON.stringify(value)}::jsonb)
+      INSERT INTO organization_setting (organization_id, key, value) VALUES (${organizationId}::uuid, ${key}, ${JSON.stringify(stored)}::jsonb)
       ON CONFLICT DO NOTHING`;
     return this.getSetting(organizationId, key);
+  }
+
+  /** A secret setting's value as stored: its envelope (secret settings are strings); others unchanged. */
+  private async sealIfSecret(organizationId: string, key: string, value: unknown): Promise<unknown> {
+    if (!SECRET_SETTINGS.has(key)) return value;
+    if (typeof value !== 'string') throw new Error(`insights: the secret setting ${key} must be a string`);
+    return this.deps.secrets.seal(value, secretPlaces.setting(organizationId, key));
   }
 
   // -------------------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ import type {
 } from '../ports.js';
 import { Prisma, type PollOption as PollOptionRow, type PollPost as PollPostRow, type Poll as PollRow, type PrismaClient } from '../../../infra/database/generated/prisma/client.js';
 import { isUuid } from '../../../infra/database/prisma-rows.js';
+import { openStoredSecret, secretPlaces } from '../../../infra/secrets/stored-secrets.js';
+import type { SecretBox } from '../../../kernel/ports/secret-box.js';
 
 /** The `organization_setting` key of the anonymous voter-key secret. */
 export const VOTER_KEY_SECRET_SETTING = 'polls.voterKeySecret';
@@ -18,9 +20,13 @@ export const VOTER_KEY_SECRET_SETTING = 'polls.voterKeySecret';
  * (`INSERT ... SELECT ... FOR SHARE ... ON CONFLICT (poll_id, voter_key) DO UPDATE`): the unique index
  * makes one ballot per voter a database fact, the row lock on the poll makes "no vote after close" exact
  * (closing waits for votes in flight; later votes re-check the closed row and insert nothing).
+ * The voter-key secret is stored sealed by `deps.secrets` (see {@link SecretBox}).
  */
 export class PrismaPollRepository implements PollRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly deps: { secrets: SecretBox },
+  ) {}
 
   async create(input: NewPollRecord): Promise<Poll> {
     const audience = audienceColumns(input.audience);
@@ -175,7 +181,9 @@ export class PrismaPollRepository implements PollRepository {
   }
 
   async voterKeySecret(organizationId: string): Promise<string> {
-    const fresh = randomBytes(32).toString('base64');
+    const box = this.deps.secrets;
+    const context = secretPlaces.setting(organizationId, VOTER_KEY_SECRET_SETTING);
+    const fresh = await box.seal(randomBytes(32).toString('base64'), context);
     // Insert-or-keep, then read: concurrent first uses all end up with the one stored secret.
     await this.prisma.$executeRaw`
       INSERT INTO organization_setting (organization_id, key, value, updated_at)
@@ -184,10 +192,12 @@ export class PrismaPollRepository implements PollRepository {
     const row = await this.prisma.organizationSetting.findUnique({
       where: { organizationId_key: { organizationId, key: VOTER_KEY_SECRET_SETTING } },
     });
-    if (typeof row?.value !== 'string' || row.value.length < 40) {
+    // Sealed, or clear text from before encryption at rest (start-up seals those).
+    const secret = typeof row?.value === 'string' ? await openStoredSecret(box, row.value, context) : undefined;
+    if (secret === undefined || secret.length < 40) {
       throw new Error(`organization_setting ${VOTER_KEY_SECRET_SETTING} of ${organizationId} is not a base64 secret`);
     }
-    return row.value;
+    return secret;
   }
 }
 

@@ -14,7 +14,8 @@ function identityOf(identity: PlatformIdentity): WebhookIdentity {
 
 /**
  * Kring's events as outgoing webhooks: `member.linked`, `member.unlinked`, `poll.closed` and
- * `announcement.published`, each to the organisation's endpoints subscribed to it. Publishing only
+ * `announcement.published`, and the meet-ups' `event.created`, `rsvp.changed` and `event.attended`, each to
+ * the organisation's endpoints subscribed to it. Publishing only
  * enqueues (one job per endpoint), so it is quick; a failure is logged by the bus and never undoes what
  * happened.
  */
@@ -50,6 +51,46 @@ export function eventWebhooks(webhooks: Pick<WebhookService, 'publish'>): KringE
         title: a.title,
         publishedAt: a.publishedAt.toISOString(),
         deliveries: a.deliveries,
+      });
+    },
+    async 'meetup.created'(m) {
+      await webhooks.publish(m.organizationId, 'event.created', {
+        eventId: m.meetupId,
+        title: m.title,
+        description: m.description,
+        startsAt: m.startsAt.toISOString(),
+        endsAt: m.endsAt.toISOString(),
+        timeZone: m.timeZone,
+        place: { ...m.place },
+        capacity: m.capacity,
+        audience: {
+          kind: m.audience.kind,
+          chapterIds: m.audience.kind === 'chapters' ? [...m.audience.chapterIds] : [],
+          roles: m.audience.kind === 'roles' ? [...m.audience.roles] : [],
+        },
+        createdAt: m.createdAt.toISOString(),
+      });
+    },
+    async 'meetup.rsvp-changed'(r) {
+      await webhooks.publish(r.organizationId, 'rsvp.changed', {
+        eventId: r.meetupId,
+        title: r.title,
+        member: { memberNumber: r.member.memberNumber, name: r.member.name },
+        answer: r.answer,
+        place: r.seat,
+        guests: r.guests,
+        previousAnswer: r.previousAnswer,
+        promoted: r.promoted,
+        changedAt: r.changedAt.toISOString(),
+      });
+    },
+    async 'meetup.attended'(a) {
+      await webhooks.publish(a.organizationId, 'event.attended', {
+        eventId: a.meetupId,
+        title: a.title,
+        member: { memberNumber: a.member.memberNumber, name: a.member.name },
+        checkedInAt: a.checkedInAt.toISOString(),
+        firstTime: a.firstTime,
       });
     },
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MEMBER_ROLES } from '../../../kernel/community.js';
 import { platformSchema } from '../../../kernel/types.js';
 
 /**
@@ -6,7 +7,15 @@ import { platformSchema } from '../../../kernel/types.js';
  * envelope every delivery has. The payloads are the public contract documented in docs/API.md; add
  * fields, never rename or remove them.
  */
-export const WEBHOOK_EVENTS = ['member.linked', 'member.unlinked', 'poll.closed', 'announcement.published'] as const;
+export const WEBHOOK_EVENTS = [
+  'member.linked',
+  'member.unlinked',
+  'poll.closed',
+  'announcement.published',
+  'event.created',
+  'rsvp.changed',
+  'event.attended',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 export const webhookEventSchema = z.enum(WEBHOOK_EVENTS);
 
@@ -51,6 +60,42 @@ export const webhookDataSchemas = {
   'announcement.published': z
     .object({ announcementId: z.uuid(), title: z.string(), publishedAt: z.iso.datetime(), deliveries: z.number().int() })
     .meta({ id: 'AnnouncementPublishedData', description: 'News went out to its channels.' }),
+  'event.created': z
+    .object({
+      eventId: z.uuid(),
+      title: z.string(),
+      description: z.string(),
+      startsAt: z.iso.datetime(),
+      endsAt: z.iso.datetime(),
+      timeZone: z.string().meta({ description: 'IANA zone the meet-up is shown in.', example: 'Europe/Amsterdam' }),
+      place: z.object({ kind: z.enum(['address', 'online']), text: z.string() }),
+      capacity: z.number().int().nullable().meta({ description: 'Places for members and guests; null: no limit.' }),
+      audience: z.object({ kind: z.enum(['all', 'chapters', 'roles']), chapterIds: z.array(z.uuid()), roles: z.array(z.enum(MEMBER_ROLES)) }),
+      createdAt: z.iso.datetime(),
+    })
+    .meta({ id: 'EventCreatedData', description: 'A meet-up was created (chat, CLI or admin API).' }),
+  'rsvp.changed': z
+    .object({
+      eventId: z.uuid(),
+      title: z.string(),
+      member: z.object({ memberNumber: z.string(), name: z.string() }),
+      answer: z.enum(['going', 'maybe', 'not_going']),
+      place: z.enum(['confirmed', 'waitlisted']).nullable().meta({ description: 'For `going`: a confirmed place or a place on the waitlist.' }),
+      guests: z.number().int(),
+      previousAnswer: z.enum(['going', 'maybe', 'not_going']).nullable(),
+      promoted: z.boolean().meta({ description: 'True when the member moved up from the waitlist (somebody else gave up a place).' }),
+      changedAt: z.iso.datetime(),
+    })
+    .meta({ id: 'RsvpChangedData', description: "A member's answer to a meet-up changed, or they moved up from the waitlist." }),
+  'event.attended': z
+    .object({
+      eventId: z.uuid(),
+      title: z.string(),
+      member: z.object({ memberNumber: z.string(), name: z.string() }),
+      checkedInAt: z.iso.datetime(),
+      firstTime: z.boolean().meta({ description: "The member's first meet-up of the organisation." }),
+    })
+    .meta({ id: 'EventAttendedData', description: 'A member checked in at a meet-up (record attendance in the member administration).' }),
 } as const satisfies Record<WebhookEventType, z.ZodType>;
 
 /** The chat account in `member.linked` / `member.unlinked`. */

@@ -1,13 +1,22 @@
 import { ConflictError } from '../../../kernel/errors.js';
 import type { Platform } from '../../../kernel/types.js';
 import type { Workspace, WorkspaceRepository } from '../../../kernel/ports/directory.js';
+import type { SecretBox } from '../../../kernel/ports/secret-box.js';
+import { requireSecretBox, secretPlaces } from '../../secrets/stored-secrets.js';
 import { Prisma, type PrismaClient, type Workspace as WorkspaceRow } from '../generated/prisma/client.js';
 import { toJson } from './prisma-conversation-reference.repository.js';
 import { isUuid, mapUniqueViolation } from '../prisma-rows.js';
 
-/** {@link WorkspaceRepository} on PostgreSQL/PGlite through Prisma. */
+/**
+ * {@link WorkspaceRepository} on PostgreSQL/PGlite through Prisma. Installations hold bot tokens: they are
+ * stored sealed by the {@link SecretBox} (a JSON string envelope in the `installation` column); clear
+ * ones written before encryption at rest are still read (start-up seals them).
+ */
 export class PrismaWorkspaceRepository implements WorkspaceRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly secrets?: SecretBox,
+  ) {}
 
   async findByExternalId(platform: Platform, externalId: string): Promise<Workspace | null> {
     const row = await this.prisma.workspace.findUnique({ where: { platform_externalId: { platform, externalId } } });
@@ -29,7 +38,7 @@ export class PrismaWorkspaceRepository implements WorkspaceRepository {
     }
     const data = {
       ...(input.name === undefined ? {} : { name: input.name }),
-      ...(input.installation === undefined ? {} : { installation: toJson(input.installation) }),
+      ...(input.installation === undefined ? {} : { installation: await this.sealInstallation(platform, externalId, input.installation) }),
     };
     if (existing) return toWorkspace(await this.prisma.workspace.update({ where: { id: existing.id }, data }));
     try {
@@ -49,7 +58,17 @@ export class PrismaWorkspaceRepository implements WorkspaceRepository {
       where: { platform_externalId: { platform, externalId } },
       select: { installation: true },
     });
-    return row?.installation ?? null;
+    const stored = row?.installation ?? null;
+    if (typeof stored !== 'string') return stored;
+    const box = requireSecretBox(this.secrets, 'PrismaWorkspaceRepository');
+    if (!box.isSealed(stored)) return stored;
+    return JSON.parse(await box.open(stored, secretPlaces.installation(platform, externalId))) as unknown;
+  }
+
+  private async sealInstallation(platform: Platform, externalId: string, installation: unknown): Promise<ReturnType<typeof toJson>> {
+    if (installation === null) return toJson(null);
+    const box = requireSecretBox(this.secrets, 'PrismaWorkspaceRepository');
+    return box.seal(JSON.stringify(installation), secretPlaces.installation(platform, externalId));
   }
 
   async deleteInstallation(platform: Platform, externalId: string): Promise<void> {
