@@ -1,5 +1,5 @@
 import type { RespondArguments, types as Slack } from '@slack/bolt';
-import { slackifyMarkdown } from 'slackify-markdown';
+import slackifyMarkdown from 'slackify-markdown';
 import type { Form, Reply, View, ViewBar, ViewBlock, ViewButton } from '../../src/kernel/ports/chat-platform.js';
 
 /**
