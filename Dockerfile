@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # Multi-stage production image: build with dev dependencies, run with production ones, as a non-root user.
+# Node 26: the Active LTS line (LTS since 2026-10-28; Node 20 reached end of life in April 2026). Debian 13
+# (trixie): the default base of the official Node 26 images. CI runs the whole suite on Node 26 too (.ci/run).
 
-FROM node:20.19-bookworm-slim AS build
+FROM node:26-trixie-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
@@ -16,7 +18,7 @@ COPY bin ./bin
 # tsc, then the run-time assets (dashboard static files, SQL migrations) into dist/.
 RUN npm run build
 
-FROM node:20.19-bookworm-slim AS runtime
+FROM node:26-trixie-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     KRING_DATA_DIR=/data
