@@ -7,3 +7,5 @@ const root = new URL('..', import.meta.url);
 const copy = (from, to) => cpSync(new URL(from, root), new URL(to, root), { recursive: true });
 copy('src/capabilities/insights/routes/dashboard-static/', 'dist/src/capabilities/insights/routes/dashboard-static/');
 copy('prisma/migrations/', 'dist/prisma/migrations/');
+copy('adapters/web/static/', 'dist/adapters/web/static/');
+copy('src/http/landing.css', 'dist/src/http/landing.css');

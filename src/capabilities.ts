@@ -1,6 +1,6 @@
 import { catalogues } from './capability.js';
 import { chatCatalogue } from './chat/i18n/index.js';
-import { Translator } from './kernel/i18n.js';
+import { Translator, type Catalogue } from './kernel/i18n.js';
 import { apiTokens } from './capabilities/api-tokens/index.js';
 import { channels } from './capabilities/channels/index.js';
 import { insights } from './capabilities/insights/index.js';
@@ -21,7 +21,7 @@ export const capabilities = [membership, channels, polls, news, meetups, insight
 /** The list's type (options and parts by capability name). */
 export type Capabilities = typeof capabilities;
 
-/** The translator over the whole catalogue: the chat router's texts and every capability's. */
-export function kringTranslator(): Translator {
-  return new Translator(catalogues([chatCatalogue], capabilities));
+/** The translator over the whole catalogue: the chat router's texts, every capability's, and `extra` (the web pages' own, from the composition root). */
+export function kringTranslator(extra: readonly Catalogue[] = []): Translator {
+  return new Translator([...catalogues([chatCatalogue], capabilities), ...extra]);
 }

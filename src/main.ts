@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { createDiscordPlatform } from '../adapters/discord/index.js';
 import { createSlackPlatform } from '../adapters/slack/index.js';
 import { createTeamsPlatform } from '../adapters/teams/index.js';
+import { createWebPlatform, webCatalogue, type WebPlatform } from '../adapters/web/index.js';
 import { buildCapabilities, settingsOf, type BuiltParts, type CapabilityOptions, type SharedContext } from './capability.js';
 import { capabilities, kringTranslator, type Capabilities } from './capabilities.js';
 import { ChatRouter } from './chat/chat-router.js';
@@ -18,6 +19,11 @@ import { createApiRouter, mountApi } from './http/api/router.js';
 import { startHttpServer, type RunningHttpServer } from './http/server.js';
 import { openDatabase, type Database } from './infra/database/database.js';
 import { createPrismaDirectory } from './infra/database/directory.js';
+import { PrismaWebMessageStore, PrismaWebSessionStore } from './infra/database/web-space.js';
+import { landingCatalogue } from './http/i18n/index.js';
+import { mountLanding } from './http/landing.js';
+import { DemoMailer } from './demo/demo-mailer.js';
+import { seedDemo, type SeededDemo } from './demo/demo-seed.js';
 import { createLogger } from './infra/logger.js';
 import { LogMailer } from './infra/mail/log.mailer.js';
 import { NodemailerMailer } from './infra/mail/nodemailer.mailer.js';
@@ -65,6 +71,10 @@ export interface Kring {
   parts: BuiltParts<Capabilities>;
   router: ChatRouter;
   platforms: ChatPlatform[];
+  /** The web community, unless KRING_WEB=false. */
+  web: WebPlatform | undefined;
+  /** Demo mode: the seeded association's manager and their one-time sign-in link. */
+  demo: SeededDemo | undefined;
   http: RunningHttpServer;
   stop(): Promise<void>;
 }
@@ -91,9 +101,12 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     logger.warn('queue: SINGLE-PROCESS MODE (no REDIS_URL): background jobs run in this process and are lost on restart');
   }
   const pacer = overrides.pacer ?? pacerFor(queue);
-  const mailer =
+  const baseMailer =
     overrides.mailer ??
     (config.mail.smtpUrl ? new NodemailerMailer({ url: config.mail.smtpUrl, from: config.mail.from }) : new LogMailer({ logger, logBodies: config.env !== 'production' }));
+  // Demo mode signs its seeded members in with their codes; everyone else's mail goes out as usual.
+  const demoMailer = config.demo ? new DemoMailer(baseMailer) : undefined;
+  const mailer: Mailer = demoMailer ?? baseMailer;
   if (!config.mail.smtpUrl && !overrides.mailer) logger.warn('mail: no SMTP_URL, e-mails (verification codes) are only written to the log');
 
   const organization = await directory.organizations.ensure({
@@ -106,7 +119,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
 
   // The bus and the capabilities. Platforms are looked up when acting: they connect after the router exists.
   const bus = new InProcessEventBus(logger);
-  const translator = kringTranslator();
+  const translator = kringTranslator([webCatalogue, landingCatalogue]);
   const platforms: ChatPlatform[] = [];
   const registry: ChatPlatforms = { get: (name) => platforms.find((p) => p.platform === name), all: () => platforms };
   const ctx: SharedContext = {
@@ -137,6 +150,25 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     logger,
   });
   platforms.push(...createPlatforms({ config, handler: router, logger, directory, organizationId: organization.id, clock, translator }));
+  // Kring's own web community: on by default, so there is something to try before any chat app is connected.
+  const web = config.web.enabled
+    ? createWebPlatform({
+        space: organization.slug,
+        organizationId: organization.id,
+        organizationName: organization.name,
+        defaultLocale: organization.defaultLocale,
+        timeZone: organization.timezone,
+        publicUrl: ctx.settings.publicUrl,
+        handler: router,
+        logger,
+        translator,
+        clock,
+        directory,
+        messages: new PrismaWebMessageStore(database.prisma),
+        sessions: new PrismaWebSessionStore(database.prisma),
+      })
+    : undefined;
+  if (web) platforms.push(web);
 
   // HTTP: the platforms' webhooks, the admin API and the capabilities' pages.
   const started = new Set<ChatPlatform>();
@@ -166,6 +198,15 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
       })),
     ],
     mount: (app) => {
+      // Kring's landing page at `/`, before the capabilities' pages.
+      mountLanding(app, {
+        translator,
+        organizationName: organization.name,
+        defaultLocale: organization.defaultLocale,
+        connected: () => platforms.map((p) => p.platform),
+        webUrl: web?.url,
+        demo: config.demo,
+      });
       mountApi(app, api);
       for (const c of built.all) c.mount?.(app);
     },
@@ -178,9 +219,31 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
   }
   await rateLimit.ready();
   for (const c of built.all) await c.start?.();
-  if (platforms.length === 0) {
-    logger.warn('no chat platform configured: set SLACK_*, DISCORD_* or MICROSOFT_APP_* variables (see README.md)');
-  }
+  // `kring demo`: the demo association, once the workers run (its poll is posted by a job).
+  const demo =
+    demoMailer && web
+      ? await seedDemo({
+          organization,
+          directory,
+          router,
+          mailer: demoMailer,
+          importCsv: async (csv) => {
+            await built.parts.membership.importer.importCsv((async function* () {
+              yield csv;
+            })(), { organizationId: organization.id });
+          },
+          web: { space: organization.slug, newUserId: () => web.newUserId(), signInLink: (userId) => web.signInLink(userId), messages: web.config.messages },
+          logger,
+        })
+      : undefined;
+  // One line that says where to click (the landing page lists what is connected and links onwards).
+  const chatApps = platforms.filter((p) => p.platform !== 'web').map((p) => p.platform);
+  logger.info(
+    { url: `${ctx.settings.publicUrl}/`, platforms: platforms.map((p) => p.platform) },
+    chatApps.length === 0
+      ? `Kring is ready: open ${ctx.settings.publicUrl}/ in your browser${web ? ` (web community: ${web.url})` : ''}. No chat app connected yet: set SLACK_*, DISCORD_* or MICROSOFT_APP_* (see README.md).`
+      : `Kring is ready: open ${ctx.settings.publicUrl}/ in your browser (connected: ${platforms.map((p) => p.platform).join(', ')}).`,
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -196,7 +259,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
       logger.info('stopped');
     })());
 
-  return { config, logger, database, directory, queue, bus, translator, parts: built.parts, router, platforms, http, stop };
+  return { config, logger, database, directory, queue, bus, translator, parts: built.parts, router, platforms, web, demo, http, stop };
 }
 
 /** The chat platforms the configuration connects (adapters are imported only here). */
@@ -308,6 +371,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
   state.kring = await startKring(config, { logger });
+  if (state.kring.demo) {
+    const { manager, member, signInUrl } = state.kring.demo;
+    process.stdout.write(
+      `\n  Kring demo is ready. Sign in as community manager ${manager.name} (a one-time link, valid 15 minutes):\n\n    ${signInUrl}\n\n` +
+        `  To vote as a second member in another browser, sign in at ${state.kring.web?.url ?? ''} with member number ${member.memberNumber}; the code appears in this log.\n\n`,
+    );
+  }
   if (state.stopRequested) stop(state.kring, state.stopRequested);
 }
 

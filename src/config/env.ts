@@ -114,6 +114,10 @@ const envSchema = z
       z.enum(TEAMS_APP_TYPES, { message: `must be one of ${TEAMS_APP_TYPES.join(', ')} (any capitalisation)` }).default('MultiTenant'),
     ),
     TEAMS_ENABLED: bool(false),
+    // Kring's own web community under /web (adapters/web); on unless switched off.
+    KRING_WEB: bool(true),
+    // `kring demo`: a demo association in the embedded database, and a sign-in link for its manager.
+    KRING_DEMO: bool(false),
     KRING_PUBLIC_URL: optionalUrl('the address people reach Kring at, e.g. https://kring.example.org'),
     API_RATE_LIMIT: int(600, 1, 1_000_000),
     // Teams authentication endpoints: sovereign clouds, and tests that point them at a local fake.
@@ -199,6 +203,14 @@ function slackProblems(has: (key: string) => boolean, source: Record<string, str
 
 export type Env = z.output<typeof envSchema>;
 
+/** The demo association's name (`kring demo`). */
+export const DEMO_ORG_NAME = 'Fietsclub De Kring (demo)';
+
+/** The organisation slug: `KRING_ORG`, or `demo` in demo mode when KRING_ORG is unset. */
+function demoSlug(e: Env): string {
+  return e.KRING_DEMO && e.KRING_ORG === 'default' ? 'demo' : e.KRING_ORG;
+}
+
 /** Kring's configuration, grouped by concern. */
 export interface Config {
   env: Env['NODE_ENV'];
@@ -212,6 +224,10 @@ export interface Config {
   publicUrl: string | undefined;
   /** Admin API requests per minute per token. */
   apiRateLimitPerMinute: number;
+  /** The web community under /web (`KRING_WEB`, default on). */
+  web: { enabled: boolean };
+  /** Demo mode (`KRING_DEMO`, `kring demo`): the demo association is seeded and its manager gets a sign-in link. */
+  demo: boolean;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   mail: { smtpUrl: string | undefined; from: string };
@@ -277,11 +293,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST },
     logLevel: e.LOG_LEVEL,
-    org: { slug: e.KRING_ORG, name: e.KRING_ORG_NAME ?? e.KRING_ORG, defaultLocale: e.KRING_DEFAULT_LOCALE, timezone: e.KRING_TIMEZONE },
+    // Demo mode keeps its association apart from a real one: organisation `demo` unless KRING_ORG names another.
+    org: { slug: demoSlug(e), name: e.KRING_ORG_NAME ?? (e.KRING_DEMO && !source['KRING_ORG'] ? DEMO_ORG_NAME : demoSlug(e)), defaultLocale: e.KRING_DEFAULT_LOCALE, timezone: e.KRING_TIMEZONE },
     dataDir: e.KRING_DATA_DIR,
     secrets: { current: e.KRING_SECRET, previous: e.KRING_SECRET_PREVIOUS },
     publicUrl: e.KRING_PUBLIC_URL,
     apiRateLimitPerMinute: e.API_RATE_LIMIT,
+    web: { enabled: e.KRING_WEB },
+    demo: e.KRING_DEMO,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },

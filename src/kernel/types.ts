@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** The chat platforms Kring connects to. */
-export const PLATFORMS = ['discord', 'slack', 'teams'] as const;
+/** The chat platforms Kring connects to (`web`: Kring's own web community, adapters/web). */
+export const PLATFORMS = ['discord', 'slack', 'teams', 'web'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 export const platformSchema = z.enum(PLATFORMS);
 

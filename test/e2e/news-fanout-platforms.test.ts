@@ -40,7 +40,9 @@ let identity: FakeBotIdentity;
 let connector: FakeBotConnector;
 let h: KringHarness;
 let news: NewsParts;
-const channels: Record<Platform, string[]> = { slack: [], discord: [], teams: [] };
+/** The chat apps this test drives through their fakes (the web community has its own test: test/e2e/web-community.test.ts). */
+type ChatApp = Exclude<Platform, 'web'>;
+const channels: Record<ChatApp, string[]> = { slack: [], discord: [], teams: [] };
 
 async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
@@ -72,7 +74,7 @@ async function installInTeamsChannel(channelId: string): Promise<void> {
 }
 
 /** The announcement's copies per channel on each fake (deleted ones included, flagged). */
-function copies(platform: Platform, channel: string): { id: string; deleted: boolean }[] {
+function copies(platform: ChatApp, channel: string): { id: string; deleted: boolean }[] {
   switch (platform) {
     case 'slack':
       return slack.received(channel).filter((m) => m.text.includes(TITLE)).map((m) => ({ id: m.messageId, deleted: m.deleted }));
@@ -83,7 +85,7 @@ function copies(platform: Platform, channel: string): { id: string; deleted: boo
   }
 }
 
-const PLATFORMS: Platform[] = ['slack', 'discord', 'teams'];
+const PLATFORMS: ChatApp[] = ['slack', 'discord', 'teams'];
 
 beforeAll(async () => {
   slack = await FakeSlackApi.start({ rateLimits: true });
@@ -97,6 +99,7 @@ beforeAll(async () => {
   h = await startKringHarness({
     queue: 'bullmq',
     env: {
+      KRING_WEB: 'false',
       SLACK_BOT_TOKEN: FAKE_SLACK.botToken,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,
@@ -138,7 +141,7 @@ beforeAll(async () => {
     slack: FAKE_SLACK.teamId,
     discord: discord.guildId,
     teams: TEST_TENANT,
-  } satisfies Record<Platform, string>;
+  } satisfies Record<ChatApp, string>;
   for (const platform of PLATFORMS) {
     const ws = await h.kring.directory.workspaces.upsert({ organizationId: h.organization.id, platform, externalId: workspaces[platform] });
     await inBatches(channels[platform], 20, async (externalId) => {

@@ -25,7 +25,7 @@ export const en = {
   },
   status: { active: 'active', lapsed: 'lapsed', left: 'left' },
   roles: { member: 'member', manager: 'community manager', board: 'board', ambassador: 'ambassador', sounding_board: 'sounding-board group' },
-  platforms: { discord: 'Discord', slack: 'Slack', teams: 'Microsoft Teams' },
+  platforms: { discord: 'Discord', slack: 'Slack', teams: 'Microsoft Teams', web: 'Kring web community' },
 } as const;
 
 declare module '../../kernel/i18n.js' {

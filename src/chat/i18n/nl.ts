@@ -28,5 +28,5 @@ export const nl: Widen<typeof en> = {
   },
   status: { active: 'actief', lapsed: 'verlopen', left: 'opgezegd' },
   roles: { member: 'lid', manager: 'communitymanager', board: 'bestuur', ambassador: 'ambassadeur', sounding_board: 'klankbordgroep' },
-  platforms: { discord: 'Discord', slack: 'Slack', teams: 'Microsoft Teams' },
+  platforms: { discord: 'Discord', slack: 'Slack', teams: 'Microsoft Teams', web: 'Kring-webcommunity' },
 };

@@ -1,0 +1,180 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoEmail } from '../../src/demo/demo-seed.js';
+import { startKringHarness, type KringHarness } from '../support/kring-harness.js';
+
+/**
+ * The web community in real Chromium, started as `kring demo` starts it: the landing page, the demo
+ * manager's one-time link, `/kring help`, a poll created from the command box, a second member who signs
+ * in with the e-mailed code and votes in a second browser context, and the result bars changing in both
+ * pages without a reload (server-sent events). axe-core checks every page for WCAG 2.1 AA problems.
+ * The screenshots land in docs/img/ (the README's first screen).
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  // eslint-disable-next-line no-console -- a skipped browser suite must say so in the CI log
+  console.warn(`web community browser tests SKIPPED: ${CHROMIUM} is missing (install it with: apt-get update && apt-get install -y chromium)`);
+}
+const IMAGES = join(import.meta.dirname, '..', '..', 'docs', 'img');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+interface AxeResult {
+  violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+}
+
+/** Serious and critical WCAG 2.1 A/AA violations axe-core finds on the page as it is now. */
+async function axeProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<AxeResult> } }).axe;
+    return axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+  });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** The poll message whose heading is `question`, in the page. */
+const pollMessage = (page: Page, question: string) => page.locator('#messages li.message', { has: page.locator('h3', { hasText: question }) });
+
+describe.skipIf(!hasChromium)('the web community in headless Chromium (kring demo)', () => {
+  let h: KringHarness;
+  let browser: Browser;
+  let manager: BrowserContext;
+  let member: BrowserContext;
+
+  beforeAll(async () => {
+    h = await startKringHarness({ seed: false, env: { KRING_DEMO: '1' } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    // bypassCSP: the page's policy allows only its own scripts; axe-core is injected by the test.
+    manager = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL', bypassCSP: true });
+    member = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL', bypassCSP: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await h?.stop();
+  });
+
+  it('opens the landing page, enters as the demo manager, runs help, creates a poll, and both pages see a second member vote live', async () => {
+    const a = await manager.newPage();
+    const errors: string[] = [];
+    a.on('pageerror', (e) => errors.push(e.message));
+
+    // The landing page: what Kring is, what is connected, the ways in.
+    expect((await a.goto(`${h.baseUrl}/`))?.status()).toBe(200);
+    expect(await a.textContent('h1')).toBe('Vereniging De Kring');
+    expect(await a.getAttribute('#link-web', 'href')).toBe('/web/');
+    expect(await a.getAttribute('#link-dashboard', 'href')).toBe('/insights/');
+    expect(await a.getAttribute('#link-api', 'href')).toBe('/api/v1/docs');
+    expect(await a.locator('.platforms li', { hasText: 'Kring-webcommunity' }).textContent()).toContain('gekoppeld');
+    expect(await axeProblems(a)).toEqual([]);
+    await a.screenshot({ path: join(IMAGES, 'landing.png') });
+
+    // The demo manager's one-time link (printed on the terminal by `kring demo`): a button, then the page.
+    const link = new URL(h.kring.demo!.signInUrl);
+    await a.goto(`${h.baseUrl}${link.pathname}${link.search}`);
+    expect(await axeProblems(a)).toEqual([]);
+    await Promise.all([a.waitForURL(`${h.baseUrl}/web/`), a.click('#confirm')]);
+    expect(await a.textContent('header .who')).toContain('Mies Bakker');
+    await a.waitForSelector('body[data-live="true"]');
+    // A marker that only survives as long as the page is not reloaded.
+    await a.evaluate(() => ((globalThis as unknown as { kept: number }).kept = 42));
+
+    // `/kring help` in the command box: a private answer in the list; focus stays in the box.
+    await a.fill('#composer-input', '/kring help');
+    await a.press('#composer-input', 'Enter');
+    const help = a.locator('#messages li.message.private', { hasText: 'Kring: wat je kunt doen' });
+    await help.waitFor();
+    expect(await help.textContent()).toContain('/kring poll create');
+    expect(await a.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id)).toBe('composer-input');
+
+    // A poll created from the command box appears in the channel by itself (posted by a job, sent live).
+    await a.fill('#composer-input', '/kring poll create Welke route rijden we in mei? | Veluwe | Langs de kust');
+    await a.press('#composer-input', 'Enter');
+    await pollMessage(a, 'Welke route rijden we in mei?').waitFor({ timeout: 20_000 });
+
+    // A second demo member signs in the way members do: member number, then the e-mailed code.
+    const b = await member.newPage();
+    b.on('pageerror', (e) => errors.push(e.message));
+    await b.goto(`${h.baseUrl}/web/`);
+    expect(await axeProblems(b)).toEqual([]);
+    await b.fill('#identifier', 'D-002');
+    await Promise.all([b.waitForNavigation(), b.click('button[type=submit]')]);
+    expect(await b.textContent('#page-intro')).toContain('@demo.kring.invalid');
+    expect(await axeProblems(b)).toEqual([]);
+    await b.fill('#code', h.codeFor(demoEmail('D-002')));
+    await Promise.all([b.waitForURL(`${h.baseUrl}/web/`), b.click('button[type=submit].primary')]);
+    expect(await b.textContent('header .who')).toContain('Bram Jansen');
+    await b.waitForSelector('body[data-live="true"]');
+    await b.evaluate(() => ((globalThis as unknown as { kept: number }).kept = 7));
+    const pollInB = pollMessage(b, 'Welke route rijden we in mei?');
+    await pollInB.waitFor();
+
+    // Bram votes "Veluwe": the bars change in his page and in the manager's, without a reload.
+    await pollInB.getByRole('button', { name: 'Veluwe' }).click();
+    await b.locator('#messages li.message.private', { hasText: 'Veluwe' }).waitFor();
+    await pollInB.locator('.bars li', { hasText: 'Veluwe' }).filter({ hasText: '100% (1)' }).waitFor({ timeout: 20_000 });
+    const pollInA = pollMessage(a, 'Welke route rijden we in mei?');
+    await pollInA.locator('.bars li', { hasText: 'Veluwe' }).filter({ hasText: '100% (1)' }).waitFor({ timeout: 20_000 });
+
+    // The manager votes "Langs de kust": both pages go to 50% / 50%.
+    await pollInA.getByRole('button', { name: 'Langs de kust' }).click();
+    for (const poll of [pollInA, pollInB]) {
+      await poll.locator('.bars li', { hasText: 'Langs de kust' }).filter({ hasText: '50% (1)' }).waitFor({ timeout: 20_000 });
+      await poll.locator('.bars li', { hasText: 'Veluwe' }).filter({ hasText: '50% (1)' }).waitFor({ timeout: 20_000 });
+    }
+    // Neither page was reloaded.
+    expect(await a.evaluate(() => (globalThis as unknown as { kept: number }).kept)).toBe(42);
+    expect(await b.evaluate(() => (globalThis as unknown as { kept: number }).kept)).toBe(7);
+
+    expect(await axeProblems(a)).toEqual([]);
+    expect(await axeProblems(b)).toEqual([]);
+    await a.locator('#messages li.message.private').first().locator('[data-dismiss]').click();
+    await a.screenshot({ path: join(IMAGES, 'web-community.png') });
+    expect(errors).toEqual([]);
+  }, 180_000);
+
+  it('fans news out to the web news channel live, and a retract removes it from the open page', async () => {
+    const a = await manager.newPage();
+    await a.goto(`${h.baseUrl}/web/?c=nieuws`);
+    const b = await member.newPage();
+    await b.goto(`${h.baseUrl}/web/?c=nieuws`);
+    await b.waitForSelector('body[data-live="true"]');
+    await a.fill('#composer-input', '/kring news post Fietsweekend in juni | Geef je op bij het bestuur.');
+    await a.press('#composer-input', 'Enter');
+    const news = b.locator('#messages li.message', { hasText: 'Fietsweekend in juni' });
+    await news.waitFor({ timeout: 20_000 });
+    // The manager's private answer names the announcement's id (and its live delivery report is posted here).
+    const answer = await a.locator('#messages li.message.private').last().textContent();
+    const id = /\b([0-9a-f]{8})\b/.exec(answer ?? '')?.[1];
+    expect(id, answer ?? '').toBeDefined();
+    await a.fill('#composer-input', `/kring news retract ${id}`);
+    await a.press('#composer-input', 'Enter');
+    await news.waitFor({ state: 'detached', timeout: 20_000 });
+  }, 60_000);
+
+  it('shows a member only the channels they may see, and refuses the managers channel', async () => {
+    const b = await member.newPage();
+    await b.goto(`${h.baseUrl}/web/?c=bestuur`);
+    const channels = await b.locator('nav .channels a').allTextContents();
+    expect(channels).toContain('#algemeen');
+    expect(channels).toContain('#utrecht');
+    expect(channels).not.toContain('#bestuur');
+    // Asked for the managers' channel, the page opens another one.
+    expect(await b.textContent('#channel-title')).not.toBe('#bestuur');
+    const refused = await b.evaluate(async () => {
+      const res = await fetch('/web/api/command', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ channel: 'bestuur', text: '/kring help' }) });
+      return res.status;
+    });
+    expect(refused).toBe(403);
+  });
+});
