@@ -58,7 +58,10 @@ describe('admin API: OpenAPI document and docs page', () => {
       }
       expect(Boolean(op.requestBody)).toBe(Boolean(route.body));
     }
-    expect(Object.keys(doc.webhooks).sort()).toEqual(['announcement.published', 'member.linked', 'member.unlinked', 'poll.closed']);
+    expect(Object.keys(doc.webhooks).sort()).toEqual([
+      'announcement.published', 'event.attended', 'event.created', 'member.lapsed', 'member.linked', 'member.reactivated', 'member.unlinked', 'member.updated',
+      'poll.closed', 'rsvp.changed',
+    ]);
   });
 
   it('renders a self-contained HTML docs page listing every operation', async () => {

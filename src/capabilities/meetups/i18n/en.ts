@@ -16,7 +16,7 @@ export const meetupsEn = {
     id: 'the meet-up id (the first characters are enough)',
     answer: 'going, maybe or no',
     guests: 'how many guests you bring (only with going)',
-    changes: 'what changes, e.g. --start="2026-10-24 20:00" --place="Stadhuisplein 1, Utrecht" --capacity=40',
+    changes: 'what changes, e.g. --start="2026-10-24 20:00" --place="Room 2" --capacity=40',
     code: 'the check-in code shown at the meet-up',
     action: '`new` for a new link (the old one stops working) or `stop`',
   },

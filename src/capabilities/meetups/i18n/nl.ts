@@ -5,9 +5,9 @@ import type { en } from './en.js';
 export const nl: Widen<typeof en> = {
   meetups: {
     commands: {
-      create: 'Maak een bijeenkomst: titel | begin | einde | plaats, daarna instellingen zoals --capacity of --deadline',
+      create: 'Maak een bijeenkomst: titel | begin | einde | plaats, dan instellingen zoals --capacity',
       list: 'Toon de komende bijeenkomsten',
-      rsvp: 'Geef antwoord op een bijeenkomst: going (ik kom), maybe (misschien) of no (ik kan niet); going +1 met een gast',
+      rsvp: 'Antwoord op een bijeenkomst: going (ik kom), maybe (misschien) of no (ik kan niet)',
       attendees: 'Toon wie er komt (namen, afdeling, gasten, wachtlijst)',
       export: 'Exporteer de deelnemerslijst van een bijeenkomst als CSV',
       change: 'Wijzig tijd, plaats of aantal plaatsen van een bijeenkomst (deelnemers krijgen bericht)',
@@ -20,7 +20,7 @@ export const nl: Widen<typeof en> = {
       id: 'het nummer van de bijeenkomst (de eerste tekens zijn genoeg)',
       answer: 'going (ik kom), maybe (misschien) of no (ik kan niet)',
       guests: 'hoeveel gasten je meeneemt (alleen bij going)',
-      changes: 'wat er verandert, bijv. --start="2026-10-24 20:00" --place="Stadhuisplein 1, Utrecht" --capacity=40',
+      changes: 'wat er verandert, bijv. --start="2026-10-24 20:00" --place="Zaal 2" --capacity=40',
       code: 'de aanmeldcode die op de bijeenkomst te zien is',
       action: '`new` voor een nieuwe link (de oude werkt dan niet meer) of `stop`',
     },
