@@ -155,10 +155,29 @@ function displayNameOf(user: Pick<APIUser, 'global_name' | 'username'>): string 
 }
 
 /**
- * Looks up a thread's parent channel (from the gateway client's cache); undefined when unknown or when the
- * channel is no thread.
+ * Looks up a thread's parent channel; undefined when unknown or when the channel is no thread. The
+ * mapping stays synchronous: the adapter resolves the parent first (see {@link channelToResolve}).
  */
 export type ParentChannelLookup = (threadId: string) => string | undefined;
+
+/**
+ * The channel of a dispatch whose parent must be known before it can be mapped: a message in a thread
+ * (`known: 'thread'`, from `channel_type`), or a reaction, whose payload does not say whether its channel
+ * is a thread (`known: 'unknown'`). Replies and reactions in a thread count in the thread's parent channel,
+ * where its question was asked.
+ */
+export function channelToResolve(packet: GatewayDispatch): { channelId: string; known: 'thread' | 'unknown' } | undefined {
+  const d = packet.d as { channel_id?: unknown; channel_type?: unknown; guild_id?: unknown } | null;
+  if (typeof d !== 'object' || d === null || typeof d.channel_id !== 'string' || d.guild_id === undefined) return undefined;
+  if (packet.t === 'MESSAGE_CREATE') return typeof d.channel_type === 'number' && THREAD_TYPES.has(d.channel_type) ? { channelId: d.channel_id, known: 'thread' } : undefined;
+  if (packet.t === 'MESSAGE_REACTION_ADD') return { channelId: d.channel_id, known: 'unknown' };
+  return undefined;
+}
+
+/** Whether a channel type is a thread's. */
+export function isThreadType(type: number): boolean {
+  return THREAD_TYPES.has(type);
+}
 
 /**
  * MESSAGE_CREATE -> `message-seen`: who, where, when and how long. The content is read only for its

@@ -16,7 +16,7 @@ import { ChatPlatformError } from '../../src/kernel/ports/chat-platform.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
 import { parseDiscordPlatformConfig, type DiscordPlatformConfig, type ResolvedDiscordPlatformConfig } from './config.js';
 import { toChatPlatformError } from './errors.js';
-import { dispatchToEvent, type GatewayDispatch } from './inbound.js';
+import { channelToResolve, dispatchToEvent, isThreadType, type GatewayDispatch } from './inbound.js';
 import { respondToInteraction } from './interactions.js';
 import { renderView, type DiscordMessageBody, type RenderOptions } from './render.js';
 
@@ -37,6 +37,9 @@ const STOP_GRACE_MS = 10_000;
 /** How long `start()` waits for the gateway's READY after login resolved. */
 const READY_TIMEOUT_MS = 30_000;
 
+/** Thread parents remembered per process before the map starts over. */
+const THREAD_PARENTS_MAX = 10_000;
+
 /**
  * Creates the Discord platform. Validates `config` at once (throws a ValidationError naming every bad
  * key); nothing connects until {@link ChatPlatform.start}. Outbound calls work without `start()`
@@ -52,6 +55,16 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
   const dmChannels = new Map<string, string>();
   /** channel id -> whether it is a DM, for channels seen or looked up once (see `isDirectChannel`). */
   const channelKinds = new Map<string, boolean>();
+  /**
+   * channel id -> its parent when it is a thread, undefined when it is none; learnt from payloads and
+   * look-ups. Promises, so that events arriving during a look-up share it (and keep their order).
+   */
+  const threadParents = new Map<string, Promise<string | undefined>>();
+  const rememberParent = (channelId: string, parent: Promise<string | undefined>): void => {
+    // Bounded: a long-running bot sees many threads; forgetting only costs a look-up.
+    if (threadParents.size >= THREAD_PARENTS_MAX) threadParents.clear();
+    threadParents.set(channelId, parent);
+  };
   let started = false;
 
   const track = (work: Promise<void>): void => {
@@ -76,12 +89,23 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
       track(respondToInteraction(packet.d as APIInteraction, { rest: client.rest, handler: cfg.handler, logger: log, deferAfterMs: cfg.deferAfterMs }));
       return;
     }
-    const event = dispatchToEvent(packet, (threadId) => {
-      // Only threads have a parent that counts (a text channel's parentId is its category).
-      const channel = client.channels.cache.get(threadId);
-      return channel?.isThread() ? (channel.parentId ?? undefined) : undefined;
-    });
-    if (event) track(deliver(event));
+    if (packet.t === 'THREAD_CREATE' || packet.t === 'THREAD_UPDATE') {
+      const d = packet.d as { id?: unknown; parent_id?: unknown };
+      if (typeof d.id === 'string' && typeof d.parent_id === 'string') rememberParent(d.id, Promise.resolve(d.parent_id));
+      return;
+    }
+    const resolve = channelToResolve(packet);
+    if (resolve === undefined) {
+      const event = dispatchToEvent(packet);
+      if (event) track(deliver(event));
+      return;
+    }
+    track(
+      parentOf(resolve.channelId, resolve.known).then((parent) => {
+        const event = dispatchToEvent(packet, (id) => (id === resolve.channelId ? parent : undefined));
+        return event ? deliver(event) : undefined;
+      }),
+    );
   });
 
   const call = async <T>(action: string, run: () => Promise<unknown>): Promise<T> => {
@@ -92,6 +116,34 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
       log.debug({ action, errorCode: mapped.code, retryAfterMs: mapped.retryAfterMs }, 'Discord call failed');
       throw mapped;
     }
+  };
+
+  /**
+   * A thread's parent channel: from discord.js's cache, from THREAD_CREATE payloads or an earlier look-up,
+   * else by one `GET /channels/{id}` (a thread whose guild or thread list is not cached: it would otherwise
+   * count as a channel of its own, and its replies could not answer the question that started it).
+   * Undefined for a channel that is no thread, or when Discord cannot tell us.
+   */
+  const parentOf = (channelId: string, known: 'thread' | 'unknown'): Promise<string | undefined> => {
+    const cached = client.channels.cache.get(channelId);
+    // Only threads have a parent that counts (a text channel's parentId is its category).
+    if (cached) return Promise.resolve(cached.isThread() ? (cached.parentId ?? undefined) : undefined);
+    const remembered = threadParents.get(channelId);
+    if (remembered) return remembered;
+    const lookup = (async () => {
+      try {
+        // https://discord.com/developers/docs/resources/channel#get-channel
+        const channel = await call<APIChannel>('look up channel', () => client.rest.get(Routes.channel(channelId)));
+        return isThreadType(channel.type) && 'parent_id' in channel && typeof channel.parent_id === 'string' ? channel.parent_id : undefined;
+      } catch (error) {
+        // Not remembered: the next event in this channel tries again.
+        threadParents.delete(channelId);
+        log.warn({ channelId, known, err: error instanceof Error ? error.message : String(error) }, 'could not look up a thread parent; counting the thread as its own channel');
+        return undefined;
+      }
+    })();
+    rememberParent(channelId, lookup);
+    return lookup;
   };
 
   const render = (view: View, options: RenderOptions = {}): DiscordMessageBody => {
@@ -197,6 +249,20 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
         channelKinds.set(channelId, true);
       }
       return postIn(user.workspaceId, channelId, body);
+    },
+
+    /** The channel's name, from discord.js's cache or `GET /channels/{id}`; null for DMs and unknown channels. */
+    async channelName(channel: ChannelRef) {
+      const cached = client.channels.cache.get(channel.channelId);
+      if (cached) return 'name' in cached && typeof cached.name === 'string' && cached.name !== '' ? cached.name : null;
+      try {
+        // https://discord.com/developers/docs/resources/channel#get-channel
+        const found = await call<APIChannel>('look up channel', () => client.rest.get(Routes.channel(channel.channelId)));
+        return 'name' in found && typeof found.name === 'string' && found.name !== '' ? found.name : null;
+      } catch (error) {
+        if (error instanceof ChatPlatformError && error.code === 'NOT_FOUND') return null;
+        throw error;
+      }
     },
 
     ...(cfg.memberRoleId === undefined

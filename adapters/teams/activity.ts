@@ -156,6 +156,8 @@ export interface StoredConversationReference {
   bot?: ChannelAccount;
   user?: ChannelAccount;
   locale?: string;
+  /** For a channel: the team it belongs to (`channelData.team.id`), to list the team's channels by name. */
+  teamId?: string;
 }
 
 /** Scope keys under which references are stored (ConversationReferenceRepository). */
@@ -220,6 +222,7 @@ export function referenceOf(activity: TeamsActivity): StoredConversationReferenc
     },
     ...(activity.recipient ? { bot: { id: activity.recipient.id, ...(activity.recipient.name ? { name: activity.recipient.name } : {}) } } : {}),
     ...(activity.locale ? { locale: activity.locale } : {}),
+    ...(activity.conversation.conversationType === 'channel' && activity.channelData?.team?.id ? { teamId: activity.channelData.team.id } : {}),
   };
 }
 

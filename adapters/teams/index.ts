@@ -13,7 +13,7 @@ import { KringCloudAdapter, createBotFrameworkAuthentication } from './bot-frame
 import { parseTeamsSettings, type TeamsPlatformConfig } from './config.js';
 import { toChatPlatformError } from './errors.js';
 import { createMessagesRoute } from './http.js';
-import { cardMessage, deleteInConversation, sendInNewPersonalChat, sendToConversation, updateInConversation } from './outbound.js';
+import { cardMessage, deleteInConversation, sendInNewPersonalChat, sendToConversation, teamChannels, updateInConversation } from './outbound.js';
 import { ReferenceStore, type TeamsRuntime } from './runtime.js';
 
 export type { TeamsPlatformConfig } from './config.js';
@@ -32,6 +32,9 @@ export { teamsSettingsSchema, TEAMS_APP_TYPES, type TeamsAppType } from './confi
 export interface TeamsPlatform extends ChatPlatform {
   readonly platform: 'teams';
 }
+
+/** What Teams calls a team's first channel, which its channel list leaves unnamed. */
+const GENERAL_CHANNEL_NAME = 'General';
 
 /** Creates the Teams adapter. Throws a ValidationError naming every bad setting. */
 export function createTeamsPlatform(config: TeamsPlatformConfig): TeamsPlatform {
@@ -113,6 +116,23 @@ export function createTeamsPlatform(config: TeamsPlatformConfig): TeamsPlatform 
     async delete(message: MessageRef): Promise<void> {
       const reference = await conversationRef(message.workspaceId, message.channelId, 'delete');
       await outbound('delete', () => deleteInConversation(rt, reference, message.messageId));
+    },
+
+    /**
+     * A channel's name from its team's channel list; `General` for the team's General channel (Teams gives
+     * it no name of its own). Null for chats, and for channels whose team Kring does not know yet (the
+     * next message in the channel tells it).
+     *
+     * @see https://learn.microsoft.com/microsoftteams/platform/bots/how-to/get-teams-context#get-the-list-of-channels-in-a-team
+     */
+    async channelName(channel: ChannelRef): Promise<string | null> {
+      const reference = await rt.references.find(channel.workspaceId, referenceKeys.conversation(channel.channelId));
+      if (!reference || reference.conversation.conversationType !== 'channel' || !reference.teamId) return null;
+      const teamId = reference.teamId;
+      const channels = await outbound('channelName', () => teamChannels(rt, reference, teamId));
+      const found = channels.find((c) => c.id === channel.channelId);
+      if (!found) return null;
+      return found.name ?? GENERAL_CHANNEL_NAME;
     },
 
     /**

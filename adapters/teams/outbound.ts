@@ -1,4 +1,4 @@
-import type { Activity, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
+import { TeamsInfo, type Activity, type ConversationParameters, type ConversationReference, type TurnContext } from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
 import type { View } from '../../src/kernel/ports/chat-platform.js';
 import { referenceKeys, referenceOf, type StoredConversationReference, type TeamsActivity } from './activity.js';
@@ -48,6 +48,20 @@ export async function deleteInConversation(rt: TeamsRuntime, reference: StoredCo
   await inConversation(rt, reference, async (context) => {
     await context.deleteActivity(activityId);
   });
+}
+
+/**
+ * The channels of a team with their names (the General channel has none), asked in a proactive turn of one
+ * of its channels.
+ *
+ * @see https://learn.microsoft.com/microsoftteams/platform/bots/how-to/get-teams-context#get-the-list-of-channels-in-a-team
+ */
+export async function teamChannels(rt: TeamsRuntime, reference: StoredConversationReference, teamId: string): Promise<{ id: string; name: string | undefined }[]> {
+  let channels: { id: string; name: string | undefined }[] = [];
+  await inConversation(rt, reference, async (context) => {
+    channels = (await TeamsInfo.getTeamChannels(context, teamId)).map((c) => ({ id: c.id ?? '', name: c.name ?? undefined }));
+  });
+  return channels;
 }
 
 /**

@@ -2,6 +2,7 @@ import { kringTranslator } from '../capabilities.js';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { createInMemoryRepositories } from '../../test/fakes/in-memory-repositories.js';
+import { silentLogger } from '../../test/support/logger.js';
 import { MembershipService } from '../capabilities/membership/domain/membership.service.js';
 import { systemClock } from '../kernel/clock.js';
 import { commandMenu } from './command-menu.js';
@@ -19,7 +20,7 @@ function coreCatalogue(): CommandDefinition[] {
   const membership = new MembershipService({ repos, mailer: { send: async () => undefined }, mails: membershipMails(kringTranslator()), clock: systemClock });
   const commands: CommandDefinition[] = [
     ...membershipCommands({ membership, codeTtlMinutes: 15 }).commands,
-    ...channelCommands({ workspaces: repos.workspaces, channels: repos.channels, chapters: repos.chapters }),
+    ...channelCommands({ workspaces: repos.workspaces, channels: repos.channels, chapters: repos.chapters, platforms: { get: () => undefined, all: () => [] }, logger: silentLogger }),
   ];
   return [helpCommand(() => commands), ...commands];
 }

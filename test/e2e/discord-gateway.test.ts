@@ -221,6 +221,33 @@ describe('Discord gateway end to end', () => {
     expect(handler.events.filter((e) => e.type === 'message-seen')).toHaveLength(1);
   });
 
+  it('counts a reply and a reaction in a thread discord.js has not cached in the thread’s parent channel, looking it up once', async () => {
+    const handler = new RecordingHandler();
+    const { fake } = await setup({ handler });
+    // Known to Discord, but never announced over this gateway session (no GUILD_CREATE, no THREAD_CREATE).
+    const thread = fake.state.addThread(fake.state.generalChannelId, 'vraag over dinsdag');
+    const first = fake.memberWrites({ content: 'Ik kan helpen', channelId: thread.id })!;
+    const second = fake.memberWrites({ content: 'Ik ook', channelId: thread.id })!;
+    expect(fake.memberReacts({ messageId: first, authorId: fake.state.anna.id, channelId: thread.id })).toBe(true);
+
+    const reaction = await handler.waitFor((e): e is ReactionAddedEvent => e.type === 'reaction-added');
+    const seen = handler.events.filter((e): e is MessageSeenEvent => e.type === 'message-seen');
+
+    expect(seen.map((e) => [e.messageId, e.channelId, e.threadId])).toEqual([
+      [first, fake.state.generalChannelId, thread.id],
+      [second, fake.state.generalChannelId, thread.id],
+    ]);
+    expect(reaction).toMatchObject({ channelId: fake.state.generalChannelId, messageId: first });
+    expect(fake.rest.requests.filter((r) => r.method === 'GET' && r.path === `/channels/${thread.id}`)).toHaveLength(1);
+  });
+
+  it('tells a channel’s name, and null for one Discord does not know', async () => {
+    const { sut, fake } = await setup();
+
+    expect(await sut.channelName!({ workspaceId: fake.guildId, channelId: fake.state.generalChannelId })).toBe('algemeen');
+    expect(await sut.channelName!({ workspaceId: fake.guildId, channelId: '1000000000000000009' })).toBeNull();
+  });
+
   it('counts message length when the Message Content intent is enabled', async () => {
     const handler = new RecordingHandler();
     const { fake } = await setup({ handler, fake: { privilegedIntents: { messageContent: true } }, platform: { messageContentIntent: true } });

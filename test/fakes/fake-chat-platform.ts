@@ -138,6 +138,19 @@ export class FakeChatPlatform implements ChatPlatform {
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
 
+  /** Channel names the fake knows (set with {@link nameChannel}); renaming is setting it again. */
+  private readonly channelNames = new Map<string, string>();
+
+  /** Gives a channel a name, as the platform shows it. */
+  nameChannel(channelId: string, name: string): void {
+    this.channelNames.set(channelId, name);
+  }
+
+  /** The name given with {@link nameChannel}, or null. */
+  async channelName(channel: ChannelRef): Promise<string | null> {
+    return this.channelNames.get(channel.channelId) ?? null;
+  }
+
   /** Set for `metadata` platforms only (Slack), as real adapters leave it out when they cannot look. */
   findPosted?: (channel: ChannelRef, idempotencyKey: string) => Promise<MessageRef | null>;
 

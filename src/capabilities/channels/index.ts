@@ -5,13 +5,14 @@ import { nl } from './i18n/nl.js';
 
 /**
  * Channels: managers connect a chat channel to Kring with a purpose (general, news, chapter, managers),
- * which is where news, polls and the weekly digest go (`/kring channel connect|list`).
+ * which is where news, polls and the weekly digest go (`/kring channel connect|list`). Channel names come from
+ * the platforms (`ChatPlatform.channelName`), refreshed whenever the channels are listed.
  */
 export const channels = defineCapability({
   name: 'channels',
   texts: { en, nl },
   build(ctx: CapabilityContext): CapabilityParts {
     const { workspaces, channels, chapters } = ctx.directory;
-    return { commands: channelCommands({ workspaces, channels, chapters }) };
+    return { commands: channelCommands({ workspaces, channels, chapters, platforms: ctx.platforms, logger: ctx.logger }) };
   },
 });

@@ -311,6 +311,15 @@ export interface ChatPlatform {
    * Platforms that de-duplicate on their own (Discord nonce) or cannot tell (Teams) leave it out.
    */
   findPosted?(channel: ChannelRef, idempotencyKey: string): Promise<MessageRef | null>;
+  /**
+   * Optional: the channel's name as the platform shows it now (without `#`), or null when it has none or
+   * the platform cannot tell (a direct message, an unknown channel). Kring stores it when a channel is
+   * connected and refreshes it when the connected channels are listed, so lists and the dashboard show
+   * names instead of ids. Slack: conversations.info; Discord: the channel cache, else GET /channels/{id};
+   * Teams: the team's channel list (the General channel has no name of its own and is called `General`).
+   * Rejects with ChatPlatformError like the other methods; callers keep the stored name then.
+   */
+  channelName?(channel: ChannelRef): Promise<string | null>;
   /** Optional: give the user the platform role for verified members (Discord). */
   grantMemberRole?(user: UserRef): Promise<void>;
   /** Optional: take that role away (lapsed member, unlink). */

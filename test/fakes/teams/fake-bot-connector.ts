@@ -63,6 +63,8 @@ const FAILURES: Record<ConnectorFailure, { status: number; code: string }> = {
 export class FakeBotConnector {
   readonly calls: RecordedConnectorCall[] = [];
   private readonly conversations = new Map<string, FakeConversation>();
+  /** team id -> its channels as Teams lists them (`GET v3/teams/{id}/conversations`). */
+  private readonly teamChannels = new Map<string, { id: string; name?: string }[]>();
   private readonly failures: { failure: ConnectorFailure; retryAfterSeconds: number }[] = [];
   private readonly sends = new Map<string, number[]>();
   private server: Server | undefined;
@@ -89,6 +91,15 @@ export class FakeBotConnector {
   /** The service URL to put on activities (with the trailing slash Teams uses). */
   get serviceUrl(): string {
     return `${this.base}/`;
+  }
+
+  /**
+   * Lists a channel in a team, as `GET v3/teams/{teamId}/conversations` answers (the General channel has
+   * no `name`); renaming is calling it again with the new name.
+   */
+  setTeamChannel(teamId: string, channel: { id: string; name?: string }): void {
+    const channels = (this.teamChannels.get(teamId) ?? []).filter((c) => c.id !== channel.id);
+    this.teamChannels.set(teamId, [...channels, channel]);
   }
 
   /** Makes a conversation exist (a channel, group chat or personal chat). */
@@ -162,6 +173,11 @@ export class FakeBotConnector {
       const { status, code } = FAILURES[injected.failure];
       const headers: Record<string, string> = status === 429 ? { 'retry-after': String(injected.retryAfterSeconds) } : {};
       return reply(status, { error: { code, message: `Injected ${injected.failure}` } }, headers);
+    }
+    // GET v3/teams/{teamId}/conversations (TeamsInfo.getTeamChannels)
+    if (req.method === 'GET' && segments[0] === 'v3' && segments[1] === 'teams' && segments[3] === 'conversations' && segments.length === 4) {
+      const channels = this.teamChannels.get(decodeURIComponent(segments[2] ?? ''));
+      return channels ? reply(200, { conversations: channels }) : reply(404, { error: { code: 'NotFound', message: 'Team not found.' } });
     }
     if (segments[0] !== 'v3' || segments[1] !== 'conversations') return reply(404, { error: { code: 'NotFound', message: 'Unknown route' } });
 
