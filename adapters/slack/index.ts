@@ -16,12 +16,10 @@ import {
 import type { Logger } from '../../src/kernel/ports/logger.js';
 import { parseSlackConfig, type ParsedSlackConfig, type SlackPlatformConfig } from './config.js';
 import { toChatPlatformError } from './errors.js';
-import { SlackDeliveries } from './deliveries.js';
-import { createEventsRoute, type SlackRequest } from './http.js';
+import { createEventsRoute } from './http.js';
 import { failureOutcome, pageLocale, sendInstallPage, type InstallOutcome } from './install-pages.js';
 import { WorkspaceInstallationStore } from './installation-store.js';
 import { registerListeners } from './listeners.js';
-import { ResponseUrlPoster } from './response-url.js';
 import { renderMessage, renderModal } from './render.js';
 import { toSlackLogger } from './slack-logger.js';
 
@@ -66,7 +64,6 @@ export class SlackPlatform implements ChatPlatform {
   private readonly app: App;
   private readonly installations: WorkspaceInstallationStore | undefined;
   private readonly inflight = new Set<Promise<void>>();
-  private readonly responses = new ResponseUrlPoster();
   private state: 'created' | 'running' | 'stopped' = 'created';
 
   constructor(private readonly config: ParsedSlackConfig) {
@@ -103,8 +100,6 @@ export class SlackPlatform implements ChatPlatform {
       signatureVerification: false,
       // Ack first, work after: Slack shows an error when the HTTP answer takes over 3 s.
       processBeforeResponse: false,
-      // The durable replay check, started before Bolt runs, reaches the listeners through their context.
-      customPropertiesExtractor: (req) => ({ kringFirstDelivery: (req as SlackRequest).kringFirstDelivery }),
       logger: slackLogger,
       // Bodies are checked before Bolt sees them (payloads.ts) and listeners catch their own failures, so an
       // error here is a bug of ours or Bolt's: log it and ack. A 500 helps nobody — Slack's retry of an event
@@ -144,7 +139,6 @@ export class SlackPlatform implements ChatPlatform {
     registerListeners(this.app, {
       handler: config.handler,
       logger: this.log,
-      respond: (responseUrl, message) => this.responses.post(responseUrl, message),
       deliverEventReply: (event, reply) => this.deliverEventReply(event, reply),
       openForm: async (event, triggerId, form) => {
         const token = await this.tokenFor(event.workspaceId);
@@ -166,7 +160,7 @@ export class SlackPlatform implements ChatPlatform {
         signingSecret: config.signingSecret,
         clock: config.clock,
         logger: this.log,
-        deliveries: new SlackDeliveries(config.processedEvents, this.log),
+        processedEvents: config.processedEvents,
         accepting: () => this.state === 'running',
         dispatch: (req, res) => this.track(this.receiver.requestHandler(req as ExpressRequest, res as ExpressResponse)),
       }),
@@ -205,7 +199,6 @@ export class SlackPlatform implements ChatPlatform {
   async stop(): Promise<void> {
     this.state = 'stopped';
     await Promise.allSettled([...this.inflight]);
-    this.responses.close();
   }
 
   /** https://docs.slack.dev/reference/methods/chat.postMessage */
