@@ -24,7 +24,7 @@ import { landingCatalogue } from './http/i18n/index.js';
 import { mountLanding } from './http/landing.js';
 import { DemoMailer } from './demo/demo-mailer.js';
 import { seedDemo, type SeededDemo } from './demo/demo-seed.js';
-import { createLogger } from './infra/logger.js';
+import { createLogger, wantsPrettyLogs } from './infra/logger.js';
 import { LogMailer } from './infra/mail/log.mailer.js';
 import { NodemailerMailer } from './infra/mail/nodemailer.mailer.js';
 import { openJobQueue, pacerFor } from './infra/queue/open-queue.js';
@@ -341,7 +341,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, pretty: wantsPrettyLogs(config.env, process.stdout, config.logFormat === 'auto' ? undefined : config.logFormat) });
   // Filled in as start-up proceeds; the signal handlers below read it.
   const state: { kring?: Kring; stopRequested?: string } = {};
   const stop = (running: Kring, signal: string) => {

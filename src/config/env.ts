@@ -38,6 +38,8 @@ const envSchema = z
     NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
     PORT: int(3000, 0, 65535),
     HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+    // Pretty lines on a terminal in development (`auto`), JSON everywhere else; or forced either way.
+    LOG_FORMAT: z.preprocess(emptyToUndefined, z.enum(['auto', 'json', 'pretty']).default('auto')),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -216,6 +218,8 @@ export interface Config {
   env: Env['NODE_ENV'];
   http: { port: number; host: string };
   logLevel: Env['LOG_LEVEL'];
+  /** `auto`: pretty lines on a terminal in development, JSON elsewhere (`LOG_FORMAT`). */
+  logFormat: Env['LOG_FORMAT'];
   org: { slug: string; name: string; defaultLocale: 'nl' | 'en'; timezone: string };
   dataDir: string;
   /** Encryption at rest: `KRING_SECRET` (unset outside production: a key generated into the data directory) and older keys. */
@@ -293,6 +297,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     // Demo mode keeps its association apart from a real one: organisation `demo` unless KRING_ORG names another.
     org: { slug: demoSlug(e), name: e.KRING_ORG_NAME ?? (e.KRING_DEMO && !source['KRING_ORG'] ? DEMO_ORG_NAME : demoSlug(e)), defaultLocale: e.KRING_DEFAULT_LOCALE, timezone: e.KRING_TIMEZONE },
     dataDir: e.KRING_DATA_DIR,
