@@ -18,6 +18,17 @@ export interface KringEvents {
    * hand). `identities` are the member's linked chat accounts (possibly none).
    */
   'member.lapsed': { member: Member; identities: PlatformIdentity[] };
+  /**
+   * The member has access again: status went from `lapsed` or `left` back to `active` (an import, the admin
+   * API or by hand). `identities` are the member's linked chat accounts (possibly none).
+   */
+  'member.reactivated': { member: Member; identities: PlatformIdentity[] };
+  /**
+   * A stored member's record changed (name, e-mail, status, roles, chapter or language) through an import,
+   * the admin API or the CLI; `member` is the record after the change. Published before `member.lapsed` /
+   * `member.reactivated` when the status change also changes access. Not published for new members.
+   */
+  'member.updated': { member: Member };
   /** A poll closed (by hand or at its deadline), with its final results. */
   'poll.closed': {
     organizationId: string;

@@ -133,10 +133,11 @@ export function repositoriesContract(harness: RepositoriesHarness): void {
       it('counts created, updated and unchanged members on upsert', async () => {
         const org = await newOrg();
         const rows = memberUpserts(3);
-        expect(await sut.members.upsertMany(org.id, rows)).toEqual({ created: 3, updated: 0, unchanged: 0, deactivatedIds: [] });
-        expect(await sut.members.upsertMany(org.id, rows)).toEqual({ created: 0, updated: 0, unchanged: 3, deactivatedIds: [] });
+        expect(await sut.members.upsertMany(org.id, rows)).toEqual({ created: 3, updated: 0, unchanged: 0, deactivatedIds: [], reactivatedIds: [], updatedIds: [] });
+        expect(await sut.members.upsertMany(org.id, rows)).toEqual({ created: 0, updated: 0, unchanged: 3, deactivatedIds: [], reactivatedIds: [], updatedIds: [] });
         const changed = [{ ...rows[0]!, name: 'Renamed' }, rows[1]!, memberUpsert({ memberNumber: 'NEW-1' })];
-        expect(await sut.members.upsertMany(org.id, changed)).toEqual({ created: 1, updated: 1, unchanged: 1, deactivatedIds: [] });
+        const renamed = (await sut.members.findByNumber(org.id, rows[0]!.memberNumber))!;
+        expect(await sut.members.upsertMany(org.id, changed)).toEqual({ created: 1, updated: 1, unchanged: 1, deactivatedIds: [], reactivatedIds: [], updatedIds: [renamed.id] });
         expect((await sut.members.findByNumber(org.id, rows[0]!.memberNumber))!.name).toBe('Renamed');
         expect(await sut.members.count(org.id)).toBe(4);
       });
@@ -203,7 +204,22 @@ export function repositoriesContract(harness: RepositoriesHarness): void {
           memberUpsert({ memberNumber: '3', status: 'left' }),
           memberUpsert({ memberNumber: '4', status: 'left' }),
         ]);
-        expect(summary).toEqual({ created: 1, updated: 2, unchanged: 1, deactivatedIds: [members.get('1')!.id] });
+        expect(summary).toMatchObject({ created: 1, updated: 2, unchanged: 1, deactivatedIds: [members.get('1')!.id], reactivatedIds: [] });
+        expect([...summary.updatedIds].sort()).toEqual([members.get('1')!.id, members.get('3')!.id].sort());
+      });
+
+      it('reports the members an upsert moved from lapsed or left back to active', async () => {
+        const org = await newOrg();
+        const members = await seed(org.id, [
+          memberUpsert({ memberNumber: '1', status: 'lapsed' }), memberUpsert({ memberNumber: '2', status: 'left' }), memberUpsert({ memberNumber: '3' }),
+        ]);
+        const summary = await sut.members.upsertMany(org.id, [
+          memberUpsert({ memberNumber: '1' }),
+          memberUpsert({ memberNumber: '2', status: 'lapsed' }),
+          memberUpsert({ memberNumber: '3', name: 'Nieuwe naam' }),
+        ]);
+        expect(summary).toMatchObject({ created: 0, updated: 3, unchanged: 0, deactivatedIds: [], reactivatedIds: [members.get('1')!.id] });
+        expect([...summary.updatedIds].sort()).toEqual(['1', '2', '3'].map((n) => members.get(n)!.id).sort());
       });
 
       it('finds members by e-mail case-insensitively, several per address, without wildcards', async () => {
@@ -384,6 +400,18 @@ export function repositoriesContract(harness: RepositoriesHarness): void {
         expect(await sut.identities.listByMember(members.get('1')!.id)).toHaveLength(1);
         expect(await sut.identities.listByMember('not-a-uuid')).toEqual([]);
       });
+
+      it('finds many accounts with their members at once, in the order asked, null where not linked', async () => {
+        const { request, members, account } = await pendingLink();
+        const identity = (await sut.linkRequests.confirm(request.id, new Date('2026-11-25T10:03:00Z'), 'Anne'))!;
+        const stranger = platformAccount();
+        const found = await sut.identities.findLinked([stranger, account, stranger, account]);
+        expect(found).toEqual([null, { identity, member: members.get('1') }, null, { identity, member: members.get('1') }]);
+        expect(await sut.identities.findLinked([])).toEqual([]);
+        // The member as stored now: a status change shows in the next look-up.
+        await sut.members.setStatus(identity.organizationId, identity.memberId, 'lapsed');
+        expect((await sut.identities.findLinked([account]))[0]!.member.status).toBe('lapsed');
+      });
     });
 
     describe('workspaces and channels', () => {
@@ -466,6 +494,13 @@ export function repositoriesContract(harness: RepositoriesHarness): void {
         const key = `slack:${randomUUID()}`;
         expect(await sut.processedEvents.markProcessed(key)).toBe(true);
         expect(await sut.processedEvents.markProcessed(key)).toBe(false);
+      });
+
+      it('records many keys marked at once, each exactly once', async () => {
+        const keys = Array.from({ length: 300 }, () => `slack:trigger:${randomUUID()}`);
+        const marks = await Promise.all([...keys, ...keys.slice(0, 50)].map((k) => sut.processedEvents.markProcessed(k)));
+        expect(marks.filter(Boolean)).toHaveLength(300);
+        expect(marks.slice(300).some(Boolean)).toBe(false);
       });
 
       it('lets exactly one of concurrent marks of a key win', async () => {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main as kringCli } from '../../src/cli/kring.js';
 import { FakeDiscord, normalise, type FakeInteraction, type FakeUser } from '../fakes/discord/index.js';
@@ -145,6 +146,33 @@ describe('Kring on Discord (discord.js -> fake Discord, PostgreSQL)', () => {
     // Still linked, but no longer a member: whoami says so, members' commands are refused.
     expect((await kring(['whoami'], sanne)).text).toContain('Status\nverlopen');
     expect((await kring(['help'], sanne)).text).toContain('Koppel je chataccount aan je lidmaatschap om meer te zien.');
+  });
+
+  it('gives the member role back when a lapsed member is active again through the admin API or an import (issue 21, item 18)', async () => {
+    const joost = discordUser('Joost');
+    const member = await h.addMember({ name: 'Joost Smit', email: 'joost@example.org' });
+    await linkThroughChat(joost, member.memberNumber, 'joost@example.org');
+    const { secret } = await h.kring.parts['api-tokens'].tokens.create({ organizationId: h.organization.id, name: 'crm', scopes: ['members:write'] });
+    const put = (status: string) =>
+      fetch(`${h.baseUrl}/api/v1/orgs/${h.organization.slug}/members/${member.memberNumber}`, {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'Joost Smit', email: 'joost@example.org', status }),
+      });
+
+    expect((await put('lapsed')).status).toBe(200);
+    expect(fake.memberRoles(joost.user.id)).toEqual([]);
+    expect((await put('active')).status).toBe(200);
+    expect(fake.memberRoles(joost.user.id)).toEqual([fake.state.memberRoleId]);
+
+    // The same through an import of the member administration's export.
+    await h.kring.parts.membership.membership.setStatus(h.organization.id, member.id, 'left');
+    expect(fake.memberRoles(joost.user.id)).toEqual([]);
+    const csv = `lidnummer;naam;e-mail;status\n${member.memberNumber};Joost Smit;joost@example.org;actief\n`;
+    const report = await h.kring.parts.membership.importer.importCsv(Readable.from([Buffer.from(csv)]), { organizationId: h.organization.id });
+    expect(report).toMatchObject({ updated: 1, eventErrors: 0 });
+    expect(fake.memberRoles(joost.user.id)).toEqual([fake.state.memberRoleId]);
+    expect(roleCalls(joost.user.id).map(([method]) => method)).toEqual(['PUT', 'DELETE', 'PUT', 'DELETE', 'PUT']);
   });
 
   it('lists in help only what this person may run, in the language of their Discord client', async () => {

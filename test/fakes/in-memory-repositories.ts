@@ -157,7 +157,7 @@ export function createInMemoryRepositories(options: InMemoryRepositoriesOptions 
         return [...members.values()].filter((m) => m.organizationId === organizationId && (!status || m.status === status)).length;
       },
       async upsertMany(organizationId, input: readonly MemberUpsert[]) {
-        const summary: UpsertSummary = { created: 0, updated: 0, unchanged: 0, deactivatedIds: [] };
+        const summary: UpsertSummary = { created: 0, updated: 0, unchanged: 0, deactivatedIds: [], reactivatedIds: [], updatedIds: [] };
         const unique = [...new Map(input.map((m) => [m.memberNumber, m])).values()];
         for (const u of unique) {
           const existing = memberByNumber(organizationId, u.memberNumber);
@@ -175,6 +175,8 @@ export function createInMemoryRepositories(options: InMemoryRepositoriesOptions 
             summary.unchanged++;
           } else {
             if (existing.status === 'active' && u.status !== 'active') summary.deactivatedIds.push(existing.id);
+            if (existing.status !== 'active' && u.status === 'active') summary.reactivatedIds.push(existing.id);
+            summary.updatedIds.push(existing.id);
             Object.assign(existing, {
               name: u.name, email: u.email, status: u.status, roles, chapterId: u.chapterId,
               locale: u.locale === undefined ? existing.locale : u.locale, updatedAt: now(),
@@ -215,6 +217,13 @@ export function createInMemoryRepositories(options: InMemoryRepositoriesOptions 
       async findByAccount(account) {
         const i = findIdentity(account);
         return i ? copy(i) : null;
+      },
+      async findLinked(accounts) {
+        return accounts.map((account) => {
+          const i = findIdentity(account);
+          const m = i ? members.get(i.memberId) : undefined;
+          return i && m ? { identity: copy(i), member: copy(m) } : null;
+        });
       },
       async listByMember(memberId) {
         return [...identities.values()]

@@ -13,16 +13,22 @@ import { createPrismaDirectory } from '../../src/infra/database/directory.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
 import type { Channel, ChannelPurpose, Directory } from '../../src/kernel/ports/directory.js';
 import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
-import { buildTestCapabilities, testContext } from '../support/capabilities.js';
+import { buildTestCapabilities, testContext, type CapabilityName } from '../support/capabilities.js';
 import { createPostgresTestDatabase } from '../support/database.js';
 import { RecordingLogger } from '../support/logger.js';
+import { OpenApiContract, type MatchedResponse } from '../support/openapi-contract.js';
 
 /** What a test may tune: the limiter's budget, the webhooks' retry delays, a Redis for the limiter. */
 export interface ApiHarnessOptions {
   rateLimit?: { points: number; durationSec: number };
   webhookRetryDelaysMs?: WebhooksOptions['retryDelaysMs'];
   redisUrl?: string;
+  /** The capabilities to build (default: those whose operations the api-*.test.ts files are about). */
+  capabilities?: readonly CapabilityName[];
 }
+
+/** The capabilities an API harness builds unless told otherwise. */
+const API_CAPABILITIES: readonly CapabilityName[] = ['membership', 'channels', 'polls', 'news', 'insights', 'webhooks', 'api-tokens'];
 
 /**
  * Boots the admin API the way the composition root does (every capability of the one list over a real
@@ -52,8 +58,16 @@ export interface ApiHarness {
   connectChannel(org: Organization, purpose: ChannelPurpose, chapterId?: string): Promise<Channel>;
   /** A fresh token of the organisation with these scopes. */
   token(org: Organization, scopes: readonly ApiScope[]): Promise<{ id: string; secret: string }>;
-  /** `fetch` on the API with an optional bearer token; JSON bodies are serialised. */
+  /**
+   * `fetch` on the API with an optional bearer token; JSON bodies are serialised. Every answer of an
+   * operation is checked against the OpenAPI document (documented status, content type, body schema):
+   * a response that breaks the contract throws, whichever test made the call.
+   */
   call(method: string, path: string, options?: { token?: string; json?: unknown; body?: string; headers?: Record<string, string> }): Promise<ApiResponse>;
+  /** The operations and statuses the calls so far reached (what the contract test checks coverage with). */
+  answered: MatchedResponse[];
+  /** The checker over the served document. */
+  contract: OpenApiContract;
   close(): Promise<void>;
 }
 
@@ -75,7 +89,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const ctx = testContext({ directory: repos, database: db, queue, platforms: { get: () => undefined, all: () => [] }, logger });
   const lapsed: ApiHarness['lapsed'] = [];
   ctx.bus.on('member.lapsed', ({ member, identities }) => void lapsed.push({ member, identities }), 'test');
-  const { built } = buildTestCapabilities(['membership', 'channels', 'polls', 'news', 'insights', 'webhooks', 'api-tokens'], ctx, {
+  const { built } = buildTestCapabilities(options.capabilities ?? API_CAPABILITIES, ctx, {
     defaultOrganizationSlug: orgA.slug,
     capabilityOptions: { news: { noWorkers: true }, ...(options.webhookRetryDelaysMs ? { webhooks: { retryDelaysMs: options.webhookRetryDelaysMs } } : {}) },
   });
@@ -93,6 +107,8 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   await built.parts.webhooks.start?.();
   const install = { api, tokens: built.parts['api-tokens'].tokens, webhooks: built.parts.webhooks.webhooks };
   const baseUrl = `http://127.0.0.1:${http.port}`;
+  const contract = new OpenApiContract(api.document as never);
+  const answered: MatchedResponse[] = [];
 
   return {
     db,
@@ -107,6 +123,8 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     orgA,
     orgB,
     lapsed,
+    answered,
+    contract,
     async connectChannel(org, purpose, chapterId) {
       const workspace = await repos.workspaces.upsert({ organizationId: org.id, platform: 'discord', externalId: `G-${org.slug}`, name: org.name });
       return repos.channels.upsert({ workspaceId: workspace.id, externalId: `C-${purpose}-${chapterId ?? 'x'}`, name: purpose, purpose, chapterId: chapterId ?? null });
@@ -125,6 +143,9 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
       }
       const res = await fetch(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
       const text = await res.text();
+      const { problems, matched } = contract.check({ method, path, status: res.status, contentType: res.headers.get('content-type'), text });
+      if (problems.length > 0) throw new Error(`the response breaks the OpenAPI document: ${problems.join('\n')}`);
+      if (matched) answered.push(matched);
       let parsed: unknown;
       try {
         parsed = text ? JSON.parse(text) : undefined;

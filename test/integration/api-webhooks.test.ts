@@ -153,6 +153,44 @@ describe('admin API: chapters and webhooks', () => {
       await h.install.webhooks.remove(endpoint.id);
     });
 
+    it('sends member.updated, member.lapsed and member.reactivated as the admin API changes a member (issue 21, item 18)', async () => {
+      const { endpoint, secret } = await h.install.webhooks.add({
+        organizationId: h.orgA.id, url: receiver.url, events: ['member.updated', 'member.lapsed', 'member.reactivated'],
+      });
+      receiver.secret = secret;
+      receiver.received.length = 0;
+      const token = (await h.token(h.orgA, ['members:write'])).secret;
+      const path = '/api/v1/orgs/fietsclub/members/WH-7';
+      const record = { name: 'Wim Hof', email: 'wim@example.org', chapter: 'Utrecht' };
+      expect((await h.call('PUT', path, { token, json: record })).status).toBe(201);
+      expect((await h.call('PUT', path, { token, json: record })).status).toBe(200); // unchanged: no event
+      expect((await h.call('PUT', path, { token, json: { ...record, name: 'Wim Hoff' } })).status).toBe(200);
+      expect((await h.call('POST', `${path}/lapse`, { token })).status).toBe(200);
+      expect((await h.call('PUT', path, { token, json: { ...record, name: 'Wim Hoff', status: 'active' } })).status).toBe(200);
+      await receiver.waitFor(5);
+      await new Promise((r) => setTimeout(r, 100));
+      // Deliveries run in parallel: compare what arrived, not in which order.
+      expect(receiver.received.map((r) => `${r.event} ${r.verified}`).sort()).toEqual([
+        'member.lapsed true', 'member.reactivated true', 'member.updated true', 'member.updated true', 'member.updated true',
+      ]);
+      const data = (event: string) => receiver.received.filter((r) => r.event === event).map((r) => r.body['data'] as { member?: { name: string; status: string } });
+      const updates = data('member.updated');
+      expect(updates.map((u) => `${u.member!.name} ${u.member!.status}`).sort()).toEqual(['Wim Hoff active', 'Wim Hoff active', 'Wim Hoff lapsed']);
+      const [lapsed] = data('member.lapsed');
+      const [reactivated] = data('member.reactivated');
+      expect(updates.find((u) => u.member!.status === 'active')).toEqual({
+        member: {
+          memberNumber: 'WH-7', name: 'Wim Hoff', email: 'wim@example.org', status: 'active', roles: ['member'],
+          chapter: { id: expect.any(String), name: 'Utrecht' }, locale: null, updatedAt: expect.any(String),
+        },
+      });
+      expect(lapsed).toEqual({ memberNumber: 'WH-7', name: 'Wim Hoff', status: 'lapsed', identities: [] });
+      expect(reactivated).toEqual({ memberNumber: 'WH-7', name: 'Wim Hoff', status: 'active', identities: [] });
+      // Every delivery matches the webhook schema the OpenAPI document publishes.
+      for (const r of receiver.received) expect(h.contract.webhookProblems(r.event!, r.body)).toEqual([]);
+      await h.install.webhooks.remove(endpoint.id);
+    });
+
     it('publishes poll.closed with the final results and announcement.published once published', async () => {
       const { endpoint, secret } = await h.install.webhooks.add({ organizationId: h.orgA.id, url: receiver.url, events: ['poll.closed', 'announcement.published'] });
       receiver.secret = secret;

@@ -26,8 +26,9 @@ export interface MembershipParts extends CapabilityParts {
 /**
  * Membership: who is a verified member. Linking a chat account by an e-mailed code (`/kring link`,
  * `verify`, `unlink`, `whoami`), member imports (CSV from the CLI, JSON from the admin API's members and
- * chapters routes), status and role changes. It publishes `member.linked`, `member.unlinked` and
- * `member.lapsed`, and itself listens to them to grant and revoke the platforms' member role.
+ * chapters routes), status and role changes. It publishes `member.linked`, `member.unlinked`, `member.updated`,
+ * `member.lapsed` and `member.reactivated`, and itself listens to the access events to grant and revoke the
+ * platforms' member role.
  */
 export const membership = defineCapability({
   name: 'membership',
@@ -69,6 +70,10 @@ export const membership = defineCapability({
         'member.unlinked': ({ identity }) => revoke(identity),
         'member.lapsed': async ({ identities }) => {
           for (const identity of identities) await revoke(identity);
+        },
+        // Active again (the admin API, an import or by hand): the member role comes back on every linked account.
+        'member.reactivated': async ({ identities }) => {
+          for (const identity of identities) await grant(identity);
         },
       },
     };

@@ -27,7 +27,8 @@ export interface WebhooksParts extends CapabilityParts {
 /**
  * Outgoing webhooks: an association's own systems (the member administration, a CRM) subscribe to
  * Kring's events and get signed HTTP callbacks with retries. It knows no other capability: it listens on
- * the bus (`member.linked`, `member.unlinked`, `poll.closed`, `announcement.published`).
+ * the bus (`member.linked`, `member.unlinked`, `member.updated`, `member.lapsed`, `member.reactivated`,
+ * `poll.closed`, `announcement.published`).
  */
 export const webhooks = defineCapability({
   name: 'webhooks',
@@ -43,7 +44,7 @@ export const webhooks = defineCapability({
     });
     return {
       webhooks,
-      on: eventWebhooks(webhooks),
+      on: eventWebhooks(webhooks, { chapters: ctx.directory.chapters }),
       api: {
         routes: webhookRoutes({ webhooks }),
         tags: [{ name: 'Webhooks', description: 'Outgoing webhook subscriptions and the events Kring sends.' }],

@@ -26,7 +26,7 @@ const rateLimitHeaders = z.object({
   'RateLimit-Reset': z.string().meta({ description: 'Seconds until the window resets.' }),
 });
 
-/** The errors every operation can answer, so clients see them in the document. */
+/** The errors every operation can answer, and its own (409, 422), so clients see them in the document. */
 function errorResponses(route: ApiRoute): Record<number, ResponseConfig> {
   return {
     400: problemResponse('Invalid request: `errors` lists every bad field (paths `body.…`, `query.…`, `path.…`), or malformed JSON.'),
@@ -34,6 +34,7 @@ function errorResponses(route: ApiRoute): Record<number, ResponseConfig> {
     403: problemResponse(`The token lacks the \`${route.scope}\` scope.`),
     404: problemResponse('No such organisation for this token, or no such resource.'),
     ...(route.body ? { 413: problemResponse('Body larger than 1 MB.'), 415: problemResponse('Body is not `application/json`.') } : {}),
+    ...Object.fromEntries(Object.entries(route.errors ?? {}).map(([status, description]) => [status, problemResponse(description)])),
     429: problemResponse('Rate limit reached; retry after `Retry-After` seconds.', z.object({ 'Retry-After': z.string() })),
   };
 }

@@ -60,8 +60,16 @@ export interface ApiRouteSpec<
   body?: B;
   /** Success responses by status. */
   responses: Record<number, ApiResponseSpec>;
+  /** The operation's own errors besides those every operation has: when it answers 409 or 422, and why. */
+  errors?: ApiOperationErrors;
   handle(request: ApiRequest<Out<P> & { org: string }, Out<Q>, Out<B>>): Promise<ApiResult>;
 }
+
+/**
+ * Errors only some operations answer, documented with the operation: 409 (it conflicts with the state of
+ * the resource, e.g. closed already) and 422 (valid, but a rule forbids it, e.g. a deadline in the past).
+ */
+export type ApiOperationErrors = Partial<Record<409 | 422, string>>;
 
 /** An operation with its handler's types erased, as the router and the generator see it. */
 export interface ApiRoute {
@@ -76,6 +84,7 @@ export interface ApiRoute {
   query?: z.ZodObject;
   body?: z.ZodType;
   responses: Record<number, ApiResponseSpec>;
+  errors?: ApiOperationErrors;
   handle(request: ApiRequest<unknown, unknown, unknown>): Promise<ApiResult>;
 }
 

@@ -56,6 +56,10 @@ export interface UpsertSummary {
    * caller fires its "member lapsed" event for them).
    */
   deactivatedIds: string[];
+  /** Ids of existing members this call moved from `lapsed` or `left` back to `active` (they regain access). */
+  reactivatedIds: string[];
+  /** Ids of existing members whose stored record this call changed (any field; the two lists above included). */
+  updatedIds: string[];
 }
 
 export interface MemberListQuery {
@@ -93,9 +97,20 @@ export interface PlatformAccount {
   platformUserId: string;
 }
 
+/** A linked chat account with the member it belongs to. */
+export interface LinkedAccount {
+  identity: PlatformIdentity;
+  member: Member;
+}
+
 export interface IdentityRepository {
   /** The identity of this chat account, if linked. */
   findByAccount(account: PlatformAccount): Promise<PlatformIdentity | null>;
+  /**
+   * For each account, its identity and member (null where not linked), in the accounts' order: one query
+   * for many accounts (the chat router looks up concurrent button presses together).
+   */
+  findLinked(accounts: readonly PlatformAccount[]): Promise<(LinkedAccount | null)[]>;
   listByMember(memberId: string): Promise<PlatformIdentity[]>;
   /** Removes the link of this chat account; returns the removed identity. */
   unlink(account: PlatformAccount): Promise<PlatformIdentity | null>;

@@ -57,7 +57,7 @@ export interface ImportReport {
   delimiter: string;
   /** The encoding the file was read in, and how it was settled (`ascii`: the file has no other characters). */
   encoding: { name: CsvEncoding; source: CsvEncodingSource };
-  /** Listener failures while announcing lapsed members (the import itself succeeded). */
+  /** Listener failures while announcing changed members (the import itself succeeded). */
   eventErrors: number;
 }
 
@@ -81,7 +81,10 @@ const DEFAULT_BATCH_SIZE = 500;
 
 export interface MemberImportDeps {
   repos: Pick<Directory, 'organizations' | 'chapters' | 'members' | 'identities'>;
-  /** Where `member.lapsed` goes for every member an import deactivates. */
+  /**
+   * Where the import announces its changes: `member.updated` for every stored member it changed, plus
+   * `member.lapsed` / `member.reactivated` for those who lost or regained access.
+   */
   bus?: Pick<EventBus, 'publish'>;
 }
 
@@ -119,7 +122,9 @@ export class MemberImportService {
     let rowsImported = 0;
     let rowsRead = 0;
     let batch: MemberCsvRow[] = [];
-    const deactivated: string[] = [];
+    const deactivated = new Set<string>();
+    const reactivated = new Set<string>();
+    const updated: string[] = [];
 
     const flush = async (): Promise<void> => {
       if (batch.length > 0) {
@@ -127,7 +132,9 @@ export class MemberImportService {
         report.created += summary.created;
         report.updated += summary.updated;
         report.unchanged += summary.unchanged;
-        deactivated.push(...summary.deactivatedIds);
+        for (const id of summary.deactivatedIds) deactivated.add(id);
+        for (const id of summary.reactivatedIds) reactivated.add(id);
+        updated.push(...summary.updatedIds);
         rowsImported += batch.length;
         batch = [];
       }
@@ -171,13 +178,15 @@ export class MemberImportService {
       const lapsed = await sink.lapseAbsent(present);
       report.lapsed = lapsed.length;
       if (!dryRun) {
-        for (const member of lapsed) report.eventErrors += await this.announceLapsed(member);
+        for (const member of lapsed) report.eventErrors += await this.announce(member, 'member.lapsed');
       }
     }
     if (!dryRun) {
-      for (const id of deactivated) {
+      for (const id of updated) {
         const member = await this.deps.repos.members.findById(organizationId, id);
-        if (member) report.eventErrors += await this.announceLapsed(member);
+        if (!member) continue;
+        const access = deactivated.has(id) ? 'member.lapsed' : reactivated.has(id) ? 'member.reactivated' : undefined;
+        report.eventErrors += await this.announce(member, access);
       }
     }
     return report;
@@ -190,11 +199,15 @@ export class MemberImportService {
     report.errors.push(rest);
   }
 
-  /** Publishes `member.lapsed`; returns 1 when a listener failed (it is logged by the bus). */
-  private async announceLapsed(member: Member): Promise<number> {
-    if (!this.deps.bus) return 0;
-    const identities = await this.deps.repos.identities.listByMember(member.id);
-    const failed = await this.deps.bus.publish('member.lapsed', { member, identities });
+  /**
+   * Publishes `member.updated` for a changed member, then `access` (`member.lapsed` / `member.reactivated`)
+   * when the change took access away or gave it back; returns 1 when a listener failed (the bus logs it).
+   */
+  private async announce(member: Member, access: 'member.lapsed' | 'member.reactivated' | undefined): Promise<number> {
+    const { bus } = this.deps;
+    if (!bus) return 0;
+    let failed = await bus.publish('member.updated', { member });
+    if (access) failed += await bus.publish(access, { member, identities: await this.deps.repos.identities.listByMember(member.id) });
     return failed > 0 ? 1 : 0;
   }
 
@@ -230,7 +243,8 @@ export class MemberImportService {
     const chapterIds = new Map((await chapters.list(organizationId)).map((c) => [c.name, c.id]));
     return {
       async write(rows) {
-        const summary: UpsertSummary = { created: 0, updated: 0, unchanged: 0, deactivatedIds: [] };
+        // Dry runs announce nothing, so the ids stay empty.
+        const summary: UpsertSummary = { created: 0, updated: 0, unchanged: 0, deactivatedIds: [], reactivatedIds: [], updatedIds: [] };
         for (const row of rows) {
           // A chapter that does not exist yet gets a new id, which differs from any stored one.
           const chapterId = row.chapter === null ? null : chapterIds.get(row.chapter) ?? `new:${row.chapter}`;

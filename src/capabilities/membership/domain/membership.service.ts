@@ -275,8 +275,10 @@ export class MembershipService {
   }
 
   /**
-   * Changes a member's status (managers, CLI, API). Going from `active` to `lapsed`/`left` publishes
-   * `member.lapsed`. @throws MembershipError `MEMBERSHIP.MEMBER_NOT_FOUND`.
+   * Changes a member's status (managers, CLI, API). A change publishes `member.updated`; going from
+   * `active` to `lapsed`/`left` then publishes `member.lapsed`, and back to `active` `member.reactivated`
+   * (membership's own listeners take the platforms' member role away or give it back).
+   * @throws MembershipError `MEMBERSHIP.MEMBER_NOT_FOUND`.
    */
   async setStatus(organizationId: string, memberId: string, status: MemberStatus): Promise<Member> {
     validate(z.enum(MEMBER_STATUSES), status);
@@ -284,18 +286,26 @@ export class MembershipService {
     const before = await members.findById(organizationId, memberId);
     const after = before ? await members.setStatus(organizationId, memberId, status) : null;
     if (!before || !after) throw new MembershipError('MEMBERSHIP.MEMBER_NOT_FOUND', `Member ${memberId} does not exist.`);
-    if (isActive(before) && !isActive(after)) {
+    if (before.status === after.status) return after;
+    await this.deps.bus?.publish('member.updated', { member: after });
+    if (isActive(before) !== isActive(after)) {
       const linked = await identities.listByMember(after.id);
-      await this.deps.bus?.publish('member.lapsed', { member: after, identities: linked });
+      await this.deps.bus?.publish(isActive(after) ? 'member.reactivated' : 'member.lapsed', { member: after, identities: linked });
     }
     return after;
   }
 
-  /** Replaces a member's roles (`member` is always kept). @throws MembershipError `MEMBERSHIP.MEMBER_NOT_FOUND`. */
+  /**
+   * Replaces a member's roles (`member` is always kept); a change publishes `member.updated`.
+   * @throws MembershipError `MEMBERSHIP.MEMBER_NOT_FOUND`.
+   */
   async setRoles(organizationId: string, memberId: string, roles: readonly MemberRole[]): Promise<Member> {
     validate(z.array(z.enum(MEMBER_ROLES)), roles);
-    const updated = await this.deps.repos.members.setRoles(organizationId, memberId, canonicalRoles(roles));
-    if (!updated) throw new MembershipError('MEMBERSHIP.MEMBER_NOT_FOUND', `Member ${memberId} does not exist.`);
+    const { members } = this.deps.repos;
+    const before = await members.findById(organizationId, memberId);
+    const updated = before ? await members.setRoles(organizationId, memberId, canonicalRoles(roles)) : null;
+    if (!before || !updated) throw new MembershipError('MEMBERSHIP.MEMBER_NOT_FOUND', `Member ${memberId} does not exist.`);
+    if (canonicalRoles(before.roles).join() !== canonicalRoles(updated.roles).join()) await this.deps.bus?.publish('member.updated', { member: updated });
     return updated;
   }
 

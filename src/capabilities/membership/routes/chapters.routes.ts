@@ -36,6 +36,7 @@ export function chapterRoutes(deps: ChapterRoutesDeps): ApiRoute[] {
       scope: 'chapters:write',
       body: chapterBody,
       responses: { 201: { description: 'Created.', schema: chapterSchema } },
+      errors: { 409: '`API.CHAPTER_EXISTS`: a chapter of that name exists already.' },
       async handle({ organization, body }) {
         const existing = await deps.chapters.list(organization.id);
         if (existing.some((c) => c.name === body.name)) throw nameTaken(body.name);
@@ -55,6 +56,7 @@ export function chapterRoutes(deps: ChapterRoutesDeps): ApiRoute[] {
       params: z.object({ chapterId: chapterIdParam }),
       body: chapterBody,
       responses: { 200: { description: 'The renamed chapter.', schema: chapterSchema } },
+      errors: { 409: '`API.CHAPTER_EXISTS`: another chapter has that name.' },
       async handle({ organization, params, body }) {
         const current = await deps.chapters.findById(organization.id, params.chapterId);
         if (!current) throw new NotFoundError('API.CHAPTER_NOT_FOUND', `No chapter with id ${params.chapterId}.`);

@@ -64,6 +64,7 @@ export function newsRoutes(deps: NewsRoutesDeps): ApiRoute[] {
       scope: 'news:write',
       body: newsCreateBody,
       responses: { 201: { description: 'Created; publishing (or scheduled).', schema: announcementCreatedSchema } },
+      errors: { 422: '`NEWS.NO_TARGETS`: no connected channel (or linked member) would receive it; `NEWS.BAD_PUBLISH_TIME`: `publishAt` cannot be used.' },
       async handle({ organization, body }) {
         if (body.audience.kind === 'chapters') {
           const known = new Set((await deps.chapters.list(organization.id)).map((c) => c.id));
@@ -125,6 +126,7 @@ export function newsRoutes(deps: NewsRoutesDeps): ApiRoute[] {
       params: announcementPath,
       body: newsEditBody,
       responses: { 200: { description: 'The edited announcement.', schema: newsChangeSchema } },
+      errors: { 409: '`NEWS.RETRACTED`: the announcement was retracted.' },
       async handle({ organization, params, body }) {
         const current = await deps.news.resolve(organization.id, params.announcementId);
         const { announcement, copies } = await inBody(() =>
@@ -148,6 +150,7 @@ export function newsRoutes(deps: NewsRoutesDeps): ApiRoute[] {
       scope: 'news:write',
       params: announcementPath,
       responses: { 200: { description: 'The retracted announcement.', schema: newsChangeSchema } },
+      errors: { 409: '`NEWS.RETRACTED`: retracted already.' },
       async handle({ organization, params }) {
         const { announcement, copies } = await deps.news.retract(organization.id, params.announcementId);
         return { status: 200, json: { announcement: announcementView(announcement), copies } };

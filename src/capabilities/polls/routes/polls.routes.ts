@@ -58,6 +58,7 @@ export function pollRoutes(deps: PollRoutesDeps): ApiRoute[] {
       scope: 'polls:write',
       body: pollCreateBody,
       responses: { 201: { description: 'Created; posting to the channels is under way.', schema: pollSchema } },
+      errors: { 422: '`POLL.DEADLINE_PASSED`: the deadline lies in the past.' },
       async handle({ organization, body }) {
         const chapterIds = new Set((await deps.chapters.list(organization.id)).map((c) => c.id));
         if (body.audience.kind === 'chapters') {
@@ -135,6 +136,7 @@ export function pollRoutes(deps: PollRoutesDeps): ApiRoute[] {
       scope: 'polls:write',
       params: pollPath,
       responses: { 200: { description: 'The closed poll and its final results.', schema: pollResultsSchema } },
+      errors: { 409: '`POLL.ALREADY_CLOSED`: the poll is closed already.' },
       async handle({ organization, params }) {
         const poll = await deps.polls.find(organization.id, params.pollId);
         const closed = await deps.polls.close(poll);

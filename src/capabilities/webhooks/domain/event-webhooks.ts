@@ -1,6 +1,7 @@
-import type { PlatformIdentity } from '../../../kernel/community.js';
+import type { Member, PlatformIdentity } from '../../../kernel/community.js';
 import type { KringEventListeners } from '../../../kernel/events.js';
-import type { WebhookIdentity } from './webhook-events.js';
+import type { ChapterRepository } from '../../../kernel/ports/directory.js';
+import type { WebhookEventData, WebhookIdentity } from './webhook-events.js';
 import type { WebhookService } from './webhook.service.js';
 
 function identityOf(identity: PlatformIdentity): WebhookIdentity {
@@ -12,15 +13,41 @@ function identityOf(identity: PlatformIdentity): WebhookIdentity {
   };
 }
 
+/** Whose access changed (`member.lapsed`, `member.reactivated`). */
+function accessOf(member: Member, identities: readonly PlatformIdentity[]): WebhookEventData['member.lapsed'] {
+  return { memberNumber: member.memberNumber, name: member.name, status: member.status, identities: identities.map(identityOf) };
+}
+
 /**
- * Kring's events as outgoing webhooks: `member.linked`, `member.unlinked`, `poll.closed` and
- * `announcement.published`, and the meet-ups' `event.created`, `rsvp.changed` and `event.attended`, each to
- * the organisation's endpoints subscribed to it. Publishing only
- * enqueues (one job per endpoint), so it is quick; a failure is logged by the bus and never undoes what
- * happened.
+ * Kring's events as outgoing webhooks: `member.linked`, `member.unlinked`, `member.updated`,
+ * `member.lapsed`, `member.reactivated`, `poll.closed`, `announcement.published` and the meet-ups'
+ * `event.created`, `rsvp.changed` and `event.attended`, each to the
+ * organisation's endpoints subscribed to it. Publishing only enqueues (one job per endpoint), so it is
+ * quick; a failure is logged by the bus and never undoes what happened. `chapters` names a member's chapter.
  */
-export function eventWebhooks(webhooks: Pick<WebhookService, 'publish'>): KringEventListeners {
+export function eventWebhooks(webhooks: Pick<WebhookService, 'publish'>, deps: { chapters: Pick<ChapterRepository, 'findById'> }): KringEventListeners {
   return {
+    async 'member.updated'({ member }) {
+      const chapter = member.chapterId ? await deps.chapters.findById(member.organizationId, member.chapterId) : null;
+      await webhooks.publish(member.organizationId, 'member.updated', {
+        member: {
+          memberNumber: member.memberNumber,
+          name: member.name,
+          email: member.email,
+          status: member.status,
+          roles: [...member.roles],
+          chapter: chapter ? { id: chapter.id, name: chapter.name } : null,
+          locale: member.locale,
+          updatedAt: member.updatedAt.toISOString(),
+        },
+      });
+    },
+    async 'member.lapsed'({ member, identities }) {
+      await webhooks.publish(member.organizationId, 'member.lapsed', accessOf(member, identities));
+    },
+    async 'member.reactivated'({ member, identities }) {
+      await webhooks.publish(member.organizationId, 'member.reactivated', accessOf(member, identities));
+    },
     async 'member.linked'({ member, identity }) {
       await webhooks.publish(member.organizationId, 'member.linked', {
         memberNumber: member.memberNumber,

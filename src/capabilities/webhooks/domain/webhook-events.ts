@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MEMBER_ROLES } from '../../../kernel/community.js';
-import { platformSchema } from '../../../kernel/types.js';
+import { MEMBER_ROLES, MEMBER_STATUSES } from '../../../kernel/community.js';
+import { LOCALES, platformSchema } from '../../../kernel/types.js';
 
 /**
  * Outgoing webhook events: what Kring tells an association's own systems, their payload shapes and the
@@ -10,6 +10,9 @@ import { platformSchema } from '../../../kernel/types.js';
 export const WEBHOOK_EVENTS = [
   'member.linked',
   'member.unlinked',
+  'member.updated',
+  'member.lapsed',
+  'member.reactivated',
   'poll.closed',
   'announcement.published',
   'event.created',
@@ -40,6 +43,33 @@ const identitySchema = z
   })
   .meta({ id: 'WebhookIdentity', description: 'The chat account.' });
 
+const memberStatusSchema = z.enum(MEMBER_STATUSES);
+
+/** The member as stored after the change (the admin API's member, without Kring's own ids and times). */
+const memberRecordSchema = z
+  .object({
+    memberNumber: z.string(),
+    name: z.string(),
+    email: z.string().nullable(),
+    status: memberStatusSchema,
+    roles: z.array(z.enum(MEMBER_ROLES)),
+    chapter: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+    locale: z.enum(LOCALES).nullable(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'WebhookMember', description: 'The member record after the change.' });
+
+/** Whose access changed, and the chat accounts it changed on. */
+const memberAccessSchema = (id: string, description: string) =>
+  z
+    .object({
+      memberNumber: z.string(),
+      name: z.string(),
+      status: memberStatusSchema,
+      identities: z.array(identitySchema).meta({ description: 'The linked chat accounts (possibly none).' }),
+    })
+    .meta({ id, description });
+
 /** `data` of each event type, as zod schemas (the OpenAPI document's `webhooks` section shows them). */
 export const webhookDataSchemas = {
   'member.linked': z
@@ -48,6 +78,16 @@ export const webhookDataSchemas = {
   'member.unlinked': z
     .object({ memberNumber: z.string(), name: z.string(), identity: identitySchema })
     .meta({ id: 'MemberUnlinkedData', description: 'A member removed the link of a chat account.' }),
+  'member.updated': z
+    .object({ member: memberRecordSchema })
+    .meta({
+      id: 'MemberUpdatedData',
+      description:
+        "A stored member's record changed (name, e-mail, status, roles, chapter or language) through an import, the admin API or the CLI. " +
+        'Not sent for new members. A status change that takes access away or gives it back is followed by `member.lapsed` or `member.reactivated`.',
+    }),
+  'member.lapsed': memberAccessSchema('MemberLapsedData', 'A member lost members-only access: status went from `active` to `lapsed` or `left`.'),
+  'member.reactivated': memberAccessSchema('MemberReactivatedData', 'A member has members-only access again: status went from `lapsed` or `left` back to `active`.'),
   'poll.closed': z
     .object({
       pollId: z.uuid(),
@@ -98,7 +138,7 @@ export const webhookDataSchemas = {
     .meta({ id: 'EventAttendedData', description: 'A member checked in at a meet-up (record attendance in the member administration).' }),
 } as const satisfies Record<WebhookEventType, z.ZodType>;
 
-/** The chat account in `member.linked` / `member.unlinked`. */
+/** The chat account in `member.linked`, `member.unlinked`, `member.lapsed` and `member.reactivated`. */
 export type WebhookIdentity = z.infer<typeof identitySchema>;
 
 /** `data` of each event type. */

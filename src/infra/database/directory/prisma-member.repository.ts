@@ -62,7 +62,7 @@ export class PrismaMemberRepository implements MemberRepository {
   async upsertMany(organizationId: string, members: readonly MemberUpsert[]): Promise<UpsertSummary> {
     // One row per member number (the last wins): ON CONFLICT cannot touch a row twice in one statement.
     const unique = [...new Map(members.map((m) => [m.memberNumber, m])).values()];
-    const summary: UpsertSummary = { created: 0, updated: 0, unchanged: 0, deactivatedIds: [] };
+    const summary: UpsertSummary = { created: 0, updated: 0, unchanged: 0, deactivatedIds: [], reactivatedIds: [], updatedIds: [] };
     if (unique.length === 0) return summary;
     const chunks: MemberUpsert[][] = [];
     for (let i = 0; i < unique.length; i += UPSERT_CHUNK) chunks.push(unique.slice(i, i + UPSERT_CHUNK));
@@ -71,8 +71,12 @@ export class PrismaMemberRepository implements MemberRepository {
         const rows = await upsertChunk(db, organizationId, chunk);
         for (const row of rows) {
           if (row.inserted) summary.created++;
-          else summary.updated++;
+          else {
+            summary.updated++;
+            summary.updatedIds.push(row.id);
+          }
           if (row.deactivated) summary.deactivatedIds.push(row.id);
+          if (row.reactivated) summary.reactivatedIds.push(row.id);
         }
         // Rows the DO UPDATE ... WHERE skipped are not returned: nothing differed.
         summary.unchanged += chunk.length - rows.length;
@@ -115,12 +119,13 @@ interface UpsertedRow {
   id: string;
   inserted: boolean;
   deactivated: boolean;
+  reactivated: boolean;
 }
 
 /**
  * One INSERT ... ON CONFLICT for up to {@link UPSERT_CHUNK} members, the rows passed as one JSON parameter.
  * `previous` snapshots the stored status and locale (all parts of one statement see the same snapshot), so
- * the statement can keep an unspecified locale and tell which members went from active to inactive.
+ * the statement can keep an unspecified locale and tell which members went from active to inactive (and back).
  * The DO UPDATE's WHERE skips identical rows: they are neither written nor returned ("unchanged").
  */
 async function upsertChunk(db: Db, organizationId: string, chunk: readonly MemberUpsert[]): Promise<UpsertedRow[]> {
@@ -157,6 +162,7 @@ async function upsertChunk(db: Db, organizationId: string, chunk: readonly Membe
         IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.email, EXCLUDED.status, EXCLUDED.roles, EXCLUDED.chapter_id, EXCLUDED.locale)
       RETURNING m.id, m.member_number, m.status, (m.xmax = 0) AS inserted
     )
-    SELECT u.id, u.inserted, COALESCE(p.status = 'active' AND u.status <> 'active', false) AS deactivated
+    SELECT u.id, u.inserted, COALESCE(p.status = 'active' AND u.status <> 'active', false) AS deactivated,
+           COALESCE(p.status <> 'active' AND u.status = 'active', false) AS reactivated
     FROM upserted u LEFT JOIN previous p ON p.member_number = u.member_number`;
 }
