@@ -55,10 +55,11 @@ export function meetupRoutes(deps: MeetupRoutesDeps): ApiRoute[] {
       operationId: 'createMeetup',
       summary: 'Create a meet-up',
       description:
-        'Posts the meet-up to the channels with Going / Maybe / Can\'t buttons (one list of attendees across all of them). Times without an offset are wall-clock times in the organisation\'s time zone. 422 with `MEETUP.START_PASSED`, `MEETUP.END_BEFORE_START` or `MEETUP.BAD_DEADLINE` when the times do not fit.',
+        'Posts the meet-up to the channels with Going / Maybe / Can\'t buttons (one list of attendees across all of them). Times without an offset are wall-clock times in the organisation\'s time zone.',
       tag: 'Meet-ups',
       scope: 'events:write',
       body: eventCreateBody,
+      errors: { 422: '`MEETUP.START_PASSED`, `MEETUP.END_BEFORE_START`, `MEETUP.TOO_LONG` or `MEETUP.BAD_DEADLINE`: the times do not fit.' },
       responses: { 201: { description: 'Created; posting to the channels is under way.', schema: eventSchema } },
       async handle({ organization, body }) {
         await checkChapters(deps, organization, body.audience);
@@ -122,11 +123,15 @@ export function meetupRoutes(deps: MeetupRoutesDeps): ApiRoute[] {
       path: '/orgs/{org}/events/{eventId}',
       operationId: 'changeMeetup',
       summary: 'Change a meet-up',
-      description: 'Only the fields given change. A new time or place updates every copy and tells everyone who answered going or maybe; more places move the waitlist up. 409 when cancelled.',
+      description: 'Only the fields given change. A new time or place updates every copy and tells everyone who answered going or maybe; more places move the waitlist up.',
       tag: 'Meet-ups',
       scope: 'events:write',
       params: eventPath,
       body: eventChangeBody,
+      errors: {
+        409: '`MEETUP.ALREADY_CANCELLED`: the meet-up is cancelled.',
+        422: '`MEETUP.ENDED`, `MEETUP.START_PASSED`, `MEETUP.END_BEFORE_START`, `MEETUP.TOO_LONG`, `MEETUP.BAD_DEADLINE` or `MEETUP.CAPACITY_BELOW_TAKEN` (more places are taken than the new capacity).',
+      },
       responses: { 200: { description: 'The changed meet-up.', schema: eventSchema } },
       async handle({ organization, params, body }) {
         const meetup = await deps.meetups.find(organization.id, params.eventId);
@@ -150,10 +155,11 @@ export function meetupRoutes(deps: MeetupRoutesDeps): ApiRoute[] {
       path: '/orgs/{org}/events/{eventId}/cancel',
       operationId: 'cancelMeetup',
       summary: 'Cancel a meet-up',
-      description: 'Every copy says so (buttons removed); everyone who answered going or maybe gets a direct message. 409 when cancelled already.',
+      description: 'Every copy says so (buttons removed); everyone who answered going or maybe gets a direct message.',
       tag: 'Meet-ups',
       scope: 'events:write',
       params: eventPath,
+      errors: { 409: '`MEETUP.ALREADY_CANCELLED`: the meet-up was cancelled already.' },
       responses: { 200: { description: 'The cancelled meet-up.', schema: eventSchema } },
       async handle({ organization, params }) {
         const result = await deps.meetups.cancel(await deps.meetups.find(organization.id, params.eventId));

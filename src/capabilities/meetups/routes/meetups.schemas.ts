@@ -17,6 +17,12 @@ export const momentSchema = z
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})?$/, 'an ISO 8601 date and time, e.g. 2026-10-24T19:30 (organisation time) or 2026-10-24T17:30:00Z')
   .meta({ example: '2026-10-24T19:30' });
 
+/** A deadline: a moment as {@link momentSchema}, or a date alone (the end of that day, 23:59, in the organisation's zone). */
+export const deadlineSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/, 'an ISO 8601 date (end of that day) or date and time')
+  .meta({ example: '2026-10-22' });
+
 const reminderOffsets = z
   .array(z.number().int().min(1).max(MEETUP_LIMITS.maxReminderMinutes))
   .max(MEETUP_LIMITS.maxReminders)
@@ -42,7 +48,7 @@ export const eventCreateBody = z
     place: line(MEETUP_LIMITS.placeLength).meta({ description: 'An address, or the link of an online meeting (an http(s) URL).', example: 'Stadhuisplein 1, Utrecht' }),
     capacity: z.number().int().min(1).max(MEETUP_LIMITS.maxCapacity).nullable().default(null).meta({ description: 'Places for members and guests together; null: no limit.' }),
     guestsPerMember: z.number().int().min(0).max(MEETUP_LIMITS.maxGuests).default(0).meta({ description: 'Guests (+1s) each member may bring; 0: members only.' }),
-    rsvpDeadline: momentSchema.nullable().default(null).meta({ description: 'Answers close then (never after the start); null: at the start.' }),
+    rsvpDeadline: deadlineSchema.nullable().default(null).meta({ description: 'Answers close then (never after the start); null: at the start.' }),
     reminderOffsets: reminderOffsets.optional(),
     audience: audienceSchema.default({ kind: 'all' }),
     channels: channels.optional().meta({ description: "Where to post it. Omitted: the organisation's general and news channels (chapter audiences: those chapters' channels)." }),
@@ -58,7 +64,7 @@ export const eventChangeBody = z
     place: line(MEETUP_LIMITS.placeLength),
     capacity: z.number().int().min(1).max(MEETUP_LIMITS.maxCapacity).nullable(),
     guestsPerMember: z.number().int().min(0).max(MEETUP_LIMITS.maxGuests),
-    rsvpDeadline: momentSchema.nullable(),
+    rsvpDeadline: deadlineSchema.nullable(),
     reminderOffsets,
   })
   .partial()
