@@ -113,7 +113,7 @@ export function toCommandEvent(body: Record<string, unknown>): CommandEvent | un
   const [first, ...rest] = splitCommandText(c.text);
   return {
     type: 'command',
-    // Slack sends no locale with commands; the app falls back to the organisation's language.
+    // Slack sends no locale with commands; the adapter adds the user's (user-locales.ts).
     ...interactionBase(c.team_id, c.user_id, c.user_name, c.channel_id, c.trigger_id),
     path: first === undefined ? [] : [first],
     args: rest,

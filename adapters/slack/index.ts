@@ -22,6 +22,7 @@ import { WorkspaceInstallationStore } from './installation-store.js';
 import { registerListeners } from './listeners.js';
 import { renderMessage, renderModal } from './render.js';
 import { toSlackLogger } from './slack-logger.js';
+import { SlackUserLocales } from './user-locales.js';
 
 export type { SlackPlatformConfig, SlackSingleWorkspaceConfig, SlackOAuthConfig } from './config.js';
 export { SLACK_BOT_SCOPES, SLACK_DEFAULT_API_URL } from './config.js';
@@ -64,6 +65,7 @@ export class SlackPlatform implements ChatPlatform {
   private readonly app: App;
   private readonly installations: WorkspaceInstallationStore | undefined;
   private readonly inflight = new Set<Promise<void>>();
+  private readonly locales: SlackUserLocales;
   private state: 'created' | 'running' | 'stopped' = 'created';
 
   constructor(private readonly config: ParsedSlackConfig) {
@@ -136,8 +138,11 @@ export class SlackPlatform implements ChatPlatform {
       convoStore: false,
     });
 
+    this.locales = new SlackUserLocales((workspaceId, userId) => this.userLocale(workspaceId, userId), this.log, { clock: config.clock });
+
     registerListeners(this.app, {
-      handler: config.handler,
+      // Slack sends no locale with interactions: the event gets the user's, looked up and cached.
+      handler: { handle: async (event) => config.handler.handle(await this.locales.withLocale(event)) },
       logger: this.log,
       deliverEventReply: (event, reply) => this.deliverEventReply(event, reply),
       openForm: async (event, triggerId, form) => {
@@ -162,7 +167,10 @@ export class SlackPlatform implements ChatPlatform {
         logger: this.log,
         processedEvents: config.processedEvents,
         accepting: () => this.state === 'running',
-        dispatch: (req, res) => this.track(this.receiver.requestHandler(req as ExpressRequest, res as ExpressResponse)),
+        dispatch: (req, res) => {
+          this.forgetChangedUser(req.body);
+          return this.track(this.receiver.requestHandler(req as ExpressRequest, res as ExpressResponse));
+        },
       }),
       ...this.oauthRoutes(installUrlOptions),
     ];
@@ -302,6 +310,25 @@ export class SlackPlatform implements ChatPlatform {
     await this.call('chat.postEphemeral', () =>
       this.client.chat.postEphemeral({ token, channel: channelId, user: event.userId, ...renderMessage(reply.view) }),
     );
+  }
+
+  /**
+   * The user's locale (`nl-NL`), undefined when Slack has none for them.
+   * https://docs.slack.dev/reference/methods/users.info (`include_locale`)
+   */
+  private async userLocale(workspaceId: string, userId: string): Promise<string | undefined> {
+    const token = await this.tokenFor(workspaceId);
+    const info = await this.call('users.info', () => this.client.users.info({ token, user: userId, include_locale: true }));
+    const locale = info.user?.locale;
+    return typeof locale === 'string' && locale !== '' ? locale : undefined;
+  }
+
+  /** A `user_change` event: the person's profile (language included) changed, so their cached locale goes. */
+  private forgetChangedUser(body: unknown): void {
+    const envelope = body as { type?: unknown; team_id?: unknown; event?: { type?: unknown; user?: { id?: unknown } } } | undefined;
+    if (envelope?.type !== 'event_callback' || envelope.event?.type !== 'user_change') return;
+    const userId = envelope.event.user?.id;
+    if (typeof envelope.team_id === 'string' && typeof userId === 'string') this.locales.forget(envelope.team_id, userId);
   }
 
   /** The bot token for a workspace: the configured one, or the installation's. */
