@@ -35,6 +35,8 @@ describe('Teams app package', () => {
 
   it('asks the RSC permission to see channel messages without an @mention', () => {
     expect(manifest.authorization.permissions.resourceSpecific).toContainEqual({ name: 'ChannelMessage.Read.Group', type: 'Application' });
+    // The bot also declares groupChat: without this one, group chats deliver only messages that @mention it.
+    expect(manifest.authorization.permissions.resourceSpecific).toContainEqual({ name: 'ChatMessage.Read.Chat', type: 'Application' });
     expect(manifest.webApplicationInfo.id).toBe('{{MICROSOFT_APP_ID}}');
   });
 
