@@ -12,6 +12,7 @@ import {
   toEventCallbackEvent,
   toInboundEvent,
 } from './inbound.js';
+import { parsePollDefinition } from '../../src/capabilities/polls/create-args.js';
 
 /** A recorded payload from ./fixtures, as Slack sends it (after form/JSON parsing). */
 function fixture(name: string): Record<string, unknown> {
@@ -226,6 +227,19 @@ describe(classifySlackBody.name, () => {
 
   it('recognises the SSL check', () => {
     expect(classifySlackBody({ ssl_check: '1', token: 'x' })).toBe('ssl_check');
+  });
+});
+
+describe('the examples in docs/adapters/slack.md', () => {
+  it('has a /kring poll create example that makes a poll, as Slack splits it', () => {
+    const doc = readFileSync(new URL('../../docs/adapters/slack.md', import.meta.url), 'utf8');
+    const example = /`\/kring (poll create [^`]+)`/.exec(doc)?.[1];
+    expect(example).toBeDefined();
+
+    const words = splitCommandText(example!);
+
+    expect(words.slice(0, 2)).toEqual(['poll', 'create']);
+    expect(parsePollDefinition(words.slice(2).join(' '))).toMatchObject({ ok: { question: 'Wat eten we?', options: ['pizza', 'pasta'] } });
   });
 });
 
