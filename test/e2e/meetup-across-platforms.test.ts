@@ -1,0 +1,222 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import ICAL from 'ical.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscordPlatform, type DiscordPlatform } from '../../adapters/discord/index.js';
+import { createSlackPlatform, type SlackPlatform } from '../../adapters/slack/index.js';
+import { rsvpValue, type Meetup } from '../../src/capabilities/meetups/domain/meetup.js';
+import type { Database } from '../../src/infra/database/database.js';
+import type { ChatPlatform, InboundEvent, InboundHandler } from '../../src/kernel/ports/chat-platform.js';
+import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
+import { FixedClock } from '../factories/membership.factory.js';
+import { FakeDiscord } from '../fakes/discord/index.js';
+import { FAKE_SLACK, FakeSlackApi } from '../fakes/slack/fake-slack-api.js';
+import { SlackRequestSender } from '../fakes/slack/slack-requests.js';
+import { cardText, TEST_CHANNEL, TEST_TENANT, TEST_USER, TeamsTestBed } from '../fakes/teams/teams-test-bed.js';
+import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
+import { silentLogger } from '../support/logger.js';
+import { createMeetupHarness, type Account, type MeetupHarness } from '../support/meetup-harness.js';
+import { replyText } from '../support/poll-harness.js';
+
+/**
+ * One meet-up, three platforms, one list: the real Slack (Bolt), Discord (discord.js) and Teams
+ * (botbuilder) adapters against their protocol fakes, Kring's router and meet-ups on PostgreSQL, and a test
+ * clock. A manager creates a meet-up with two places on Slack (`--everywhere`); three members answer going
+ * from Slack, Discord and Teams: two get a place, the third waits. The Slack member cancels; the Teams
+ * member moves up and gets a direct message on Teams. The reminders go out when the test clock reaches a
+ * day and an hour before, to those with a place. The member's private calendar feed parses with ical.js
+ * and shows the right UTC instants either side of the end of summer time (24 and 26 October 2026).
+ */
+const SIGNING_SECRET = 'e2e-meetup-signing-secret-7c1d';
+
+async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('a meet-up across Slack, Discord and Teams', () => {
+  let db: Database;
+  let h: MeetupHarness;
+  let slackFake: FakeSlackApi;
+  let slack: SlackPlatform;
+  let slackServer: Server;
+  let sender: SlackRequestSender;
+  let discordFake: FakeDiscord;
+  let discord: DiscordPlatform;
+  let teams: TeamsTestBed;
+  let calendarServer: Server;
+  let calendarUrl: string;
+  const platforms: ChatPlatform[] = [];
+  // Summer time still: 20 October 2026, 12:00 in Amsterdam.
+  const clock = new FixedClock('2026-10-20T10:00:00.000Z');
+  const handler: InboundHandler = { handle: (event: InboundEvent) => h.app.handle(event) };
+  const jan: Account = { platform: 'teams', workspaceId: TEST_TENANT, userId: TEST_USER.aadObjectId };
+
+  beforeAll(async () => {
+    db = await createPostgresTestDatabase();
+    const repos = prismaRepositories(db.prisma);
+    slackFake = await FakeSlackApi.start();
+    slack = createSlackPlatform({ botToken: FAKE_SLACK.botToken, signingSecret: SIGNING_SECRET, apiUrl: slackFake.apiUrl, handler, logger: silentLogger, processedEvents: repos.processedEvents });
+    discordFake = await FakeDiscord.start();
+    discord = createDiscordPlatform({ token: discordFake.token, applicationId: discordFake.applicationId, apiUrl: discordFake.apiUrl, handler, logger: silentLogger });
+    teams = new TeamsTestBed({ handler, conversationReferences: repos.conversationReferences });
+    await teams.start();
+    platforms.push(slack, discord, teams.sut);
+
+    h = await createMeetupHarness({
+      repos,
+      database: db,
+      queue: new InProcessJobQueue(silentLogger, 100),
+      platforms,
+      clock,
+      // Timed jobs wake every 100 ms of real time and follow the test clock.
+      scheduler: { refreshWindowMs: 300, skewMarginMs: 20, maxDelayMs: 100 },
+    });
+    await slack.start();
+    await discord.start();
+    const app = express();
+    for (const route of slack.routes) app[route.method === 'GET' ? 'get' : 'post'](route.path, (req, res, next) => route.handle(req, res, next));
+    slackServer = createServer(app);
+    await new Promise<void>((r) => slackServer.listen(0, '127.0.0.1', r));
+    sender = new SlackRequestSender({ eventsUrl: `http://127.0.0.1:${(slackServer.address() as AddressInfo).port}/slack/events`, signingSecret: SIGNING_SECRET, fake: slackFake });
+    await teams.installInChannel(TEST_CHANNEL);
+    // The calendar URLs on an HTTP server, as the shared server mounts them.
+    const calendarApp = express();
+    h.meetups.mount!(calendarApp);
+    calendarServer = createServer(calendarApp);
+    await new Promise<void>((r) => calendarServer.listen(0, '127.0.0.1', r));
+    calendarUrl = `http://127.0.0.1:${(calendarServer.address() as AddressInfo).port}`;
+
+    for (const [platform, workspace, channel] of [
+      ['slack', FAKE_SLACK.teamId, FAKE_SLACK.channelId],
+      ['discord', discordFake.guildId, discordFake.state.generalChannelId],
+      ['teams', TEST_TENANT, TEST_CHANNEL],
+    ] as const) {
+      const ws = await repos.workspaces.upsert({ organizationId: h.organization.id, platform, externalId: workspace });
+      await repos.channels.upsert({ workspaceId: ws.id, externalId: channel, purpose: 'general' });
+    }
+    // The manager on Slack; Anna on Slack; Bram on Discord; Jan on Teams.
+    await h.member({ roles: ['member', 'manager'], accounts: [{ platform: 'slack', workspaceId: FAKE_SLACK.teamId, userId: FAKE_SLACK.userId }] });
+    await h.member({ name: 'Anna', accounts: [{ platform: 'slack', workspaceId: FAKE_SLACK.teamId, userId: FAKE_SLACK.otherUserId }] });
+    await h.member({ name: 'Bram', locale: 'nl', accounts: [{ platform: 'discord', workspaceId: discordFake.guildId, userId: discordFake.state.anna.id }] });
+    await h.member({ name: 'Jan', locale: 'en', accounts: [jan] });
+  }, 60_000);
+
+  afterAll(async () => {
+    await h?.stop();
+    await discord?.stop();
+    await slack?.stop();
+    await teams?.stop();
+    await discordFake?.stop();
+    await slackFake?.stop();
+    await new Promise((r) => slackServer?.close(r));
+    await new Promise((r) => calendarServer?.close(r));
+    await db?.close();
+  });
+
+  /** The Teams invoke of a button on the Teams copy. */
+  async function teamsPress(messageId: string, value: string) {
+    const invoke = teams.fixture('invoke-action-execute');
+    invoke['replyToId'] = messageId;
+    invoke['conversation'] = { isGroup: true, conversationType: 'channel', tenantId: TEST_TENANT, id: `${TEST_CHANNEL};messageid=${messageId}` };
+    invoke['value'] = { action: { type: 'Action.Execute', title: 'Going', verb: 'meetup.rsvp', data: { value } }, trigger: 'manual' };
+    return teams.send(invoke);
+  }
+  const teamsDms = () => teams.connector.personalConversationsOf(TEST_USER.aadObjectId).flatMap((c) => teams.connector.activities(c.id)).map((a) => cardText(a));
+  const discordDms = () => discordFake.directMessages(discordFake.state.anna.id).map((m) => m.text);
+
+  it('fills two places from three platforms, moves the waitlisted member up with a DM, and reminds on the test clock', async () => {
+    // 1. The manager creates the meet-up on Slack, in the text form.
+    const created = await sender.slashCommand('event create Chapter evening | 2026-10-24 19:30 | 21:30 | Stadhuisplein 1, Utrecht --capacity=2 --everywhere');
+    expect(created.status).toBe(200);
+    const answer = await until(() => slackFake.responsesTo(created.responseUrl)[0], 'the slash command reply');
+    const shortId = /`([0-9a-f]{8})`/.exec(JSON.stringify(answer))?.[1];
+    expect(shortId, JSON.stringify(answer)).toBeDefined();
+    const meetup: Meetup = await h.meetups.service.find(h.organization.id, shortId!);
+    expect(meetup.startsAt.toISOString()).toBe('2026-10-24T17:30:00.000Z');
+
+    // 2. One copy per platform.
+    const posts = await until(async () => {
+      const p = await h.meetups.repo.listPosts(meetup.id);
+      return p.length === 3 && p.every((x) => x.messageId !== null) && p;
+    }, 'three posted copies');
+    const byPlatform = Object.fromEntries(posts.map((p) => [p.platform, p.messageId!]));
+
+    // 3. Going from Slack (Anna), Discord (Bram), Teams (Jan), in that order.
+    const slackGoing = await sender.blockAction({ actionId: 'meetup.rsvp', value: rsvpValue(meetup.id, 'going'), messageTs: byPlatform['slack']!, userId: FAKE_SLACK.otherUserId });
+    expect(slackGoing.status).toBe(200);
+    expect(JSON.stringify(await until(() => slackFake.responsesTo(slackGoing.responseUrl)[0], 'the Slack confirmation'))).toContain('You are going to');
+    const press = discordFake.pressButton({ messageId: byPlatform['discord']!, customId: `meetup.rsvp|${rsvpValue(meetup.id, 'going')}`, user: discordFake.state.anna });
+    // Bram speaks Dutch (his member record says so): so does every answer to him.
+    await until(() => JSON.stringify(press.callbacks).includes('Je komt naar **Chapter evening**') || JSON.stringify(press.webhookCalls).includes('Je komt naar'), 'the Discord confirmation');
+    const teamsGoing = await teamsPress(byPlatform['teams']!, rsvpValue(meetup.id, 'going'));
+    expect(teamsGoing.status).toBe(200);
+    expect(JSON.stringify(teamsGoing.body)).toContain('You are number 1 on the waitlist');
+
+    // 4. Two places taken, one waiting; every copy shows it.
+    expect(await h.meetups.repo.headcount(meetup.id)).toMatchObject({ confirmedPlaces: 2, confirmedMembers: 2, waitlisted: 1 });
+    const counted = '2 of 2 places taken (full) · 1 on the waitlist';
+    await until(() => slackFake.received(FAKE_SLACK.channelId).some((m) => m.messageId === byPlatform['slack'] && m.text.includes(counted)), 'the Slack copy updated');
+    await until(() => discordFake.messages(discordFake.state.generalChannelId).some((m) => m.messageId === byPlatform['discord'] && m.text.includes(counted)), 'the Discord copy updated');
+    await until(() => teams.connector.activities(TEST_CHANNEL).some((a) => a.id === byPlatform['teams'] && cardText(a).includes(counted)), 'the Teams copy updated');
+
+    // 5. Anna (Slack) cannot come after all: Jan moves up and hears it on Teams.
+    const cancel = await sender.blockAction({ actionId: 'meetup.rsvp', value: rsvpValue(meetup.id, 'not_going'), messageTs: byPlatform['slack']!, userId: FAKE_SLACK.otherUserId });
+    expect(JSON.stringify(await until(() => slackFake.responsesTo(cancel.responseUrl)[0], 'the Slack answer'))).toContain('your place goes to the next person on the waitlist');
+    await until(() => teamsDms().some((t) => t.includes('a place opened up at') && t.includes('Chapter evening')), 'the promotion DM on Teams');
+    expect(await h.meetups.repo.headcount(meetup.id)).toMatchObject({ confirmedPlaces: 2, waitlisted: 0, notGoing: 1 });
+
+    // 6. Reminders: nothing before the moment; at a day before and an hour before, to Bram and Jan only.
+    clock.advance(new Date('2026-10-23T17:29:00Z').getTime() - clock.now().getTime());
+    await new Promise((r) => setTimeout(r, 500));
+    expect(discordDms().filter((t) => t.includes('Herinnering'))).toEqual([]);
+    clock.advance(60_000);
+    await until(() => discordDms().some((t) => t.includes('Herinnering: **Chapter evening** is morgen')), 'the day-before reminder on Discord (in Dutch)');
+    await until(() => teamsDms().some((t) => t.includes('is tomorrow')), 'the day-before reminder on Teams');
+    clock.advance(new Date('2026-10-24T16:29:00Z').getTime() - clock.now().getTime());
+    await new Promise((r) => setTimeout(r, 500));
+    expect(discordDms().filter((t) => t.includes('begint over een uur'))).toEqual([]);
+    clock.advance(60_000);
+    await until(() => discordDms().some((t) => t.includes('begint over een uur')), 'the hour-before reminder on Discord');
+    await until(() => teamsDms().some((t) => t.includes('starts in an hour')), 'the hour-before reminder on Teams');
+    expect(slackFake.directMessages(FAKE_SLACK.otherUserId).map((m) => m.text).filter((t) => t.includes('Reminder'))).toEqual([]);
+    expect(discordDms().filter((t) => t.includes('Herinnering'))).toHaveLength(2);
+    const sent = await h.meetups.repo.listReminders(meetup.id);
+    expect(sent.map((r) => [r.offsetMinutes, r.sentAt?.toISOString()])).toEqual([
+      [1440, '2026-10-23T17:30:00.000Z'],
+      [60, '2026-10-24T16:30:00.000Z'],
+    ]);
+  }, 90_000);
+
+  it('serves a calendar feed that ical.js reads with the right UTC instants either side of the DST change', async () => {
+    // A second meet-up on Monday 26 October, after the clocks went back (CET, UTC+1).
+    const monday = await h.meetups.service.create({
+      organizationId: h.organization.id,
+      title: 'Monday evening',
+      startsAt: new Date('2026-10-26T18:30:00.000Z'),
+      endsAt: new Date('2026-10-26T20:30:00.000Z'),
+      timeZone: 'Europe/Amsterdam',
+      place: 'https://meet.example.org/kring',
+    });
+    await h.press(jan, 'meetup.rsvp', rsvpValue(monday.id, 'going'));
+    const reply = replyText(await h.command(jan, 'event calendar'));
+    const path = /http:\/\/localhost:3000(\/meetups\/feed\/[0-9A-Za-z]{32}\.ics)/.exec(reply)?.[1];
+    expect(path, reply).toBeDefined();
+    const res = await fetch(`${calendarUrl}${path}`);
+    expect(res.status).toBe(200);
+    const events = new ICAL.Component(ICAL.parse(await res.text())).getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+    expect(events.map((e) => [e.summary, e.startDate.toJSDate().toISOString(), e.endDate.toJSDate().toISOString()])).toEqual([
+      ['Chapter evening', '2026-10-24T17:30:00.000Z', '2026-10-24T19:30:00.000Z'],
+      ['Monday evening', '2026-10-26T18:30:00.000Z', '2026-10-26T20:30:00.000Z'],
+    ]);
+    // 19:30 on both evenings, on the Amsterdam wall clock.
+    const amsterdam = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hour: '2-digit', minute: '2-digit' });
+    expect(events.map((e) => amsterdam.format(e.startDate.toJSDate()))).toEqual(['19:30', '19:30']);
+  }, 30_000);
+});
