@@ -8,19 +8,26 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-// Launcher of the `kring` CLI. Runs the compiled build when it exists (the production image), else the
-// TypeScript source through tsx, so `npx kring ...` works right after `npm ci`, without a build step.
-import { existsSync } from 'node:fs';
+// Launcher of the `kring` CLI: runs the compiled build in dist/ (built by `npm ci`'s postinstall, rebuilt
+// when a source changed since: scripts/build.mjs compares a hash of every input). Where the sources are
+// not there (the production image ships dist/ only), dist/ is used as it is.
+//
+// `kring`, `kring --help`: the top-level help is the file the build wrote (dist/cli-help.txt, the full
+// CLI's own output), so asking for help loads none of the application.
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const built = new URL('../dist/src/cli/kring.js', import.meta.url);
-let main;
-if (existsSync(fileURLToPath(built))) {
-  ({ main } = await import(built.href));
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  ({ main } = await import(new URL('../src/cli/kring.ts', import.meta.url).href));
+const args = process.argv.slice(2);
+const sources = new URL('../src/main.ts', import.meta.url);
+if (existsSync(fileURLToPath(sources))) {
+  const { buildIfNeeded } = await import('../scripts/build.mjs');
+  await buildIfNeeded();
 }
-// exitCode, not exit(): pending output on stdout/stderr is flushed first.
-process.exitCode = await main(process.argv);
+const help = fileURLToPath(new URL('../dist/cli-help.txt', import.meta.url));
+if ((args.length === 0 || (args.length === 1 && ['--help', '-h', 'help'].includes(args[0]))) && existsSync(help)) {
+  process.stdout.write(readFileSync(help, 'utf8'));
+} else {
+  const { main } = await import(new URL('../dist/src/cli/kring.js', import.meta.url).href);
+  // exitCode, not exit(): pending output on stdout/stderr is flushed first.
+  process.exitCode = await main(process.argv);
+}

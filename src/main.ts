@@ -6,9 +6,6 @@
  * boot, with parts overridden. It imports no capability folder: capabilities come from the one list.
  */
 import { pathToFileURL } from 'node:url';
-import { createDiscordPlatform } from '../adapters/discord/index.js';
-import { createSlackPlatform } from '../adapters/slack/index.js';
-import { createTeamsPlatform } from '../adapters/teams/index.js';
 import { createWebPlatform, webCatalogue, type WebPlatform } from '../adapters/web/index.js';
 import { buildCapabilities, settingsOf, type BuiltParts, type CapabilityOptions, type SharedContext } from './capability.js';
 import { capabilities, kringTranslator, type Capabilities } from './capabilities.js';
@@ -149,7 +146,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     translator,
     logger,
   });
-  platforms.push(...createPlatforms({ config, handler: router, logger, directory, organizationId: organization.id, clock, translator }));
+  platforms.push(...(await createPlatforms({ config, handler: router, logger, directory, organizationId: organization.id, clock, translator })));
   // Kring's own web community: on by default, so there is something to try before any chat app is connected.
   const web = config.web.enabled
     ? createWebPlatform({
@@ -262,8 +259,12 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
   return { config, logger, database, directory, queue, bus, translator, parts: built.parts, router, platforms, web, demo, http, stop };
 }
 
-/** The chat platforms the configuration connects (adapters are imported only here). */
-function createPlatforms(deps: {
+/**
+ * The chat platforms the configuration connects (adapters are imported only here). Each SDK is loaded only
+ * when its platform is configured: discord.js, Bolt and botbuilder together cost a second of start-up and
+ * tens of MiB that an unconfigured platform should not pay.
+ */
+async function createPlatforms(deps: {
   config: Config;
   handler: InboundHandler;
   logger: Logger;
@@ -271,7 +272,7 @@ function createPlatforms(deps: {
   organizationId: string;
   clock: Clock;
   translator: Translator;
-}): ChatPlatform[] {
+}): Promise<ChatPlatform[]> {
   const { config, handler, logger, directory } = deps;
   const platforms: ChatPlatform[] = [];
   if (config.slack) {
@@ -282,6 +283,7 @@ function createPlatforms(deps: {
       handler,
       logger,
       processedEvents: directory.processedEvents,
+    const { createSlackPlatform } = await import('../adapters/slack/index.js');
       clock: deps.clock,
       organizationId: deps.organizationId,
       workspaces: directory.workspaces,
@@ -308,6 +310,7 @@ function createPlatforms(deps: {
         ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
         ...(config.discord.memberRoleId ? { memberRoleId: config.discord.memberRoleId } : {}),
         messageContentIntent: config.discord.messageContent,
+    const { createDiscordPlatform } = await import('../adapters/discord/index.js');
         handler,
         logger: logger.child({ platform: 'discord' }),
       }),
@@ -321,6 +324,7 @@ function createPlatforms(deps: {
         tenantId: config.teams.tenantId,
         appType: config.teams.appType,
         ...config.teams.endpoints,
+    const { createTeamsPlatform } = await import('../adapters/teams/index.js');
         handler,
         logger: logger.child({ platform: 'teams' }),
         conversationReferences: directory.conversationReferences,
@@ -330,10 +334,10 @@ function createPlatforms(deps: {
   return platforms;
 }
 
-async function main(): Promise<void> {
+async function main(env: Record<string, string | undefined>): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -381,8 +385,13 @@ async function main(): Promise<void> {
   if (state.stopRequested) stop(state.kring, state.stopRequested);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err: unknown) => {
+/**
+ * Runs the server as `npm start` does: configuration from the environment, signals handled, a failure to
+ * start reported on stderr with an exit code. scripts/start.mjs (the compiled build) and `kring demo` call
+ * this; `tsx src/main.ts` reaches it below.
+ */
+export function runServer(env: Record<string, string | undefined> = process.env): void {
+  main(env).catch((err: unknown) => {
     if (err instanceof UnreadableSecretsError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(78); // EX_CONFIG: the key, not the code, is wrong
@@ -391,3 +400,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     process.exit(1);
   });
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) runServer();

@@ -50,7 +50,8 @@ export function loadCliConfig(env: Record<string, string | undefined>): Config {
 /** The CLI's one way to the database: where the server's configuration says it is. */
 export async function openCliDatabase(env: Record<string, string | undefined>): Promise<Database> {
   const config = loadCliConfig(env);
-  return openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  // Beside a running server on the embedded default, the CLI uses the server's database (its PGlite socket).
+  return openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, attachToRunning: true });
 }
 
 /**

@@ -8,6 +8,7 @@ import { LOCALES, slugSchema, type Locale } from '../kernel/types.js';
 import { CliCapabilities, type CliIo } from './cli-host.js';
 import { formatCount, table, UsageError } from '../capability-cli.js';
 import { registerDiscordCommand } from './discord.command.js';
+import { registerDemoCommand } from './demo.command.js';
 import { registerSecretsCommand } from './secrets.command.js';
 
 export { openCliDatabase, type CliIo } from './cli-host.js';
@@ -80,6 +81,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
   // Every capability's commands, from the one list.
   for (const capability of capabilities) capability.cli?.(program, kring.hostFor(capability) as never);
   registerDiscordCommand(program, { env: io.env });
+  registerDemoCommand(program, { env: io.env });
   registerSecretsCommand(program, { db: () => kring.db(), secrets: () => kring.secrets(), out });
 
   try {

@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// Compiles Kring for running: every TypeScript file of src/ and adapters/ (tests left out) transpiled by
+// esbuild into dist/, one file each, keeping the layout (so import paths and `import.meta.url` look-ups
+// stay right); every other file there (pages, styles, browser scripts) copied beside them; the SQL
+// migrations into dist/prisma/migrations. Type checking is `npm run typecheck`'s job, not this one's:
+// transpiling takes about a second, so `npm start` never runs TypeScript through tsx on every start.
+//
+// dist/.build-hash holds a hash of every input: `--if-needed` rebuilds only when it differs (a source edit,
+// a git pull), which is what `npm start` and the `kring` launcher do.
+//
+//   node scripts/build.mjs               build
+//   node scripts/build.mjs --if-needed   build unless dist/ is up to date
+//   node scripts/build.mjs --postinstall as --if-needed, but never fail an install (no sources yet, e.g. a
+//                                        Docker layer that installs before copying src/)
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SOURCE_DIRS = ['src', 'adapters'];
+const OUT = join(root, 'dist');
+const HASH_FILE = join(OUT, '.build-hash');
+/** Bump when the way of building changes (old builds are then rebuilt). */
+const BUILD_FORMAT = 'esbuild-1';
+
+const isTest = (path) => /\.test\.ts$/.test(path) || path.split(sep).includes('fixtures');
+
+function walk(dir, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) walk(path, out);
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+/** Every input of the build, sorted: sources, assets, migrations. */
+function inputs() {
+  const files = SOURCE_DIRS.flatMap((d) => walk(join(root, d))).filter((f) => !isTest(f));
+  files.push(...walk(join(root, 'prisma', 'migrations')));
+  return files.sort();
+}
+
+/** A hash over every input's path and content (and the build format and Node's major version). */
+export function sourceHash(files = inputs()) {
+  const hash = createHash('sha256').update(`${BUILD_FORMAT}\0${process.versions.node.split('.')[0]}\0`);
+  for (const file of files) {
+    hash.update(relative(root, file)).update('\0');
+    hash.update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+/** Whether dist/ was built from exactly these sources. */
+export function upToDate(hash = sourceHash()) {
+  return existsSync(HASH_FILE) && readFileSync(HASH_FILE, 'utf8').trim() === hash;
+}
+
+/** Builds dist/ (into a fresh folder, swapped in at the end, so a failed build leaves the old one). */
+export async function build({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+  const started = Date.now();
+  const { transform } = await import('esbuild');
+  const files = inputs();
+  const hash = sourceHash(files);
+  const next = `${OUT}.next-${process.pid}`;
+  rmSync(next, { recursive: true, force: true });
+  let count = 0;
+  await Promise.all(
+    files.map(async (file) => {
+      const rel = relative(root, file);
+      const target = join(next, rel);
+      mkdirSync(dirname(target), { recursive: true });
+      if (file.endsWith('.ts') && !file.endsWith('.d.ts')) {
+        const { code } = await transform(readFileSync(file, 'utf8'), {
+          loader: 'ts',
+          format: 'esm',
+          platform: 'node',
+          target: 'node20',
+          sourcefile: rel,
+          tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true, useDefineForClassFields: true } },
+        });
+        writeFileSync(target.replace(/\.ts$/, '.js'), code);
+        count++;
+      } else if (!file.endsWith('.d.ts')) {
+        cpSync(file, target);
+      }
+    }),
+  );
+  writeFileSync(join(next, '.build-hash'), `${hash}\n`);
+  // The package's own type so Node reads dist/ as ES modules wherever it is started from.
+  writeFileSync(join(next, 'package.json'), '{ "type": "module" }\n');
+  rmSync(OUT, { recursive: true, force: true });
+  renameSync(next, OUT);
+  writeCliHelp();
+  log(`kring: compiled ${count} files into dist/ in ${Date.now() - started} ms`);
+}
+
+/** Where the launcher finds `kring --help` without loading the application (bin/kring.mjs). */
+export const CLI_HELP_FILE = join(OUT, 'cli-help.txt');
+
+/**
+ * `kring --help` as the full CLI prints it, written once per build: the top-level help lists every
+ * capability's commands, which only loading every capability can tell, so the launcher prints this file
+ * instead (0.1 s instead of a second). Without it (the run failed) the launcher loads the CLI as before.
+ */
+function writeCliHelp() {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1' };
+  const run = spawnSync(process.execPath, [join(OUT, 'src', 'cli', 'kring.js'), '--help'], { env, encoding: 'utf8', timeout: 60_000 });
+  if (run.status === 0 && run.stdout.includes('Usage: kring')) writeFileSync(CLI_HELP_FILE, run.stdout);
+}
+
+/** Builds when dist/ is missing or stale; returns whether it built. */
+export async function buildIfNeeded(options) {
+  if (upToDate()) return false;
+  await build(options);
+  return true;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  try {
+    if (args.includes('--postinstall')) {
+      if (!existsSync(join(root, 'src', 'main.ts'))) process.exit(0);
+      await buildIfNeeded();
+    } else if (args.includes('--if-needed')) {
+      await buildIfNeeded();
+    } else {
+      await build();
+    }
+  } catch (err) {
+    process.stderr.write(`kring: building dist/ failed: ${err?.message ?? err}\n`);
+    // An install must not fail for this: `npm start` builds again and reports the error there.
+    process.exit(args.includes('--postinstall') ? 0 : 1);
+  }
+}
