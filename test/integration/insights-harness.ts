@@ -29,6 +29,8 @@ export interface InsightsHarness {
   http: RunningHttpServer;
   baseUrl: string;
   slack: FakeChatPlatform;
+  /** The in-process queue the insights workers run on. */
+  queue: InProcessJobQueue;
   world: InsightsWorld;
   other: InsightsWorld;
   /** Hands an event to the router as an adapter would. */
@@ -62,6 +64,7 @@ export async function startInsightsHarness(options: { ingestor?: Partial<Ingesto
     http,
     baseUrl,
     slack,
+    queue,
     world,
     other,
     send: (event) => app.handle(event),

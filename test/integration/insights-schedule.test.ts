@@ -4,7 +4,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { JobQueue } from '../../src/kernel/ports/job-queue.js';
 import { BullMqJobQueue } from '../../src/infra/queue/bullmq.job-queue.js';
 import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
-import { DIGEST_CRON, INSIGHTS_QUEUE, digestScheduleKey, processInsightsJobs, scheduleInsightsJobs } from '../../src/capabilities/insights/jobs/insights.jobs.js';
+import {
+  DIGEST_CRON,
+  INSIGHTS_QUEUE,
+  PRUNE_CRON,
+  RETENTION_CRON,
+  digestScheduleKey,
+  processInsightsJobs,
+  scheduleInsightsJobs,
+} from '../../src/capabilities/insights/jobs/insights.jobs.js';
 import { silentLogger } from '../support/logger.js';
 import { deleteRedisPrefixes } from '../support/redis.js';
 
@@ -60,7 +68,7 @@ describe(scheduleInsightsJobs.name, () => {
       { id: randomUUID(), timezone: 'Europe/Amsterdam' },
       { id: randomUUID(), timezone: 'Europe/Brussels' },
     ];
-    processInsightsJobs(sut, { digest: async () => undefined, prune: async () => undefined }, silentLogger);
+    processInsightsJobs(sut, { digest: async () => undefined, prune: async () => undefined, retention: async () => undefined }, silentLogger);
     await scheduleInsightsJobs(sut, orgs);
     await scheduleInsightsJobs(sut, orgs);
     const inspect = new Queue(INSIGHTS_QUEUE, { connection: { url: REDIS_URL }, prefix });
@@ -71,6 +79,11 @@ describe(scheduleInsightsJobs.name, () => {
     expect(digests.map((s) => [s.key, s.pattern, s.tz]).sort()).toEqual(
       orgs.map((o) => [digestScheduleKey(o.id), DIGEST_CRON, o.timezone]).sort(),
     );
-    expect(schedulers).toHaveLength(3);
+    // The two digests, the nightly prune and the nightly retention.
+    expect(schedulers.filter((s) => !s.key.startsWith('insights-digest-')).map((s) => [s.key, s.pattern, s.tz]).sort()).toEqual([
+      ['insights-prune-links', PRUNE_CRON, 'UTC'],
+      ['insights-retention', RETENTION_CRON, 'UTC'],
+    ]);
+    expect(schedulers).toHaveLength(4);
   });
 });

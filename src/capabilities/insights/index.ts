@@ -8,7 +8,9 @@ import { INSIGHTS_SETTINGS, InsightsService } from './domain/insights.service.js
 import { PrivacyService } from './domain/privacy.service.js';
 import { en } from './i18n/en.js';
 import { nl } from './i18n/nl.js';
-import { processInsightsJobs, scheduleInsightsJobs } from './jobs/insights.jobs.js';
+import { enqueueDigestNow, processInsightsJobs, scheduleInsightsJobs } from './jobs/insights.jobs.js';
+import { RetentionService } from './domain/retention.service.js';
+import { registerInsightsCli } from './cli.js';
 import { privacyCommands } from './privacy.commands.js';
 import { PrismaInsightsRepository } from './repository/prisma-insights.repository.js';
 import { mountDashboard } from './routes/dashboard.routes.js';
@@ -34,6 +36,7 @@ export interface InsightsParts extends CapabilityParts {
   privacy: PrivacyService;
   access: DashboardAccess;
   digest: DigestService;
+  retention: RetentionService;
   repository: PrismaInsightsRepository;
 }
 
@@ -41,12 +44,14 @@ export interface InsightsParts extends CapabilityParts {
  * Insights: what members care about, without storing what they say. Every inbound event (`activity.seen`
  * on the bus) is batched into daily rollups; managers get `/kring insights …`, the dashboard under
  * `/insights` (sign-in by a link from chat) and a weekly digest (Mondays 09:00 in the organisation's time
- * zone); members get their privacy rights: `/kring privacy`, `mydata`, `forget`.
+ * zone, or on demand: `kring insights digest`, the admin API); members get their privacy rights:
+ * `/kring privacy`, `mydata`, `forget`. A nightly job deletes what is older than the organisation's
+ * retention (`kring insights retention`, default 24 months).
  */
 export const insights = defineCapability({
   name: 'insights',
   texts: { en, nl },
-  apiScopes: ['insights:read'],
+  apiScopes: ['insights:read', 'insights:write'],
   build(ctx: CapabilityContext, options: InsightsOptions = {}): InsightsParts {
     const { clock, logger, translator, queue, directory } = ctx;
     const repository = ctx.repository(PrismaInsightsRepository, { secrets: ctx.secrets });
@@ -80,6 +85,8 @@ export const insights = defineCapability({
       },
     });
 
+    const retention = new RetentionService({ settings: repository, store: repository, organizations: directory.organizations, clock, logger });
+
     const fallbackUrl = (options.publicUrl ?? ctx.settings.publicUrl).replace(/\/+$/, '');
     const publicUrl = async (organizationId: string) => {
       const configured = await repository.getSetting(organizationId, INSIGHTS_SETTINGS.publicUrl);
@@ -94,11 +101,18 @@ export const insights = defineCapability({
       privacy,
       access,
       digest,
+      retention,
       repository,
       commands: managerCommands.concat(memberCatalogue.commands),
       actions: memberCatalogue.actions,
       api: {
-        routes: insightsRoutes({ insights, chapters: directory.chapters }),
+        routes: insightsRoutes({
+          insights,
+          chapters: directory.chapters,
+          digest,
+          retention,
+          sendDigest: (organizationId) => enqueueDigestNow(queue, organizationId, clock.now()),
+        }),
         tags: [{ name: 'Insights', description: 'Aggregated activity figures.' }],
       },
       on: { 'activity.seen': ({ event, organization }) => ingestor.record(event, organization) },
@@ -109,7 +123,15 @@ export const insights = defineCapability({
         }),
       async start() {
         ingestor.start();
-        processInsightsJobs(queue, { digest: async (id) => void (await digest.post(id)), prune: async () => void (await repository.pruneLinks(clock.now())) }, logger);
+        processInsightsJobs(
+          queue,
+          {
+            digest: async (id) => void (await digest.post(id)),
+            prune: async () => void (await repository.pruneLinks(clock.now())),
+            retention: async () => void (await retention.enforce()),
+          },
+          logger,
+        );
         if (options.schedule !== false) await scheduleInsightsJobs(queue, await directory.organizations.list());
       },
       async stop() {
@@ -117,4 +139,5 @@ export const insights = defineCapability({
       },
     };
   },
+  cli: (program, host) => registerInsightsCli(program, host),
 });

@@ -272,5 +272,15 @@ export interface DashboardLinkStore {
   pruneLinks(before: Date): Promise<number>;
 }
 
+/** Deletes what an organisation's retention no longer allows (the nightly retention job). */
+export interface RetentionStore {
+  /**
+   * Deletes the organisation's daily rollups of days before `keepFrom` (`YYYY-MM-DD`, local), its weekly
+   * topic counts of weeks that end before it, and its question threads started before local midnight of
+   * `keepFrom` in `timeZone`; returns how many rows of each went.
+   */
+  deleteBefore(organizationId: string, keepFrom: string, timeZone: string): Promise<{ activityRows: number; topicRows: number; threads: number }>;
+}
+
 /** The whole insights store. */
-export type InsightsRepository = ActivityStore & InsightsQueries & SettingsStore & PrivacyStore & DashboardLinkStore;
+export type InsightsRepository = ActivityStore & InsightsQueries & SettingsStore & PrivacyStore & DashboardLinkStore & RetentionStore;

@@ -16,9 +16,33 @@ export interface DigestServiceDeps {
   logger: Logger;
 }
 
-/** The weekly digest: last week's overview, posted to every managers' channel of an organisation. */
+/** A digest as it would be posted now. */
+export interface DigestPreview {
+  organization: Organization;
+  view: View;
+  /** The managers' channels it goes to (none: it is not posted anywhere). */
+  channels: number;
+  /** The last day of the week it covers (`YYYY-MM-DD`, the organisation's time zone). */
+  weekEnding: string;
+}
+
+/**
+ * The weekly digest: last week's overview, posted to every managers' channel of an organisation (Mondays
+ * 09:00 by the schedule; at once through `kring insights digest --now` or the admin API). Each channel gets
+ * one digest per week ending, however often it is asked for (the post's idempotency key).
+ */
 export class DigestService {
   constructor(private readonly deps: DigestServiceDeps) {}
+
+  /** The digest of one organisation as it would be posted now; null when the organisation does not exist. */
+  async preview(organizationId: string): Promise<DigestPreview | null> {
+    const org = await this.deps.organizations.findById(organizationId);
+    if (!org) return null;
+    const channels = await this.deps.channels.list(org.id, 'managers');
+    const overview = await this.deps.insights.overview(org, { period: 'week' });
+    const chapterNames = new Map((await this.deps.chapters.list(org.id)).map((c) => [c.id, c.name]));
+    return { organization: org, view: this.deps.render(org, overview, chapterNames), channels: channels.length, weekEnding: overview.period.to };
+  }
 
   /** Posts the digest of one organisation now (what the scheduled job does); returns how many channels got it. */
   async post(organizationId: string): Promise<number> {

@@ -48,6 +48,7 @@ export const insightsEn = {
   digest: {
     title: 'Weekly insights for {{org}}',
     intro: 'How the community did in the last 7 days, compared with the week before.',
+    noChannel: 'There is no managers channel to send the weekly digest to. Connect one with `/kring channel connect managers`.',
   },
   export: {
     ready: 'Your CSV export ({{period}}) is ready: [download the file]({{url}}). The link works for {{minutes}} minutes.',

@@ -51,6 +51,7 @@ export const insightsNl: Widen<typeof insightsEn> = {
   digest: {
     title: 'Wekelijkse inzichten voor {{org}}',
     intro: 'Hoe het de afgelopen 7 dagen ging in de community, vergeleken met de week ervoor.',
+    noChannel: 'Er is geen beheerkanaal om het weekoverzicht naar te sturen. Koppel er een met `/kring channel connect managers`.',
   },
   export: {
     ready: 'Je CSV-export ({{period}}) staat klaar: [download het bestand]({{url}}). De link werkt {{minutes}} minuten.',

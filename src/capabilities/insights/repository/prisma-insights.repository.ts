@@ -470,6 +470,20 @@ export class PrismaInsightsRepository implements InsightsRepository {
     return rows[0] ?? null;
   }
 
+  async deleteBefore(organizationId: string, keepFrom: string, timeZone: string): Promise<{ activityRows: number; topicRows: number; threads: number }> {
+    if (!isUuid(organizationId)) return { activityRows: 0, topicRows: 0, threads: 0 };
+    // Three statements in one transaction: a run never leaves rollups without their threads or the other way round.
+    const [activityRows, topicRows, threads] = await this.prisma.$transaction([
+      this.prisma.$executeRaw`DELETE FROM activity_daily WHERE organization_id = ${organizationId}::uuid AND day < ${keepFrom}::date`,
+      // A week (its Monday) is gone only when all seven of its days are.
+      this.prisma.$executeRaw`DELETE FROM topic_weekly WHERE organization_id = ${organizationId}::uuid AND week + 6 < ${keepFrom}::date`,
+      this.prisma.$executeRaw`
+        DELETE FROM thread_state WHERE organization_id = ${organizationId}::uuid
+          AND started_at < (${keepFrom}::date::timestamp AT TIME ZONE ${timeZone})`,
+    ]);
+    return { activityRows, topicRows, threads };
+  }
+
   async pruneLinks(before: Date): Promise<number> {
     const { count } = await this.prisma.dashboardLink.deleteMany({ where: { expiresAt: { lt: before } } });
     return count;

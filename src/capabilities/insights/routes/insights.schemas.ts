@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PERIODS } from '../domain/time.js';
+import { retentionMonthsSchema } from '../domain/retention.service.js';
 import { PLATFORMS } from '../../../kernel/types.js';
 
 /** Insights operations' schemas. */
@@ -11,7 +12,10 @@ export const insightsQuery = z.object({
 });
 
 const compare = z.object({ current: z.number(), previous: z.number() });
-const group = z.object({ key: z.string().nullable(), name: z.string().nullable(), count: z.number().int(), members: z.number().int() });
+/** A channel's messages and replies (distinct members are counted per chapter only: per channel it costs a scan per member). */
+const channelGroup = z.object({ key: z.string(), name: z.string().nullable(), count: z.number().int() });
+/** A chapter's messages and replies and its distinct active members; `key` null is "no chapter". */
+const chapterGroup = z.object({ key: z.string().nullable(), name: z.string().nullable(), count: z.number().int(), members: z.number().int() });
 
 export const insightsSummarySchema = z
   .object({
@@ -28,8 +32,8 @@ export const insightsSummarySchema = z
     joined: compare,
     newMembers: z.number().int(),
     returningMembers: z.number().int(),
-    channels: z.array(group),
-    chapters: z.array(group),
+    channels: z.array(channelGroup),
+    chapters: z.array(chapterGroup),
     topics: z.object({ enabled: z.boolean(), rising: z.array(z.object({ term: z.string(), current: z.number(), previous: z.number(), growth: z.number() })) }),
     unanswered: z.object({
       hours: z.number(),
@@ -47,3 +51,26 @@ export const insightsSummarySchema = z
     }),
   })
   .meta({ id: 'InsightsSummary', description: 'Aggregated counts only: no message text, no individual member.' });
+
+export const digestQuery = z.object({
+  preview: z.enum(['true', 'false']).default('true').meta({ description: '`true` (default): only show it; `false`: send it now.' }),
+});
+
+export const digestResultSchema = z
+  .object({
+    preview: z.boolean().meta({ description: 'True when nothing was posted.' }),
+    queued: z.boolean().meta({ description: 'True when the workers post it to the managers\' channels.' }),
+    channels: z.number().int().meta({ description: 'Managers\' channels it goes (or would go) to.' }),
+    weekEnding: z.string().meta({ description: 'Last day of the week it covers (YYYY-MM-DD, the organisation\'s time zone).' }),
+    text: z.string().meta({ description: 'The digest as plain text, in the organisation\'s language.' }),
+  })
+  .meta({ id: 'InsightsDigest' });
+
+export const insightsSettingsSchema = z
+  .object({
+    retentionMonths: z.number().int().meta({ description: 'Months activity rollups and question threads are kept.' }),
+    defaultRetentionMonths: z.number().int(),
+  })
+  .meta({ id: 'InsightsSettings' });
+
+export const insightsSettingsBody = z.object({ retentionMonths: retentionMonthsSchema.meta({ description: 'Whole months, 1–120.' }) }).strict();
