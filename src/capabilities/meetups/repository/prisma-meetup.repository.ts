@@ -1,7 +1,5 @@
 import {
-  decideSeat,
   promotable,
-  rsvpClosedReason,
   type Headcount,
   type Meetup,
   type MeetupAnswer,
@@ -48,14 +46,27 @@ interface RsvpRow {
   updated_at: Date;
 }
 
+/** What `meetup_cast_rsvp` answers (jsonb; timestamps as ISO text). */
+type CastRsvpRow =
+  | { status: 'closed'; reason: 'missing' | 'cancelled' | 'started' | 'deadline' }
+  | { status: 'no-room-for-guests'; free: number }
+  | {
+      status: 'recorded';
+      rsvp: Omit<RsvpRow, 'seat_at' | 'updated_at'> & { seat_at: string | null; updated_at: string };
+      previous: { answer: MeetupAnswer; seat: MeetupSeat | null; guests: number } | null;
+      promoted: { member_id: string; guests: number }[];
+      position: number | null;
+    };
+
 const RSVP_COLUMNS = Prisma.sql`meetup_id::text AS meetup_id, member_id::text AS member_id, answer::text AS answer, seat::text AS seat,
   guests, seat_at, platform::text AS platform, workspace_external_id, platform_user_id, updated_at`;
 
 /**
- * {@link MeetupRepository} on PostgreSQL/PGlite. Answers and changes run in one transaction each that
- * starts with `SELECT … FOR UPDATE` on the meet-up's row: answers to one meet-up take their turn, so the
- * count of confirmed places read inside is exact, and the unique index on `(meetup_id, member_id)` makes
- * "one answer per member" a database fact.
+ * {@link MeetupRepository} on PostgreSQL/PGlite. Answers and changes each take the meet-up's row lock
+ * (`SELECT … FOR UPDATE`) first: answers to one meet-up take their turn, so the count of confirmed places
+ * read after it is exact, and the unique index on `(meetup_id, member_id)` makes "one answer per member"
+ * a database fact. An answer is one call of the `meetup_cast_rsvp` function (the hot path); a change is
+ * an interactive transaction (rare, and it re-times reminders).
  */
 export class PrismaMeetupRepository implements MeetupRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -189,60 +200,24 @@ export class PrismaMeetupRepository implements MeetupRepository {
 
   async castRsvp(input: CastRsvpInput): Promise<CastRsvpResult> {
     if (!isUuid(input.meetupId) || !isUuid(input.memberId)) return { status: 'closed', reason: 'missing' };
-    const { meetupId, memberId, at } = input;
-    return this.prisma.$transaction(async (tx): Promise<CastRsvpResult> => {
-      // The lock every answer and change to this meet-up queues on.
-      const locked = await tx.$queryRaw<{ status: 'scheduled' | 'cancelled'; starts_at: Date; rsvp_deadline: Date | null; capacity: number | null }[]>`
-        SELECT status::text AS status, starts_at, rsvp_deadline, capacity FROM meetup WHERE id = ${meetupId}::uuid FOR UPDATE`;
-      const m = locked[0];
-      if (!m) return { status: 'closed', reason: 'missing' };
-      const closed = rsvpClosedReason({ status: m.status, startsAt: m.starts_at, rsvpDeadline: m.rsvp_deadline }, at);
-      if (closed) return { status: 'closed', reason: closed };
-
-      const currentRows = await tx.$queryRaw<RsvpRow[]>`
-        SELECT ${RSVP_COLUMNS} FROM meetup_rsvp WHERE meetup_id = ${meetupId}::uuid AND member_id = ${memberId}::uuid`;
-      const current = currentRows[0] ? toRsvp(currentRows[0]) : null;
-      const book = await placesTaken(tx, meetupId, memberId);
-      const decision = decideSeat(current, input.answer, input.guests, {
-        capacity: m.capacity,
-        otherConfirmedPlaces: book.confirmedPlaces,
-        otherWaitlisted: book.waitlisted,
-      });
-      if ('refused' in decision) return { status: 'no-room-for-guests', free: Math.max(0, (m.capacity ?? 0) - book.confirmedPlaces - 1 - (current?.guests ?? 0)) };
-
-      const seatAt = decision.seat === null ? null : decision.keepSeatAt ? (current?.seatAt ?? at) : at;
-      const guests = input.answer === 'going' ? input.guests : 0;
-      const account = input.account;
-      const written = await tx.$queryRaw<RsvpRow[]>`
-        INSERT INTO meetup_rsvp (id, meetup_id, member_id, answer, seat, guests, seat_at, platform, workspace_external_id, platform_user_id, created_at, updated_at)
-        VALUES (gen_random_uuid(), ${meetupId}::uuid, ${memberId}::uuid, ${input.answer}::"MeetupAnswer", ${decision.seat}::"MeetupSeat", ${guests}, ${seatAt},
-                ${account?.platform ?? null}::"Platform", ${account?.workspaceId ?? null}, ${account?.userId ?? null}, ${at}, ${at})
-        ON CONFLICT (meetup_id, member_id) DO UPDATE SET
-          answer = EXCLUDED.answer, seat = EXCLUDED.seat, guests = EXCLUDED.guests, seat_at = EXCLUDED.seat_at,
-          platform = coalesce(EXCLUDED.platform, meetup_rsvp.platform),
-          workspace_external_id = coalesce(EXCLUDED.workspace_external_id, meetup_rsvp.workspace_external_id),
-          platform_user_id = coalesce(EXCLUDED.platform_user_id, meetup_rsvp.platform_user_id),
-          updated_at = EXCLUDED.updated_at
-        RETURNING ${RSVP_COLUMNS}`;
-      let rsvp = toRsvp(written[0]!);
-
-      const confirmedAfter = book.confirmedPlaces + (rsvp.seat === 'confirmed' ? 1 + rsvp.guests : 0);
-      const moved = await promote(tx, meetupId, m.capacity, confirmedAfter, at, book.waitlisted + (rsvp.seat === 'waitlisted' ? 1 : 0));
-      // The member may move up by their own answer (fewer guests): that is their confirmation, not a promotion.
-      const own = moved.find((r) => r.memberId === memberId);
-      if (own) rsvp = own;
-      const promoted = moved.filter((r) => r.memberId !== memberId);
-
-      let waitlistPosition: number | null = null;
-      if (rsvp.seat === 'waitlisted') {
-        const ahead = await tx.$queryRaw<{ n: number }[]>`
-          SELECT count(*)::int AS n FROM meetup_rsvp
-          WHERE meetup_id = ${meetupId}::uuid AND seat = 'waitlisted' AND (seat_at, member_id) < (${rsvp.seatAt}::timestamptz, ${memberId}::uuid)`;
-        waitlistPosition = (ahead[0]?.n ?? 0) + 1;
-      }
-      const previous = current ? { answer: current.answer, seat: current.seat, guests: current.guests } : null;
-      return { status: 'recorded', rsvp, previous, promoted, waitlistPosition };
-    }, TX_OPTIONS);
+    const a = input.account;
+    // One call: the function takes the row lock, decides the seat, writes and moves the waitlist up
+    // (migration 20261202133433_meetup_rsvp_function), so the lock is held for well under a millisecond.
+    const rows = await this.prisma.$queryRaw<{ result: CastRsvpRow }[]>`
+      SELECT meetup_cast_rsvp(${input.meetupId}::uuid, ${input.memberId}::uuid, ${input.answer}::"MeetupAnswer", ${input.guests}::int,
+                              ${a?.platform ?? null}::"Platform", ${a?.workspaceId ?? null}::text, ${a?.userId ?? null}::text, ${input.at}::timestamptz) AS result`;
+    const r = rows[0]!.result;
+    if (r.status === 'closed') return { status: 'closed', reason: r.reason };
+    if (r.status === 'no-room-for-guests') return { status: 'no-room-for-guests', free: r.free };
+    const rsvp = toRsvp({ ...r.rsvp, seat_at: r.rsvp.seat_at === null ? null : new Date(r.rsvp.seat_at), updated_at: new Date(r.rsvp.updated_at) });
+    return {
+      status: 'recorded',
+      rsvp,
+      previous: r.previous,
+      // Moved up now: a confirmed place from this moment, answering going (their account is read when told).
+      promoted: r.promoted.map((p) => ({ meetupId: input.meetupId, memberId: p.member_id, answer: 'going', seat: 'confirmed', guests: p.guests, seatAt: input.at, account: null, updatedAt: input.at })),
+      waitlistPosition: r.position,
+    };
   }
 
   async findRsvp(meetupId: string, memberId: string): Promise<Rsvp | null> {
