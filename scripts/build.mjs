@@ -92,8 +92,11 @@ export async function build({ log = (line) => process.stderr.write(`${line}\n`) 
   writeFileSync(join(next, '.build-hash'), `${hash}\n`);
   // The package's own type so Node reads dist/ as ES modules wherever it is started from.
   writeFileSync(join(next, 'package.json'), '{ "type": "module" }\n');
-  rmSync(OUT, { recursive: true, force: true });
+  // Swapped in by renames: a process that starts meanwhile finds no hash file and waits for the lock.
+  const old = `${OUT}.old-${process.pid}`;
+  if (existsSync(OUT)) renameSync(OUT, old);
   renameSync(next, OUT);
+  rmSync(old, { recursive: true, force: true });
   writeCliHelp();
   log(`kring: compiled ${count} files into dist/ in ${Date.now() - started} ms`);
 }
@@ -112,11 +115,49 @@ function writeCliHelp() {
   if (run.status === 0 && run.stdout.includes('Usage: kring')) writeFileSync(CLI_HELP_FILE, run.stdout);
 }
 
-/** Builds when dist/ is missing or stale; returns whether it built. */
+/** Builds when dist/ is missing or stale; returns whether it built. One process builds at a time. */
 export async function buildIfNeeded(options) {
   if (upToDate()) return false;
-  await build(options);
-  return true;
+  const release = await lock();
+  try {
+    // Another process may have built while this one waited.
+    if (upToDate()) return false;
+    await build(options);
+    return true;
+  } finally {
+    release();
+  }
+}
+
+const LOCK_FILE = join(root, '.dist.lock');
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+/** Takes the build lock (a pid file; a stale one, its process gone, is taken over). */
+async function lock() {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      writeFileSync(LOCK_FILE, String(process.pid), { flag: 'wx' });
+      return () => rmSync(LOCK_FILE, { force: true });
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(LOCK_FILE, 'utf8').trim() || '0');
+      if (!pid || !alive(pid)) {
+        rmSync(LOCK_FILE, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`another build (pid ${pid}) holds ${LOCK_FILE}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliHost } from '../../capability.js';
 import { formatCount, ImportProgressDisplay } from './import-progress.js';
 import { CSV_ENCODINGS, parseRoles, parseStatus, type CsvEncodingOption } from './domain/member-csv.js';
 import type { ImportReport } from './domain/member-import.service.js';
+import { isXlsxFile, xlsxMemberText } from './domain/member-xlsx.js';
 import { MEMBER_ROLES, type Member, type MemberStatus, type Organization } from '../../kernel/community.js';
 import type { Directory } from '../../kernel/ports/directory.js';
 import { table, UsageError } from '../../capability-cli.js';
@@ -33,8 +34,8 @@ export function registerMembershipCli(program: Command, host: CliHost<Membership
   const members = program.command('members').description('import and list members').exitOverride();
   members
     .command('import')
-    .summary('import members from the member administration\'s CSV export')
-    .description('Import members from the member administration\'s CSV export. Re-importing updates members by member number; it never duplicates them.')
+    .summary('import members from the member administration\'s CSV or Excel (.xlsx) export')
+    .description('Import members from the member administration\'s CSV or Excel (.xlsx) export. Re-importing updates members by member number; it never duplicates them.')
     .addHelpText(
       'after',
       '\nColumns are found by their header name (any case), Dutch or English:\n' +
@@ -44,9 +45,11 @@ export function registerMembershipCli(program: Command, host: CliHost<Membership
         'The separator (";" as Dutch Excel writes, "," or tab) is detected. Rows with errors are listed and\n' +
         'skipped; all other rows are imported. See examples/members.csv.\n' +
         'The character encoding is detected: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252 as\n' +
-        'Excel on Windows writes. When Kring cannot tell, it stops and asks for --encoding.',
+        'Excel on Windows writes. When Kring cannot tell, it stops and asks for --encoding.\n' +
+        'An Excel workbook (.xlsx) is read from its first worksheet, header row first, with the same columns and\n' +
+        'checks; the report\'s line numbers are the sheet\'s row numbers.',
     )
-    .argument('<file>', 'CSV file')
+    .argument('<file>', 'CSV file, or Excel workbook (.xlsx)')
     .requiredOption('--org <slug>', 'organisation to import into')
     .option('--full', 'the file lists ALL members: set active members missing from it to lapsed (never deleted); without --full they are left as they are')
     .option('--dry-run', 'check the file and show what would change, without writing')
@@ -59,19 +62,24 @@ export function registerMembershipCli(program: Command, host: CliHost<Membership
       const progress = new ImportProgressDisplay(host.stderr);
       const service = (await host.parts()).importer;
       let report: ImportReport;
+      let sheet: string | undefined;
       try {
-        report = await service.importCsv(createReadStream(file, { highWaterMark: 256 * 1024 }), {
+        // An Excel workbook: its first sheet, read into the CSV reader's text (same headers, checks, report).
+        const excel = isXlsxFile(file) ? await xlsxMemberText(await readFile(file)) : undefined;
+        sheet = excel?.sheet;
+        const source = excel ? oneChunk(excel.csv) : createReadStream(file, { highWaterMark: 256 * 1024 });
+        report = await service.importCsv(source, {
           organizationId: organization.id,
           mode: opts.full ? 'full' : 'partial',
           dryRun: opts.dryRun === true,
-          encoding: opts.encoding,
+          encoding: excel ? 'utf-8' : opts.encoding,
           onProgress: (p) => progress.update(p),
         });
       } finally {
         progress.finish();
       }
       if (opts.json) host.out(JSON.stringify(report, null, 2));
-      else printReport(host.out, report, basename(file), organization, progress.elapsedSeconds());
+      else printReport(host.out, report, basename(file), organization, progress.elapsedSeconds(), sheet);
       if (report.errorCount > 0) host.setExitCode(EXIT_ROW_ERRORS);
     });
   members
@@ -184,7 +192,7 @@ async function listMembers(r: Directory, organizationId: string, limit: number, 
 /** How the report describes the way the encoding was settled. */
 const ENCODING_SOURCES = { bom: 'from its byte order mark', given: 'as given with --encoding', detected: 'detected', ascii: 'plain ASCII' } as const;
 
-function printReport(out: (line?: string) => void, report: ImportReport, file: string, organization: Organization, seconds: number): void {
+function printReport(out: (line?: string) => void, report: ImportReport, file: string, organization: Organization, seconds: number, excelSheet?: string): void {
   const verb = report.dryRun ? 'Checked (dry run, nothing written)' : 'Imported';
   out(`${verb}: ${file} into "${organization.slug}", ${report.mode} import.`);
   if (report.mode === 'partial') out('Members missing from the file were left as they are (use --full to lapse them).');
@@ -194,7 +202,8 @@ function printReport(out: (line?: string) => void, report: ImportReport, file: s
     ['unchanged', report.unchanged], [`lapsed${would}`, report.lapsed], ['rows with errors', new Set(report.errors.map((e) => e.line)).size],
   ];
   for (const [label, n] of lines) out(`  ${label.padEnd(22)} ${formatCount(n).padStart(9)}`);
-  if (report.encoding.source !== 'ascii') out(`Encoding: ${report.encoding.name} (${ENCODING_SOURCES[report.encoding.source]}).`);
+  if (excelSheet !== undefined) out(`Read from the Excel workbook's first worksheet, "${excelSheet}" (line numbers are its row numbers).`);
+  else if (report.encoding.source !== 'ascii') out(`Encoding: ${report.encoding.name} (${ENCODING_SOURCES[report.encoding.source]}).`);
   if (report.ignoredColumns.length > 0) out(`Ignored columns: ${report.ignoredColumns.join(', ')}`);
   const rate = seconds > 0 ? Math.round(report.rows / seconds) : report.rows;
   out(`Took ${seconds.toFixed(1)} s (${formatCount(rate)} rows/s).`);
@@ -206,4 +215,9 @@ function printReport(out: (line?: string) => void, report: ImportReport, file: s
     out(`  line ${e.line}${who}: ${e.field ? `${e.field}: ` : ''}${e.message}`);
   }
   if (report.errorCount > LISTED_ERRORS) out(`  ... and ${formatCount(report.errorCount - LISTED_ERRORS)} more (use --json for all).`);
+}
+
+/** Text as a source of one chunk (an Excel sheet read into CSV text). */
+async function* oneChunk(text: string): AsyncGenerator<string> {
+  yield text;
 }
