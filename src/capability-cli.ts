@@ -12,7 +12,7 @@ import type { Directory } from './kernel/ports/directory.js';
 export const QUEUE_HELP =
   '\nChat platforms: the CLI does not post to Discord, Slack or Teams itself. It enqueues the same jobs the\n' +
   'server enqueues, and the running server\'s workers do the work:\n' +
-  '  REDIS_URL set      the jobs go into the server\'s BullMQ queues (same Redis, default key prefix "kring").\n' +
+  '  REDIS_URL set      the jobs go into the server\'s BullMQ queues (same Redis, same REDIS_PREFIX: default "kring").\n' +
   '  REDIS_URL unset    the server keeps its queue in its own process, out of the CLI\'s reach: the command\n' +
   '                     refuses (exit 2). Use the chat command or the admin API of the running server, or\n' +
   '                     pass --record-only to change the database only: copies already posted in chat are\n' +

@@ -49,7 +49,7 @@ export interface KringOverrides {
   clock?: Clock;
   /** Default: over KRING_SECRET (or, outside production, the key generated into the data directory). */
   secrets?: SecretBox;
-  /** Prefix for BullMQ keys (tests keep runs apart with a unique prefix). */
+  /** Replaces `REDIS_PREFIX` for every Redis key (tests keep runs apart with a unique prefix). */
   queuePrefix?: string;
   /** Tuning per capability (tests and benchmarks). */
   capabilityOptions?: CapabilityOptions<Capabilities>;
@@ -93,7 +93,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     throw err;
   }
   const directory = createPrismaDirectory(database.prisma, secrets);
-  const queue = overrides.queue ?? openJobQueue({ redisUrl: config.redisUrl, logger, ...(overrides.queuePrefix ? { prefix: overrides.queuePrefix } : {}) });
+  const queue = overrides.queue ?? openJobQueue({ redisUrl: config.redisUrl, logger, prefix: overrides.queuePrefix ?? config.redisPrefix });
   if (queue.driver === 'in-process') {
     logger.warn('queue: SINGLE-PROCESS MODE (no REDIS_URL): background jobs run in this process and are lost on restart');
   }
@@ -169,7 +169,13 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
 
   // HTTP: the platforms' webhooks, the admin API and the capabilities' pages.
   const started = new Set<ChatPlatform>();
-  const rateLimit = openApiRateLimiter({ redisUrl: config.redisUrl, points: config.apiRateLimitPerMinute, durationSec: 60, logger: logger.child({ component: 'api' }) });
+  const rateLimit = openApiRateLimiter({
+    redisUrl: config.redisUrl,
+    redisPrefix: overrides.queuePrefix ?? config.redisPrefix,
+    points: config.apiRateLimitPerMinute,
+    durationSec: 60,
+    logger: logger.child({ component: 'api' }),
+  });
   const api = createApiRouter({
     contributions: built.all.flatMap((c) => (c.api ? [c.api] : [])),
     tokens: built.all.find((c) => c.apiTokens)?.apiTokens,
@@ -180,6 +186,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
   const http = await startHttpServer({
     host: config.http.host,
     port: config.http.port,
+    trustProxy: config.http.trustProxy,
     logger,
     routes: platforms.flatMap((p) => p.routes),
     readiness: [

@@ -151,7 +151,7 @@ export class CliCapabilities {
     return {
       parts: async (queue) => (await this.build(queue)).parts[name as keyof BuiltCapabilities<Capabilities>['parts']] as never,
       directory: () => this.directory(),
-      openQueue: ({ recordOnly }) => openCliQueue(this.io.env, { recordOnly, stderr: this.out.err }),
+      openQueue: ({ recordOnly }) => openCliQueue(this.io.env, { recordOnly, stderr: this.out.err, prefix: loadCliConfig(this.io.env).redisPrefix }),
       translator: this.translator,
       apiScopes: apiScopesOf(capabilities),
       out: this.out.out,

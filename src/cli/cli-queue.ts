@@ -6,14 +6,23 @@ import { QueueUnavailableError } from '../capability-cli.js';
 import type { Logger } from '../kernel/ports/logger.js';
 
 /**
- * Opens the CLI's queue (see {@link CliQueue}): BullMQ at REDIS_URL, or record-only on request.
+ * Opens the CLI's queue (see {@link CliQueue}): BullMQ at REDIS_URL under REDIS_PREFIX (the server's), or
+ * record-only on request.
  */
 
 /** Reaching Redis takes at most this long before the command gives up (nothing changed yet). */
 const PING_TIMEOUT_MS = 5000;
 
 /** Opens the queue, or explains why not. Call before changing anything, so a refusal leaves no half-done work. */
-export async function openCliQueue(env: Record<string, string | undefined>, options: { recordOnly: boolean; stderr: (line: string) => void }): Promise<CliQueue> {
+export async function openCliQueue(
+  env: Record<string, string | undefined>,
+  options: {
+    recordOnly: boolean;
+    stderr: (line: string) => void;
+    /** `REDIS_PREFIX` as the server reads it: the jobs must land in the server's queues. */
+    prefix: string;
+  },
+): Promise<CliQueue> {
   if (options.recordOnly) return recordOnlyQueue();
   const url = env['REDIS_URL']?.trim();
   if (!url) {
@@ -24,7 +33,7 @@ export async function openCliQueue(env: Record<string, string | undefined>, opti
     );
   }
   if (!/^rediss?:\/\//.test(url)) throw new QueueUnavailableError('REDIS_URL must be a redis:// URL');
-  const queue = new BullMqJobQueue({ url, logger: stderrLogger(options.stderr) });
+  const queue = new BullMqJobQueue({ url, prefix: options.prefix, logger: stderrLogger(options.stderr) });
   try {
     await withTimeout(queue.ping(), PING_TIMEOUT_MS, 'Redis did not answer');
   } catch (e) {

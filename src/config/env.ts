@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { decodeSecret, MIN_SECRET_BYTES } from '../infra/secrets/aes-gcm.secret-box.js';
 import { slugSchema } from '../kernel/types.js';
@@ -32,6 +33,34 @@ const TEAMS_APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as co
 function canonicalAppType(value: string): (typeof TEAMS_APP_TYPES)[number] | undefined {
   return TEAMS_APP_TYPES.find((t) => t.toLowerCase() === value.trim().toLowerCase());
 }
+
+/** Express's `trust proxy`: none, every hop (`true`), a number of hops, or the proxies' addresses. */
+export type TrustProxy = boolean | number | string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+/** An IPv4/IPv6 address, optionally with a `/prefix` (a subnet). */
+const isAddressOrSubnet = (entry: string): boolean => {
+  const [address, prefix, extra] = entry.split('/');
+  if (extra !== undefined || !address || isIP(address) === 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (isIP(address) === 4 ? 32 : 128);
+};
+const trustProxySchema = z.string().transform((raw, ctx): TrustProxy => {
+  const value = raw.trim().toLowerCase();
+  if (value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value) === 0 ? false : Number(value);
+  const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const bad = entries.filter((e) => !PROXY_NAMES.has(e) && !isAddressOrSubnet(e));
+  if (entries.length === 0 || bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be false, true, a number of proxy hops, or addresses/subnets of your proxies (e.g. loopback or 10.0.0.0/8); not ${bad.map((b) => `"${b}"`).join(', ') || 'empty'}`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
 
 const envSchema = z
   .object({
@@ -83,6 +112,15 @@ const envSchema = z
         .regex(/^rediss?:\/\//, 'must be a redis:// URL (or leave it unset for single-process mode)')
         .optional(),
     ),
+    // Every Redis key Kring writes starts with `<REDIS_PREFIX>:`, so several deployments can share a Redis.
+    REDIS_PREFIX: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "_", "." or "-" (no ":"), e.g. kring-utrecht')
+        .default('kring'),
+    ),
+    TRUST_PROXY: z.preprocess(emptyToUndefined, trustProxySchema.default(false)),
     SMTP_URL: z.preprocess(
       emptyToUndefined,
       z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL (or leave it unset to only log e-mails)').optional(),
@@ -216,7 +254,11 @@ function demoSlug(e: Env): string {
 /** Kring's configuration, grouped by concern. */
 export interface Config {
   env: Env['NODE_ENV'];
-  http: { port: number; host: string };
+  /**
+   * `trustProxy` (`TRUST_PROXY`): which proxies' `X-Forwarded-*` headers Kring believes (client address,
+   * https): false (default, none), a number of hops, or addresses / subnets / `loopback`, `linklocal`, `uniquelocal`.
+   */
+  http: { port: number; host: string; trustProxy: TrustProxy };
   logLevel: Env['LOG_LEVEL'];
   /** `auto`: pretty lines on a terminal in development, JSON elsewhere (`LOG_FORMAT`). */
   logFormat: Env['LOG_FORMAT'];
@@ -234,6 +276,8 @@ export interface Config {
   demo: boolean;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** The first part of every Redis key Kring writes (`REDIS_PREFIX`, default `kring`): BullMQ, pacer, rate limiter. */
+  redisPrefix: string;
   mail: { smtpUrl: string | undefined; from: string };
   link: { codeTtlMs: number; maxAttempts: number };
   slack:
@@ -295,7 +339,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   return {
     env: e.NODE_ENV,
-    http: { port: e.PORT, host: e.HOST },
+    http: { port: e.PORT, host: e.HOST, trustProxy: e.TRUST_PROXY },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     // Demo mode keeps its association apart from a real one: organisation `demo` unless KRING_ORG names another.
@@ -308,6 +352,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     demo: e.KRING_DEMO,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     link: { codeTtlMs: e.LINK_CODE_TTL_MINUTES * 60_000, maxAttempts: e.LINK_MAX_ATTEMPTS },
     slack,

@@ -19,6 +19,13 @@ export interface HttpServerOptions {
   readiness: readonly ReadinessCheck[];
   /** Extra routers mounted after the adapters (admin API, dashboard). */
   mount?: (app: Express) => void;
+  /**
+   * Whose `X-Forwarded-For` / `X-Forwarded-Proto` to believe (Express's `trust proxy`; `TRUST_PROXY`):
+   * false (default: none, the TCP peer is the client), true (every hop), a number of hops, or the proxies'
+   * addresses and subnets (`loopback`, `10.0.0.0/8`). Believing a header anyone can send would let
+   * clients pick their own address (rate limits, logs) and pretend to use https.
+   */
+  trustProxy?: boolean | number | readonly string[];
 }
 
 export interface RunningHttpServer {
@@ -35,7 +42,8 @@ const READY_TIMEOUT_MS = 2_000;
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  const trust = options.trustProxy ?? false;
+  app.set('trust proxy', Array.isArray(trust) ? [...trust] : trust);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -28,7 +28,7 @@ export interface ApiHarnessOptions {
 }
 
 /** The capabilities an API harness builds unless told otherwise. */
-const API_CAPABILITIES: readonly CapabilityName[] = ['membership', 'channels', 'polls', 'news', 'insights', 'webhooks', 'api-tokens'];
+export const API_CAPABILITIES: readonly CapabilityName[] = ['membership', 'channels', 'polls', 'news', 'insights', 'webhooks', 'api-tokens'];
 
 /**
  * Boots the admin API the way the composition root does (every capability of the one list over a real

@@ -30,18 +30,24 @@ export interface ApiRateLimitOptions {
   durationSec?: number;
   /** Shared store; in memory when absent. */
   redis?: Redis;
-  /** Redis key prefix (tests isolate runs with a unique one). */
+  /**
+   * First part of the limiter's keys (default `kring:api-rl`; keys are `<keyPrefix>:<token id>`). Kring
+   * passes `<REDIS_PREFIX>:api-rl`, so the limiter's keys sit under the deployment's prefix with the rest.
+   */
   keyPrefix?: string;
   logger: Logger;
 }
 
 export const DEFAULT_API_RATE_LIMIT = { points: 600, durationSec: 60 } as const;
 
+/** `REDIS_PREFIX`'s default. */
+const DEFAULT_REDIS_PREFIX = 'kring';
+
 /** Builds the limiter; see the module comment. */
 export function createApiRateLimiter(options: ApiRateLimitOptions): ApiRateLimiter {
   const points = options.points ?? DEFAULT_API_RATE_LIMIT.points;
   const duration = options.durationSec ?? DEFAULT_API_RATE_LIMIT.durationSec;
-  const keyPrefix = options.keyPrefix ?? 'kring-api-rl';
+  const keyPrefix = options.keyPrefix ?? `${DEFAULT_REDIS_PREFIX}:api-rl`;
   const memory = new RateLimiterMemory({ points, duration, keyPrefix });
   const limiter: RateLimiterAbstract = options.redis
     ? new RateLimiterRedis({ storeClient: options.redis, points, duration, keyPrefix, insuranceLimiter: memory, rejectIfRedisNotReady: true })
@@ -76,12 +82,25 @@ export interface RunningApiRateLimiter {
  * Opens the limiter. The Redis connection is its own: the limiter must not queue commands while Redis is
  * away (it falls back to memory at once), unlike BullMQ's connection.
  */
-export function openApiRateLimiter(options: { redisUrl: string | undefined; points: number; durationSec: number; logger: Logger }): RunningApiRateLimiter {
+export function openApiRateLimiter(options: {
+  redisUrl: string | undefined;
+  /** `REDIS_PREFIX` (default `kring`): the limiter's keys are `<prefix>:api-rl:<token id>`. */
+  redisPrefix?: string;
+  points: number;
+  durationSec: number;
+  logger: Logger;
+}): RunningApiRateLimiter {
   const { logger } = options;
   const redis = options.redisUrl ? new IORedis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'api rate-limit redis error'));
   return {
-    limiter: createApiRateLimiter({ points: options.points, durationSec: options.durationSec, ...(redis ? { redis } : {}), logger }),
+    limiter: createApiRateLimiter({
+      points: options.points,
+      durationSec: options.durationSec,
+      keyPrefix: `${options.redisPrefix ?? DEFAULT_REDIS_PREFIX}:api-rl`,
+      ...(redis ? { redis } : {}),
+      logger,
+    }),
     async ready() {
       if (!redis || redis.status === 'ready') return;
       const ready = await Promise.race([once(redis, 'ready').then(() => true), delay(2_000, false, { ref: false })]);
