@@ -141,6 +141,24 @@ describe('admin API contract: every operation, every documented response', () =>
     const other = (await h.token(h.orgB, ALL_SCOPES)).secret;
     expect((await h.call('POST', org('/news', 'zwemclub'), { token: other, json: { title: 'T', body: 'B' } })).status).toBe(422);
 
+    // Meet-ups.
+    const meetup = { title: 'Afdelingsavond', startsAt: '2027-10-23T19:30', endsAt: '2027-10-23T21:30', place: 'Stadhuisplein 1, Utrecht', capacity: 20 };
+    const event = await h.call('POST', org('/events'), { ...auth, json: meetup });
+    expect(event.status).toBe(201);
+    expect((await h.call('POST', org('/events'), { ...auth, json: { ...meetup, startsAt: '2020-01-01T19:30', endsAt: '2020-01-01T21:30' } })).status).toBe(422);
+    const eventPath = `/events/${event.body.id}`;
+    expect((await h.call('GET', org('/events'), auth)).status).toBe(200);
+    expect((await h.call('GET', org(eventPath), auth)).status).toBe(200);
+    expect((await h.call('PATCH', org(eventPath), { ...auth, json: { capacity: 30 } })).status).toBe(200);
+    expect((await h.call('PATCH', org(eventPath), { ...auth, json: { endsAt: '2027-10-23T18:00' } })).status).toBe(422);
+    expect((await h.call('GET', org(`${eventPath}/attendees`), auth)).status).toBe(200);
+    expect((await h.call('GET', org(`${eventPath}/attendees.csv`), auth)).status).toBe(200);
+    expect((await h.call('GET', org(`${eventPath}/attendees.xlsx`), auth)).status).toBe(200);
+    expect((await h.call('GET', org(`${eventPath}/event.ics`), auth)).status).toBe(200);
+    expect((await h.call('POST', org(`${eventPath}/cancel`), auth)).status).toBe(200);
+    expect((await h.call('POST', org(`${eventPath}/cancel`), auth)).status).toBe(409);
+    expect((await h.call('PATCH', org(eventPath), { ...auth, json: { capacity: 40 } })).status).toBe(409);
+
     // Insights: with activity in a channel, so the channels and chapters of the summary are filled.
     const today = new Date().toISOString().slice(0, 10);
     const [general] = await h.repos.channels.list(h.orgA.id, 'general');
