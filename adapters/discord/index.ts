@@ -4,14 +4,18 @@ import {
   Client,
   Events,
   GatewayIntentBits,
+  GuildScheduledEventEntityType,
+  GuildScheduledEventPrivacyLevel,
+  GuildScheduledEventStatus,
   Options,
   Routes,
   type APIChannel,
+  type APIGuildScheduledEvent,
   type APIInteraction,
   type APIMessage,
   type RateLimitData,
 } from 'discord.js';
-import type { ChannelRef, ChatPlatform, InboundEvent, MessageRef, PostOptions, UserRef, View } from '../../src/kernel/ports/chat-platform.js';
+import type { ChannelRef, ChatPlatform, InboundEvent, MessageRef, PostOptions, ScheduledEventSpec, UserRef, View } from '../../src/kernel/ports/chat-platform.js';
 import { ChatPlatformError } from '../../src/kernel/ports/chat-platform.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
 import { parseDiscordPlatformConfig, type DiscordPlatformConfig, type ResolvedDiscordPlatformConfig } from './config.js';
@@ -263,6 +267,35 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
         if (error instanceof ChatPlatformError && error.code === 'NOT_FOUND') return null;
         throw error;
       }
+    },
+
+    /**
+     * A meet-up as an EXTERNAL guild scheduled event (shown in the server's event list, with a location);
+     * needs the bot's Create Events / Manage Events permission.
+     * https://discord.com/developers/docs/resources/guild-scheduled-event#create-guild-scheduled-event
+     */
+    async upsertScheduledEvent(workspaceId: string, event: ScheduledEventSpec, existingId?: string) {
+      const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+      const body = {
+        name: cut(event.title, 100),
+        ...(event.description.trim() === '' ? {} : { description: cut(event.description, 1000) }),
+        privacy_level: GuildScheduledEventPrivacyLevel.GuildOnly,
+        entity_type: GuildScheduledEventEntityType.External,
+        entity_metadata: { location: cut(event.location, 100) },
+        scheduled_start_time: event.startsAt.toISOString(),
+        scheduled_end_time: event.endsAt.toISOString(),
+      };
+      const saved = existingId
+        ? await call<APIGuildScheduledEvent>('update scheduled event', () => client.rest.patch(Routes.guildScheduledEvent(workspaceId, existingId), { body }))
+        : await call<APIGuildScheduledEvent>('create scheduled event', () => client.rest.post(Routes.guildScheduledEvents(workspaceId), { body }));
+      return saved.id;
+    },
+
+    /** https://discord.com/developers/docs/resources/guild-scheduled-event#modify-guild-scheduled-event (status CANCELED) */
+    async cancelScheduledEvent(workspaceId: string, externalId: string) {
+      await call('cancel scheduled event', () =>
+        client.rest.patch(Routes.guildScheduledEvent(workspaceId, externalId), { body: { status: GuildScheduledEventStatus.Canceled } }),
+      );
     },
 
     ...(cfg.memberRoleId === undefined

@@ -173,6 +173,9 @@ export class FakeDiscordRest {
       case 'DELETE channels/:id/messages/:id':
         this.message(s[1]!, s[3]!).deleted = true;
         return [204, undefined];
+      case 'POST guilds/:id/scheduled-events':
+      case 'PATCH guilds/:id/scheduled-events/:id':
+        return [200, this.scheduledEvent(s[1]!, method === 'POST' ? undefined : s[3]!, b)];
       case 'GET guilds/:id/members/:id':
         return [200, this.state.memberPayload(this.member(s[1]!, s[3]!))];
       case 'PUT guilds/:id/members/:id/roles/:id':
@@ -198,6 +201,53 @@ export class FakeDiscordRest {
       default:
         throw new HttpError(404, { message: '404: Not Found', code: 0 });
     }
+  }
+
+  /**
+   * https://discord.com/developers/docs/resources/guild-scheduled-event: creates or modifies an EXTERNAL
+   * event (the only kind a bot can make without a stage or voice channel), with the API's checks.
+   */
+  private scheduledEvent(guildId: string, id: string | undefined, b: Record<string, unknown>): Record<string, unknown> {
+    if (guildId !== this.state.guildId) throw notFound(10004, 'Guild');
+    const existing = id === undefined ? undefined : this.state.scheduledEvents.get(id);
+    if (id !== undefined && !existing) throw notFound(10070, 'Guild Scheduled Event');
+    const event: Record<string, unknown> = existing ?? { id: snowflake(), guild_id: guildId, creator_id: this.state.bot.id, status: 1, entity_type: 3, privacy_level: 2, user_count: 0 };
+    const errors: { path: string; code: string; message: string }[] = [];
+    const text = (key: string, max: number) => {
+      if (b[key] === undefined) return;
+      if (typeof b[key] !== 'string' || b[key].length < 1 || b[key].length > max) errors.push({ path: key, code: 'BASE_TYPE_BAD_LENGTH', message: `Must be between 1 and ${max} in length.` });
+      else event[key] = b[key];
+    };
+    text('name', 100);
+    text('description', 1000);
+    for (const key of ['scheduled_start_time', 'scheduled_end_time'] as const) {
+      if (b[key] === undefined) continue;
+      if (typeof b[key] !== 'string' || Number.isNaN(Date.parse(b[key]))) errors.push({ path: key, code: 'DATE_TIME_TYPE_PARSE', message: 'Could not parse the date.' });
+      else event[key] = b[key];
+    }
+    const location = (b.entity_metadata as { location?: unknown } | undefined)?.location;
+    if (b.entity_metadata !== undefined) {
+      if (typeof location !== 'string' || location.length < 1 || location.length > 100) errors.push({ path: 'entity_metadata.location', code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' });
+      else event.entity_metadata = { location };
+    }
+    if (b.status !== undefined) {
+      // A scheduled event can start (2) or be cancelled (4); nothing comes back from cancelled.
+      if (event.status !== 1 || (b.status !== 2 && b.status !== 4)) errors.push({ path: 'status', code: 'GUILD_SCHEDULED_EVENT_INVALID_STATUS_TRANSITION', message: 'Invalid status transition.' });
+      else event.status = b.status;
+    }
+    if (id === undefined) {
+      for (const key of ['name', 'scheduled_start_time', 'scheduled_end_time', 'entity_metadata'] as const) {
+        if (event[key] === undefined) errors.push({ path: key, code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
+      }
+      if (b.entity_type !== 3 || b.privacy_level !== 2) errors.push({ path: 'entity_type', code: 'BASE_TYPE_CHOICES', message: 'Value must be one of {3} with privacy_level 2.' });
+    }
+    // Discord also refuses a start in the past; the fake leaves that out, because tests run on their own clocks.
+    if (typeof event.scheduled_start_time === 'string' && typeof event.scheduled_end_time === 'string' && Date.parse(event.scheduled_end_time) <= Date.parse(event.scheduled_start_time)) {
+      errors.push({ path: 'scheduled_end_time', code: 'GUILD_SCHEDULED_EVENT_END_BEFORE_START', message: 'The end must be after the start.' });
+    }
+    if (errors.length > 0) throw invalidForm(errors);
+    this.state.scheduledEvents.set(event.id as string, event);
+    return event;
   }
 
   private channel(id: string) {

@@ -86,6 +86,8 @@ export class FakeDiscordState {
   readonly interactions = new Map<string, FakeInteraction>();
   readonly globalCommands: FakeCommand[] = [];
   readonly guildCommands = new Map<string, FakeCommand[]>();
+  /** Guild scheduled events by id, as the API shows them (`status` 1 scheduled, 4 cancelled). */
+  readonly scheduledEvents = new Map<string, Record<string, unknown>>();
 
   readonly bot: FakeUser;
   readonly guildId = snowflake();
