@@ -15,6 +15,7 @@ import {
   type GatewayMessageCreateDispatchData,
   type GatewayMessageReactionAddDispatchData,
 } from 'discord.js';
+import { z } from 'zod';
 import type {
   ActionEvent,
   CommandEvent,
@@ -172,6 +173,14 @@ export function channelToResolve(packet: GatewayDispatch): { channelId: string; 
   if (packet.t === 'MESSAGE_CREATE') return typeof d.channel_type === 'number' && THREAD_TYPES.has(d.channel_type) ? { channelId: d.channel_id, known: 'thread' } : undefined;
   if (packet.t === 'MESSAGE_REACTION_ADD') return { channelId: d.channel_id, known: 'unknown' };
   return undefined;
+}
+
+const channelUpdateSchema = z.looseObject({ id: z.string().min(1), guild_id: z.string().min(1), name: z.string().min(1).max(100) });
+
+/** A guild channel's id and (new) name from a CHANNEL_UPDATE payload; undefined for DMs and unnamed channels. */
+export function channelUpdateName(d: unknown): { guildId: string; channelId: string; name: string } | undefined {
+  const parsed = channelUpdateSchema.safeParse(d);
+  return parsed.success ? { guildId: parsed.data.guild_id, channelId: parsed.data.id, name: parsed.data.name } : undefined;
 }
 
 /** Whether a channel type is a thread's. */

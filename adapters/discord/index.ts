@@ -20,7 +20,7 @@ import { ChatPlatformError } from '../../src/kernel/ports/chat-platform.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
 import { parseDiscordPlatformConfig, type DiscordPlatformConfig, type ResolvedDiscordPlatformConfig } from './config.js';
 import { toChatPlatformError } from './errors.js';
-import { channelToResolve, dispatchToEvent, isThreadType, type GatewayDispatch } from './inbound.js';
+import { channelToResolve, channelUpdateName, dispatchToEvent, isThreadType, type GatewayDispatch } from './inbound.js';
 import { respondToInteraction } from './interactions.js';
 import { renderView, type DiscordMessageBody, type RenderOptions } from './render.js';
 
@@ -70,6 +70,7 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
     threadParents.set(channelId, parent);
   };
   let started = false;
+  const renameListeners: ((channel: ChannelRef, name: string) => void | Promise<void>)[] = [];
 
   const track = (work: Promise<void>): void => {
     inflight.add(work);
@@ -91,6 +92,16 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
     if (packet.op !== undefined && packet.op !== 0) return;
     if (packet.t === 'INTERACTION_CREATE') {
       track(respondToInteraction(packet.d as APIInteraction, { rest: client.rest, handler: cfg.handler, logger: log, deferAfterMs: cfg.deferAfterMs }));
+      return;
+    }
+    if (packet.t === 'CHANNEL_UPDATE') {
+      // https://discord.com/developers/docs/events/gateway-events#channel-update (Guilds intent)
+      const renamed = channelUpdateName(packet.d);
+      for (const listener of renamed ? renameListeners : []) {
+        Promise.resolve()
+          .then(() => listener({ workspaceId: renamed!.guildId, channelId: renamed!.channelId }, renamed!.name))
+          .catch((error: unknown) => log.warn({ channelId: renamed!.channelId, err: error instanceof Error ? error.message : String(error) }, 'a channel rename listener failed'));
+      }
       return;
     }
     if (packet.t === 'THREAD_CREATE' || packet.t === 'THREAD_UPDATE') {
@@ -253,6 +264,10 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
         channelKinds.set(channelId, true);
       }
       return postIn(user.workspaceId, channelId, body);
+    },
+
+    onChannelRenamed(listener: (channel: ChannelRef, name: string) => void | Promise<void>) {
+      renameListeners.push(listener);
     },
 
     /** The channel's name, from discord.js's cache or `GET /channels/{id}`; null for DMs and unknown channels. */

@@ -369,6 +369,23 @@ export function toEventCallbackEvent(body: Record<string, unknown>): InboundEven
   }
 }
 
+/** https://docs.slack.dev/reference/events/channel_rename (public) and group_rename (private channels). */
+const channelRenameSchema = z.looseObject({
+  type: z.literal('event_callback'),
+  team_id: z.string().min(1),
+  event: z.looseObject({
+    type: z.enum(['channel_rename', 'group_rename']),
+    channel: z.looseObject({ id: z.string().min(1), name: z.string().min(1).max(200) }),
+  }),
+});
+
+/** A channel's new name from a rename event, or undefined for any other body. */
+export function toChannelRename(body: unknown): { workspaceId: string; channelId: string; name: string } | undefined {
+  const parsed = channelRenameSchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  return { workspaceId: parsed.data.team_id, channelId: parsed.data.event.channel.id, name: parsed.data.event.channel.name };
+}
+
 /** Any supported Slack request body -> InboundEvent, or undefined when Kring has nothing to do with it. */
 export function toInboundEvent(body: Record<string, unknown>): InboundEvent | undefined {
   switch (classifySlackBody(body)) {

@@ -23,6 +23,7 @@ import { registerListeners } from './listeners.js';
 import { renderMessage, renderModal } from './render.js';
 import { toSlackLogger } from './slack-logger.js';
 import { SlackUserLocales } from './user-locales.js';
+import { toChannelRename } from './inbound.js';
 
 export type { SlackPlatformConfig, SlackSingleWorkspaceConfig, SlackOAuthConfig } from './config.js';
 export { SLACK_BOT_SCOPES, SLACK_DEFAULT_API_URL } from './config.js';
@@ -66,6 +67,7 @@ export class SlackPlatform implements ChatPlatform {
   private readonly installations: WorkspaceInstallationStore | undefined;
   private readonly inflight = new Set<Promise<void>>();
   private readonly locales: SlackUserLocales;
+  private readonly renameListeners: ((channel: ChannelRef, name: string) => void | Promise<void>)[] = [];
   private state: 'created' | 'running' | 'stopped' = 'created';
 
   constructor(private readonly config: ParsedSlackConfig) {
@@ -169,6 +171,7 @@ export class SlackPlatform implements ChatPlatform {
         accepting: () => this.state === 'running',
         dispatch: (req, res) => {
           this.forgetChangedUser(req.body);
+          this.noticeRename(req.body);
           return this.track(this.receiver.requestHandler(req as ExpressRequest, res as ExpressResponse));
         },
       }),
@@ -249,6 +252,11 @@ export class SlackPlatform implements ChatPlatform {
     return this.post({ workspaceId: user.workspaceId, channelId }, view, options);
   }
 
+  /** https://docs.slack.dev/reference/events/channel_rename and group_rename (scopes channels:read, groups:read). */
+  onChannelRenamed(listener: (channel: ChannelRef, name: string) => void | Promise<void>): void {
+    this.renameListeners.push(listener);
+  }
+
   /**
    * The channel's name (`general`), null for a DM or a channel Slack does not know (any more).
    * https://docs.slack.dev/reference/methods/conversations.info
@@ -321,6 +329,17 @@ export class SlackPlatform implements ChatPlatform {
     const info = await this.call('users.info', () => this.client.users.info({ token, user: userId, include_locale: true }));
     const locale = info.user?.locale;
     return typeof locale === 'string' && locale !== '' ? locale : undefined;
+  }
+
+  /** Tells the listeners about a `channel_rename`/`group_rename` event. */
+  private noticeRename(body: unknown): void {
+    const renamed = toChannelRename(body);
+    if (renamed === undefined) return;
+    for (const listener of this.renameListeners) {
+      Promise.resolve()
+        .then(() => listener({ workspaceId: renamed.workspaceId, channelId: renamed.channelId }, renamed.name))
+        .catch((err: unknown) => this.log.warn({ err, channelId: renamed.channelId }, 'slack: a channel rename listener failed'));
+    }
   }
 
   /** A `user_change` event: the person's profile (language included) changed, so their cached locale goes. */

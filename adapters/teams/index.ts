@@ -50,6 +50,7 @@ export function createTeamsPlatform(config: TeamsPlatformConfig): TeamsPlatform 
     logger,
     references: new ReferenceStore(config.conversationReferences, settings.tenantId ?? 'emulator'),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    renameListeners: [],
   };
 
   const inFlight = new Set<Promise<unknown>>();
@@ -116,6 +117,11 @@ export function createTeamsPlatform(config: TeamsPlatformConfig): TeamsPlatform 
     async delete(message: MessageRef): Promise<void> {
       const reference = await conversationRef(message.workspaceId, message.channelId, 'delete');
       await outbound('delete', () => deleteInConversation(rt, reference, message.messageId));
+    },
+
+    /** Teams reports renames as `conversationUpdate` with `channelRenamed` (see turn.ts). */
+    onChannelRenamed(listener: (channel: ChannelRef, name: string) => void | Promise<void>): void {
+      rt.renameListeners.push(listener);
     },
 
     /**

@@ -1,4 +1,4 @@
-import type { ChatPlatformError, InboundEvent, InboundHandler, Reply } from '../../src/kernel/ports/chat-platform.js';
+import type { ChannelRef, ChatPlatformError, InboundEvent, InboundHandler, Reply } from '../../src/kernel/ports/chat-platform.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
 import type { ConversationReferenceRepository } from '../../src/kernel/ports/directory.js';
 import type { BotFrameworkAuthentication } from 'botframework-connector';
@@ -27,6 +27,8 @@ export interface TeamsRuntime {
   references: ReferenceStore;
   /** Waits between reply retries (injectable so tests need not sleep). */
   sleep: (ms: number) => Promise<void>;
+  /** Who wants to hear of renamed channels (`ChatPlatform.onChannelRenamed`). */
+  renameListeners: ((channel: ChannelRef, name: string) => void | Promise<void>)[];
 }
 
 /** Hands an event to the application; a throwing handler is logged, never propagated. */

@@ -162,6 +162,7 @@ async function answerInvoke(context: TurnContext, body: Record<string, unknown>)
  */
 async function onConversationUpdate(rt: TeamsRuntime, activity: TeamsActivity): Promise<void> {
   const tenantId = tenantOf(activity) ?? fallbackTenant(rt);
+  noticeRename(rt, activity, tenantId);
   if (isBotRemoved(activity)) {
     rt.logger.info({ tenantId, conversationType: activity.conversation?.conversationType }, 'Teams: Kring was removed from a conversation');
   } else {
@@ -172,6 +173,24 @@ async function onConversationUpdate(rt: TeamsRuntime, activity: TeamsActivity): 
   }
   for (const event of memberEvents(activity, { fallbackTenantId: fallbackTenant(rt) })) {
     await handleSafely(rt, event);
+  }
+}
+
+/**
+ * A channel renamed in a team Kring is in: `channelData.eventType` `channelRenamed` with the channel's id and
+ * new name. Tells the listeners; their failures are logged.
+ *
+ * @see https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/subscribe-to-conversation-events#channel-renamed
+ */
+function noticeRename(rt: TeamsRuntime, activity: TeamsActivity, tenantId: string): void {
+  const channel = activity.channelData?.channel;
+  if (activity.channelData?.eventType !== 'channelRenamed' || !channel?.id || !channel.name) return;
+  const ref = { workspaceId: tenantId, channelId: channel.id };
+  const name = channel.name;
+  for (const listener of rt.renameListeners) {
+    Promise.resolve()
+      .then(() => listener(ref, name))
+      .catch((err: unknown) => rt.logger.warn({ err, channelId: channel.id }, 'Teams: a channel rename listener failed'));
   }
 }
 

@@ -7,6 +7,7 @@ import { MembershipService } from '../capabilities/membership/domain/membership.
 import { systemClock } from '../kernel/clock.js';
 import { commandMenu } from './command-menu.js';
 import { channelCommands } from '../capabilities/channels/commands.js';
+import { ChannelNames } from '../capabilities/channels/channel-names.js';
 import { defineCommand, type CommandDefinition } from './command.js';
 import { helpCommand } from './help.command.js';
 import { membershipCommands } from '../capabilities/membership/commands.js';
@@ -20,7 +21,12 @@ function coreCatalogue(): CommandDefinition[] {
   const membership = new MembershipService({ repos, mailer: { send: async () => undefined }, mails: membershipMails(kringTranslator()), clock: systemClock });
   const commands: CommandDefinition[] = [
     ...membershipCommands({ membership, codeTtlMinutes: 15 }).commands,
-    ...channelCommands({ workspaces: repos.workspaces, channels: repos.channels, chapters: repos.chapters, platforms: { get: () => undefined, all: () => [] }, logger: silentLogger }),
+    ...channelCommands({
+      workspaces: repos.workspaces,
+      channels: repos.channels,
+      chapters: repos.chapters,
+      names: new ChannelNames({ platforms: { get: () => undefined, all: () => [] }, workspaces: repos.workspaces, channels: repos.channels, logger: silentLogger }),
+    }),
   ];
   return [helpCommand(() => commands), ...commands];
 }

@@ -59,13 +59,35 @@ describe('channel names on Slack (Bolt -> fake Slack, PostgreSQL)', () => {
     expect(await storedName(FAKE_SLACK.channelId)).toBe('nieuws');
   });
 
+  it('takes over the new name when Slack reports a rename (channel_rename)', async () => {
+    const rename = {
+      token: 'verification-token-unused',
+      team_id: FAKE_SLACK.teamId,
+      api_app_id: FAKE_SLACK.appId,
+      type: 'event_callback',
+      event_id: 'Ev0RENAME0001',
+      event_time: 1712345800,
+      event: { type: 'channel_rename', channel: { id: FAKE_SLACK.channelId, name: 'mededelingen', created: 1712000000 }, event_ts: '1712345800.000100' },
+    };
+
+    const sent = await slack.send(JSON.stringify(rename), 'application/json');
+
+    expect(sent.status).toBe(200);
+    // The rename is stored after Slack got its ack: poll the row.
+    for (let i = 0; (await storedName(FAKE_SLACK.channelId)) !== 'mededelingen'; i++) {
+      if (i > 500) throw new Error('the rename was not stored');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    fake.addChannel({ id: FAKE_SLACK.channelId, teamId: FAKE_SLACK.teamId, name: 'mededelingen' });
+  });
+
   it('keeps the stored name when Slack cannot answer, and says nothing about it to the manager', async () => {
     fake.failNext({ type: 'rate-limited', retryAfterSeconds: 30 }, { method: 'conversations.info' });
 
     const list = await kring('channel list', FAKE_SLACK.channelId);
 
-    expect(list).toContain('#nieuws');
-    expect(await storedName(FAKE_SLACK.channelId)).toBe('nieuws');
+    expect(list).toContain('#mededelingen');
+    expect(await storedName(FAKE_SLACK.channelId)).toBe('mededelingen');
   });
 });
 
@@ -87,6 +109,19 @@ describe('channel names on Teams (botbuilder -> fake Bot Connector)', () => {
 
     bed.connector.setTeamChannel(TEAM_ID, { id: TEST_CHANNEL });
     expect(await bed.sut.channelName!({ workspaceId: TEST_TENANT, channelId: TEST_CHANNEL })).toBe('General');
+  });
+
+  it('tells its listeners when Teams reports a renamed channel', async () => {
+    const renamed: [string, string, string][] = [];
+    bed.sut.onChannelRenamed!((channel, name) => void renamed.push([channel.workspaceId, channel.channelId, name]));
+    const activity = bed.fixture('conversation-update-bot-added-team');
+    activity['membersAdded'] = [];
+    activity['channelData'] = { ...(activity['channelData'] as object), eventType: 'channelRenamed', channel: { id: TEST_CHANNEL, name: 'Ledenraad' } };
+
+    const res = await bed.send(activity);
+
+    expect(res.status).toBe(200);
+    expect(renamed).toEqual([[TEST_TENANT, TEST_CHANNEL, 'Ledenraad']]);
   });
 
   it('has no name for a conversation Kring was never added to', async () => {

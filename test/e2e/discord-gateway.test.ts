@@ -248,6 +248,15 @@ describe('Discord gateway end to end', () => {
     expect(await sut.channelName!({ workspaceId: fake.guildId, channelId: '1000000000000000009' })).toBeNull();
   });
 
+  it('tells its listeners when Discord reports a channel update with a name (CHANNEL_UPDATE)', async () => {
+    const { sut, fake } = await setup();
+    const renamed = new Promise<[string, string, string]>((resolve) => sut.onChannelRenamed!((channel, name) => resolve([channel.workspaceId, channel.channelId, name])));
+
+    fake.gateway.dispatch('CHANNEL_UPDATE', { ...fake.state.channelPayload(fake.state.channels.get(fake.state.generalChannelId)!), name: 'mededelingen' });
+
+    expect(await renamed).toEqual([fake.guildId, fake.state.generalChannelId, 'mededelingen']);
+  });
+
   it('counts message length when the Message Content intent is enabled', async () => {
     const handler = new RecordingHandler();
     const { fake } = await setup({ handler, fake: { privilegedIntents: { messageContent: true } }, platform: { messageContentIntent: true } });

@@ -141,9 +141,21 @@ export class FakeChatPlatform implements ChatPlatform {
   /** Channel names the fake knows (set with {@link nameChannel}); renaming is setting it again. */
   private readonly channelNames = new Map<string, string>();
 
+  private readonly renameListeners: ((channel: ChannelRef, name: string) => void | Promise<void>)[] = [];
+
   /** Gives a channel a name, as the platform shows it. */
   nameChannel(channelId: string, name: string): void {
     this.channelNames.set(channelId, name);
+  }
+
+  /** Renames a channel and tells the rename listeners, as a platform's rename event would. */
+  async renameChannel(channel: ChannelRef, name: string): Promise<void> {
+    this.channelNames.set(channel.channelId, name);
+    for (const listener of this.renameListeners) await listener(channel, name);
+  }
+
+  onChannelRenamed(listener: (channel: ChannelRef, name: string) => void | Promise<void>): void {
+    this.renameListeners.push(listener);
   }
 
   /** The name given with {@link nameChannel}, or null. */

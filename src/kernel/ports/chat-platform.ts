@@ -320,6 +320,14 @@ export interface ChatPlatform {
    * Rejects with ChatPlatformError like the other methods; callers keep the stored name then.
    */
   channelName?(channel: ChannelRef): Promise<string | null>;
+  /**
+   * Optional: calls `listener` whenever the platform reports that a channel was renamed (Slack
+   * `channel_rename`/`group_rename`, Discord CHANNEL_UPDATE, Teams `conversationUpdate` with
+   * `channelRenamed`), with the channel and its new name, so stored names follow without a look-up. May be
+   * called for channels Kring never connected; a throwing or rejecting listener is the listener's problem
+   * (the adapter logs it and carries on).
+   */
+  onChannelRenamed?(listener: (channel: ChannelRef, name: string) => void | Promise<void>): void;
   /** Optional: give the user the platform role for verified members (Discord). */
   grantMemberRole?(user: UserRef): Promise<void>;
   /** Optional: take that role away (lapsed member, unlink). */
