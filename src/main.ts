@@ -283,6 +283,7 @@ async function createPlatforms(deps: {
   const { config, handler, logger, directory } = deps;
   const platforms: ChatPlatform[] = [];
   if (config.slack) {
+    const { createSlackPlatform } = await import('../adapters/slack/index.js');
     const s = config.slack;
     const common = {
       signingSecret: s.signingSecret,
@@ -290,7 +291,6 @@ async function createPlatforms(deps: {
       handler,
       logger,
       processedEvents: directory.processedEvents,
-    const { createSlackPlatform } = await import('../adapters/slack/index.js');
       clock: deps.clock,
       organizationId: deps.organizationId,
       workspaces: directory.workspaces,
@@ -310,6 +310,7 @@ async function createPlatforms(deps: {
     );
   }
   if (config.discord) {
+    const { createDiscordPlatform } = await import('../adapters/discord/index.js');
     platforms.push(
       createDiscordPlatform({
         token: config.discord.token,
@@ -317,13 +318,13 @@ async function createPlatforms(deps: {
         ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
         ...(config.discord.memberRoleId ? { memberRoleId: config.discord.memberRoleId } : {}),
         messageContentIntent: config.discord.messageContent,
-    const { createDiscordPlatform } = await import('../adapters/discord/index.js');
         handler,
         logger: logger.child({ platform: 'discord' }),
       }),
     );
   }
   if (config.teams) {
+    const { createTeamsPlatform } = await import('../adapters/teams/index.js');
     platforms.push(
       createTeamsPlatform({
         appId: config.teams.appId,
@@ -331,7 +332,6 @@ async function createPlatforms(deps: {
         tenantId: config.teams.tenantId,
         appType: config.teams.appType,
         ...config.teams.endpoints,
-    const { createTeamsPlatform } = await import('../adapters/teams/index.js');
         handler,
         logger: logger.child({ platform: 'teams' }),
         conversationReferences: directory.conversationReferences,
