@@ -194,6 +194,28 @@ describe('a meet-up across Slack, Discord and Teams', () => {
     ]);
   }, 90_000);
 
+  it('opens the meet-up form as a Discord modal the API accepts, and creates the meet-up from it', async () => {
+    const manager = (await h.repos.members.list(h.organization.id, { limit: 100 })).find((m) => m.roles.includes('manager'))!;
+    await h.link(manager, { platform: 'discord', workspaceId: discordFake.guildId, userId: discordFake.state.bram.id });
+    const command = discordFake.slashCommand({ path: ['event', 'create'], user: discordFake.state.bram, channelId: discordFake.state.generalChannelId });
+    await discordFake.waitForInteraction(command, (i) => i.callbacks.some((c) => c.status > 0));
+    // 9: a modal, which the fake checks against Discord's limits (204 = accepted).
+    expect(command.callbacks.map((c) => [c.type, c.status])).toEqual([[9, 204]]);
+    const modal = discordFake.modalOf(command)!;
+    expect(modal.custom_id).toBe('meetup.create');
+    expect(modal.components.map((row) => row.components[0]!.custom_id)).toEqual(['title', 'when', 'place', 'description', 'settings']);
+    const submitted = discordFake.submitModal({
+      modal,
+      user: discordFake.state.bram,
+      channelId: discordFake.state.generalChannelId,
+      values: { title: 'Modal evening', when: '2026-11-05 19:30 - 21:30', place: 'Zaal 4', description: '', settings: '--capacity=12' },
+    });
+    // The modal's submission carries the client's language (Dutch here): the reply names the new meet-up's id.
+    await until(() => /`[0-9a-f]{8}`/.test(JSON.stringify(submitted.callbacks)), 'the creation reply');
+    const created = (await h.meetups.service.list(h.organization.id, { limit: 50 })).find((m) => m.title === 'Modal evening')!;
+    expect([created.capacity, created.startsAt.toISOString()]).toEqual([12, '2026-11-05T18:30:00.000Z']);
+  }, 30_000);
+
   it('serves a calendar feed that ical.js reads with the right UTC instants either side of the DST change', async () => {
     // A second meet-up on Monday 26 October, after the clocks went back (CET, UTC+1).
     const monday = await h.meetups.service.create({

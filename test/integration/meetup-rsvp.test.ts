@@ -4,7 +4,7 @@ import express from 'express';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rsvpValue, type Meetup } from '../../src/capabilities/meetups/domain/meetup.js';
-import { MEETUP_CHECKIN_FORM } from '../../src/capabilities/meetups/commands.js';
+import { MEETUP_CHECKIN_FORM, MEETUP_CREATE_FORM } from '../../src/capabilities/meetups/commands.js';
 import type { Database } from '../../src/infra/database/database.js';
 import { FixedClock } from '../factories/membership.factory.js';
 import { FakeChatPlatform, viewText } from '../fakes/fake-chat-platform.js';
@@ -235,6 +235,19 @@ describe('meet-ups on PostgreSQL', () => {
     expect(ics.status).toBe(200);
     expect(await ics.text()).toContain('SUMMARY:Feed evening');
     expect((await fetch(`${baseUrl}/meetups/ics/${meetup.id}/${'b'.repeat(24)}.ics`)).status).toBe(404);
+  });
+
+  it('opens the meet-up form without arguments, and creates the meet-up from the submitted form', async () => {
+    const opened = await h.command(managerAccount, 'event create');
+    expect(opened?.form?.formId).toBe(MEETUP_CREATE_FORM);
+    expect(opened?.form?.fields.map((f) => [f.name, f.required])).toEqual([['title', true], ['when', true], ['place', true], ['description', false], ['settings', false]]);
+    // Adapters that cannot open forms show the text form's explanation instead.
+    expect(replyText(opened)).toContain('/kring event create Chapter evening |');
+    const reply = await h.submit(managerAccount, MEETUP_CREATE_FORM, { title: 'Form evening', when: '2026-12-30 19:30 - 21:30', place: 'https://meet.example.org/abc', description: 'Online this time', settings: '--capacity=40 --guests=1' });
+    const id = /`([0-9a-f]{8})`/.exec(replyText(reply))?.[1];
+    const meetup = await h.meetups.service.find(h.organization.id, id!);
+    expect(meetup).toMatchObject({ title: 'Form evening', description: 'Online this time', capacity: 40, guestsPerMember: 1, place: { kind: 'online', text: 'https://meet.example.org/abc' } });
+    expect(meetup.startsAt.toISOString()).toBe('2026-12-30T18:30:00.000Z');
   });
 
   it('shows managers the list with names, chapters and guests', async () => {
