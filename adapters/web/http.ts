@@ -119,7 +119,13 @@ export function createWebRoutes(web: WebPlatform): HttpRoute[] {
     if (!token || token.length > 200) return { viewer: null, signedIn: false };
     const stored = await config.sessions.find(hashToken(token), config.clock.now());
     if (!stored || stored.kind !== 'session' || stored.space !== config.space) return { viewer: null, signedIn: false };
-    return { viewer: await web.viewerOf(stored.userId, req.headers['accept-language']?.split(',')[0]), signedIn: true };
+    const viewer = await web.viewerOf(stored.userId, req.headers['accept-language']?.split(',')[0]);
+    if (viewer) return { viewer, signedIn: true };
+    // Unlinked (`/kring unlink`, `/kring forget`): the session ends with the identity. A linked member who
+    // lapsed stays signed in without access, and is told so.
+    const linked = await config.directory.identities.findByAccount({ platform: 'web', workspaceId: config.space, platformUserId: stored.userId });
+    if (!linked) await config.sessions.consume(hashToken(token), config.clock.now());
+    return { viewer: null, signedIn: linked !== null };
   };
 
   /** Starts a session for a linked web user: the cookie, and a fresh token stored as its hash. */
