@@ -222,6 +222,16 @@ export function repositoriesContract(harness: RepositoriesHarness): void {
         expect([...summary.updatedIds].sort()).toEqual(['1', '2', '3'].map((n) => members.get(n)!.id).sort());
       });
 
+      it('finds the organisation\'s members among many ids, leaving out unknown and foreign ones', async () => {
+        const org = await newOrg();
+        const other = await newOrg();
+        const mine = await seed(org.id, [memberUpsert({ memberNumber: '1' }), memberUpsert({ memberNumber: '2' })]);
+        const theirs = await seed(other.id, [memberUpsert({ memberNumber: '3' })]);
+        const found = await sut.members.findByIds(org.id, [mine.get('2')!.id, theirs.get('3')!.id, randomUUID(), 'not-a-uuid', mine.get('1')!.id]);
+        expect(found.map((m) => m.memberNumber).sort()).toEqual(['1', '2']);
+        expect(await sut.members.findByIds(org.id, [])).toEqual([]);
+      });
+
       it('finds members by e-mail case-insensitively, several per address, without wildcards', async () => {
         const org = await newOrg();
         await seed(org.id, [

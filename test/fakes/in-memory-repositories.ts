@@ -136,6 +136,12 @@ export function createInMemoryRepositories(options: InMemoryRepositoriesOptions 
         const m = memberByNumber(organizationId, memberNumber);
         return m ? copy(m) : null;
       },
+      async findByIds(organizationId, ids) {
+        return ids.flatMap((id) => {
+          const m = members.get(id);
+          return m && m.organizationId === organizationId ? [copy(m)] : [];
+        });
+      },
       async findByEmail(organizationId, email) {
         const wanted = email.toLowerCase();
         return [...members.values()]

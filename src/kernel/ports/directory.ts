@@ -73,6 +73,8 @@ export interface MemberListQuery {
 export interface MemberRepository {
   findById(organizationId: string, id: string): Promise<Member | null>;
   findByNumber(organizationId: string, memberNumber: string): Promise<Member | null>;
+  /** The organisation's members among `ids` (unknown ids are left out), in no particular order. */
+  findByIds(organizationId: string, ids: readonly string[]): Promise<Member[]>;
   /** Case-insensitive e-mail match; several members may share an address (families). */
   findByEmail(organizationId: string, email: string): Promise<Member[]>;
   list(organizationId: string, query: MemberListQuery): Promise<Member[]>;

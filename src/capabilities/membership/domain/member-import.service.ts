@@ -78,6 +78,8 @@ export interface ImportOptions {
 export const MAX_REPORTED_ERRORS = 10_000;
 
 const DEFAULT_BATCH_SIZE = 500;
+/** Changed members loaded per query when their events are published. */
+const ANNOUNCE_PAGE = 1000;
 
 export interface MemberImportDeps {
   repos: Pick<Directory, 'organizations' | 'chapters' | 'members' | 'identities'>;
@@ -181,12 +183,13 @@ export class MemberImportService {
         for (const member of lapsed) report.eventErrors += await this.announce(member, 'member.lapsed');
       }
     }
-    if (!dryRun) {
-      for (const id of updated) {
-        const member = await this.deps.repos.members.findById(organizationId, id);
-        if (!member) continue;
-        const access = deactivated.has(id) ? 'member.lapsed' : reactivated.has(id) ? 'member.reactivated' : undefined;
-        report.eventErrors += await this.announce(member, access);
+    if (!dryRun && this.deps.bus) {
+      // Loaded a page at a time: one query per page instead of one per changed member.
+      for (let i = 0; i < updated.length; i += ANNOUNCE_PAGE) {
+        for (const member of await this.deps.repos.members.findByIds(organizationId, updated.slice(i, i + ANNOUNCE_PAGE))) {
+          const access = deactivated.has(member.id) ? 'member.lapsed' : reactivated.has(member.id) ? 'member.reactivated' : undefined;
+          report.eventErrors += await this.announce(member, access);
+        }
       }
     }
     return report;

@@ -28,18 +28,21 @@ function accessOf(member: Member, identities: readonly PlatformIdentity[]): Webh
 export function eventWebhooks(webhooks: Pick<WebhookService, 'publish'>, deps: { chapters: Pick<ChapterRepository, 'findById'> }): KringEventListeners {
   return {
     async 'member.updated'({ member }) {
-      const chapter = member.chapterId ? await deps.chapters.findById(member.organizationId, member.chapterId) : null;
-      await webhooks.publish(member.organizationId, 'member.updated', {
-        member: {
-          memberNumber: member.memberNumber,
-          name: member.name,
-          email: member.email,
-          status: member.status,
-          roles: [...member.roles],
-          chapter: chapter ? { id: chapter.id, name: chapter.name } : null,
-          locale: member.locale,
-          updatedAt: member.updatedAt.toISOString(),
-        },
+      // The chapter is looked up only when an endpoint listens: imports publish this for every changed member.
+      await webhooks.publish(member.organizationId, 'member.updated', async () => {
+        const chapter = member.chapterId ? await deps.chapters.findById(member.organizationId, member.chapterId) : null;
+        return {
+          member: {
+            memberNumber: member.memberNumber,
+            name: member.name,
+            email: member.email,
+            status: member.status,
+            roles: [...member.roles],
+            chapter: chapter ? { id: chapter.id, name: chapter.name } : null,
+            locale: member.locale,
+            updatedAt: member.updatedAt.toISOString(),
+          },
+        };
       });
     },
     async 'member.lapsed'({ member, identities }) {

@@ -55,6 +55,21 @@ describe(WebhookService.name, () => {
     sut = make(false);
   });
 
+  it('asks for subscriptions once for many events, builds a lazy payload only for a listener, and sees a new endpoint at once', async () => {
+    const repo = memoryWebhooks();
+    let lookups = 0;
+    const counting: WebhookEndpointRepository = { ...repo, listSubscribed: (o, e) => (lookups++, repo.listSubscribed(o, e)) };
+    sut = new WebhookService({ webhooks: counting, organizations: { findById: async () => orgA as never }, outbox: { enqueue: async (d) => void outbox.push(d) }, clock, requireHttps: false });
+    let built = 0;
+    const data = async () => (built++, { memberNumber: '1', name: 'Anne', status: 'lapsed' as const, identities: [] });
+    for (let i = 0; i < 100; i++) expect(await sut.publish(orgA.id, 'member.lapsed', data)).toBe(0);
+    expect([lookups, built]).toEqual([1, 0]);
+    // Adding an endpoint here clears what was looked up: the very next event goes to it.
+    await sut.add({ organizationId: orgA.id, url: 'https://crm.example.org/hook', events: ['member.lapsed'] });
+    expect(await sut.publish(orgA.id, 'member.lapsed', data)).toBe(1);
+    expect([lookups, built, outbox.length]).toEqual([2, 1, 1]);
+  });
+
   it('adds an endpoint with a fresh whsec_ secret', async () => {
     const { endpoint, secret } = await sut.add({ organizationId: orgA.id, url: 'https://crm.example.org/hook', events: ['poll.closed', 'member.linked'] });
     expect(secret).toMatch(/^whsec_[0-9A-Za-z]{40}$/);

@@ -70,6 +70,13 @@ const eventsSchema = z
  * a slow or broken receiver never slows down or fails what triggered the event.
  */
 export class WebhookService {
+  /**
+   * Subscribed endpoints per organisation and event, for {@link SUBSCRIPTIONS_TTL_MS}: an import that
+   * changes 10,000 members publishes 10,000 events, which must not cost 10,000 queries. Adding or removing
+   * an endpoint here clears it; one added by another process (the CLI) is seen within the TTL.
+   */
+  private readonly subscriptions = new Map<string, { until: number; endpoints: Promise<WebhookEndpoint[]> }>();
+
   constructor(private readonly deps: WebhookServiceDeps) {}
 
   /**
@@ -93,6 +100,7 @@ export class WebhookService {
       events: WEBHOOK_EVENTS.filter((e) => events.includes(e)),
       createdAt: this.deps.clock.now(),
     });
+    this.subscriptions.clear();
     return { endpoint, secret };
   }
 
@@ -111,16 +119,22 @@ export class WebhookService {
       throw new NotFoundError('API.WEBHOOK_NOT_FOUND', `No webhook endpoint with id ${id}.`);
     }
     const disabled = await this.deps.webhooks.disable(id, this.deps.clock.now());
+    this.subscriptions.clear();
     if (!disabled) throw new NotFoundError('API.WEBHOOK_NOT_FOUND', `No webhook endpoint with id ${id}.`);
     return disabled;
   }
 
   /**
    * Enqueues one delivery of the event per subscribed endpoint; returns how many. Does nothing (0) for an
-   * organisation without subscriptions, so capabilities may call it unconditionally.
+   * organisation without subscriptions, so capabilities may call it unconditionally. `data` may be a
+   * function: it is called only when an endpoint is subscribed.
    */
-  async publish<E extends WebhookEventType>(organizationId: string, event: E, data: WebhookEventData[E]): Promise<number> {
-    const endpoints = await this.deps.webhooks.listSubscribed(organizationId, event);
+  async publish<E extends WebhookEventType>(
+    organizationId: string,
+    event: E,
+    data: WebhookEventData[E] | (() => Promise<WebhookEventData[E]>),
+  ): Promise<number> {
+    const endpoints = await this.subscribed(organizationId, event);
     if (endpoints.length === 0) return 0;
     const organization = await this.deps.organizations.findById(organizationId);
     if (!organization) return 0;
@@ -129,7 +143,8 @@ export class WebhookService {
       type: event,
       createdAt: this.deps.clock.now().toISOString(),
       organization: { id: organization.id, slug: organization.slug },
-      data,
+      // Built only when someone listens (it may cost lookups).
+      data: typeof data === 'function' ? await data() : data,
     };
     const body = JSON.stringify(envelope);
     for (const endpoint of endpoints) {
@@ -137,4 +152,19 @@ export class WebhookService {
     }
     return endpoints.length;
   }
+
+  /** The endpoints subscribed to `event` (see {@link WebhookService.subscriptions}). */
+  private subscribed(organizationId: string, event: WebhookEventType): Promise<WebhookEndpoint[]> {
+    const key = `${organizationId}\u0000${event}`;
+    const now = performance.now();
+    const cached = this.subscriptions.get(key);
+    if (cached && cached.until > now) return cached.endpoints;
+    const endpoints = this.deps.webhooks.listSubscribed(organizationId, event);
+    this.subscriptions.set(key, { until: now + SUBSCRIPTIONS_TTL_MS, endpoints });
+    endpoints.catch(() => this.subscriptions.delete(key));
+    return endpoints;
+  }
 }
+
+/** How long {@link WebhookService} trusts a subscription lookup. */
+export const SUBSCRIPTIONS_TTL_MS = 2000;
