@@ -65,8 +65,8 @@ const RSVP_COLUMNS = Prisma.sql`meetup_id::text AS meetup_id, member_id::text AS
  * {@link MeetupRepository} on PostgreSQL/PGlite. Answers and changes each take the meet-up's row lock
  * (`SELECT … FOR UPDATE`) first: answers to one meet-up take their turn, so the count of confirmed places
  * read after it is exact, and the unique index on `(meetup_id, member_id)` makes "one answer per member"
- * a database fact. An answer is one call of the `meetup_cast_rsvp` function (the hot path); a change is
- * an interactive transaction (rare, and it re-times reminders).
+ * a database fact. Answers go to the `meetup_cast_rsvps` function, many at once (the hot path, see
+ * {@link RsvpBatches}); a change is an interactive transaction (rare, and it re-times reminders).
  */
 export class PrismaMeetupRepository implements MeetupRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -198,27 +198,30 @@ export class PrismaMeetupRepository implements MeetupRepository {
     return count === 1 ? this.findById(id) : null;
   }
 
-  async castRsvp(input: CastRsvpInput): Promise<CastRsvpResult> {
-    if (!isUuid(input.meetupId) || !isUuid(input.memberId)) return { status: 'closed', reason: 'missing' };
-    const a = input.account;
-    // One call: the function takes the row lock, decides the seat, writes and moves the waitlist up
-    // (migration 20261202133433_meetup_rsvp_function), so the lock is held for well under a millisecond.
-    const rows = await this.prisma.$queryRaw<{ result: CastRsvpRow }[]>`
-      SELECT meetup_cast_rsvp(${input.meetupId}::uuid, ${input.memberId}::uuid, ${input.answer}::"MeetupAnswer", ${input.guests}::int,
-                              ${a?.platform ?? null}::"Platform", ${a?.workspaceId ?? null}::text, ${a?.userId ?? null}::text, ${input.at}::timestamptz) AS result`;
-    const r = rows[0]!.result;
-    if (r.status === 'closed') return { status: 'closed', reason: r.reason };
-    if (r.status === 'no-room-for-guests') return { status: 'no-room-for-guests', free: r.free };
-    const rsvp = toRsvp({ ...r.rsvp, seat_at: r.rsvp.seat_at === null ? null : new Date(r.rsvp.seat_at), updated_at: new Date(r.rsvp.updated_at) });
-    return {
-      status: 'recorded',
-      rsvp,
-      previous: r.previous,
-      // Moved up now: a confirmed place from this moment, answering going (their account is read when told).
-      promoted: r.promoted.map((p) => ({ meetupId: input.meetupId, memberId: p.member_id, answer: 'going', seat: 'confirmed', guests: p.guests, seatAt: input.at, account: null, updatedAt: input.at })),
-      waitlistPosition: r.position,
-    };
+  /**
+   * Records the answer through {@link RsvpBatches}: the answers to one meet-up that arrive while an earlier
+   * batch is on its way go together in the next call of `meetup_cast_rsvps`, in submission order.
+   */
+  castRsvp(input: CastRsvpInput): Promise<CastRsvpResult> {
+    if (!isUuid(input.meetupId) || !isUuid(input.memberId)) return Promise.resolve({ status: 'closed', reason: 'missing' });
+    return this.batches.submit(input);
   }
+
+  /** One call for many answers to one meet-up (the function takes the row lock once and applies them in order). */
+  private readonly batches = new RsvpBatches(async (meetupId, inputs) => {
+    const items = inputs.map((i) => ({
+      member: i.memberId,
+      answer: i.answer,
+      guests: i.guests,
+      platform: i.account?.platform ?? null,
+      workspace: i.account?.workspaceId ?? null,
+      user: i.account?.userId ?? null,
+      at: i.at.toISOString(),
+    }));
+    const rows = await this.prisma.$queryRaw<{ result: CastRsvpRow[] }[]>`
+      SELECT meetup_cast_rsvps(${meetupId}::uuid, ${JSON.stringify(items)}::jsonb) AS result`;
+    return rows[0]!.result.map((r, k) => toCastResult(r, inputs[k]!));
+  });
 
   async findRsvp(meetupId: string, memberId: string): Promise<Rsvp | null> {
     if (!isUuid(meetupId) || !isUuid(memberId)) return null;
@@ -494,4 +497,59 @@ function toPost(row: MeetupPostRow): MeetupPost {
     channelExternalId: row.channelExternalId,
     messageId: row.messageId,
   };
+}
+
+function toCastResult(r: CastRsvpRow, input: CastRsvpInput): CastRsvpResult {
+  if (r.status === 'closed') return { status: 'closed', reason: r.reason };
+  if (r.status === 'no-room-for-guests') return { status: 'no-room-for-guests', free: r.free };
+  const rsvp = toRsvp({ ...r.rsvp, seat_at: r.rsvp.seat_at === null ? null : new Date(r.rsvp.seat_at), updated_at: new Date(r.rsvp.updated_at) });
+  return {
+    status: 'recorded',
+    rsvp,
+    previous: r.previous,
+    // Moved up now: a confirmed place from this moment (their account is read when they are told).
+    promoted: r.promoted.map((p) => ({ meetupId: input.meetupId, memberId: p.member_id, answer: 'going', seat: 'confirmed', guests: p.guests, seatAt: input.at, account: null, updatedAt: input.at })),
+    waitlistPosition: r.position,
+  };
+}
+
+/** Most answers in one call (a burst beyond it goes in the next call). */
+const MAX_RSVP_BATCH = 200;
+
+/**
+ * Group commit per meet-up: one call to the database per meet-up at a time from this process; answers that
+ * arrive meanwhile wait and go together in the next call, in the order they arrived. When it is quiet an
+ * answer goes out alone, after the current I/O phase (no timer, no added wait). Across processes the
+ * meet-up's row lock still orders the calls.
+ */
+class RsvpBatches {
+  private readonly open = new Map<string, { queue: { input: CastRsvpInput; resolve: (r: CastRsvpResult) => void; reject: (e: unknown) => void }[] }>();
+
+  constructor(private readonly write: (meetupId: string, inputs: CastRsvpInput[]) => Promise<CastRsvpResult[]>) {}
+
+  submit(input: CastRsvpInput): Promise<CastRsvpResult> {
+    return new Promise((resolve, reject) => {
+      let batch = this.open.get(input.meetupId);
+      if (!batch) {
+        batch = { queue: [] };
+        this.open.set(input.meetupId, batch);
+        const started = batch;
+        setImmediate(() => void this.drain(input.meetupId, started));
+      }
+      batch.queue.push({ input, resolve, reject });
+    });
+  }
+
+  private async drain(meetupId: string, batch: { queue: { input: CastRsvpInput; resolve: (r: CastRsvpResult) => void; reject: (e: unknown) => void }[] }): Promise<void> {
+    while (batch.queue.length > 0) {
+      const items = batch.queue.splice(0, MAX_RSVP_BATCH);
+      try {
+        const results = await this.write(meetupId, items.map((i) => i.input));
+        items.forEach((item, k) => item.resolve(results[k]!));
+      } catch (err) {
+        for (const item of items) item.reject(err);
+      }
+    }
+    this.open.delete(meetupId);
+  }
 }
