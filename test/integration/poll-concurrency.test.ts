@@ -103,6 +103,28 @@ describe('poll votes under concurrency (PostgreSQL)', () => {
     expect(evenRows.map((r) => r.n)).toEqual(evenByOption.filter((n) => n > 0));
   }, 60_000);
 
+  it('counts 1,000 concurrent votes of 1,000 members exactly, written in batches', async () => {
+    const poll = await create('Busy? | A | B | C | D');
+    // 500 more members, so that 1,000 different members press at the same moment.
+    const numbers = Array.from({ length: 500 }, (_, i) => `D${String(i).padStart(4, '0')}`);
+    await h.repos.members.upsertMany(
+      h.organization.id,
+      numbers.map((memberNumber, i) => ({ memberNumber, name: `Second ${i}`, email: null, status: 'active' as const, roles: ['member' as const], chapterId: null })),
+    );
+    const { rows: more } = await sql.query<{ id: string; member_number: string }>('SELECT id, member_number FROM member WHERE organization_id = $1 AND member_number = ANY($2)', [h.organization.id, numbers]);
+    await db.prisma.platformIdentity.createMany({
+      data: more.map((m) => ({ organizationId: h.organization.id, memberId: m.id, platform: 'slack' as const, workspaceId: 'T1', platformUserId: `U-second-${m.member_number}` })),
+    });
+    const accounts: Account[] = [...members.map((m) => m.slack), ...more.map((m) => ({ platform: 'slack' as const, workspaceId: 'T1', userId: `U-second-${m.member_number}` }))];
+    expect(accounts).toHaveLength(1000);
+
+    const replies = await Promise.all(accounts.map((a, i) => h.press(a, voteValue(poll.id, i % 4))));
+    expect(replies.filter((r) => replyText(r).startsWith('Your vote:'))).toHaveLength(1000);
+    const { rows } = await sql.query<{ c: number; n: number }>('SELECT choices[1] AS c, count(*)::int AS n FROM ballot WHERE poll_id = $1 GROUP BY 1 ORDER BY 1', [poll.id]);
+    expect(rows).toEqual([0, 1, 2, 3].map((c) => ({ c, n: 250 })));
+    expect(await h.polls.repo.tally(poll.id)).toEqual({ counts: [250, 250, 250, 250], voters: 1000 });
+  }, 60_000);
+
   it('keeps one ballot for a member voting on two platforms at the same moment', async () => {
     const poll = await create('Same member? | Yes | No');
     const m = members[7]!;

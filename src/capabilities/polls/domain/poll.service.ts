@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Member } from '../../../kernel/community.js';
 import type { Clock } from '../../../kernel/clock.js';
+import { PromiseCache } from '../../../kernel/promise-cache.js';
 import { validate } from '../../../kernel/validate.js';
 import {
   ballotChangeFor,
@@ -96,10 +97,11 @@ export class PollService {
   /** Per-organisation voter-key secrets; they never change once created. */
   private readonly secrets = new Map<string, Promise<string>>();
   /**
-   * Polls recently voted in. Question, options and settings never change, and a stale `open` status is
+   * Polls recently voted in, as look-ups (promises): concurrent votes share one read, also when an entry
+   * expires under load. Question, options and settings never change, and a stale `open` status is
    * harmless: the repository checks open/deadline atomically with every vote. Saves a read per vote.
    */
-  private readonly voteCache = new Map<string, { poll: Poll; until: number }>();
+  private readonly voteCache = new PromiseCache<string, Poll | null>({ ttlMs: VOTE_CACHE_MS, maxEntries: 1000 });
 
   constructor(private readonly deps: PollServiceDeps) {}
 
@@ -255,16 +257,8 @@ export class PollService {
     }
   }
 
-  private async pollForVote(pollId: string): Promise<Poll | null> {
-    const now = Date.now();
-    const hit = this.voteCache.get(pollId);
-    if (hit && hit.until > now) return hit.poll;
-    const poll = await this.deps.repo.findById(pollId);
-    if (poll) {
-      if (this.voteCache.size >= 1000) this.voteCache.clear();
-      this.voteCache.set(pollId, { poll, until: now + VOTE_CACHE_MS });
-    }
-    return poll;
+  private pollForVote(pollId: string): Promise<Poll | null> {
+    return this.voteCache.get(pollId, () => this.deps.repo.findById(pollId));
   }
 
   private secret(organizationId: string): Promise<string> {

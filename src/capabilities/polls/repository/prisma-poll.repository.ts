@@ -7,8 +7,9 @@ import type {
   NewPollRecord,
   PollRepository,
 } from '../ports.js';
-import { Prisma, type PollOption as PollOptionRow, type PollPost as PollPostRow, type Poll as PollRow, type PrismaClient } from '../../../infra/database/generated/prisma/client.js';
+import { type PollOption as PollOptionRow, type PollPost as PollPostRow, type Poll as PollRow, type PrismaClient } from '../../../infra/database/generated/prisma/client.js';
 import { isUuid } from '../../../infra/database/prisma-rows.js';
+import { GroupCommit } from '../../../kernel/group-commit.js';
 import { openStoredSecret, secretPlaces } from '../../../infra/secrets/stored-secrets.js';
 import type { SecretBox } from '../../../kernel/ports/secret-box.js';
 
@@ -16,13 +17,25 @@ import type { SecretBox } from '../../../kernel/ports/secret-box.js';
 export const VOTER_KEY_SECRET_SETTING = 'polls.voterKeySecret';
 
 /**
- * {@link PollRepository} on PostgreSQL/PGlite. Votes are one SQL statement each
- * (`INSERT ... SELECT ... FOR SHARE ... ON CONFLICT (poll_id, voter_key) DO UPDATE`): the unique index
- * makes one ballot per voter a database fact, the row lock on the poll makes "no vote after close" exact
- * (closing waits for votes in flight; later votes re-check the closed row and insert nothing).
+ * {@link PollRepository} on PostgreSQL/PGlite. Concurrent votes are written together, one SQL statement
+ * per batch (`INSERT ... SELECT FROM unnest(...) JOIN poll ... FOR SHARE ... ON CONFLICT (poll_id,
+ * voter_key) DO UPDATE`): the unique index makes one ballot per voter a database fact, the row lock on the
+ * poll makes "no vote after close" exact (closing waits for votes in flight; later votes re-check the
+ * closed row and insert nothing). A vote resolves once its batch is committed.
  * The voter-key secret is stored sealed by `deps.secrets` (see {@link SecretBox}).
  */
 export class PrismaPollRepository implements PollRepository {
+  /**
+   * Votes are written in small batches (group commit): presses that arrive while a batch is on its way
+   * share the next statement. Two batches at a time, at most 200 votes each; one ballot never twice in a
+   * batch, and two votes of one voter are written in the order they came.
+   */
+  private readonly votes = new GroupCommit<CastVoteInput, CastVoteResult>((batch) => this.writeVotes(batch), {
+    maxBatch: 200,
+    maxInFlight: 2,
+    keyOf: (v) => `${v.pollId}\u0000${v.voterKey}`,
+  });
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly deps: { secrets: SecretBox },
@@ -104,28 +117,66 @@ export class PrismaPollRepository implements PollRepository {
 
   async castVote(input: CastVoteInput): Promise<CastVoteResult> {
     if (!isUuid(input.pollId)) return { status: 'closed' };
-    const { change } = input;
-    const pos = change.position;
-    // What an existing ballot becomes; `ballot.choices` is the stored row, `EXCLUDED` the proposed one.
-    const update =
-      change.kind === 'set'
-        ? Prisma.sql`EXCLUDED.choices`
-        : Prisma.sql`CASE
-            WHEN ${pos}::int = ANY(ballot.choices) THEN array_remove(ballot.choices, ${pos}::int)
-            WHEN ${change.max}::int IS NULL OR cardinality(ballot.choices) < ${change.max}::int
-              THEN (SELECT array_agg(c ORDER BY c) FROM unnest(array_append(ballot.choices, ${pos}::int)) AS c)
-            ELSE ballot.choices END`;
-    const rows = await this.prisma.$queryRaw<{ choices: number[] | null }[]>`
+    return this.votes.submit(input);
+  }
+
+  /** Waits for the votes being written (shutdown and tests). */
+  flushVotes(): Promise<void> {
+    return this.votes.idle();
+  }
+
+  /**
+   * One batch of votes, one statement. A batch never holds one ballot twice (the group commit's key), so
+   * `ON CONFLICT DO UPDATE` touches each row once. Should the statement fail as a whole (a deadlock is the
+   * one expected case), its votes are written one by one, so that one vote's problem is that vote's alone.
+   */
+  private async writeVotes(batch: readonly CastVoteInput[]): Promise<(CastVoteResult | Error)[]> {
+    try {
+      return await this.castVotes(batch);
+    } catch (err) {
+      if (batch.length === 1) throw err;
+      return Promise.all(batch.map((v) => this.castVotes([v]).then((r) => r[0]!, (e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
+    }
+  }
+
+  /**
+   * `INSERT ... SELECT FROM unnest(...) JOIN poll ... FOR SHARE ON CONFLICT (poll_id, voter_key) DO UPDATE`:
+   * per vote, a new ballot or the changed one (`set` replaces; `toggle` flips one option within `max`),
+   * only where its poll is open at the vote's time. Rows are locked in (poll, voter key) order, the same in
+   * every batch, so concurrent batches cannot deadlock on each other's ballots.
+   */
+  private async castVotes(batch: readonly CastVoteInput[]): Promise<CastVoteResult[]> {
+    const toggle = (v: CastVoteInput) => v.change.kind === 'toggle';
+    const rows = await this.prisma.$queryRaw<{ poll_id: string; voter_key: string; choices: number[] | null }[]>`
+      WITH v AS (
+        SELECT * FROM unnest(${batch.map((v) => v.pollId)}::uuid[], ${batch.map((v) => v.voterKey)}::text[],
+                             ${batch.map((v) => v.memberId)}::uuid[], ${batch.map(toggle)}::boolean[],
+                             ${batch.map((v) => v.change.position)}::int[],
+                             ${batch.map((v) => (v.change.kind === 'toggle' ? v.change.max : null))}::int[],
+                             ${batch.map((v) => v.at.toISOString())}::timestamptz[])
+          AS v(poll_id, voter_key, member_id, toggle, pos, max_choices, at))
       INSERT INTO ballot (id, poll_id, voter_key, member_id, choices, updated_at)
-      SELECT gen_random_uuid(), p.id, ${input.voterKey}, ${input.memberId}::uuid, ARRAY[${pos}::int], ${input.at}
-      FROM poll p
-      WHERE p.id = ${input.pollId}::uuid AND p.status = 'open' AND (p.deadline IS NULL OR p.deadline > ${input.at})
-      FOR SHARE OF p
-      ON CONFLICT (poll_id, voter_key) DO UPDATE SET choices = ${update}, updated_at = EXCLUDED.updated_at
-      RETURNING choices`;
-    const row = rows[0];
-    if (!row) return { status: 'closed' };
-    return { status: 'recorded', choices: row.choices ?? [] };
+      SELECT gen_random_uuid(), p.id, v.voter_key, v.member_id, ARRAY[v.pos], v.at
+        FROM v JOIN poll p ON p.id = v.poll_id AND p.status = 'open' AND (p.deadline IS NULL OR p.deadline > v.at)
+       ORDER BY v.poll_id, v.voter_key
+         FOR SHARE OF p
+      ON CONFLICT (poll_id, voter_key) DO UPDATE SET
+        choices = (
+          SELECT CASE
+                   WHEN NOT v.toggle THEN EXCLUDED.choices
+                   WHEN v.pos = ANY(ballot.choices) THEN array_remove(ballot.choices, v.pos)
+                   WHEN v.max_choices IS NULL OR cardinality(ballot.choices) < v.max_choices
+                     THEN (SELECT array_agg(c ORDER BY c) FROM unnest(array_append(ballot.choices, v.pos)) AS c)
+                   ELSE ballot.choices
+                 END
+            FROM v WHERE v.poll_id = ballot.poll_id AND v.voter_key = ballot.voter_key),
+        updated_at = EXCLUDED.updated_at
+      RETURNING poll_id::text AS poll_id, voter_key, choices`;
+    const recorded = new Map(rows.map((r) => [`${r.poll_id}\u0000${r.voter_key}`, r.choices ?? []]));
+    return batch.map((v) => {
+      const choices = recorded.get(`${v.pollId}\u0000${v.voterKey}`);
+      return choices === undefined ? { status: 'closed' as const } : { status: 'recorded' as const, choices };
+    });
   }
 
   async findBallot(pollId: string, voterKey: string): Promise<number[] | null> {
