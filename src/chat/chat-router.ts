@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { decideAccess, MANAGER_ROLES, type Organization } from '../kernel/community.js';
-import type { EventBus } from '../kernel/events.js';
+import type { EventBus, KringEventListeners } from '../kernel/events.js';
 import { KringError, ValidationError } from '../kernel/errors.js';
 import { toLocale, type Locale } from '../kernel/types.js';
 import { validate } from '../kernel/validate.js';
@@ -12,6 +12,8 @@ import { helpCommand } from './help.command.js';
 import { parseInboundEvent } from './inbound.schema.js';
 import type { Translator } from '../kernel/i18n.js';
 import { privateText } from './views.js';
+import { AccessCache } from './access-cache.js';
+import { PromiseCache } from '../kernel/promise-cache.js';
 
 /** How long a workspace -> organisation look-up is reused (every inbound event needs one). */
 const ORGANIZATION_CACHE_MS = 30_000;
@@ -27,9 +29,11 @@ export interface ChatRouterDeps {
   forms?: readonly FormHandlerDefinition[];
   /**
    * Where `activity.seen` goes: messages seen, reactions, joins and leaves as they arrive, and commands and
-   * actions after they were handled (insights listens). A listener's failure never changes a reply.
+   * actions after they were handled (insights listens). A listener's failure never changes a reply. When
+   * the bus can subscribe (`on`), the router also listens to the membership events that change who an
+   * account is (linked, unlinked, lapsed, reactivated, updated), to drop its cached access at once.
    */
-  bus?: Pick<EventBus, 'publish'>;
+  bus?: Pick<EventBus, 'publish'> & Partial<Pick<EventBus, 'on'>>;
   translator: Translator;
   logger: Logger;
 }
@@ -44,10 +48,18 @@ export class ChatRouter implements InboundHandler {
   readonly commands: readonly CommandDefinition[];
   private readonly actions: readonly ActionDefinition[];
   private readonly translator: Translator;
-  private readonly organizationCache = new Map<string, { organization: Organization; until: number }>();
+  /** Workspace -> organisation look-ups, shared while in flight (every inbound event needs one). */
+  private readonly organizationCache = new PromiseCache<string, Organization>({ ttlMs: ORGANIZATION_CACHE_MS, maxEntries: ORGANIZATION_CACHE_MAX });
+  /** Who a chat account is: identity and member, looked up in batches and kept briefly. */
+  private readonly access: AccessCache;
 
   constructor(private readonly deps: ChatRouterDeps) {
     this.translator = deps.translator;
+    this.access = new AccessCache(deps.directory.identities);
+    const on = deps.bus?.on?.bind(deps.bus);
+    if (on) {
+      for (const [event, listener] of Object.entries(this.access.listeners())) on(event as keyof KringEventListeners, listener as never, 'chat-router');
+    }
     const help = helpCommand(() => this.commands);
     this.commands = [help, ...deps.commands];
     this.actions = deps.actions;
@@ -98,18 +110,15 @@ export class ChatRouter implements InboundHandler {
    * for a short while: a workspace never moves to another organisation (WorkspaceRepository.upsert
    * refuses), and two look-ups per message would cap ingestion far below what chats send.
    */
-  private async organizationFor(event: InboundEvent): Promise<Organization> {
-    const key = `${event.platform}\u0000${event.workspaceId}`;
-    const cached = this.organizationCache.get(key);
-    if (cached && cached.until > Date.now()) return cached.organization;
+  private organizationFor(event: InboundEvent): Promise<Organization> {
+    return this.organizationCache.get(`${event.platform}\u0000${event.workspaceId}`, () => this.lookUpOrganization(event));
+  }
+
+  private async lookUpOrganization(event: InboundEvent): Promise<Organization> {
     const ws = await this.deps.directory.workspaces.findByExternalId(event.platform, event.workspaceId);
     if (ws) {
       const org = await this.deps.directory.organizations.findById(ws.organizationId);
-      if (org) {
-        if (this.organizationCache.size >= ORGANIZATION_CACHE_MAX) this.organizationCache.clear();
-        this.organizationCache.set(key, { organization: org, until: Date.now() + ORGANIZATION_CACHE_MS });
-        return org;
-      }
+      if (org) return org;
     }
     const org = await this.deps.directory.organizations.findBySlug(this.deps.defaultOrganizationSlug);
     if (!org) throw new Error(`default organisation ${this.deps.defaultOrganizationSlug} does not exist`);
@@ -119,9 +128,8 @@ export class ChatRouter implements InboundHandler {
 
   private async context(event: CommandEvent | ActionEvent | FormSubmittedEvent, organization: Organization): Promise<CommandContext> {
     const account: PlatformAccount = { platform: event.platform, workspaceId: event.workspaceId, platformUserId: event.userId };
-    const identity = await this.deps.directory.identities.findByAccount(account);
-    const linked = identity ? await this.deps.directory.members.findById(identity.organizationId, identity.memberId) : null;
-    const access = decideAccess(identity, linked);
+    const linked = await this.access.lookup(account);
+    const access = decideAccess(linked?.identity ?? null, linked?.member ?? null);
     // A linked member from another organisation's workspace is not a member here.
     const sameOrg = access.member?.organizationId === organization.id;
     const locale = access.member?.locale ?? toLocale(event.locale) ?? organization.defaultLocale;
