@@ -2,20 +2,26 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../src/kernel/clock.js';
 import type { HttpRoute } from '../../src/kernel/ports/chat-platform.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
-import type { ProcessedEventRepository } from '../../src/kernel/ports/directory.js';
+import type { SlackDeliveries } from './deliveries.js';
 import { checkSlackBody, classifySlackBody, dedupeKey } from './inbound.js';
 import { BodyTooLargeError, parseSlackBody, readRawBody, verifySlackSignature } from './request.js';
 
 /** Bolt's default path for events, slash commands and interactivity alike. */
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-type Request = IncomingMessage & { body?: unknown; rawBody?: unknown };
+/**
+ * The request as Bolt gets it: the parsed body, and whether the delivery is the first anywhere (the
+ * durable replay check, still on its way when Bolt acknowledges; listeners await it before acting).
+ */
+export type SlackRequest = IncomingMessage & { body?: unknown; rawBody?: unknown; kringFirstDelivery?: Promise<boolean> };
+type Request = SlackRequest;
 
 export interface EventsRouteDeps {
   signingSecret: string;
   clock: Clock;
   logger: Logger;
-  processedEvents: ProcessedEventRepository;
+  /** Replay protection: this process's memory before the ack, the durable record after it. */
+  deliveries: SlackDeliveries;
   /** False before start() and after stop(): requests get 503 and Slack retries events later. */
   accepting(): boolean;
   /**
@@ -36,8 +42,10 @@ function send(res: ServerResponse, status: number, body?: string, contentType = 
 
 /**
  * `POST /slack/events`. Order matters: read the raw bytes, verify the signature and timestamp (401), parse
- * (400), answer Slack's handshakes, drop repeats, and only then let Bolt work. Rejections are logged with the
- * reason and never with headers, body or secret.
+ * (400), answer Slack's handshakes, turn away repeats this process has seen, and only then let Bolt work,
+ * which acknowledges at once. Nothing before the ack waits for the database: the durable replay record is
+ * written after it (see {@link SlackDeliveries}). Rejections are logged with the reason and never with
+ * headers, body or secret.
  */
 async function handleEvents(deps: EventsRouteDeps, req: Request, res: ServerResponse): Promise<void> {
   const log = deps.logger;
@@ -100,16 +108,8 @@ async function handleEvents(deps: EventsRouteDeps, req: Request, res: ServerResp
 
   const key = dedupeKey(body, kind);
   if (key !== undefined) {
-    let first: boolean;
-    try {
-      first = await deps.processedEvents.markProcessed(key);
-    } catch (err) {
-      // Without the record we cannot promise "once"; 500 makes Slack retry the event later.
-      log.error({ err }, 'slack: could not record the delivery; answering 500');
-      send(res, 500);
-      return;
-    }
-    if (!first) {
+    const claim = deps.deliveries.claim(key);
+    if (claim.kind === 'repeat') {
       if (kind === 'event') {
         // Slack's retry of an event we already have (X-Slack-Retry-Num): 200 so it stops retrying.
         log.info({ key, retryNum }, 'slack: repeated event delivery dropped');
@@ -118,6 +118,7 @@ async function handleEvents(deps: EventsRouteDeps, req: Request, res: ServerResp
       // Slack never retries commands or button presses: the same trigger_id again is a replay.
       return reject(401, 'replayed interaction');
     }
+    req.kringFirstDelivery = claim.first;
   }
 
   req.body = body;

@@ -16,10 +16,13 @@ import {
 import type { Logger } from '../../src/kernel/ports/logger.js';
 import { parseSlackConfig, type ParsedSlackConfig, type SlackPlatformConfig } from './config.js';
 import { toChatPlatformError } from './errors.js';
-import { createEventsRoute } from './http.js';
+import { SlackDeliveries } from './deliveries.js';
+import { createEventsRoute, type SlackRequest } from './http.js';
 import { failureOutcome, pageLocale, sendInstallPage, type InstallOutcome } from './install-pages.js';
 import { WorkspaceInstallationStore } from './installation-store.js';
 import { registerListeners } from './listeners.js';
+import { ResponseUrlPoster } from './response-url.js';
+import { BoundedWork } from '../../src/kernel/bounded-work.js';
 import { renderMessage, renderModal } from './render.js';
 import { toSlackLogger } from './slack-logger.js';
 import { SlackUserLocales } from './user-locales.js';
@@ -68,6 +71,12 @@ export class SlackPlatform implements ChatPlatform {
   private readonly inflight = new Set<Promise<void>>();
   private readonly locales: SlackUserLocales;
   private readonly renameListeners: ((channel: ChannelRef, name: string) => void | Promise<void>)[] = [];
+  private readonly responses = new ResponseUrlPoster();
+  /**
+   * The work after the ack, 64 deliveries at a time. A burst waits here (up to 10,000 deliveries, several
+   * seconds of presses at 1,000/s), so requests keep being read and acknowledged while the work catches up.
+   */
+  private readonly work = new BoundedWork({ concurrency: 64, maxWaiting: 10_000 });
   private state: 'created' | 'running' | 'stopped' = 'created';
 
   constructor(private readonly config: ParsedSlackConfig) {
@@ -104,6 +113,8 @@ export class SlackPlatform implements ChatPlatform {
       signatureVerification: false,
       // Ack first, work after: Slack shows an error when the HTTP answer takes over 3 s.
       processBeforeResponse: false,
+      // The durable replay check, started before Bolt runs, reaches the listeners through their context.
+      customPropertiesExtractor: (req) => ({ kringFirstDelivery: (req as SlackRequest).kringFirstDelivery }),
       logger: slackLogger,
       // Bodies are checked before Bolt sees them (payloads.ts) and listeners catch their own failures, so an
       // error here is a bug of ours or Bolt's: log it and ack. A 500 helps nobody — Slack's retry of an event
@@ -146,6 +157,8 @@ export class SlackPlatform implements ChatPlatform {
       // Slack sends no locale with interactions: the event gets the user's, looked up and cached.
       handler: { handle: async (event) => config.handler.handle(await this.locales.withLocale(event)) },
       logger: this.log,
+      respond: (responseUrl, message) => this.responses.post(responseUrl, message),
+      work: this.work,
       deliverEventReply: (event, reply) => this.deliverEventReply(event, reply),
       openForm: async (event, triggerId, form) => {
         const token = await this.tokenFor(event.workspaceId);
@@ -167,7 +180,7 @@ export class SlackPlatform implements ChatPlatform {
         signingSecret: config.signingSecret,
         clock: config.clock,
         logger: this.log,
-        processedEvents: config.processedEvents,
+        deliveries: new SlackDeliveries(config.processedEvents, this.log),
         accepting: () => this.state === 'running',
         dispatch: (req, res) => {
           this.forgetChangedUser(req.body);
@@ -210,6 +223,7 @@ export class SlackPlatform implements ChatPlatform {
   async stop(): Promise<void> {
     this.state = 'stopped';
     await Promise.allSettled([...this.inflight]);
+    this.responses.close();
   }
 
   /** https://docs.slack.dev/reference/methods/chat.postMessage */

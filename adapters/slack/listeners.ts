@@ -1,13 +1,15 @@
-import type { App, RespondArguments } from '@slack/bolt';
+import type { App, Context, RespondArguments } from '@slack/bolt';
 import type { Form, InboundEvent, InboundHandler, Reply } from '../../src/kernel/ports/chat-platform.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
 import { toActionEvent, toCommandEvent, toEventCallbackEvent, toFormSubmittedEvent } from './inbound.js';
 import { renderResponse } from './render.js';
+import type { BoundedWork } from '../../src/kernel/bounded-work.js';
 
 /**
- * Bolt listeners: ack first (Slack wants an answer within 3 s), then translate, hand the event to the app
- * and deliver its Reply. Nothing thrown here reaches the member: failures are logged and the member sees
- * no reply (the app's handler already turns domain errors into polite views).
+ * Bolt listeners: ack first (Slack wants an answer within 3 s), then wait for the durable replay check
+ * (see deliveries.ts; a repeat that another process handled stops here), translate, hand the event to the
+ * app and deliver its Reply. Nothing thrown here reaches the member: failures are logged and the member
+ * sees no reply (the app's handler already turns domain errors into polite views).
  */
 export interface ListenerDeps {
   handler: InboundHandler;
@@ -18,9 +20,48 @@ export interface ListenerDeps {
   openForm(event: InboundEvent, triggerId: string, form: Form): Promise<void>;
   /** The app was uninstalled from a workspace, or its bot token revoked. */
   onUninstalled(teamId: string): Promise<void>;
+  /** Posts a reply to an interaction's response_url (kept-alive connections; see response-url.ts). */
+  respond(responseUrl: string, message: RespondArguments): Promise<void>;
+  /** Where the work after the ack waits its turn (bounded; see BoundedWork). */
+  work: BoundedWork;
 }
 
 type Respond = ((message: RespondArguments) => Promise<unknown>) | undefined;
+
+/** The interaction's response_url as a Respond, or undefined when the payload has none (modals). */
+function respondVia(deps: ListenerDeps, body: { response_url?: unknown; response_urls?: unknown }): Respond {
+  const url =
+    typeof body.response_url === 'string'
+      ? body.response_url
+      : Array.isArray(body.response_urls) && typeof (body.response_urls[0] as { response_url?: unknown } | undefined)?.response_url === 'string'
+        ? (body.response_urls[0] as { response_url: string }).response_url
+        : undefined;
+  return url === undefined ? undefined : (message) => deps.respond(url, message);
+}
+
+/**
+ * False when the durable replay check found this delivery handled already (by another Kring process, or
+ * before a restart); true for a first delivery and for requests without a delivery key.
+ */
+async function firstDelivery(context: Context): Promise<boolean> {
+  const first = context['kringFirstDelivery'] as Promise<boolean> | undefined;
+  return first === undefined ? true : first;
+}
+
+/**
+ * The work after an acknowledgement: waits for a slot, then for the durable replay check, then runs.
+ * When too much work waits already, the delivery (acknowledged) is dropped and logged.
+ */
+async function afterAck(deps: ListenerDeps, context: Context, kind: string, work: () => Promise<void>): Promise<void> {
+  const ran = await deps.work.run(async () => {
+    if (!(await firstDelivery(context))) {
+      deps.logger.info({ kind }, 'slack: repeated delivery dropped (handled before, here or by another process)');
+      return;
+    }
+    await work();
+  });
+  if (!ran) deps.logger.warn({ kind, waiting: deps.work.waiting }, 'slack: overloaded, too much work waiting; acknowledged delivery dropped');
+}
 
 /** Runs the app's handler and delivers its reply; never throws. */
 async function handleAndDeliver(deps: ListenerDeps, event: InboundEvent, deliver: (reply: Reply) => Promise<unknown>): Promise<void> {
@@ -64,35 +105,39 @@ function viaResponseUrl(deps: ListenerDeps, event: InboundEvent, triggerId: stri
 /** Registers Kring's listeners on the Bolt app. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
   // Any command name: the manifest registers /kring, a dev app may call it /kring-dev.
-  app.command(/.*/, async ({ ack, body, respond }) => {
+  app.command(/.*/, async ({ ack, body, context }) => {
     await ack();
     const event = toCommandEvent(body as unknown as Record<string, unknown>);
     if (event === undefined) {
       deps.logger.debug('slack: slash command payload of an unexpected shape; ignored');
       return;
     }
-    await handleAndDeliver(deps, event, viaResponseUrl(deps, event, (body as { trigger_id?: string }).trigger_id, respond as Respond, 'command'));
+    await afterAck(deps, context, 'command', () =>
+      handleAndDeliver(deps, event, viaResponseUrl(deps, event, (body as { trigger_id?: string }).trigger_id, respondVia(deps, body), 'command')),
+    );
   });
 
-  app.action({ type: 'block_actions' }, async ({ ack, body, respond }) => {
+  app.action({ type: 'block_actions' }, async ({ ack, body, context }) => {
     await ack();
     const event = toActionEvent(body as unknown as Record<string, unknown>);
     if (event === undefined) {
       deps.logger.debug('slack: block_actions payload of an unexpected shape; ignored');
       return;
     }
-    await handleAndDeliver(deps, event, viaResponseUrl(deps, event, (body as { trigger_id?: string }).trigger_id, respond as Respond, 'action'));
+    await afterAck(deps, context, 'action', () =>
+      handleAndDeliver(deps, event, viaResponseUrl(deps, event, (body as { trigger_id?: string }).trigger_id, respondVia(deps, body), 'action')),
+    );
   });
 
   // A submitted modal: ack (closes it), then the reply goes to the channel it was opened from (ephemeral).
-  app.view({ type: 'view_submission' }, async ({ ack, body }) => {
+  app.view({ type: 'view_submission' }, async ({ ack, body, context }) => {
     await ack();
     const event = toFormSubmittedEvent(body as unknown as Record<string, unknown>);
     if (event === undefined) {
       deps.logger.debug('slack: view_submission payload of an unexpected shape; ignored');
       return;
     }
-    await handleAndDeliver(deps, event, (reply) => deps.deliverEventReply(event, reply));
+    await afterAck(deps, context, 'form', () => handleAndDeliver(deps, event, (reply) => deps.deliverEventReply(event, reply)));
   });
 
   // Events are acked by Bolt itself before listeners run.
@@ -100,6 +145,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const envelope = body as unknown as Record<string, unknown> & { team_id?: string; event?: { type?: string; tokens?: { bot?: unknown[] } } };
     const type = envelope.event?.type;
     if (type === 'app_uninstalled' || (type === 'tokens_revoked' && (envelope.event?.tokens?.bot?.length ?? 0) > 0)) {
+      if (!(await firstDelivery(context))) return;
       if (envelope.team_id) {
         await deps.onUninstalled(envelope.team_id).catch((err: unknown) => deps.logger.error({ err }, 'slack: could not forget installation'));
       }
@@ -109,7 +155,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (event === undefined) return;
     // Bolt's ignoreSelf keeps member_joined/left_channel of the bot itself (its own invites): not a member.
     if (context.botUserId !== undefined && event.userId === context.botUserId) return;
-    await handleAndDeliver(deps, event, (reply) => deps.deliverEventReply(event, reply));
+    await afterAck(deps, context, 'event', () => handleAndDeliver(deps, event, (reply) => deps.deliverEventReply(event, reply)));
   });
 
   // Bolt's default error handler rethrows; everything is handled above, so log what is left (authorize failures).

@@ -11,7 +11,8 @@ import type { ChatPlatform, InboundEvent, InboundHandler } from '../../src/kerne
 import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
 import { FakeDiscord } from '../fakes/discord/index.js';
 import { FAKE_SLACK, FakeSlackApi } from '../fakes/slack/fake-slack-api.js';
-import { SlackRequestSender } from '../fakes/slack/slack-requests.js';
+import { SlackRequestSender, loadSlackFixture, signSlackRequest } from '../fakes/slack/slack-requests.js';
+import { RecordingLogger } from '../fakes/slack/doubles.js';
 import { cardText, TEST_CHANNEL, TEST_TENANT, TEST_USER, TeamsTestBed } from '../fakes/teams/teams-test-bed.js';
 import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
@@ -90,7 +91,8 @@ describe('a poll across Slack, Discord and Teams', () => {
     const app = express();
     for (const route of slack.routes) app[route.method === 'GET' ? 'get' : 'post'](route.path, (req, res, next) => route.handle(req, res, next));
     slackServer = createServer(app);
-    await new Promise<void>((r) => slackServer.listen(0, '127.0.0.1', r));
+    // A deep accept queue, as Kring's own server has: a burst of presses opens many connections at once.
+    await new Promise<void>((r) => slackServer.listen(0, '127.0.0.1', 2048, r));
     sender = new SlackRequestSender({
       eventsUrl: `http://127.0.0.1:${(slackServer.address() as AddressInfo).port}/slack/events`,
       signingSecret: SIGNING_SECRET,
@@ -187,6 +189,92 @@ describe('a poll across Slack, Discord and Teams', () => {
     await until(() => discordFake.messages(discordFake.state.generalChannelId).some((m) => m.messageId === byPlatform['discord'] && m.actionIds.length === 0), 'the Discord copy closed');
     await until(() => teams.connector.activities(TEST_CHANNEL).some((a) => a.id === byPlatform['teams'] && cardText(a).includes('This poll is closed')), 'the Teams copy closed');
   }, 60_000);
+
+  it('counts a Slack press once when it comes again: as a retry to this process and to a second Kring process', async () => {
+    // A multi-choice poll: a press counted twice would toggle the option off again.
+    const poll = await h.polls.service.create({
+      organizationId: h.organization.id,
+      question: 'Which evenings?',
+      options: ['Mon', 'Tue', 'Wed'],
+      choiceMode: 'multi',
+      targets: [{ platform: 'slack', workspaceExternalId: FAKE_SLACK.teamId, channelExternalId: FAKE_SLACK.channelId }],
+    });
+    // A second Kring process: its own Slack adapter, its own memory, the same database.
+    const otherLog = new RecordingLogger();
+    const other = createSlackPlatform({ botToken: FAKE_SLACK.botToken, signingSecret: SIGNING_SECRET, apiUrl: slackFake.apiUrl, handler, logger: otherLog, processedEvents: prismaRepositories(db.prisma).processedEvents });
+    await other.start();
+    const app = express();
+    for (const route of other.routes) app.post(route.path, (req, res, next) => route.handle(req, res, next));
+    const otherServer = createServer(app);
+    await new Promise<void>((r) => otherServer.listen(0, '127.0.0.1', r));
+    try {
+      const payload = loadSlackFixture<Record<string, unknown> & { actions: Record<string, unknown>[]; user: Record<string, unknown> }>('block-actions');
+      const responseUrl = slackFake.createResponseUrl({ teamId: FAKE_SLACK.teamId, channelId: FAKE_SLACK.channelId, userId: FAKE_SLACK.otherUserId });
+      payload.trigger_id = `${Date.now()}.777.${Math.random().toString(16).slice(2)}`;
+      payload.response_url = responseUrl;
+      payload.user = { ...payload.user, id: FAKE_SLACK.otherUserId };
+      payload.actions = [{ ...payload.actions[0], action_id: 'poll.vote', value: voteValue(poll.id, 1) }];
+      const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+      const ts = Math.floor(Date.now() / 1000);
+      const options = { timestampSeconds: ts, signature: signSlackRequest(SIGNING_SECRET, ts, body) };
+      const otherSender = new SlackRequestSender({ eventsUrl: `http://127.0.0.1:${(otherServer.address() as AddressInfo).port}/slack/events`, signingSecret: SIGNING_SECRET, fake: slackFake });
+
+      expect((await sender.send(body, 'application/x-www-form-urlencoded', options)).status).toBe(200);
+      await until(() => slackFake.responsesTo(responseUrl)[0], 'the confirmation');
+      expect((await sender.send(body, 'application/x-www-form-urlencoded', { ...options, retryNum: 1 })).status).toBe(401);
+      expect((await otherSender.send(body, 'application/x-www-form-urlencoded', { ...options, retryNum: 2 })).status).toBe(200);
+      // The second process acknowledged it and dropped it after the durable check: still one toggle.
+      await until(() => otherLog.lines.some((l) => /repeated delivery dropped/.test(l.msg)), 'the second process dropping the repeat');
+      const { rows } = await sql.query<{ choices: number[] }>('SELECT choices FROM ballot WHERE poll_id = $1', [poll.id]);
+      expect(rows.map((r) => r.choices)).toEqual([[1]]);
+      expect(slackFake.responsesTo(responseUrl)).toHaveLength(1);
+    } finally {
+      await other.stop();
+      otherServer.closeAllConnections();
+      await new Promise((r) => otherServer.close(r));
+    }
+  }, 30_000);
+
+  it('counts 1,000 concurrent Slack presses of 1,000 members (and 200 changed minds) exactly, one ballot each', async () => {
+    const poll = await h.polls.service.create({
+      organizationId: h.organization.id,
+      question: 'Busy vote?',
+      options: ['A', 'B', 'C', 'D'],
+      targets: [{ platform: 'slack', workspaceExternalId: FAKE_SLACK.teamId, channelExternalId: FAKE_SLACK.channelId }],
+    });
+    // 1,000 members linked on Slack (bulk: the link flow is not under test here).
+    const numbers = Array.from({ length: 1000 }, (_, i) => `S${String(i).padStart(4, '0')}`);
+    await h.repos.members.upsertMany(h.organization.id, numbers.map((memberNumber, i) => ({ memberNumber, name: `Voter ${i}`, email: null, status: 'active' as const, roles: ['member' as const], chapterId: null })));
+    const ids = await sql.query<{ id: string; member_number: string }>('SELECT id, member_number FROM member WHERE organization_id = $1 AND member_number = ANY($2)', [h.organization.id, numbers]);
+    const userOf = (n: string) => `U0MASS${n}`;
+    await db.prisma.platformIdentity.createMany({
+      data: ids.rows.map((r) => ({ organizationId: h.organization.id, memberId: r.id, platform: 'slack' as const, workspaceId: FAKE_SLACK.teamId, platformUserId: userOf(r.member_number) })),
+    });
+    const post = await until(async () => (await h.polls.repo.listPosts(poll.id))[0]?.messageId ?? undefined, 'the Slack copy');
+
+    // Every member presses option i % 4 at once; the first 200 press option (i + 1) % 4 at the same time too.
+    const presses = [
+      ...numbers.map((n, i) => ({ user: userOf(n), position: i % 4 })),
+      ...numbers.slice(0, 200).map((n, i) => ({ user: userOf(n), position: (i + 1) % 4 })),
+    ];
+    const sent = await Promise.all(presses.map((p) => sender.blockAction({ actionId: 'poll.vote', value: voteValue(poll.id, p.position), messageTs: post, userId: p.user })));
+    expect(sent.filter((r) => r.status === 200)).toHaveLength(1200);
+    await until(() => sent.every((r) => slackFake.responsesTo(r.responseUrl).length === 1) || undefined, 'every confirmation', 60_000);
+    expect(sent.filter((r) => JSON.stringify(slackFake.responsesTo(r.responseUrl)[0]!.body).includes('Your vote'))).toHaveLength(1200);
+
+    const { rows } = await sql.query<{ n: number; members: number }>('SELECT count(*)::int AS n, count(DISTINCT member_id)::int AS members FROM ballot WHERE poll_id = $1', [poll.id]);
+    expect(rows[0]).toEqual({ n: 1000, members: 1000 });
+    const tally = await h.polls.repo.tally(poll.id);
+    expect(tally.voters).toBe(1000);
+    expect(tally.counts.reduce((a, b) => a + b, 0)).toBe(1000);
+    // Members 200..999 pressed once: their option is certain.
+    const { rows: certain } = await sql.query<{ c: number; n: number }>(
+      `SELECT b.choices[1] AS c, count(*)::int AS n FROM ballot b JOIN member m ON m.id = b.member_id
+        WHERE b.poll_id = $1 AND m.member_number >= 'S0200' GROUP BY 1 ORDER BY 1`,
+      [poll.id],
+    );
+    expect(certain).toEqual([0, 1, 2, 3].map((c) => ({ c, n: 200 })));
+  }, 120_000);
 
   it('invites an unlinked Discord user to link instead of counting or refusing rudely', async () => {
     const poll = await h.polls.service.create({
