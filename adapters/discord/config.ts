@@ -34,8 +34,11 @@ export const discordPlatformConfigSchema = z.object({
    * without the intent Discord blanks `content`, so `message-seen.length` is 0 for ordinary messages.
    */
   messageContentIntent: z.boolean().default(false),
-  /** How long an interaction may take before it is deferred; Discord allows 3 s for the first answer. */
-  deferAfterMs: z.number().int().min(100).max(2500).default(2000),
+  /**
+   * How long an interaction may take before it is deferred; Discord allows 3 s for the first answer, and
+   * the deferral itself must travel there in what is left (under a burst the event loop adds its delay).
+   */
+  deferAfterMs: z.number().int().min(100).max(2500).default(1500),
   /** Receives every inbound event. */
   handler: z.custom<InboundHandler>((v) => typeof (v as Partial<InboundHandler> | null)?.handle === 'function', {
     error: 'handler must be an InboundHandler (an object with handle(event))',

@@ -22,6 +22,7 @@ import { parseDiscordPlatformConfig, type DiscordPlatformConfig, type ResolvedDi
 import { toChatPlatformError } from './errors.js';
 import { channelToResolve, channelUpdateName, dispatchToEvent, isThreadType, type GatewayDispatch } from './inbound.js';
 import { respondToInteraction } from './interactions.js';
+import { BoundedWork } from '../../src/kernel/bounded-work.js';
 import { renderView, type DiscordMessageBody, type RenderOptions } from './render.js';
 
 export { parseDiscordPlatformConfig, discordPlatformConfigSchema, type DiscordPlatformConfig } from './config.js';
@@ -55,6 +56,8 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
   const lifecycle = { stopping: false };
   const client = createClient(cfg, log, lifecycle);
   const inflight = new Set<Promise<void>>();
+  /** Interactions handled 64 at a time; a burst waits (up to 10,000), each answered or deferred in time. */
+  const work = new BoundedWork({ concurrency: 64, maxWaiting: 10_000 });
   /** user id -> DM channel id; Discord returns the same channel every time, this saves the call. */
   const dmChannels = new Map<string, string>();
   /** channel id -> whether it is a DM, for channels seen or looked up once (see `isDirectChannel`). */
@@ -91,7 +94,7 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
   client.on(Events.Raw, (packet: GatewayDispatch & { op?: number }) => {
     if (packet.op !== undefined && packet.op !== 0) return;
     if (packet.t === 'INTERACTION_CREATE') {
-      track(respondToInteraction(packet.d as APIInteraction, { rest: client.rest, handler: cfg.handler, logger: log, deferAfterMs: cfg.deferAfterMs }));
+      track(respondToInteraction(packet.d as APIInteraction, { rest: client.rest, handler: cfg.handler, logger: log, deferAfterMs: cfg.deferAfterMs, work }));
       return;
     }
     if (packet.t === 'CHANNEL_UPDATE') {

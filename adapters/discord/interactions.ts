@@ -4,11 +4,12 @@ import type { Logger } from '../../src/kernel/ports/logger.js';
 import { toChatPlatformError } from './errors.js';
 import { interactionToEvent } from './inbound.js';
 import { renderModal, renderView, type DiscordMessageBody } from './render.js';
+import type { BoundedWork } from '../../src/kernel/bounded-work.js';
 
 /**
  * Answers one interaction within Discord's 3-second window, whatever the handler does.
  *
- * The handler gets `deferAfterMs` (2 s) to produce a Reply, which is then sent as the interaction
+ * The handler gets `deferAfterMs` (1.5 s from arrival) to produce a Reply, which is then sent as the interaction
  * response itself (type 4 message, or type 7 update for `replaceOriginal`). A slower handler makes us
  * defer first and deliver the Reply later through the interaction webhook:
  * - commands defer ephemerally (type 5, flag 64), because the visibility of the coming Reply is not
@@ -30,8 +31,10 @@ export interface InteractionResponderDeps {
   rest: Pick<REST, 'post' | 'patch' | 'delete'>;
   handler: InboundHandler;
   logger: Logger;
-  /** Time the handler gets before we defer. */
+  /** Time the handler gets before we defer, counted from the interaction's arrival. */
   deferAfterMs: number;
+  /** Where the handling waits its turn (bounded): the deferral timer runs meanwhile, so the answer is never late. */
+  work: BoundedWork;
 }
 
 type Outcome = { ok: true; reply: Reply | undefined } | { ok: false; error: unknown };
@@ -50,17 +53,27 @@ export async function respondToInteraction(raw: APIInteraction, deps: Interactio
       return;
     }
 
-    const outcome: Promise<Outcome> = deps.handler.handle(event).then(
-      (reply) => ({ ok: true, reply }),
-      (error: unknown) => ({ ok: false, error }),
-    );
+    // The deferral timer starts before the handling waits for a slot: a busy process still answers in time.
     let timer: NodeJS.Timeout | undefined;
-    const first = await Promise.race([
-      outcome,
-      new Promise<typeof TIMED_OUT>((resolve) => {
-        timer = setTimeout(() => resolve(TIMED_OUT), deps.deferAfterMs);
-      }),
-    ]);
+    const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), deps.deferAfterMs);
+    });
+    const outcome = new Promise<Outcome>((resolve) => {
+      void deps.work
+        .run(() =>
+          deps.handler.handle(event).then(
+            (reply) => resolve({ ok: true, reply }),
+            (error: unknown) => resolve({ ok: false, error }),
+          ),
+        )
+        .then((ran) => {
+          if (ran) return;
+          // Too much work waiting: acknowledge without a reply rather than let the interaction fail.
+          log.warn({ waiting: deps.work.waiting }, 'overloaded, too much work waiting; interaction acknowledged without handling it');
+          resolve({ ok: true, reply: undefined });
+        });
+    });
+    const first = await Promise.race([outcome, timedOut]);
     clearTimeout(timer);
 
     if (first !== TIMED_OUT) {

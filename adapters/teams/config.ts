@@ -61,6 +61,12 @@ export const teamsSettingsSchema = z
      * global service URL works for every tenant; a URL seen on an inbound activity is preferred.
      */
     defaultServiceUrl: z.url().default('https://smba.trafficmanager.net/teams/'),
+    /**
+     * How long a button press or form (an invoke, answered in the HTTP response) may take before it is
+     * answered without a reply. Teams documents five seconds for invokes (message extensions); card
+     * actions are held to the same. The work goes on after the answer.
+     */
+    invokeDeadlineMs: z.number().int().min(100).max(4500).default(3000),
   })
   .superRefine((s, ctx) => {
     if (!s.appId) {
@@ -108,6 +114,8 @@ export interface TeamsPlatformConfig {
   tokenEndpoint?: string | undefined;
   /** Service URL for opening a personal chat when none was seen yet. */
   defaultServiceUrl?: string | undefined;
+  /** Time a press or form gets before it is answered without a reply (default 3,000 ms; at most 4,500). */
+  invokeDeadlineMs?: number | undefined;
   /** Receives every inbound event; its Reply is rendered back into Teams. */
   handler: InboundHandler;
   logger: Logger;

@@ -15,6 +15,7 @@ import { toChatPlatformError } from './errors.js';
 import { createMessagesRoute } from './http.js';
 import { cardMessage, deleteInConversation, sendInNewPersonalChat, sendToConversation, teamChannels, updateInConversation } from './outbound.js';
 import { ReferenceStore, type TeamsRuntime } from './runtime.js';
+import { BoundedWork } from '../../src/kernel/bounded-work.js';
 
 export type { TeamsPlatformConfig } from './config.js';
 export { teamsSettingsSchema, TEAMS_APP_TYPES, type TeamsAppType } from './config.js';
@@ -51,6 +52,8 @@ export function createTeamsPlatform(config: TeamsPlatformConfig): TeamsPlatform 
     references: new ReferenceStore(config.conversationReferences, settings.tenantId ?? 'emulator'),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     renameListeners: [],
+    // Presses and forms 64 at a time; a burst waits (up to 10,000) and each is answered by its deadline.
+    work: new BoundedWork({ concurrency: 64, maxWaiting: 10_000 }),
   };
 
   const inFlight = new Set<Promise<unknown>>();

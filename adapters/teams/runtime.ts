@@ -14,6 +14,7 @@ import {
 import type { KringCloudAdapter } from './bot-framework.js';
 import type { TeamsSettings } from './config.js';
 import { toChatPlatformError } from './errors.js';
+import type { BoundedWork } from '../../src/kernel/bounded-work.js';
 
 /** What the route, the turn logic and the outbound methods share. Internal to the adapter. */
 export interface TeamsRuntime {
@@ -29,6 +30,8 @@ export interface TeamsRuntime {
   sleep: (ms: number) => Promise<void>;
   /** Who wants to hear of renamed channels (`ChatPlatform.onChannelRenamed`). */
   renameListeners: ((channel: ChannelRef, name: string) => void | Promise<void>)[];
+  /** Where the handling of presses and forms waits its turn (bounded; see BoundedWork). */
+  work: BoundedWork;
 }
 
 /** Hands an event to the application; a throwing handler is logged, never propagated. */
@@ -38,6 +41,42 @@ export async function handleSafely(rt: TeamsRuntime, event: InboundEvent): Promi
   } catch (err) {
     rt.logger.error({ err, eventType: event.type, eventId: event.eventId }, 'Teams: inbound handler threw');
     return undefined;
+  }
+}
+
+/**
+ * Hands a press or form to the application within the invoke's deadline (`invokeDeadlineMs`): the
+ * handling waits for a slot in the bounded work pool, and when the deadline passes first (a busy
+ * process, a slow handler) or the pool is full, this answers `late` so that Teams gets its answer in
+ * time. The handling itself goes on (the vote is stored; its reply, which can no longer be shown, is
+ * dropped and logged).
+ */
+export async function handleInTime(rt: TeamsRuntime, event: InboundEvent): Promise<{ reply: Reply | undefined } | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  let answered = false;
+  const deadline = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), rt.settings.invokeDeadlineMs);
+  });
+  const handled = new Promise<{ reply: Reply | undefined } | 'late'>((resolve) => {
+    void rt.work
+      .run(async () => {
+        const reply = await handleSafely(rt, event);
+        if (answered && reply) rt.logger.info({ eventId: event.eventId }, 'Teams: handled after the invoke was answered; its reply is dropped');
+        resolve({ reply });
+      })
+      .then((ran) => {
+        if (ran) return;
+        rt.logger.warn({ eventId: event.eventId, waiting: rt.work.waiting }, 'Teams: overloaded, too much work waiting; invoke answered without handling it');
+        resolve('late');
+      });
+  });
+  try {
+    const outcome = await Promise.race([handled, deadline]);
+    if (outcome === 'late') rt.logger.info({ eventId: event.eventId, deadlineMs: rt.settings.invokeDeadlineMs }, 'Teams: invoke answered before its handling finished');
+    return outcome;
+  } finally {
+    answered = true;
+    clearTimeout(timer);
   }
 }
 

@@ -5,7 +5,7 @@ import { toChatPlatformError } from './errors.js';
 import { actionEvent, formEvent, isBotAdded, isBotRemoved, memberEvents, messageEvent, reactionEvents } from './inbound.js';
 import { cardMessage, sendInNewPersonalChat, sendToConversation } from './outbound.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment, renderCard, renderFormCard } from './render.js';
-import { handleSafely, withReplyRetries, type TeamsRuntime } from './runtime.js';
+import { handleInTime, handleSafely, withReplyRetries, type TeamsRuntime } from './runtime.js';
 
 /**
  * One inbound turn: map the activity, hand the event to the application, render its Reply back into
@@ -115,8 +115,13 @@ async function onInvoke(rt: TeamsRuntime, context: TurnContext, activity: TeamsA
   const options = { fallbackTenantId: fallbackTenant(rt) };
   const event = formEvent(activity, options) ?? actionEvent(activity, options);
   if (!event) return; // other invokes: botbuilder answers 501 Not Implemented
-  const reply = await handleSafely(rt, event);
-  await answerInvoke(context, await invokeResponseFor(rt, context, event, reply));
+  // Teams waits about five seconds for this answer: past the deadline it gets an empty one, in time.
+  const outcome = await handleInTime(rt, event);
+  if (outcome === 'late') {
+    await answerInvoke(context, messageResponse(''));
+    return;
+  }
+  await answerInvoke(context, await invokeResponseFor(rt, context, event, outcome.reply));
 }
 
 async function invokeResponseFor(rt: TeamsRuntime, context: TurnContext, event: ActionEvent | FormSubmittedEvent, reply: Reply | undefined): Promise<Record<string, unknown>> {

@@ -91,6 +91,8 @@ export interface TeamsTestBedOptions {
   handler?: InboundHandler;
   /** Where references are stored (e.g. the Prisma repository); default in memory. */
   conversationReferences?: ConversationReferenceRepository;
+  /** Time a press or form gets before it is answered without a reply (the adapter's default otherwise). */
+  invokeDeadlineMs?: number;
 }
 
 export interface PostResult {
@@ -144,6 +146,7 @@ export class TeamsTestBed {
     this.sut = createTeamsPlatform({
       ...(this.authOn ? this.identity.settings : {}),
       tenantId: TEST_TENANT,
+      ...(this.options.invokeDeadlineMs === undefined ? {} : { invokeDeadlineMs: this.options.invokeDeadlineMs }),
       handler: this.handler,
       logger: this.logger,
       conversationReferences: this.references,
