@@ -2,73 +2,144 @@ import type { Platform } from './types.js';
 import type { PaceRequest, WindowRule } from './ports/pacer.js';
 
 /**
- * How fast the fan-out may talk to each platform (../shared/PLATFORMS.md):
- * - Discord: 50 requests/s per bot, globally -> the BullMQ limiter of `fanout-discord` (job intake, shared
- *   by every worker process) and a global send-time pace (the limiter counts job starts in fixed windows,
- *   Discord counts requests in a sliding one). Per-route buckets come from response headers and are not
- *   hard-coded: a 429 pauses the queue for its Retry-After.
- * - Slack: chat.postMessage about 1 message/s per channel -> paced per channel. The workspace-wide cap is
- *   not published; a 429 pauses the queue for its Retry-After. The queue cap keeps bursts sane.
- * - Teams: per bot per conversation 7 messages/1 s, 8/2 s, 60/30 s, 1800/h -> paced per conversation; about
- *   30–50 requests/s per app per tenant -> the queue cap takes the low end.
+ * How fast the fan-out may talk to each platform: the platforms' published limits as pacing buckets.
+ * Every request of the fan-out takes a slot in each bucket that counts its operation, right before it
+ * leaves (src/infra/queue/pacer.ts), and jobs are planned onto those slots when they are enqueued; so
+ * no BullMQ queue limiter is involved (it counts job starts in fixed windows, the platforms count
+ * arrivals in sliding ones) and a 429 delays only the job that got it.
+ *
+ * Sources (checked 2026; ../shared/PLATFORMS.md):
+ * - Discord: 50 requests/s per bot, across every route (https://discord.com/developers/docs/topics/rate-limits#global-rate-limit).
+ *   Per-route buckets (5 messages / 5 s per channel, ...) come from the `X-RateLimit-*` headers, which
+ *   discord.js follows per process; they are not hard-coded.
+ * - Slack: `chat.postMessage` 1 message/s per channel with short bursts, plus a workspace-wide limit of
+ *   "several hundred messages per minute" (https://docs.slack.dev/reference/methods/chat.postMessage),
+ *   taken as 600 per minute; `chat.update`, `chat.delete`, `conversations.history`, `conversations.open`
+ *   are Tier 3, 50+ per minute per workspace (https://docs.slack.dev/apis/web-api/rate-limits).
+ * - Teams: per bot per conversation 7 / 1 s, 8 / 2 s, 60 / 30 s, 1800 / 1 h; 50 requests/s per app per
+ *   tenant, every request counted (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit;
+ *   older versions of the page said 30).
  */
+
+/** What a fan-out request does at the platform; a bucket counts the operations it lists. */
+export type PacedOperation =
+  /** A new message in a channel. */
+  | 'post'
+  /** A new direct message to a member (Slack: `conversations.open` + `chat.postMessage`). */
+  | 'direct'
+  /** An edit of a posted copy, or of a live delivery report. */
+  | 'update'
+  /** The deletion of a posted copy. */
+  | 'delete'
+  /** Looking for an earlier copy before posting again (Slack `conversations.history`). */
+  | 'lookup';
+
+/** Every operation: buckets that count all requests (Discord's global limit, Teams' per-tenant one). */
+export const ALL_OPERATIONS: readonly PacedOperation[] = ['post', 'direct', 'update', 'delete', 'lookup'];
+
+/**
+ * Whose budget a bucket is: one target (a channel, or one member's direct messages), one workspace (Slack
+ * team, Discord guild, Teams tenant), or the whole app (the bot, across every workspace).
+ */
+export type PaceScope = 'target' | 'workspace' | 'app';
+
+/** "At most these many requests per sliding window", for the operations listed, per scope. */
+export interface PaceBucket {
+  /** Part of the pacing key in Redis: keep it stable across versions. */
+  name: string;
+  scope: PaceScope;
+  ops: readonly PacedOperation[];
+  rules: readonly WindowRule[];
+}
+
+/** One platform's limits as the fan-out keeps them. */
 export interface PlatformLimits {
-  /** Jobs started per window on the platform's queue, across processes (BullMQ limiter). */
-  queue?: { max: number; durationMs: number };
-  /** Sends per window to one channel (or one member's direct messages). */
-  perTarget: readonly WindowRule[];
-  /** Requests per window across every target of the platform, counted where they are sent (sliding). */
-  global: readonly WindowRule[];
+  /** Every bucket a request may count toward; none means no pacing at all. */
+  buckets: readonly PaceBucket[];
   /**
    * Jobs of this platform's queue running at once in one process. Jobs are I/O-bound and paced jobs wait
-   * for their slot inside the handler, so this is well above the platform's per-second rate.
+   * for their slot inside the handler, so this is well above what one window lets through at once.
    */
   concurrency: number;
 }
 
+/** A target of the fan-out, as the pacing keys see it. */
+export interface PaceTarget {
+  platform: Platform;
+  workspaceExternalId: string;
+  kind: 'channel' | 'direct';
+  /** The channel id, or the member's platform user id for direct messages. */
+  targetExternalId: string;
+}
+
+const TEAMS_PER_CONVERSATION: readonly WindowRule[] = [
+  { max: 7, windowMs: 1000 },
+  { max: 8, windowMs: 2000 },
+  { max: 60, windowMs: 30_000 },
+  { max: 1800, windowMs: 3_600_000 },
+];
+
+/** Slack's Tier 3: 50 requests per minute per method and workspace. */
+const SLACK_TIER_3: readonly WindowRule[] = [{ max: 50, windowMs: 60_000 }];
+
 /** Production limits. */
 export const PLATFORM_LIMITS: Readonly<Record<Platform, PlatformLimits>> = {
-  discord: { queue: { max: 50, durationMs: 1000 }, perTarget: [], global: [{ max: 50, windowMs: 1000 }], concurrency: 32 },
-  slack: { queue: { max: 50, durationMs: 1000 }, perTarget: [{ max: 1, windowMs: 1000 }], global: [], concurrency: 48 },
-  teams: {
-    queue: { max: 30, durationMs: 1000 },
-    perTarget: [
-      { max: 7, windowMs: 1000 },
-      { max: 8, windowMs: 2000 },
-      { max: 60, windowMs: 30_000 },
-      { max: 1800, windowMs: 3_600_000 },
+  discord: {
+    buckets: [{ name: 'global', scope: 'app', ops: ALL_OPERATIONS, rules: [{ max: 50, windowMs: 1000 }] }],
+    concurrency: 32,
+  },
+  slack: {
+    buckets: [
+      { name: 'post', scope: 'target', ops: ['post', 'direct'], rules: [{ max: 1, windowMs: 1000 }] },
+      { name: 'post', scope: 'workspace', ops: ['post', 'direct'], rules: [{ max: 600, windowMs: 60_000 }] },
+      { name: 'open', scope: 'workspace', ops: ['direct'], rules: SLACK_TIER_3 },
+      { name: 'update', scope: 'workspace', ops: ['update'], rules: SLACK_TIER_3 },
+      { name: 'delete', scope: 'workspace', ops: ['delete'], rules: SLACK_TIER_3 },
+      { name: 'history', scope: 'workspace', ops: ['lookup'], rules: SLACK_TIER_3 },
     ],
-    global: [],
+    // Up to 600 posts may leave at once (the workspace's minute): enough jobs in flight to send them.
+    concurrency: 64,
+  },
+  teams: {
+    buckets: [
+      // Counted for every request to the conversation: the page lists sends, and "all requests are subject
+      // to the same rate limiting policy".
+      { name: 'conversation', scope: 'target', ops: ALL_OPERATIONS, rules: TEAMS_PER_CONVERSATION },
+      { name: 'tenant', scope: 'workspace', ops: ALL_OPERATIONS, rules: [{ max: 50, windowMs: 1000 }] },
+    ],
     concurrency: 48,
   },
+  // Kring's own web community: no platform in between, nothing to pace.
+  web: { buckets: [], concurrency: 32 },
 };
 
 /** No limits at all: the pipeline-ceiling benchmark and tests that are not about pacing. */
 export function unlimited(concurrency = 32): Record<Platform, PlatformLimits> {
   return {
-    discord: { perTarget: [], global: [], concurrency },
-    slack: { perTarget: [], global: [], concurrency },
-    teams: { perTarget: [], global: [], concurrency },
+    discord: { buckets: [], concurrency },
+    slack: { buckets: [], concurrency },
+    teams: { buckets: [], concurrency },
+    web: { buckets: [], concurrency },
   };
 }
 
-/** The pacing key of a delivery's target: its channel, or the member's direct messages. */
-export function paceKey(d: { platform: Platform; workspaceExternalId: string; kind: 'channel' | 'direct'; targetExternalId: string }): string {
-  return `${d.platform}:${d.workspaceExternalId}:${d.kind}:${d.targetExternalId}`;
+/** The pacing key of one bucket for a target: `<platform>:<bucket>:<scope key>`. */
+export function bucketKey(bucket: PaceBucket, target: PaceTarget): string {
+  switch (bucket.scope) {
+    case 'target':
+      return `${target.platform}:${bucket.name}:${target.workspaceExternalId}:${target.kind}:${target.targetExternalId}`;
+    case 'workspace':
+      return `${target.platform}:${bucket.name}:${target.workspaceExternalId}`;
+    case 'app':
+      return `${target.platform}:${bucket.name}`;
+  }
 }
 
-/** The planning request of one job on a target (per-target rules only), or undefined when there are none. */
-export function paceRequest(limits: Readonly<Record<Platform, PlatformLimits>>, platform: Platform, key: string, holder: string): PaceRequest | undefined {
-  const rules = limits[platform].perTarget;
-  return rules.length === 0 ? undefined : { holder, keys: [{ key, rules }] };
-}
-
-/** The send-time request of one request to a target: its per-target and the platform's global rules. */
-export function sendRequest(limits: Readonly<Record<Platform, PlatformLimits>>, platform: Platform, key: string | undefined, holder: string): PaceRequest | undefined {
-  const { perTarget, global } = limits[platform];
-  const keys = [
-    ...(key !== undefined && perTarget.length > 0 ? [{ key, rules: perTarget }] : []),
-    ...(global.length > 0 ? [{ key: `${platform}:global`, rules: global }] : []),
-  ];
+/**
+ * The pacing request of one request (`op`) to a target: a slot in every bucket that counts the operation,
+ * held by `holder`. Undefined when no bucket counts it (the request is not paced).
+ */
+export function paceRequest(limits: Readonly<Record<Platform, PlatformLimits>>, target: PaceTarget, op: PacedOperation, holder: string): PaceRequest | undefined {
+  const keys = limits[target.platform].buckets.filter((b) => b.ops.includes(op)).map((b) => ({ key: bucketKey(b, target), rules: b.rules }));
   return keys.length === 0 ? undefined : { holder, keys };
 }

@@ -38,6 +38,14 @@ export interface FakeLimitRule {
 
 export type FakeOp = 'post' | 'update' | 'delete' | 'sendDirect' | 'findPosted';
 
+/** A limit the fake enforces: `rules` over the calls of `ops` (default every op), per scope. */
+export interface FakeLimit {
+  /** Counted across every channel, per workspace, or per channel. */
+  scope: 'global' | 'workspace' | 'channel';
+  ops?: readonly FakeOp[];
+  rules: readonly FakeLimitRule[];
+}
+
 export interface FakeChatPlatformOptions {
   platform: Platform;
   /** Default by platform: discord `nonce`, slack `metadata`, teams `none`. */
@@ -48,6 +56,8 @@ export interface FakeChatPlatformOptions {
   channelLimits?: readonly FakeLimitRule[];
   /** Which operations count toward `channelLimits` (default `post` only, as Slack counts chat.postMessage). */
   channelLimitOps?: 'post' | 'all';
+  /** Further limits (Slack's Tier 3 per workspace for updates and deletes, Teams' 50/s per tenant, ...). */
+  limits?: readonly FakeLimit[];
   /** Milliseconds before each answer (fixed or drawn per call). */
   latencyMs?: number | (() => number);
 }
@@ -103,6 +113,8 @@ export interface FakeCall {
   options?: PostOptions;
   /** RATE_LIMITED because a configured limit was exceeded (not injected). */
   enforced?: boolean;
+  /** For RATE_LIMITED: the wait the fake asked for. */
+  retryAfterMs?: number;
   /** The platform stored the message, then the answer was lost (injected TRANSIENT after commit). */
   lost?: boolean;
 }
@@ -119,8 +131,8 @@ export class FakeChatPlatform implements ChatPlatform {
   private readonly queue: InjectedFailure[] = [];
   private readonly missing = new Set<string>();
   private readonly forbidden = new Set<string>();
-  private readonly globalLog: number[] = [];
-  private readonly channelLogs = new Map<string, number[]>();
+  /** Arrival times per limit and scope key. */
+  private readonly limitLogs = new Map<string, number[]>();
   private random: (RandomFailures & { next: () => number }) | undefined;
   private seq = 0;
 
@@ -277,7 +289,7 @@ export class FakeChatPlatform implements ChatPlatform {
       if (injected && !injected.afterCommit) throw toError(injected);
       if (this.missing.has(channelId)) throw new ChatPlatformError('NOT_FOUND', `channel ${channelId} not found`);
       if (this.forbidden.has(channelId)) throw new ChatPlatformError('PERMISSION_DENIED', `no access to ${channelId}`);
-      const wait = this.overLimit(op, channelId, now);
+      const wait = this.overLimit(op, channelId, workspaceOf(what), now);
       if (wait > 0) {
         call.enforced = true;
         throw new ChatPlatformError('RATE_LIMITED', `limit reached on ${channelId}`, { retryAfterMs: wait });
@@ -290,6 +302,7 @@ export class FakeChatPlatform implements ChatPlatform {
     } catch (err) {
       error = err instanceof ChatPlatformError ? err : new ChatPlatformError('INVALID', (err as Error).message);
       call.outcome = error.code;
+      if (error.retryAfterMs !== undefined) call.retryAfterMs = error.retryAfterMs;
     }
     const latency = typeof this.options.latencyMs === 'function' ? this.options.latencyMs() : (this.options.latencyMs ?? 0);
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
@@ -312,28 +325,37 @@ export class FakeChatPlatform implements ChatPlatform {
     return undefined;
   }
 
+  /** Every limit in force: the explicit ones and those of `globalLimits` / `channelLimits`. */
+  private get allLimits(): FakeLimit[] {
+    const o = this.options;
+    const channelOps: readonly FakeOp[] = (o.channelLimitOps ?? 'post') === 'all' ? ['post', 'update', 'delete', 'sendDirect'] : ['post', 'sendDirect'];
+    return [
+      ...(o.globalLimits && o.globalLimits.length > 0 ? [{ scope: 'global' as const, rules: o.globalLimits }] : []),
+      ...(o.channelLimits && o.channelLimits.length > 0 ? [{ scope: 'channel' as const, ops: channelOps, rules: o.channelLimits }] : []),
+      ...(o.limits ?? []),
+    ];
+  }
+
   /** Milliseconds until the request would fit every limit, or 0 (and the request is counted). */
-  private overLimit(op: FakeOp, channelId: string, now: number): number {
-    const global = this.options.globalLimits ?? [];
-    const perChannel = (this.options.channelLimitOps ?? 'post') === 'all' || op === 'post' || op === 'sendDirect' ? (this.options.channelLimits ?? []) : [];
+  private overLimit(op: FakeOp, channelId: string, workspaceId: string, now: number): number {
     if (op === 'findPosted') return 0;
-    const channelLog = this.channelLogs.get(channelId) ?? [];
+    const applicable = this.allLimits
+      .map((limit, i) => ({ limit, key: `${i}|${limit.scope === 'global' ? '' : limit.scope === 'workspace' ? workspaceId : channelId}` }))
+      .filter(({ limit }) => (limit.ops ?? ['post', 'update', 'delete', 'sendDirect']).includes(op));
     let wait = 0;
-    for (const [log, rules] of [[this.globalLog, global], [channelLog, perChannel]] as const) {
-      for (const rule of rules) {
+    for (const { limit, key } of applicable) {
+      const log = this.limitLogs.get(key) ?? [];
+      for (const rule of limit.rules) {
         const inWindow = log.filter((t) => t > now - rule.windowMs);
         if (inWindow.length >= rule.max) wait = Math.max(wait, inWindow[inWindow.length - rule.max]! + rule.windowMs - now);
       }
     }
     if (wait > 0) return wait;
-    if (global.length > 0) {
-      this.globalLog.push(now);
-      prune(this.globalLog, now, Math.max(...global.map((r) => r.windowMs)));
-    }
-    if (perChannel.length > 0) {
-      channelLog.push(now);
-      prune(channelLog, now, Math.max(...perChannel.map((r) => r.windowMs)));
-      this.channelLogs.set(channelId, channelLog);
+    for (const { limit, key } of applicable) {
+      const log = this.limitLogs.get(key) ?? [];
+      log.push(now);
+      prune(log, now, Math.max(...limit.rules.map((r) => r.windowMs)));
+      this.limitLogs.set(key, log);
     }
     return 0;
   }
@@ -375,6 +397,11 @@ export class FakeChatPlatform implements ChatPlatform {
 /** A {@link ChatPlatforms} registry over the given platforms (as the composition root builds it). */
 export function platformRegistry(platforms: readonly ChatPlatform[]): ChatPlatforms {
   return { get: (name) => platforms.find((p) => p.platform === name), all: () => platforms };
+}
+
+/** The workspace a call is in. */
+function workspaceOf(what: Pick<FakeCall, 'channel' | 'message' | 'user'>): string {
+  return what.channel?.workspaceId ?? what.message?.workspaceId ?? what.user?.workspaceId ?? '';
 }
 
 function prune(log: number[], now: number, windowMs: number): void {

@@ -4,7 +4,7 @@ import type { Pacer } from '../../kernel/ports/pacer.js';
 import type { Platform } from '../../kernel/types.js';
 import { registerNewsCli } from './cli.js';
 import { newsCommands, newsForms } from './commands.js';
-import { DeliveryService } from './domain/delivery.service.js';
+import { DeliveryService, type InDoubtRetry } from './domain/delivery.service.js';
 import { NewsService } from './domain/news.service.js';
 import { ReportService } from './domain/report.service.js';
 import { en } from './i18n/en.js';
@@ -24,6 +24,8 @@ export interface NewsOptions {
   pacer?: Pacer;
   limits?: Readonly<Record<Platform, PlatformLimits>>;
   retry?: FanoutRetryPolicy;
+  /** How deliveries in doubt whose look-up fails are retried (tests shorten it). */
+  inDoubtRetry?: InDoubtRetry;
   statusWindowMs?: number;
   /** Work only these platforms' fan-out queues in this process (default all). */
   workPlatforms?: readonly Platform[];
@@ -50,8 +52,9 @@ export interface NewsParts extends CapabilityParts {
  * retract. Managers post with `/kring news …`, the admin API or schedule them; the CLI lists, reports and
  * retracts. Publishes `announcement.published`.
  *
- * Queues: `news` (publish jobs, report refreshes) and one `fanout-<platform>` queue per platform with that
- * platform's limiter. On stop, workers hand new jobs back to the queue and let running ones finish.
+ * Queues: `news` (publish jobs, report refreshes) and one `fanout-<platform>` queue per platform, paced in
+ * the platform's sliding windows (kernel/platform-limits.ts). On stop, workers hand new jobs back to the
+ * queue and let running ones finish.
  */
 export const news = defineCapability({
   name: 'news',
@@ -71,8 +74,18 @@ export const news = defineCapability({
     });
     const service = new NewsService({ news: repo, channels: ctx.directory.channels, dispatcher, clock: ctx.clock });
     const views = createNewsViews(ctx.translator, { timeZone: ctx.settings.timeZone });
-    const deliveries = new DeliveryService({ news: repo, dispatcher, platforms: ctx.platforms, pacer, limits, views, clock: ctx.clock, logger: ctx.logger });
-    const reports = new ReportService({ service, news: repo, platforms: ctx.platforms, views, bus: ctx.bus, logger: ctx.logger });
+    const deliveries = new DeliveryService({
+      news: repo,
+      dispatcher,
+      platforms: ctx.platforms,
+      pacer,
+      limits,
+      views,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      ...(options.inDoubtRetry ? { inDoubtRetry: options.inDoubtRetry } : {}),
+    });
+    const reports = new ReportService({ service, news: repo, platforms: ctx.platforms, views, bus: ctx.bus, logger: ctx.logger, pacing: { pacer, limits } });
     const fanout = new FanoutWorker({ queue: ctx.queue, deliveries, limits, ...(options.workPlatforms ? { only: options.workPlatforms } : {}) });
     const announcements = new AnnouncementWorker({ queue: ctx.queue, service, reports });
     const commandDeps = { news: service, chapters: ctx.directory.chapters, platforms: ctx.platforms, views, clock: ctx.clock };

@@ -3,8 +3,26 @@ import type { Pacer, PaceRequest, WindowRule } from '../../kernel/ports/pacer.js
 
 export type { Pacer } from '../../kernel/ports/pacer.js';
 
-/** Extra spacing added to every window: request latencies jitter, and the platform counts arrivals. */
-export const DEFAULT_PACE_MARGIN_MS = 10;
+/**
+ * Extra spacing added to every window. Latency and its jitter are absorbed by recording each request at
+ * the moment its answer came back (`sent`); the margin only covers clock granularity and the platform
+ * rounding its windows.
+ */
+export const DEFAULT_PACE_MARGIN_MS = 20;
+
+/**
+ * A taken slot whose answer has not come back yet is logged at its take time plus this offset: it counts
+ * in every window until `sent` moves it to the answer's time (the request may still arrive at any moment).
+ * Scores at or above the offset are such slots; the take time is the score minus the offset.
+ */
+const IN_FLIGHT_OFFSET = 10_000_000_000_000;
+/**
+ * An answer that has not come back after this long (a process that died mid-request) counts at its take
+ * time again, so a lost `sent` cannot hold a slot for ever.
+ */
+export const IN_FLIGHT_STALE_MS = 60_000;
+/** When the slot a request needs is held by requests still in flight: ask again this much later. */
+export const IN_FLIGHT_POLL_MS = 100;
 
 const RESERVE_LUA = `
 local now = tonumber(ARGV[1])
@@ -52,6 +70,7 @@ const TAKE_LUA = `
 local now = tonumber(ARGV[1])
 local margin = tonumber(ARGV[2])
 local member = ARGV[3]
+local inflight = ${IN_FLIGHT_OFFSET}
 local idx = 4
 local wait = 0
 local widest = {}
@@ -65,21 +84,26 @@ for i = 1, #KEYS do
     idx = idx + 2
   end
   widest[i] = w0
+  -- In flight for too long (the process died): back to its take time.
+  local stale = redis.call('ZRANGEBYSCORE', KEYS[i], string.format('%.0f', inflight), '(' .. string.format('%.0f', inflight + now - ${IN_FLIGHT_STALE_MS}), 'WITHSCORES')
+  for s = 1, #stale, 2 do redis.call('ZADD', KEYS[i], string.format('%.0f', tonumber(stale[s + 1]) - inflight), stale[s]) end
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. tostring(now - w0 - margin))
   local n = redis.call('ZCARD', KEYS[i])
   for r = 1, count do
     local mx = rules[r][1]
     if n >= mx then
       local e = redis.call('ZRANGE', KEYS[i], n - mx, n - mx, 'WITHSCORES')
-      local w = tonumber(e[2]) + rules[r][2] + margin - now
+      local score = tonumber(e[2])
+      local w = ${IN_FLIGHT_POLL_MS}
+      if score < inflight then w = score + rules[r][2] + margin - now end
       if w > wait then wait = w end
     end
   end
 end
 if wait > 0 then return tostring(wait) end
 for i = 1, #KEYS do
-  redis.call('ZADD', KEYS[i], now, member)
-  redis.call('PEXPIRE', KEYS[i], math.ceil(widest[i] + margin + 1000))
+  redis.call('ZADD', KEYS[i], string.format('%.0f', inflight + now), member)
+  redis.call('PEXPIRE', KEYS[i], math.ceil(widest[i] + margin + ${IN_FLIGHT_STALE_MS}))
 end
 return '0'
 `;
@@ -151,7 +175,7 @@ function ruleArgs(req: PaceRequest): string[] {
 /** {@link Pacer} in memory, for single-process mode and tests. Same algorithms as the Lua scripts. */
 export class InMemoryPacer implements Pacer {
   private readonly logs = new Map<string, { holder: string; at: number }[]>();
-  private readonly sentLogs = new Map<string, { ticket: string; at: number }[]>();
+  private readonly sentLogs = new Map<string, { ticket: string; at: number; inFlight: boolean }[]>();
   private seq = 0;
 
   constructor(private readonly options: { marginMs?: number; now?: () => number } = {}) {}
@@ -166,19 +190,31 @@ export class InMemoryPacer implements Pacer {
     let wait = 0;
     for (const { key, rules } of request.keys) {
       const widest = Math.max(0, ...rules.map((r) => r.windowMs));
-      const log = (this.sentLogs.get(key) ?? []).filter((e) => e.at >= now - widest - margin);
+      for (const e of this.sentLogs.get(key) ?? []) if (e.inFlight && e.at < now - IN_FLIGHT_STALE_MS) e.inFlight = false;
+      const log = (this.sentLogs.get(key) ?? []).filter((e) => e.inFlight || e.at >= now - widest - margin);
       this.sentLogs.set(key, log);
-      const times = log.map((e) => e.at).sort((a, b) => a - b);
-      for (const r of rules) if (times.length >= r.max) wait = Math.max(wait, times[times.length - r.max]! + r.windowMs + margin - now);
+      // In flight counts as the most recent: it may arrive at any moment.
+      const times = log.map((e) => (e.inFlight ? Number.POSITIVE_INFINITY : e.at)).sort((a, b) => a - b);
+      for (const r of rules) {
+        if (times.length < r.max) continue;
+        const t = times[times.length - r.max]!;
+        wait = Math.max(wait, t === Number.POSITIVE_INFINITY ? IN_FLIGHT_POLL_MS : t + r.windowMs + margin - now);
+      }
     }
     if (wait > 0) return { waitMs: wait };
     const ticket = `${request.holder}@${++this.seq}`;
-    for (const { key } of request.keys) this.sentLogs.get(key)!.push({ ticket, at: now });
+    for (const { key } of request.keys) this.sentLogs.get(key)!.push({ ticket, at: now, inFlight: true });
     return { waitMs: 0, ticket };
   }
 
   async sent(request: PaceRequest, ticket: string, at: number): Promise<void> {
-    for (const { key } of request.keys) for (const e of this.sentLogs.get(key) ?? []) if (e.ticket === ticket) e.at = at;
+    for (const { key } of request.keys) {
+      for (const e of this.sentLogs.get(key) ?? []) {
+        if (e.ticket !== ticket) continue;
+        e.at = at;
+        e.inFlight = false;
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -210,14 +246,31 @@ export class InMemoryPacer implements Pacer {
 
 /**
  * The earliest completion of `count` sends to one target under `rules`, starting at 0 (greedy earliest
- * slots, which is optimal for sliding windows): the theoretical minimum the benchmark compares with.
+ * slots, which is optimal for sliding windows).
  */
 export function minimumSpanMs(count: number, rules: readonly WindowRule[]): number {
-  const slots: number[] = [];
-  for (let i = 0; i < count; i++) {
-    let t = slots.length > 0 ? slots[slots.length - 1]! : 0;
-    for (const r of rules) if (slots.length >= r.max) t = Math.max(t, slots[slots.length - r.max]! + r.windowMs);
-    slots.push(t);
-  }
-  return slots.length > 0 ? slots[slots.length - 1]! : 0;
+  return Math.max(0, ...minimumSchedule(Array.from({ length: count }, (_, i) => ({ holder: String(i), keys: [{ key: 'target', rules }] }))));
+}
+
+/**
+ * The theoretical schedule of these requests on a virtual clock starting at 0: each request's earliest
+ * slot under every rule of every key, in order, with no margin and no latency (greedy earliest slots, which
+ * is optimal for sliding windows). The benchmark's minimum is its last slot plus one round trip.
+ */
+export function minimumSchedule(requests: readonly PaceRequest[]): number[] {
+  const logs = new Map<string, number[]>();
+  return requests.map((req) => {
+    let t = 0;
+    for (const { key, rules } of req.keys) {
+      const log = logs.get(key) ?? [];
+      for (const r of rules) if (log.length >= r.max) t = Math.max(t, log[log.length - r.max]! + r.windowMs);
+    }
+    for (const { key } of req.keys) {
+      const log = logs.get(key) ?? [];
+      log.push(t);
+      log.sort((a, b) => a - b);
+      logs.set(key, log);
+    }
+    return t;
+  });
 }

@@ -1,16 +1,20 @@
 /**
- * Pacing for the fan-out: "at most `max` sends per `windowMs`" per channel (Slack 1 message/s; Teams 7/1 s,
- * 8/2 s, 60/30 s per conversation) and per platform (Discord 50 requests/s). Open-source BullMQ has no
- * per-group limiter, and its queue limiter counts job starts in fixed windows while platforms count request
- * arrivals in sliding ones; so pacing has two parts, both sliding-window logs (a sorted set per key):
+ * Pacing for the fan-out: "at most `max` requests per `windowMs`" per key, where a key is one bucket of a
+ * platform's limits for one channel, workspace or the whole app (src/kernel/platform-limits.ts: Slack 1
+ * post/s per channel and 50 edits/min per workspace, Teams 7/1 s per conversation and 50/s per tenant,
+ * Discord 50/s per bot). Open-source BullMQ has no per-group limiter, and its queue limiter counts job
+ * starts in fixed windows while platforms count request arrivals in sliding ones; so pacing has two parts,
+ * both sliding-window logs (a sorted set per key):
  *
  * - `reserve` (planning, when jobs are enqueued): hands out send slots in order, the earliest free one
- *   being `max(now, last slot, slot[n - max] + window)` over every rule; the job is delayed to its slot, so
- *   ten posts to one Slack channel are spread a second apart instead of bouncing off each other. Asking
- *   again for the same holder returns the same slot (a repeated enqueue).
- * - `take` (enforcing, right before the request): records the send if every rule allows it now, else
- *   says how long to wait; `sent` then moves the record to the moment the request left. Jobs that run late
- *   (a busy queue) therefore never crowd the next one.
+ *   being `max(now, last slot, slot[n - max] + window)` over every rule of every key; the job is delayed to
+ *   its slot, so a thousand Discord posts become twenty batches a second apart instead of a thousand jobs
+ *   bouncing off the limit. Asking again for the same holder returns the same slot (a repeated enqueue).
+ * - `take` (enforcing, right before the request): records the request if every rule allows it now, else
+ *   says how long to wait; `sent` then moves the record to the moment the platform's answer came back.
+ *   The request reached the platform no later than that, so the next slot, counted from the answer, is
+ *   safe whatever the latency and its jitter (a busy machine, a slow network). Jobs that run late never
+ *   crowd the next one.
  */
 /** "At most `max` per `windowMs`", on a sliding window. */
 export interface WindowRule {
@@ -35,8 +39,9 @@ export interface Pacer {
    */
   take(request: PaceRequest): Promise<{ waitMs: number; ticket?: string }>;
   /**
-   * Moves a taken slot to the moment the request actually left (after the round trip to the pacer): the
-   * platform counts arrivals, so the log must not run ahead of them.
+   * Moves a taken slot to `at`, the moment the platform's answer (or the failure) came back: the platform
+   * counts arrivals, and this is the latest the request can have arrived, so the log never runs ahead of
+   * the platform's count. Call it once per taken ticket, also when the request failed.
    */
   sent(request: PaceRequest, ticket: string, at: number): Promise<void>;
   close(): Promise<void>;

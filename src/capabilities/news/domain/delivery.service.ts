@@ -1,11 +1,12 @@
 import type { NewsDispatcher, NewsRepository, NewsViews, SentRecord } from '../ports.js';
+import type { Delivery } from './announcement.js';
 import type { Clock } from '../../../kernel/clock.js';
 import type { Platform } from '../../../kernel/types.js';
 import { ChatPlatformError, type ChatPlatform, type ChatPlatforms, type MessageRef } from '../../../kernel/ports/chat-platform.js';
-import { DeferJobError, PermanentJobError, RateLimitedJobError, type JobMeta } from '../../../kernel/ports/job-queue.js';
+import { DeferJobError, PermanentJobError, type JobMeta } from '../../../kernel/ports/job-queue.js';
 import type { Logger } from '../../../kernel/ports/logger.js';
-import type { Pacer } from '../../../kernel/ports/pacer.js';
-import { sendRequest, type PlatformLimits } from '../../../kernel/platform-limits.js';
+import type { Pacer, PaceRequest } from '../../../kernel/ports/pacer.js';
+import { paceRequest, type PacedOperation, type PaceTarget, type PlatformLimits } from '../../../kernel/platform-limits.js';
 
 /** Dependencies of {@link DeliveryService}. */
 export interface DeliveryServiceDeps {
@@ -17,16 +18,57 @@ export interface DeliveryServiceDeps {
   views: NewsViews;
   clock: Clock;
   logger: Logger;
+  /** How deliveries in doubt whose look-up fails are retried (default {@link IN_DOUBT_RETRY}). */
+  inDoubtRetry?: InDoubtRetry;
+}
+
+/** How a delivery in doubt whose look-up fails is retried. */
+export interface InDoubtRetry {
+  /** Wait before the second look-up; doubling from there. */
+  firstMs: number;
+  /** Longest wait between look-ups. */
+  maxMs: number;
+  /** Tries (claims) of the delivery after which it is given up. */
+  giveUpAfterClaims: number;
 }
 
 /**
- * A send slot this close is waited for in the handler (a late job waiting for its channel's next second);
- * further ones send the job back to the delayed set.
+ * A send slot this close is waited for in the handler (a job due a little before its planned slot, or
+ * one whose window is still full); further ones send the job back to the delayed set.
  */
-const MAX_IN_HANDLER_WAIT_MS = 1000;
+export const MAX_IN_HANDLER_WAIT_MS = 1000;
 
-/** What a retryable error leaves in the delivery row; `RATE_LIMITED` marks "certainly not posted". */
-const RATE_LIMITED_NOTE = 'RATE_LIMITED';
+/**
+ * Notes a try leaves in the delivery row (its `failureReason` while queued), read by the next try:
+ * - `RATE_LIMITED: ...`: this try certainly did not post (paced, or the platform answered 429);
+ * - `IN_DOUBT: ...`: an earlier try may have posted and nobody has checked yet (the look-up was paced,
+ *   rate-limited or failed): the next try looks first;
+ * - `IN_DOUBT_FINAL: ...`: the last attempt failed in a way that may have posted: the next try only looks,
+ *   and reports the delivery failed if the copy is not there.
+ * Anything else (a 5xx, a timeout, nothing at all after a crash) also means "may have posted".
+ */
+const NOT_POSTED_NOTE = 'RATE_LIMITED';
+const IN_DOUBT_NOTE = 'IN_DOUBT';
+const FINAL_LOOK_NOTE = 'IN_DOUBT_FINAL';
+
+/**
+ * How a delivery in doubt whose look-up fails is retried: deferred (no attempt used), 1 s, 2 s, 4 s ... at
+ * most 5 minutes apart, for about 12 hours (150 tries), well inside the 24 h a look-up reads back. Only
+ * then is it given up, with a reason that says the copy may be there.
+ */
+export const IN_DOUBT_RETRY: InDoubtRetry = { firstMs: 1000, maxMs: 300_000, giveUpAfterClaims: 150 };
+
+/** What one run of a delivery job knows about the delivery's state at the platform. */
+interface RunState {
+  /** An earlier try may have posted and no look-up has answered since. */
+  inDoubt: boolean;
+  /** The failure happened in the look-up (findPosted), not in the post. */
+  lookingUp: boolean;
+  /** The platform can look for an earlier copy of this delivery (Slack channels). */
+  canLookUp: boolean;
+  /** This run only looks (the last attempt failed in doubt). */
+  finalLook: boolean;
+}
 
 /**
  * Delivers announcements to the platforms: posts one delivery, updates or deletes a delivered copy (the
@@ -37,50 +79,59 @@ const RATE_LIMITED_NOTE = 'RATE_LIMITED';
  * the outcome is recorded with a conditional `queued -> sent` update. When an earlier attempt may have
  * reached the platform (the process died, or a 5xx/timeout hid the answer), the worker first asks the
  * platform for its earlier post (`findPosted`, Slack) or relies on its de-duplication (Discord). Teams has
- * neither: there a crash between "posted" and "recorded" can duplicate one copy (docs/NEWS.md).
+ * neither: there a post that was stored but whose answer was lost is posted again (docs/NEWS.md).
  *
- * Errors: RATE_LIMITED pauses the platform's queue for Retry-After (no attempt used); TRANSIENT retries
- * with exponential backoff and jitter; NOT_FOUND / PERMISSION_DENIED / INVALID fail the delivery at once.
+ * Pacing: every request takes a slot in the platform's buckets right before it leaves and gives its
+ * answer time back to the pacer (src/kernel/platform-limits.ts, src/kernel/ports/pacer.ts).
+ *
+ * Errors: RATE_LIMITED defers only this job for Retry-After (no attempt used; the rest of the queue goes
+ * on); TRANSIENT retries with exponential backoff and jitter; NOT_FOUND / PERMISSION_DENIED / INVALID fail
+ * the delivery at once. A failed look-up never fails a delivery: it stays in doubt and is looked up again.
  */
 export class DeliveryService {
-  constructor(private readonly deps: DeliveryServiceDeps) {}
+  private readonly inDoubtRetry: InDoubtRetry;
 
-  /**
-   * Waits until the platform's limits allow one more request to this target, and takes that slot, right
-   * before the request; a far slot sends the job back to the delayed set (DeferJobError).
-   */
-  private async waitTurn(platform: Platform, target: string | undefined, meta: JobMeta): Promise<void> {
-    const request = sendRequest(this.deps.limits, platform, target, `${meta.jobId}#${meta.attempt}`);
-    if (!request) return;
-    for (;;) {
-      const { waitMs, ticket } = await this.deps.pacer.take(request);
-      if (waitMs <= 0) {
-        // Not awaited: it lands long before anyone may send to this target again (a window later).
-        if (ticket) void this.deps.pacer.sent(request, ticket, Date.now()).catch(() => undefined);
-        return;
-      }
-      if (waitMs > MAX_IN_HANDLER_WAIT_MS) throw new DeferJobError(waitMs);
-      await new Promise((r) => setTimeout(r, waitMs));
-    }
+  constructor(private readonly deps: DeliveryServiceDeps) {
+    this.inDoubtRetry = deps.inDoubtRetry ?? IN_DOUBT_RETRY;
   }
 
-  /** Posts one delivery (the job's `target` is its pacing key). */
-  async deliver(platform: Platform, deliveryId: string, target: string | undefined, meta: JobMeta): Promise<void> {
+  /** Posts one delivery. */
+  async deliver(deliveryId: string, meta: JobMeta): Promise<void> {
     const work = await this.deps.news.claimDelivery(deliveryId);
     if (!work) return; // sent, failed or retracted already: nothing to do
     const { delivery, announcement } = work;
+    const previous = work.previousError ?? '';
+    const state: RunState = {
+      inDoubt: work.previousAttempts > 0 && !previous.startsWith(NOT_POSTED_NOTE),
+      lookingUp: false,
+      canLookUp: false,
+      finalLook: previous.startsWith(FINAL_LOOK_NOTE),
+    };
     try {
       const chat = this.platform(delivery.platform);
-      const view = this.deps.views.announcement(work);
-      const inDoubt = work.previousAttempts > 0 && !(work.previousError ?? '').startsWith(RATE_LIMITED_NOTE);
       const channel = { workspaceId: delivery.workspaceExternalId, channelId: delivery.targetExternalId };
+      state.canLookUp = delivery.kind === 'channel' && chat.findPosted !== undefined;
       let ref: MessageRef | null = null;
-      await this.waitTurn(platform, target, meta);
-      if (inDoubt && delivery.kind === 'channel' && chat.findPosted) ref = await chat.findPosted(channel, delivery.id);
-      ref ??=
-        delivery.kind === 'channel'
-          ? await chat.post(channel, view, { idempotencyKey: delivery.id })
-          : await chat.sendDirect({ workspaceId: delivery.workspaceExternalId, userId: delivery.targetExternalId }, view, { idempotencyKey: delivery.id });
+      if (state.inDoubt && state.canLookUp) {
+        state.lookingUp = true;
+        ref = await this.paced(delivery, 'lookup', meta, () => chat.findPosted!(channel, delivery.id));
+        state.lookingUp = false;
+        // The platform answered: the copy is there (ref) or it is not.
+        state.inDoubt = false;
+        if (!ref && state.finalLook) {
+          const last = previous.slice(FINAL_LOOK_NOTE.length + 2);
+          return await this.giveUp(delivery, announcement.id, `${last} (gave up after ${meta.maxAttempts} attempts; the copy is not there)`.slice(0, 500), meta);
+        }
+      }
+      if (!ref) {
+        const view = this.deps.views.announcement(work);
+        ref =
+          delivery.kind === 'channel'
+            ? await this.paced(delivery, 'post', meta, () => chat.post(channel, view, { idempotencyKey: delivery.id }))
+            : await this.paced(delivery, 'direct', meta, () =>
+                chat.sendDirect({ workspaceId: delivery.workspaceExternalId, userId: delivery.targetExternalId }, view, { idempotencyKey: delivery.id }),
+              );
+      }
       const record = await this.deps.news.recordSent(
         delivery.id,
         { channelExternalId: ref.channelId, messageId: ref.messageId, version: announcement.version },
@@ -90,12 +141,36 @@ export class DeliveryService {
       else if (record.announcementVersion > announcement.version) await this.deps.dispatcher.enqueueUpdates([record.delivery], record.announcementVersion);
       await this.deps.dispatcher.requestStatusRefresh(announcement.id);
     } catch (err) {
-      if (err instanceof DeferJobError) {
-        // Not posted: the next run must not take this attempt for one that may have reached the platform.
-        await this.deps.news.noteError(deliveryId, `${RATE_LIMITED_NOTE}: paced`);
-        throw err;
-      }
-      await this.failDelivery(deliveryId, announcement.id, err, meta);
+      if (err instanceof PermanentJobError) throw err;
+      await this.failDelivery(work.delivery, announcement.id, err, meta, state);
+    }
+  }
+
+  /**
+   * Runs one request to the platform in its pacing slot: waits for the slot (or defers the job when it is
+   * far), and records the answer's time in the pacer, also when the request failed.
+   */
+  private async paced<T>(target: PaceTarget, op: PacedOperation, meta: JobMeta, call: () => Promise<T>): Promise<T> {
+    const request = paceRequest(this.deps.limits, target, op, `${meta.jobId}#${meta.attempt}`);
+    if (!request) return call();
+    const ticket = await this.waitTurn(request);
+    try {
+      return await call();
+    } finally {
+      if (ticket) await this.deps.pacer.sent(request, ticket, Date.now()).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Waits until every bucket of the request allows one more request now and takes that slot; a far slot
+   * sends the job back to the delayed set (DeferJobError, no attempt used).
+   */
+  private async waitTurn(request: PaceRequest): Promise<string | undefined> {
+    for (;;) {
+      const { waitMs, ticket } = await this.deps.pacer.take(request);
+      if (waitMs <= 0) return ticket;
+      if (waitMs > MAX_IN_HANDLER_WAIT_MS) throw new DeferJobError(waitMs, `paced: next slot in ${Math.ceil(waitMs)} ms`);
+      await new Promise((r) => setTimeout(r, waitMs));
     }
   }
 
@@ -114,33 +189,60 @@ export class DeliveryService {
     });
   }
 
-  private async failDelivery(deliveryId: string, announcementId: string, err: unknown, meta: JobMeta): Promise<never> {
-    const now = this.deps.clock.now();
+  private async failDelivery(delivery: Delivery, announcementId: string, err: unknown, meta: JobMeta, state: RunState): Promise<never> {
     const reason = describe(err);
-    if (err instanceof ChatPlatformError && err.code === 'RATE_LIMITED') {
-      await this.deps.news.noteError(deliveryId, `${RATE_LIMITED_NOTE}: ${err.message}`);
-      throw new RateLimitedJobError(err.retryAfterMs ?? 1000, reason, { cause: err });
+    const doubtNote = state.finalLook ? FINAL_LOOK_NOTE : IN_DOUBT_NOTE;
+    // Nothing left before the request (paced, or a 429): the next try knows what this one knew.
+    const notSent = (detail: string) => this.deps.news.noteError(delivery.id, `${state.inDoubt ? doubtNote : NOT_POSTED_NOTE}: ${detail}`);
+    if (err instanceof DeferJobError) {
+      await notSent(err.message);
+      throw err;
+    }
+    const rateLimited = err instanceof ChatPlatformError && err.code === 'RATE_LIMITED';
+    if (state.lookingUp) {
+      // The look-up failed: the copy may be there, so the delivery stays in doubt and is looked up again.
+      // Only a refusal that no retry can change (the channel is gone, or no access to its history any
+      // more) or many hours of failures end it, as failed with a reason that says the copy may be there. An
+      // answer we could not read (INVALID) is not a refusal: it is looked up again.
+      const refused = err instanceof ChatPlatformError && (err.code === 'NOT_FOUND' || err.code === 'PERMISSION_DENIED');
+      if (refused || delivery.attempts >= this.inDoubtRetry.giveUpAfterClaims) {
+        return this.giveUp(delivery, announcementId, `${IN_DOUBT_NOTE}: could not check whether the copy arrived (${reason}); it may be there`, meta, err);
+      }
+      await this.deps.news.noteError(delivery.id, `${doubtNote}: look-up failed: ${reason}`);
+      throw new DeferJobError(rateLimited ? retryAfter(err) : inDoubtDelayMs(this.inDoubtRetry, delivery.attempts), `look-up failed: ${reason}`);
+    }
+    if (rateLimited) {
+      // Only this job waits: the platform refused this request, the others have slots of their own.
+      await notSent(reason);
+      throw new DeferJobError(retryAfter(err), reason);
     }
     const permanent = err instanceof ChatPlatformError && !err.retryable;
-    if (permanent || meta.attempt >= meta.maxAttempts) {
-      await this.deps.news.recordFailed(deliveryId, reason, now);
-      await this.deps.dispatcher.requestStatusRefresh(announcementId);
-      this.deps.logger.warn({ delivery: deliveryId, attempt: meta.attempt, reason }, 'news: delivery failed');
-      throw new PermanentJobError(reason, { cause: err });
+    if (!permanent && meta.attempt >= meta.maxAttempts && state.canLookUp) {
+      // The last try may have posted (a 5xx after storing, a timeout): look once more before giving up.
+      await this.deps.news.noteError(delivery.id, `${FINAL_LOOK_NOTE}: ${reason}`);
+      throw new DeferJobError(this.inDoubtRetry.firstMs, `last attempt failed, looking for the copy: ${reason}`);
     }
-    await this.deps.news.noteError(deliveryId, reason).catch(() => undefined);
+    if (permanent || meta.attempt >= meta.maxAttempts) return this.giveUp(delivery, announcementId, reason, meta, err);
+    await this.deps.news.noteError(delivery.id, reason).catch(() => undefined);
     throw err;
   }
 
+  /** Records the delivery as failed, tells the report, and fails the job for good. */
+  private async giveUp(delivery: Delivery, announcementId: string, reason: string, meta: JobMeta, cause?: unknown): Promise<never> {
+    await this.deps.news.recordFailed(delivery.id, reason, this.deps.clock.now());
+    await this.deps.dispatcher.requestStatusRefresh(announcementId);
+    this.deps.logger.warn({ delivery: delivery.id, attempt: meta.attempt, reason }, 'news: delivery failed');
+    throw new PermanentJobError(reason, cause === undefined ? undefined : { cause });
+  }
+
   /** Brings one delivered copy to `version`. */
-  async update(platform: Platform, deliveryId: string, version: number, target: string | undefined, meta: JobMeta): Promise<void> {
+  async update(deliveryId: string, version: number, meta: JobMeta): Promise<void> {
     const ctx = await this.deps.news.getDelivery(deliveryId);
     if (!ctx || ctx.delivery.status !== 'sent' || ctx.delivery.version >= version) return;
     const ref = messageRefOf(ctx.delivery);
     if (!ref) return;
     try {
-      await this.waitTurn(platform, target, meta);
-      await this.platform(ctx.delivery.platform).update(ref, this.deps.views.announcement(ctx));
+      await this.paced(ctx.delivery, 'update', meta, () => this.platform(ctx.delivery.platform).update(ref, this.deps.views.announcement(ctx)));
       await this.deps.news.recordVersion(deliveryId, ctx.announcement.version);
       await this.deps.dispatcher.requestStatusRefresh(ctx.announcement.id);
     } catch (err) {
@@ -149,19 +251,20 @@ export class DeliveryService {
   }
 
   /** Deletes one delivered copy. */
-  async retract(platform: Platform, deliveryId: string, target: string | undefined, meta: JobMeta): Promise<void> {
+  async retract(deliveryId: string, meta: JobMeta): Promise<void> {
     const ctx = await this.deps.news.getDelivery(deliveryId);
     if (!ctx || ctx.delivery.status !== 'sent') return;
     const ref = messageRefOf(ctx.delivery);
     try {
       if (ref) {
-        await this.waitTurn(platform, target, meta);
-        await this.platform(ctx.delivery.platform)
-          .delete(ref)
-          .catch((err: unknown) => {
-            // Gone already (deleted by hand, channel removed): that is what we wanted.
-            if (!(err instanceof ChatPlatformError && err.code === 'NOT_FOUND')) throw err;
-          });
+        await this.paced(ctx.delivery, 'delete', meta, () =>
+          this.platform(ctx.delivery.platform)
+            .delete(ref)
+            .catch((err: unknown) => {
+              // Gone already (deleted by hand, channel removed): that is what we wanted.
+              if (!(err instanceof ChatPlatformError && err.code === 'NOT_FOUND')) throw err;
+            }),
+        );
       }
       await this.deps.news.recordRetracted(deliveryId, this.deps.clock.now());
       await this.deps.dispatcher.requestStatusRefresh(ctx.announcement.id);
@@ -173,7 +276,7 @@ export class DeliveryService {
   /** Update/retract errors: the copy keeps its state; the reason is noted for the report. */
   private async failCopy(deliveryId: string, what: 'update' | 'retract', err: unknown, meta: JobMeta): Promise<never> {
     if (err instanceof DeferJobError) throw err;
-    if (err instanceof ChatPlatformError && err.code === 'RATE_LIMITED') throw new RateLimitedJobError(err.retryAfterMs ?? 1000, describe(err), { cause: err });
+    if (err instanceof ChatPlatformError && err.code === 'RATE_LIMITED') throw new DeferJobError(retryAfter(err), describe(err));
     const permanent = err instanceof ChatPlatformError && !err.retryable;
     if (permanent || meta.attempt >= meta.maxAttempts) {
       await this.deps.news.noteCopyProblem(deliveryId, `${what} failed: ${describe(err)}`);
@@ -190,10 +293,20 @@ export class DeliveryService {
   }
 }
 
+/** The wait before the next look-up of a delivery in doubt, after `claims` tries. */
+export function inDoubtDelayMs(retry: InDoubtRetry, claims: number): number {
+  return Math.min(retry.maxMs, retry.firstMs * 2 ** Math.min(Math.max(0, claims - 1), 20));
+}
+
 /** The reference of a sent delivery's copy, or undefined when it has none. */
 export function messageRefOf(d: { platform: Platform; workspaceExternalId: string; channelExternalId: string | null; messageId: string | null }): MessageRef | undefined {
   if (!d.channelExternalId || !d.messageId) return undefined;
   return { platform: d.platform, workspaceId: d.workspaceExternalId, channelId: d.channelExternalId, messageId: d.messageId };
+}
+
+/** How long the platform asked us to wait (1 s when it did not say). */
+function retryAfter(err: unknown): number {
+  return (err instanceof ChatPlatformError ? err.retryAfterMs : undefined) ?? 1000;
 }
 
 function describe(err: unknown): string {

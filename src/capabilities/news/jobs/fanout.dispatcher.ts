@@ -3,7 +3,7 @@ import type { NewsDispatcher } from '../ports.js';
 import type { Clock } from '../../../kernel/clock.js';
 import type { Platform } from '../../../kernel/types.js';
 import type { BulkJob, JobQueue } from '../../../kernel/ports/job-queue.js';
-import { paceKey, paceRequest, type PlatformLimits } from '../../../kernel/platform-limits.js';
+import { paceRequest, type PacedOperation, type PlatformLimits } from '../../../kernel/platform-limits.js';
 import type { Pacer, PaceRequest } from '../../../kernel/ports/pacer.js';
 import { NEWS_JOBS, NEWS_QUEUE, fanoutQueue, jobIds, type DeliverJob, type RetractJob, type StatusJob, type UpdateJob, type PublishJob } from './news.jobs.js';
 
@@ -17,7 +17,8 @@ export interface FanoutRetryPolicy {
 
 /**
  * Paced jobs become due this long before their slot: claiming and rendering happen ahead, and the worker's
- * send-time pace releases the request at the slot itself, so a busy queue does not make every send late.
+ * send-time pace releases the request at the slot itself (waiting in the handler up to
+ * MAX_IN_HANDLER_WAIT_MS), so a busy queue does not make every send late.
  */
 export const PACE_LEAD_MS = 300;
 
@@ -40,9 +41,11 @@ export interface FanoutDispatcherOptions {
 
 /**
  * {@link NewsDispatcher} over the JobQueue port: one job per delivery on its platform's queue, added in
- * bulk with deterministic ids. Per-target pacing happens here, at enqueue time: each job reserves its
- * target's next send slot and is delayed to it, so a channel that receives ten posts gets them a second
- * apart without the workers bouncing jobs (the worker confirms the same slot when the job runs).
+ * bulk with deterministic ids. Pacing is planned here, at enqueue time: each job reserves its next send
+ * slot in every bucket its request counts toward (the channel, the workspace, the app) and is delayed to
+ * it, so a thousand Discord posts become twenty batches a second apart and a channel that receives ten
+ * posts gets them a second apart, without the workers bouncing jobs off the limit (the worker takes the
+ * actual slot right before the request).
  */
 export class FanoutDispatcher implements NewsDispatcher {
   private readonly retry: FanoutRetryPolicy;
@@ -71,15 +74,15 @@ export class FanoutDispatcher implements NewsDispatcher {
   }
 
   async enqueueDeliveries(deliveries: readonly Delivery[]): Promise<void> {
-    await this.enqueuePerPlatform(deliveries, NEWS_JOBS.deliver.name, (d) => jobIds.deliver(d.id), (d): DeliverJob => ({ deliveryId: d.id, target: paceKey(d) }));
+    await this.enqueuePerPlatform(deliveries, NEWS_JOBS.deliver.name, (d) => (d.kind === 'channel' ? 'post' : 'direct'), (d) => jobIds.deliver(d.id), (d): DeliverJob => ({ deliveryId: d.id }));
   }
 
   async enqueueUpdates(deliveries: readonly Delivery[], version: number): Promise<void> {
-    await this.enqueuePerPlatform(deliveries, NEWS_JOBS.update.name, (d) => jobIds.update(d.id, version), (d): UpdateJob => ({ deliveryId: d.id, version, target: paceKey(d) }));
+    await this.enqueuePerPlatform(deliveries, NEWS_JOBS.update.name, () => 'update', (d) => jobIds.update(d.id, version), (d): UpdateJob => ({ deliveryId: d.id, version }));
   }
 
   async enqueueRetractions(deliveries: readonly Delivery[]): Promise<void> {
-    await this.enqueuePerPlatform(deliveries, NEWS_JOBS.retract.name, (d) => jobIds.retract(d.id), (d): RetractJob => ({ deliveryId: d.id, target: paceKey(d) }));
+    await this.enqueuePerPlatform(deliveries, NEWS_JOBS.retract.name, () => 'delete', (d) => jobIds.retract(d.id), (d): RetractJob => ({ deliveryId: d.id }));
   }
 
   async requestStatusRefresh(announcementId: string): Promise<void> {
@@ -97,6 +100,7 @@ export class FanoutDispatcher implements NewsDispatcher {
   private async enqueuePerPlatform(
     deliveries: readonly Delivery[],
     name: string,
+    op: (d: Delivery) => PacedOperation,
     jobId: (d: Delivery) => string,
     payload: (d: Delivery) => unknown,
   ): Promise<void> {
@@ -106,20 +110,27 @@ export class FanoutDispatcher implements NewsDispatcher {
       if (list) list.push(d);
       else byPlatform.set(d.platform, [d]);
     }
-    for (const [platform, list] of byPlatform) {
-      const delays = await this.slots(platform, list, jobId);
-      const jobs: BulkJob[] = list.map((d, i) => ({
-        name,
-        payload: payload(d),
-        options: { jobId: jobId(d), attempts: this.retry.attempts, backoffMs: this.retry.backoffMs, delayMs: delays[i] ?? 0 },
-      }));
-      await this.options.queue.enqueueBulk(fanoutQueue(platform), jobs);
-    }
+    // Platforms side by side: each has its own queue and limits, none waits for another's enqueue.
+    await Promise.all(
+      [...byPlatform].map(async ([platform, list]) => {
+        const delays = await this.slots(list, op, jobId);
+        const jobs: BulkJob[] = list.map((d, i) => ({
+          name,
+          payload: payload(d),
+          options: { jobId: jobId(d), attempts: this.retry.attempts, backoffMs: this.retry.backoffMs, delayMs: delays[i] ?? 0 },
+        }));
+        // The jobs due now first: workers start on them while the later ones are added.
+        const dueNow = jobs.filter((j) => !j.options?.delayMs);
+        const later = jobs.filter((j) => j.options?.delayMs);
+        if (dueNow.length > 0) await this.options.queue.enqueueBulk(fanoutQueue(platform), dueNow);
+        if (later.length > 0) await this.options.queue.enqueueBulk(fanoutQueue(platform), later);
+      }),
+    );
   }
 
-  /** Delay of each job until its target's reserved slot (0 for platforms without per-target pacing). */
-  private async slots(platform: Platform, list: readonly Delivery[], jobId: (d: Delivery) => string): Promise<number[]> {
-    const requests: (PaceRequest | undefined)[] = list.map((d) => paceRequest(this.options.limits, platform, paceKey(d), firstAttemptHolder(jobId(d))));
+  /** Delay of each job until its reserved slot, less the lead (0 for requests no bucket counts). */
+  private async slots(list: readonly Delivery[], op: (d: Delivery) => PacedOperation, jobId: (d: Delivery) => string): Promise<number[]> {
+    const requests: (PaceRequest | undefined)[] = list.map((d) => paceRequest(this.options.limits, d, op(d), firstAttemptHolder(jobId(d))));
     const paced = requests.filter((r): r is PaceRequest => r !== undefined);
     if (paced.length === 0) return list.map(() => 0);
     const at = await this.options.pacer.reserve(paced);

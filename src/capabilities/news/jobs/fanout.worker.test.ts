@@ -18,12 +18,15 @@ import { FanoutDispatcher } from './fanout.dispatcher.js';
 import { FanoutWorker } from './fanout.worker.js';
 import { InProcessJobQueue } from '../../../infra/queue/in-process.job-queue.js';
 
+/** The platforms this file fakes. */
+type ChatPlatformName = Exclude<Platform, 'web'>;
+
 describe(FanoutWorker.name, () => {
   let queue: InProcessJobQueue;
   let news: InMemoryNewsRepository;
   let service: NewsService;
   let sut: FanoutWorker;
-  let fakes: Record<Platform, FakeChatPlatform>;
+  let fakes: Record<ChatPlatformName, FakeChatPlatform>;
   let orgId: string;
   let published: string[];
 
@@ -37,9 +40,10 @@ describe(FanoutWorker.name, () => {
     service = new NewsService({ news, channels: repos.channels, dispatcher, clock: systemClock });
     fakes = { discord: new FakeChatPlatform('discord'), slack: new FakeChatPlatform('slack'), teams: new FakeChatPlatform('teams') };
     // Reads `fakes` on every call, so a test can swap in a differently configured fake.
-    const platforms = { get: (name: Platform) => fakes[name], all: () => Object.values(fakes) };
+    const platforms = { get: (name: Platform) => (name === 'web' ? undefined : fakes[name]), all: () => Object.values(fakes) };
     const views = createNewsViews(kringTranslator());
-    const deliveries = new DeliveryService({ news, dispatcher, platforms, pacer, limits, views, clock: systemClock, logger: silentLogger });
+    const inDoubtRetry = { firstMs: 5, maxMs: 20, giveUpAfterClaims: 8 };
+    const deliveries = new DeliveryService({ news, dispatcher, platforms, pacer, limits, views, clock: systemClock, logger: silentLogger, inDoubtRetry });
     sut = new FanoutWorker({ queue, deliveries, limits });
     sut.start();
     published = [];
@@ -59,7 +63,7 @@ describe(FanoutWorker.name, () => {
 
   const publish = async () => (await service.create({ organizationId: orgId, title: 'Nieuws', body: 'Tekst' })).announcement.id;
   const settle = async (id: string) => {
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 1000; i++) {
       if ((await news.listDeliveries(id, 'queued')).length === 0 && (await news.listDeliveries(id)).length > 0) return;
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -102,6 +106,62 @@ describe(FanoutWorker.name, () => {
     await settle(id);
     expect(fakes.slack.callsOf('findPosted')).toHaveLength(0);
     expect(fakes.slack.visibleIn('slack-news')).toHaveLength(1);
+  });
+
+  it('keeps a delivery in doubt while its look-up fails, and finds the copy instead of failing it or posting again', async () => {
+    fakes.slack.failNext({ code: 'TRANSIENT', op: 'post', afterCommit: true });
+    // 5xx and timeouts of conversations.history (the Slack adapter maps both to TRANSIENT), more of them
+    // than the job has attempts: failed look-ups use none.
+    for (let i = 0; i < 5; i++) fakes.slack.failNext({ code: 'TRANSIENT', op: 'findPosted' });
+    const id = await publish();
+    await settle(id);
+    expect(fakes.slack.callsOf('findPosted').map((c) => c.outcome)).toEqual(['TRANSIENT', 'TRANSIENT', 'TRANSIENT', 'TRANSIENT', 'TRANSIENT', 'ok']);
+    expect(fakes.slack.callsOf('post')).toHaveLength(1);
+    expect(fakes.slack.visibleIn('slack-news')).toHaveLength(1);
+    const slack = (await news.listDeliveries(id)).find((d) => d.platform === 'slack');
+    expect(slack).toMatchObject({ status: 'sent', messageId: [...fakes.slack.messages.keys()][0] });
+  });
+
+  it('takes a rate-limited look-up for "not checked yet", not for "not posted"', async () => {
+    fakes.slack.failNext({ code: 'TRANSIENT', op: 'post', afterCommit: true });
+    fakes.slack.failNext({ code: 'RATE_LIMITED', op: 'findPosted', retryAfterMs: 20 });
+    const id = await publish();
+    await settle(id);
+    expect(fakes.slack.callsOf('findPosted').map((c) => c.outcome)).toEqual(['RATE_LIMITED', 'ok']);
+    expect(fakes.slack.callsOf('post')).toHaveLength(1);
+    expect(fakes.slack.visibleIn('slack-news')).toHaveLength(1);
+    expect(await news.listDeliveries(id, 'sent')).toHaveLength(3);
+  });
+
+  it('reports a delivery failed only after looking for the copy its last attempt may have posted', async () => {
+    for (let i = 0; i < 4; i++) fakes.slack.failNext({ code: 'TRANSIENT', op: 'post' });
+    const id = await publish();
+    await settle(id);
+    const failed = await news.listDeliveries(id, 'failed');
+    expect(failed.map((d) => d.failureReason)).toEqual([expect.stringMatching(/^TRANSIENT: .*the copy is not there\)$/)]);
+    expect(fakes.slack.callsOf('post')).toHaveLength(4);
+    // Attempts 2 to 4 looked first, and one more look after the last.
+    expect(fakes.slack.callsOf('findPosted')).toHaveLength(4);
+  });
+
+  it('records the copy the last attempt posted although its answer was lost', async () => {
+    for (let i = 0; i < 3; i++) fakes.slack.failNext({ code: 'TRANSIENT', op: 'post' });
+    fakes.slack.failNext({ code: 'TRANSIENT', op: 'post', afterCommit: true });
+    const id = await publish();
+    await settle(id);
+    expect(await news.listDeliveries(id, 'failed')).toEqual([]);
+    expect(fakes.slack.visibleIn('slack-news')).toHaveLength(1);
+    expect((await news.listDeliveries(id)).find((d) => d.platform === 'slack')).toMatchObject({ status: 'sent', messageId: [...fakes.slack.messages.keys()][0] });
+  });
+
+  it('fails a delivery whose look-up is refused for good without posting again, saying the copy may be there', async () => {
+    fakes.slack.failNext({ code: 'TRANSIENT', op: 'post', afterCommit: true });
+    fakes.slack.failNext({ code: 'PERMISSION_DENIED', op: 'findPosted' });
+    const id = await publish();
+    await settle(id);
+    const failed = await news.listDeliveries(id, 'failed');
+    expect(failed.map((d) => d.failureReason)).toEqual([expect.stringMatching(/^IN_DOUBT: could not check .*it may be there$/)]);
+    expect(fakes.slack.callsOf('post')).toHaveLength(1);
   });
 
   it('fails a delivery to a channel that is gone without retrying, and keeps the others', async () => {

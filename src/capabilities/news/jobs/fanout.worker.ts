@@ -1,5 +1,5 @@
 import type { DeliveryService } from '../domain/delivery.service.js';
-import type { Platform } from '../../../kernel/types.js';
+import { PLATFORMS, type Platform } from '../../../kernel/types.js';
 import { DeferJobError, PermanentJobError, type JobMeta, type JobQueue } from '../../../kernel/ports/job-queue.js';
 import type { PlatformLimits } from '../../../kernel/platform-limits.js';
 import { NEWS_JOBS, fanoutQueue, parseJob } from './news.jobs.js';
@@ -9,13 +9,15 @@ export interface FanoutWorkerDeps {
   queue: JobQueue;
   deliveries: Pick<DeliveryService, 'deliver' | 'update' | 'retract'>;
   limits: Readonly<Record<Platform, PlatformLimits>>;
-  /** Platforms whose queues this process works (default: all three). */
+  /** Platforms whose queues this process works (default: every platform). */
   only?: readonly Platform[];
 }
 
 /**
  * Works the per-platform fan-out queues (`fanout-discord`, `fanout-slack`, `fanout-teams`): parses each
- * job and hands it to the {@link DeliveryService}. Each queue gets its platform's limiter and concurrency.
+ * job and hands it to the {@link DeliveryService}. Each queue gets its platform's concurrency; there is no
+ * queue limiter: the delivery service paces every request in the platform's sliding windows, and a 429
+ * defers only the job that got it.
  */
 export class FanoutWorker {
   private stopping = false;
@@ -23,13 +25,11 @@ export class FanoutWorker {
 
   constructor(private readonly deps: FanoutWorkerDeps) {}
 
-  /** Starts one worker per platform queue, with that platform's limiter and concurrency. */
+  /** Starts one worker per platform queue, with that platform's concurrency. */
   start(): void {
-    for (const platform of this.deps.only ?? (['discord', 'slack', 'teams'] as const)) {
-      const limits = this.deps.limits[platform];
+    for (const platform of this.deps.only ?? PLATFORMS) {
       this.deps.queue.process(fanoutQueue(platform), (name, payload, meta) => this.track(this.handle(platform, name, payload, meta)), {
-        concurrency: limits.concurrency,
-        ...(limits.queue ? { limiter: limits.queue } : {}),
+        concurrency: this.deps.limits[platform].concurrency,
       });
     }
   }
@@ -54,15 +54,15 @@ export class FanoutWorker {
     switch (name) {
       case NEWS_JOBS.deliver.name: {
         const job = parseJob(NEWS_JOBS.deliver.schema, payload, name);
-        return this.deps.deliveries.deliver(platform, job.deliveryId, job.target, meta);
+        return this.deps.deliveries.deliver(job.deliveryId, meta);
       }
       case NEWS_JOBS.update.name: {
         const job = parseJob(NEWS_JOBS.update.schema, payload, name);
-        return this.deps.deliveries.update(platform, job.deliveryId, job.version, job.target, meta);
+        return this.deps.deliveries.update(job.deliveryId, job.version, meta);
       }
       case NEWS_JOBS.retract.name: {
         const job = parseJob(NEWS_JOBS.retract.schema, payload, name);
-        return this.deps.deliveries.retract(platform, job.deliveryId, job.target, meta);
+        return this.deps.deliveries.retract(job.deliveryId, meta);
       }
       default:
         throw new PermanentJobError(`unknown job ${name} on ${fanoutQueue(platform)}`);

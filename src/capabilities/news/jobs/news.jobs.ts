@@ -28,7 +28,10 @@ export const NEWS_JOBS = {
     name: 'news.publish',
     schema: z.object({ announcementId: uuid, publishAt: z.iso.datetime().optional() }),
   },
-  /** Post one delivery. `target` is the pacing key of its channel (a routing hint, not state). */
+  /**
+   * Post one delivery. Pacing keys are computed from the delivery itself; `target` is accepted (and
+   * ignored) for jobs enqueued by earlier versions.
+   */
   deliver: { name: 'news.deliver', schema: z.object({ deliveryId: uuid, target: z.string().max(300).optional() }) },
   /** Bring one delivered copy to `version`. */
   update: { name: 'news.update', schema: z.object({ deliveryId: uuid, version: z.number().int().positive(), target: z.string().max(300).optional() }) },
