@@ -23,8 +23,9 @@ const env = (name: string): string => {
 
 const database = await openDatabase({ url: env('KRING_WORKER_DATABASE_URL'), dataDir: '', poolSize: 8 });
 const repos = createPrismaDirectory(database.prisma);
-// Short locks: the test's second worker picks up the killed worker's jobs within seconds, not 30 s.
-const queue = new BullMqJobQueue({ url: env('KRING_WORKER_REDIS_URL'), prefix: env('KRING_WORKER_PREFIX'), logger: silentLogger, lockDurationMs: 1500, stalledIntervalMs: 500 });
+// The production lock and stalled-check settings (BullMqJobQueue's defaults): the second worker takes over
+// the killed worker's jobs once their locks expire, within seconds.
+const queue = new BullMqJobQueue({ url: env('KRING_WORKER_REDIS_URL'), prefix: env('KRING_WORKER_PREFIX'), logger: silentLogger });
 const fakes = env('KRING_WORKER_FAKES_URL');
 const platforms = [
   new RemoteChatPlatform('discord', fakes, { findPosted: false }),
