@@ -138,28 +138,65 @@ describe('news fan-out', () => {
     expect(slack.calls).toHaveLength(0);
     await sut.settled(announcement.id, 10_000);
     const first = Math.min(...slack.calls.map((c) => c.at));
+    // Not before its time (how soon after is a timing, measured in bench/, not asserted here).
     expect(first).toBeGreaterThanOrEqual(publishAt.getTime());
-    expect(first - publishAt.getTime()).toBeLessThan(1000);
     expect(slack.messages.size).toBe(3);
   });
-  it('paces posts to one Slack channel a second apart and keeps Discord under 50 requests per second', async () => {
+  it('posts every copy once at the production limits, honours each 429, and a 429 holds up only the delivery that got it', async () => {
+    // What must hold however busy the machine is (timings are measured in bench/fanout.bench.ts): no copy
+    // lost or doubled, no delivery retried before the platform's Retry-After, and the rest of the platform's
+    // queue going on meanwhile.
     const slack = new FakeChatPlatform({ platform: 'slack', channelLimits: [{ max: 1, windowMs: 1000 }], latencyMs: 5 });
     const discord = new FakeChatPlatform({ platform: 'discord', globalLimits: [{ max: 50, windowMs: 1000 }], latencyMs: 5 });
     const sut = await setup([slack, discord], { limits: PLATFORM_LIMITS });
     await sut.connectChannels('slack', 'T1', 's', 2);
     await sut.connectChannels('discord', 'G1', 'd', 40);
+    const RETRY_AFTER_MS = 3000;
+    discord.failNext({ code: 'RATE_LIMITED', op: 'post', retryAfterMs: RETRY_AFTER_MS });
+    slack.failNext({ code: 'RATE_LIMITED', op: 'post', retryAfterMs: 1200 });
     const ids: string[] = [];
     for (const title of ['Een', 'Twee', 'Drie']) ids.push((await sut.news.service.create({ organizationId: sut.organization.id, title, body: 'x' })).announcement.id);
-    for (const id of ids) await sut.settled(id, 20_000);
-    for (const channel of ['s0', 's1']) {
-      const times = slack.callsOf('post').filter((c) => c.channelId === channel && c.outcome === 'ok').map((c) => c.at).sort((a, b) => a - b);
-      expect(times).toHaveLength(3);
-      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1000);
+    for (const id of ids) await sut.settled(id, 30_000);
+
+    // Every channel holds exactly one copy of each announcement.
+    for (const [fake, channels] of [[slack, ['s0', 's1']], [discord, Array.from({ length: 40 }, (_, i) => `d${i}`)]] as const) {
+      for (const channel of channels) {
+        expect(fake.visibleIn(channel).map((m) => m.text.split('\n')[0]).sort(), `${fake.platform} ${channel}`).toEqual(['Drie', 'Een', 'Twee']);
+      }
     }
-    // 120 Discord posts at 50/s take more than two seconds; the fakes never had to refuse one.
-    const discordTimes = discord.callsOf('post').filter((c) => c.outcome === 'ok').map((c) => c.at);
-    expect(discordTimes).toHaveLength(120);
-    expect(Math.max(...discordTimes) - Math.min(...discordTimes)).toBeGreaterThanOrEqual(2000);
-    expect([...slack.limitHits(), ...discord.limitHits()]).toEqual([]);
+    const deliveries = (await Promise.all(ids.map((id) => sut.news.repo.listDeliveries(id)))).flat();
+    expect(deliveries.filter((d) => d.status !== 'sent')).toEqual([]);
+
+    // Each 429 (injected or from the fakes' limits) was honoured: the same delivery came back no sooner.
+    for (const fake of [slack, discord]) {
+      const posts = fake.callsOf('post');
+      const limited = posts.filter((c) => c.outcome === 'RATE_LIMITED');
+      expect(limited.length, fake.platform).toBeGreaterThan(0);
+      for (const hit of limited) {
+        const retry = posts.find((c) => c.options.idempotencyKey === hit.options.idempotencyKey && c.at > hit.at);
+        expect(retry, `${fake.platform}: the delivery refused at ${hit.at} came back`).toBeDefined();
+        expect(retry!.at - hit.at).toBeGreaterThanOrEqual(hit.retryAfterMs!);
+      }
+    }
+    // The injected Discord 429 paused that delivery only: other Discord deliveries were posted meanwhile.
+    const hit = discord.callsOf('post').find((c) => c.outcome === 'RATE_LIMITED' && !c.enforced)!;
+    const retried = discord.callsOf('post').find((c) => c.options.idempotencyKey === hit.options.idempotencyKey && c.at > hit.at)!;
+    expect(discord.callsOf('post').filter((c) => c.outcome === 'ok' && c.at > hit.at && c.at < retried.at).length).toBeGreaterThan(0);
+  });
+
+  it('duplicates a Teams copy only where Teams stored a post and its answer was lost, once per such post', async () => {
+    const teams = new FakeChatPlatform({ platform: 'teams' });
+    // 5% 5xx, half of them after Teams stored the message: Teams cannot be asked whether it did (docs/NEWS.md).
+    teams.failRandomly({ transient: 0.025, transientAfterCommit: 0.025, seed: 21 });
+    const sut = await setup([teams]);
+    const channels = await sut.connectChannels('teams', 'tenant-1', 't-', 400);
+    const { announcement } = await sut.news.service.create({ organizationId: sut.organization.id, title: 'Ledenvergadering', body: 'Kom.' });
+    await sut.settled(announcement.id, 60_000);
+
+    const lostIn = (channel: string) => teams.callsOf('post').filter((c) => c.channelId === channel && c.lost).length;
+    expect(channels.filter((c) => teams.visibleIn(c).length === 0), 'channels without a copy').toEqual([]);
+    expect(channels.filter((c) => teams.visibleIn(c).length !== 1 + lostIn(c)), 'channels with more copies than lost answers explain').toEqual([]);
+    expect(teams.callsOf('post').filter((c) => c.lost).length).toBeGreaterThan(0);
+    expect((await sut.news.repo.listDeliveries(announcement.id)).filter((d) => d.status !== 'sent')).toEqual([]);
   });
 });
