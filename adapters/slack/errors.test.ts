@@ -32,6 +32,7 @@ describe(toChatPlatformError.name, () => {
 
   it('maps HTTP 5xx, network failures and Slack internal errors to TRANSIENT', () => {
     expect(toChatPlatformError(new webApi.WebAPIHTTPError(503, 'Service Unavailable', {}), 'x').code).toBe('TRANSIENT');
+    expect(toChatPlatformError(new webApi.WebAPIHTTPError(408, 'Request Timeout', {}), 'conversations.history').code).toBe('TRANSIENT');
     expect(toChatPlatformError(new webApi.WebAPIRequestError(new Error('ECONNRESET')), 'x').code).toBe('TRANSIENT');
     expect(toChatPlatformError(platformError('internal_error'), 'x').code).toBe('TRANSIENT');
   });

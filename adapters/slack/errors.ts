@@ -96,7 +96,8 @@ export function toChatPlatformError(e: unknown, what: string): ChatPlatformError
       }
       case webApi.ErrorCode.HTTPError: {
         const status = (e as { statusCode?: unknown }).statusCode;
-        if (typeof status === 'number' && status >= 500) return err('TRANSIENT', what, `HTTP ${status}`, e);
+        // 408: the request timed out on the way (a look-up that timed out must leave a delivery in doubt).
+        if (typeof status === 'number' && (status >= 500 || status === 408)) return err('TRANSIENT', what, `HTTP ${status}`, e);
         if (status === 429) return err('RATE_LIMITED', what, 'HTTP 429', e, DEFAULT_RETRY_AFTER_MS);
         if (status === 401 || status === 403) return err('PERMISSION_DENIED', what, `HTTP ${status}`, e);
         return err('INVALID', what, `HTTP ${String(status)}`, e);

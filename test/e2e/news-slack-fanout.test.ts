@@ -12,7 +12,8 @@ import { createNewsHarness, createTestBullQueue, type NewsHarness } from '../int
  * The news fan-out through the real Slack adapter (WebClient) against the protocol fake of Slack's Web
  * API with its rate limits on (about 1 post/s per channel, short bursts), on PostgreSQL + BullMQ, with the
  * production limits: several announcements to the same channels arrive once each, marked with their
- * delivery id, through injected 429s and 5xx.
+ * delivery id, through injected 429s and 5xx; a post Slack stored whose answer was lost is found by its
+ * metadata, also when the look-up itself fails at first.
  */
 let db: Database;
 let fake: FakeSlackApi;
@@ -30,7 +31,7 @@ beforeAll(async () => {
   cleanup = q.cleanup;
   // The harness is created first for its organisation; Slack's platform joins the registry afterwards.
   const platforms: SlackPlatform[] = [];
-  h = await createNewsHarness({ database: db, queue: q.queue, platforms, news: { limits: PLATFORM_LIMITS, retry: { attempts: 8, backoffMs: 100 }, statusWindowMs: 200 } });
+  h = await createNewsHarness({ database: db, queue: q.queue, platforms, news: { limits: PLATFORM_LIMITS, retry: { attempts: 8, backoffMs: 100 }, inDoubtRetry: { firstMs: 100, maxMs: 400, giveUpAfterClaims: 20 }, statusWindowMs: 200 } });
   slack = createSlackPlatform({
     botToken: FAKE_SLACK.botToken,
     signingSecret: 'news-e2e-signing-secret',
@@ -81,5 +82,26 @@ describe('news fan-out through the Slack adapter', () => {
     // Kring's pacing kept within the fake's limits: the only 429s are the injected ones.
     const limited = fake.callsTo('chat.postMessage').filter((c) => c.status === 429);
     expect(limited.length).toBeLessThanOrEqual(2);
+  });
+
+  it('keeps a delivery whose look-up fails in doubt, and records the copy Slack stored instead of failing or posting it again', async () => {
+    const title = 'Vrijwilligers gezocht';
+    // The post is stored but its answer is lost (503); the first two conversations.history look-ups fail too.
+    fake.failNext({ type: 'lost' }, { method: 'chat.postMessage' });
+    fake.failNext({ type: 'http', status: 503 }, { times: 2, method: 'conversations.history' });
+    const { announcement } = await h.news.service.create({ organizationId: h.organization.id, title, body: 'Meld je aan.' });
+    await h.settled(announcement.id, 60_000);
+
+    const deliveries = await h.news.repo.listDeliveries(announcement.id);
+    expect(deliveries.filter((d) => d.status !== 'sent')).toEqual([]);
+    const lost = fake.callsTo('chat.postMessage').find((c) => c.lost)!;
+    expect(lost).toBeDefined();
+    const channel = String(lost.params['channel']);
+    const copies = fake.storedMessages(channel).filter((m) => m.text.includes(title) || JSON.stringify(m.blocks).includes(title));
+    expect(copies).toHaveLength(1);
+    expect(deliveries.find((d) => d.targetExternalId === channel)?.messageId).toBe(copies[0]!.ts);
+    // Looked up three times (two 503s, then found), never posted again.
+    expect(fake.callsTo('conversations.history').filter((c) => c.at >= lost.at).map((c) => c.status)).toEqual([503, 503, 200]);
+    expect(fake.callsTo('chat.postMessage').filter((c) => c.params['channel'] === channel && c.at >= lost.at)).toHaveLength(1);
   });
 });

@@ -6,7 +6,7 @@ import { FakeDiscordRest, type InjectedFailure, type RestOptions } from './rest.
 import { FakeDiscordState, snowflake, type FakeInteraction, type FakeUser, type StoredMessage } from './state.js';
 
 export { INTENTS } from './gateway.js';
-export type { InjectedFailure, RecordedRequest } from './rest.js';
+export type { InjectedFailure, RecordedRequest, RestRandomFailures } from './rest.js';
 export { snowflake, type FakeInteraction, type FakeUser, type StoredMessage } from './state.js';
 
 /**
@@ -24,6 +24,8 @@ export interface FakeDiscordOptions {
   /** Hello's heartbeat interval (Discord: 41250 ms). Short values exercise heartbeats in tests. */
   heartbeatIntervalMs?: number;
   limits?: 'off' | 'realistic';
+  /** Milliseconds each REST call takes (fixed or drawn per call): half before handling, half before answering. */
+  latencyMs?: number | (() => number);
   privilegedIntents?: Partial<GatewayOptions['privilegedIntents']>;
   interactionDeadlineMs?: number;
 }
@@ -57,6 +59,7 @@ export class FakeDiscord {
     const restOptions: RestOptions = {
       token: this.token,
       limits: options.limits ?? 'off',
+      ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
       interactionDeadlineMs: options.interactionDeadlineMs ?? 3000,
       gatewayUrl: () => this.gatewayUrl,
     };

@@ -24,12 +24,31 @@ export interface RecordedRequest {
   /** `X-Audit-Log-Reason`, decoded. */
   reason?: string;
   at: number;
+  /** A 429 the realistic limits answered (not an injected one). */
+  enforced?: boolean;
+  /** The message was created, then the answer was a 5xx (injected at random). */
+  lost?: boolean;
+}
+
+/** Random 5xx on message creates, for fan-out soak tests and benchmarks. */
+export interface RestRandomFailures {
+  /** Share of message creates answered 500 (0–1). */
+  serverError: number;
+  /** Share of those that create the message first (the answer is lost), 0–1. */
+  afterStore?: number;
+  /** Deterministic draws (default 1). */
+  seed?: number;
 }
 
 export interface RestOptions {
   token: string;
-  /** `realistic`: 429 when a bucket (5 messages / 5 s per channel, ...) or the 50 req/s global limit is exceeded. */
+  /**
+   * `realistic`: 429 when a bucket (5 messages / 5 s per channel, ...; fixed windows with the reset in the
+   * headers, as Discord's buckets) or the 50 requests/s global limit (a sliding second) is exceeded.
+   */
   limits: 'off' | 'realistic';
+  /** Milliseconds each call takes: half before the fake handles it, half before it answers. */
+  latencyMs?: number | (() => number);
   /** Discord accepts the first interaction response within 3 s. */
   interactionDeadlineMs: number;
   gatewayUrl: () => string;
@@ -58,7 +77,9 @@ export class FakeDiscordRest {
   readonly requests: RecordedRequest[] = [];
   private readonly failures: InjectedFailure[] = [];
   private readonly buckets = new Map<string, Bucket>();
-  private global: Bucket = { count: 0, resetAt: 0 };
+  /** Arrival times of the requests that count toward the global limit, last second. */
+  private readonly globalLog: number[] = [];
+  private random: { config: RestRandomFailures; next: () => number } | undefined;
   /** nonce -> message id, per channel, for `enforce_nonce`. */
   private readonly nonces = new Map<string, string>();
 
@@ -76,10 +97,24 @@ export class FakeDiscordRest {
     this.options.limits = limits;
   }
 
+  /** Answers a share of the message creates with 500 from now on, some after creating; `undefined` stops. */
+  failRandomly(config: RestRandomFailures | undefined): void {
+    this.random = config ? { config, next: seeded(config.seed ?? 1) } : undefined;
+  }
+
+  /** 429s the realistic limits answered (not injected ones). */
+  limitHits(): RecordedRequest[] {
+    return this.requests.filter((r) => r.enforced);
+  }
+
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = req.method ?? 'GET';
     const raw = await readBody(req);
+    const latency = typeof this.options.latencyMs === 'function' ? this.options.latencyMs() : (this.options.latencyMs ?? 0);
+    if (latency > 0) await new Promise((r) => setTimeout(r, latency / 2));
+    // From here to the answer `handle` runs without awaiting, so the field belongs to this call.
+    this.answerDelayMs = latency / 2;
     let body: unknown;
     try {
       body = raw === '' ? undefined : JSON.parse(raw);
@@ -113,10 +148,20 @@ export class FakeDiscordRest {
     const failure = this.failures.shift();
     if (failure) return this.injected(res, record, failure, headers);
     const limited = this.enforceLimits(method, segments, !tokenRoute, headers);
-    if (limited) return this.finish(res, record, 429, limited, headers);
+    if (limited) {
+      record.enforced = true;
+      return this.finish(res, record, 429, limited, headers);
+    }
+    const create = method === 'POST' && segments[0] === 'channels' && segments[2] === 'messages' && segments.length === 3;
+    const draw = create && this.random && this.random.next() < this.random.config.serverError ? this.random.next() : undefined;
+    if (draw !== undefined && draw >= (this.random!.config.afterStore ?? 0)) return this.finish(res, record, 500, { message: '500: Internal Server Error', code: 0 }, headers);
 
     try {
       const [status, payload] = this.route(method, segments, body, url.searchParams);
+      if (draw !== undefined && status < 300) {
+        record.lost = true;
+        return this.finish(res, record, 500, { message: '500: Internal Server Error', code: 0 }, headers);
+      }
       return this.finish(res, record, status, payload, headers);
     } catch (error) {
       if (error instanceof HttpError) return this.finish(res, record, error.status, error.body, headers);
@@ -555,13 +600,13 @@ export class FakeDiscordRest {
     if (this.options.limits !== 'realistic') return undefined;
     const now = Date.now();
     if (countsGlobally) {
-      if (now >= this.global.resetAt) this.global = { count: 0, resetAt: now + 1000 };
-      this.global.count += 1;
-      if (this.global.count > 50) {
-        const retryAfter = (this.global.resetAt - now) / 1000;
+      while (this.globalLog.length > 0 && this.globalLog[0]! <= now - 1000) this.globalLog.shift();
+      if (this.globalLog.length >= 50) {
+        const retryAfter = (this.globalLog[this.globalLog.length - 50]! + 1000 - now) / 1000;
         Object.assign(headers, { 'retry-after': String(Math.max(1, Math.ceil(retryAfter))), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' });
         return { message: 'You are being rate limited.', retry_after: retryAfter, global: true };
       }
+      this.globalLog.push(now);
     }
     if (Number(headers['x-ratelimit-remaining']) === 0 && this.buckets.get(this.bucketOf(method, s).key)!.count > Number(headers['x-ratelimit-limit'])) {
       const retryAfter = Number(headers['x-ratelimit-reset-after']);
@@ -577,13 +622,36 @@ export class FakeDiscordRest {
     this.send(res, status, body, headers);
   }
 
+  /** Half of the current call's latency, spent before the answer is written. */
+  private answerDelayMs = 0;
+
   private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+    const delay = this.answerDelayMs;
+    if (delay > 0) {
+      setTimeout(() => this.write(res, status, body, headers), delay);
+      return;
+    }
+    this.write(res, status, body, headers);
+  }
+
+  private write(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
     if (status === 204 || body === undefined) {
       res.writeHead(status === 200 ? 204 : status, headers).end();
       return;
     }
     res.writeHead(status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(body));
   }
+}
+
+/** mulberry32: small, seedable, good enough for spreading failures. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

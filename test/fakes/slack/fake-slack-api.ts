@@ -9,6 +9,7 @@ import {
   type FakeSlackChannel,
   type FakeSlackFailure,
   type FakeSlackMessage,
+  type FakeSlackRandomFailures,
   type FakeSlackRateLimits,
   type FakeSlackUser,
   type FakeSlackWorkspace,
@@ -28,7 +29,9 @@ export * from './fake-slack-model.js';
  * Faithful where it matters to Kring: `Authorization: Bearer` tokens per workspace, form or JSON bodies with
  * JSON-encoded `blocks`, `{ok:false,error}` with HTTP 200 for API errors, 429 + `Retry-After` for rate
  * limits, Block Kit limits (`invalid_blocks`), message ts as ids. It records every call, can inject
- * failures for the next calls, and enforces Slack's rate limits when asked.
+ * failures for the next calls (or a share of posts at random, also after storing), add latency, and
+ * enforces Slack's rate limits when asked: chat.postMessage about 1/s per channel with short bursts and
+ * 600 per sliding minute per workspace, the other methods their tier per workspace per sliding minute.
  */
 
 /** Slack's published tiers (requests per minute per workspace) for the methods the fake serves. */
@@ -66,13 +69,19 @@ export class FakeSlackApi {
   private rateLimits: FakeSlackRateLimits | undefined;
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly windows = new Map<string, number[]>();
+  private random: { config: FakeSlackRandomFailures; next: () => number } | undefined;
+  private latencyMs: number | (() => number) = 0;
   private readonly holds = new Map<string, { released: Promise<void>; reached: () => void }>();
   private tsCounter = 0;
 
   private constructor(private readonly server: Server, readonly baseUrl: string) {}
 
-  /** Starts the fake, seeded with {@link FAKE_SLACK}'s workspace, two channels and two members. */
-  static async start(options: { rateLimits?: boolean | Partial<FakeSlackRateLimits> } = {}): Promise<FakeSlackApi> {
+  /**
+   * Starts the fake, seeded with {@link FAKE_SLACK}'s workspace, two channels and two members. `latencyMs`:
+   * what each Web API call takes (fixed or drawn per call), half before it is handled, half before it is
+   * answered.
+   */
+  static async start(options: { rateLimits?: boolean | Partial<FakeSlackRateLimits>; latencyMs?: number | (() => number) } = {}): Promise<FakeSlackApi> {
     // The request handler needs the instance, which needs the server's port: resolved on first request.
     const holder: { fake?: FakeSlackApi } = {};
     const server = createServer((req, res) => {
@@ -86,6 +95,7 @@ export class FakeSlackApi {
     holder.fake = fake;
     fake.seed();
     if (options.rateLimits) fake.enableRateLimits(options.rateLimits === true ? {} : options.rateLimits);
+    if (options.latencyMs !== undefined) fake.latencyMs = options.latencyMs;
     return fake;
   }
 
@@ -135,6 +145,16 @@ export class FakeSlackApi {
     this.failures.push({ failure, remaining: options.times ?? 1, ...(options.method ? { method: options.method } : {}) });
   }
 
+  /** Enforces chat.postMessage's per-channel and per-workspace rates and the method tiers from now on. */
+  enableRateLimits(limits: Partial<FakeSlackRateLimits> = {}): void {
+    this.rateLimits = { postMessagePerSecond: 1, postMessageBurst: 3, postMessagePerWorkspaceMinute: 600, ...limits };
+  }
+
+  /** Answers a share of chat.postMessage calls with HTTP 503 from now on, some after storing; `undefined` stops. */
+  failRandomly(config: FakeSlackRandomFailures | undefined): void {
+    this.random = config ? { config, next: seeded(config.seed ?? 1) } : undefined;
+  }
+
   /**
    * Holds every call to `method` until `release()` (a slow Slack, without timing in the test). `reached`
    * resolves when the first held call has arrived.
@@ -154,9 +174,9 @@ export class FakeSlackApi {
     };
   }
 
-  /** Enforces chat.postMessage's per-channel rate and the method tiers from now on. */
-  enableRateLimits(limits: Partial<FakeSlackRateLimits> = {}): void {
-    this.rateLimits = { postMessagePerSecond: 1, postMessageBurst: 3, ...limits };
+  /** 429s the rate limits answered (not injected ones). */
+  limitHits(): RecordedSlackCall[] {
+    return this.calls.filter((c) => c.enforced);
   }
 
   disableRateLimits(): void {
@@ -223,40 +243,72 @@ export class FakeSlackApi {
     const api = /^\/api\/([a-zA-Z0-9_.]+)$/.exec(url.pathname);
     if (api && (req.method === 'POST' || req.method === 'GET')) {
       const params: Params = { ...Object.fromEntries(url.searchParams), ...parseParams(raw, req.headers['content-type']) };
+      const latency = typeof this.latencyMs === 'function' ? this.latencyMs() : this.latencyMs;
+      if (latency > 0) await sleep(latency / 2);
       const hold = this.holds.get(api[1]!);
       if (hold) {
         hold.reached();
         await hold.released;
       }
-      return this.api(api[1]!, params, req, res);
+      return this.api(api[1]!, params, req, res, latency / 2);
     }
     const response = /^\/response\/([0-9a-f]+)$/.exec(url.pathname);
     if (response && req.method === 'POST') return this.responseUrl(response[1]!, raw, res);
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
   }
 
-  private api(method: string, params: Params, req: IncomingMessage, res: ServerResponse): void {
+  private api(method: string, params: Params, req: IncomingMessage, res: ServerResponse, answerDelayMs = 0): void {
     const auth = req.headers.authorization;
     const bearer = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
     const token = bearer ?? (typeof params.token === 'string' ? params.token : undefined);
     const { token: _t, ...rest } = params;
     const call: RecordedSlackCall = { method, token, params: decodeParams(rest), status: 200, at: new Date() };
     this.calls.push(call);
-    const result = this.run(method, token, params, req);
+    let result = this.run(method, token, params, req, call);
+    const draw = method === 'chat.postMessage' && result.status === undefined && this.random && this.random.next() < this.random.config.serverError ? this.random.next() : undefined;
+    if (draw !== undefined) {
+      // Stored (the post went through, the answer is lost) or not, the caller sees a 503.
+      if (draw < (this.random!.config.afterStore ?? 0) && result.body.ok === true) call.lost = true;
+      else this.unstore(result.body);
+      result = { status: 503, body: { ok: false, error: 'http_503' } };
+    }
     call.status = result.status ?? 200;
     if (result.body.ok === false && typeof result.body.error === 'string') call.error = result.body.error;
-    res.writeHead(call.status, { 'Content-Type': 'application/json; charset=utf-8', ...result.headers }).end(JSON.stringify(result.body));
+    const write = () => res.writeHead(call.status, { 'Content-Type': 'application/json; charset=utf-8', ...result.headers }).end(JSON.stringify(result.body));
+    if (answerDelayMs > 0) setTimeout(write, answerDelayMs);
+    else write();
   }
 
-  private run(method: string, token: string | undefined, params: Params, req: IncomingMessage): ApiResult {
+  /** Takes back a post the random failure decided never reached Slack. */
+  private unstore(body: Record<string, unknown>): void {
+    if (body.ok !== true || typeof body.channel !== 'string' || typeof body.ts !== 'string') return;
+    const list = this.messagesByChannel.get(body.channel);
+    const i = list?.findIndex((m) => m.ts === body.ts) ?? -1;
+    if (list && i >= 0) list.splice(i, 1);
+  }
+
+  private run(method: string, token: string | undefined, params: Params, req: IncomingMessage, call: RecordedSlackCall): ApiResult {
     const injected = this.takeFailure(method);
+    if (injected && 'lost' in injected) {
+      const done = this.serve(method, token, params, req, call);
+      if (done.body.ok === true) call.lost = true;
+      return { status: injected.lost, body: { ok: false, error: `http_${injected.lost}` } };
+    }
     if (injected) return injected;
+    return this.serve(method, token, params, req, call);
+  }
+
+  /** Authenticates, applies the rate limits and runs the method. */
+  private serve(method: string, token: string | undefined, params: Params, req: IncomingMessage, call: RecordedSlackCall): ApiResult {
     if (method === 'oauth.v2.access') return this.guard(() => this.oauthAccess(params, req));
     if (token === undefined) return { body: { ok: false, error: 'not_authed' } };
     const ws = [...this.workspaces.values()].find((w) => w.botToken === token);
     if (ws === undefined) return { body: { ok: false, error: 'invalid_auth' } };
     const limited = this.rateLimit(method, ws, params);
-    if (limited) return limited;
+    if (limited) {
+      call.enforced = true;
+      return limited;
+    }
     return this.guard(() => this.method(method, ws, params));
   }
 
@@ -269,13 +321,14 @@ export class FakeSlackApi {
     }
   }
 
-  private takeFailure(method: string): ApiResult | undefined {
+  private takeFailure(method: string): ApiResult | { lost: number } | undefined {
     const i = this.failures.findIndex((f) => f.method === undefined || f.method === method);
     if (i < 0) return undefined;
     const entry = this.failures[i]!;
     entry.remaining -= 1;
     if (entry.remaining <= 0) this.failures.splice(i, 1);
     const f = entry.failure;
+    if (f.type === 'lost') return { lost: f.status ?? 503 };
     if (f.type === 'rate-limited') return tooManyRequests(f.retryAfterSeconds ?? 1);
     if (f.type === 'http') return { status: f.status, body: { ok: false, error: `http_${f.status}` } };
     return { body: { ok: false, error: f.error } };
@@ -285,13 +338,18 @@ export class FakeSlackApi {
     if (this.rateLimits === undefined) return undefined;
     const now = Date.now();
     if (method === 'chat.postMessage') {
-      const { postMessagePerSecond: rate, postMessageBurst: burst } = this.rateLimits;
+      const { postMessagePerSecond: rate, postMessageBurst: burst, postMessagePerWorkspaceMinute: perMinute } = this.rateLimits;
       const key = `${ws.teamId}:${String(params.channel)}`;
       const bucket = this.buckets.get(key) ?? { tokens: burst, at: now };
       bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * rate);
       bucket.at = now;
       this.buckets.set(key, bucket);
       if (bucket.tokens < 1) return tooManyRequests(Math.max(1, Math.ceil((1 - bucket.tokens) / rate)));
+      const workspaceKey = `${ws.teamId}:chat.postMessage`;
+      const posts = (this.windows.get(workspaceKey) ?? []).filter((t) => now - t < 60_000);
+      this.windows.set(workspaceKey, posts);
+      if (posts.length >= perMinute) return tooManyRequests(Math.max(1, Math.ceil((60_000 - (now - posts[posts.length - perMinute]!)) / 1000)));
+      posts.push(now);
       bucket.tokens -= 1;
       return undefined;
     }
@@ -540,6 +598,21 @@ export class FakeSlackApi {
   }
 }
 
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** mulberry32: small, seedable, good enough for spreading failures. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 /**
  * What Slack checks on a modal Kring opens (https://docs.slack.dev/reference/views/modal-views): type,

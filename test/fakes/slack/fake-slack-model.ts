@@ -78,6 +78,10 @@ export interface RecordedSlackCall {
   /** Slack error string when the call failed. */
   error?: string;
   at: Date;
+  /** A 429 the fake's rate limits answered (not an injected one). */
+  enforced?: boolean;
+  /** The message was stored, then the answer was an HTTP 5xx (injected at random). */
+  lost?: boolean;
 }
 
 export interface ResponseUrlContext {
@@ -99,11 +103,25 @@ export interface RecordedResponse {
 export type FakeSlackFailure =
   | { type: 'rate-limited'; retryAfterSeconds?: number }
   | { type: 'http'; status: number }
-  | { type: 'error'; error: string };
+  | { type: 'error'; error: string }
+  /** The call does what it asks (a post is stored), then the answer is this HTTP 5xx: the caller never hears. */
+  | { type: 'lost'; status?: number };
 
 export interface FakeSlackRateLimits {
   /** chat.postMessage per channel: steady rate (Slack: about 1 per second)... */
   postMessagePerSecond: number;
   /** ...with short bursts allowed. */
   postMessageBurst: number;
+  /** chat.postMessage per workspace per sliding minute (Slack: "several hundred"; default 600). */
+  postMessagePerWorkspaceMinute: number;
+}
+
+/** Random HTTP 5xx on chat.postMessage, for fan-out soak tests and benchmarks. */
+export interface FakeSlackRandomFailures {
+  /** Share of posts answered 503 (0–1). */
+  serverError: number;
+  /** Share of those that store the message first (the answer is lost), 0–1. */
+  afterStore?: number;
+  /** Deterministic draws (default 1). */
+  seed?: number;
 }

@@ -5,7 +5,10 @@ import { close, listen, readBody, sendJson } from './http-util.js';
 /**
  * A fake Bot Connector service (the `serviceUrl` Teams puts on activities), on 127.0.0.1. It serves the
  * calls botbuilder makes for a Teams bot, keeps the conversations' messages, records every call, and can
- * fail the next calls or enforce Teams' per-conversation limit (7 messages per second).
+ * fail the next calls (or a share of them at random, also after storing the message), add latency, and
+ * enforce Teams' published limits in sliding windows: per conversation 7 sends / 1 s, 8 / 2 s, 60 / 30 s,
+ * 1800 / 1 h, and 50 requests / s per app per tenant
+ * (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit).
  *
  * @see https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-api-reference
  */
@@ -23,6 +26,10 @@ export interface RecordedConnectorCall {
   body: unknown;
   status: number;
   at: Date;
+  /** A 429 the fake's limits answered (not an injected one). */
+  enforced?: boolean;
+  /** The message was stored, then the answer was a 5xx (injected at random). */
+  lost?: boolean;
 }
 
 export interface ConnectorActivity {
@@ -43,9 +50,46 @@ export interface FakeConversation {
   activities: ConnectorActivity[];
 }
 
+/** "At most `max` per `windowMs`", sliding. */
+export interface ConnectorLimitRule {
+  max: number;
+  windowMs: number;
+}
+
+/** The limits the fake enforces. */
+export interface ConnectorLimits {
+  /** Sends (POST activities, create conversation) per conversation. */
+  perConversation: readonly ConnectorLimitRule[];
+  /** Every request per tenant (the app's global limit). */
+  perTenant: readonly ConnectorLimitRule[];
+}
+
+/** Teams' published limits (see the class comment). */
+export const TEAMS_PUBLISHED_LIMITS: ConnectorLimits = {
+  perConversation: [
+    { max: 7, windowMs: 1000 },
+    { max: 8, windowMs: 2000 },
+    { max: 60, windowMs: 30_000 },
+    { max: 1800, windowMs: 3_600_000 },
+  ],
+  perTenant: [{ max: 50, windowMs: 1000 }],
+};
+
+/** Random 5xx on sends, for fan-out soak tests and benchmarks. */
+export interface ConnectorRandomFailures {
+  /** Share of sends answered 502 (0–1). */
+  serverError: number;
+  /** Share of those that store the message first (the answer is lost), 0–1. */
+  afterStore?: number;
+  /** Deterministic draws (default 1). */
+  seed?: number;
+}
+
 export interface FakeBotConnectorOptions {
-  /** Enforce 7 messages per 1 s per conversation with 429 + Retry-After, like Teams. */
-  enforceLimits?: boolean;
+  /** Enforce Teams' limits with 429 + Retry-After (`true`: {@link TEAMS_PUBLISHED_LIMITS}). */
+  enforceLimits?: boolean | ConnectorLimits;
+  /** Milliseconds each call takes: half before the fake handles it, half before it answers. */
+  latencyMs?: number | (() => number);
   /** When set, every call must carry `Authorization: Bearer <token>` with a token this returns true for. */
   acceptToken?: (token: string) => boolean;
   /** Clock for the rate limit (milliseconds); freeze it to make limit tests independent of machine load. */
@@ -66,7 +110,8 @@ export class FakeBotConnector {
   /** team id -> its channels as Teams lists them (`GET v3/teams/{id}/conversations`). */
   private readonly teamChannels = new Map<string, { id: string; name?: string }[]>();
   private readonly failures: { failure: ConnectorFailure; retryAfterSeconds: number }[] = [];
-  private readonly sends = new Map<string, number[]>();
+  private readonly logs = new Map<string, number[]>();
+  private random: { config: ConnectorRandomFailures; next: () => number } | undefined;
   private server: Server | undefined;
   private base = '';
   private nextActivity = 1;
@@ -136,9 +181,27 @@ export class FakeBotConnector {
     for (let i = 0; i < count; i++) this.failures.push({ failure, retryAfterSeconds });
   }
 
+  /** Answers a share of the sends with 502 from now on, some after storing the message; `undefined` stops. */
+  failRandomly(config: ConnectorRandomFailures | undefined): void {
+    this.random = config ? { config, next: seeded(config.seed ?? 1) } : undefined;
+  }
+
+  /** The limits in force, or undefined. */
+  private get limits(): ConnectorLimits | undefined {
+    const l = this.options.enforceLimits;
+    return l === true ? TEAMS_PUBLISHED_LIMITS : l || undefined;
+  }
+
+  /** 429s the limits answered (not injected ones), with their times. */
+  limitHits(): RecordedConnectorCall[] {
+    return this.calls.filter((c) => c.enforced);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.base);
     const text = await readBody(req);
+    const latency = typeof this.options.latencyMs === 'function' ? this.options.latencyMs() : (this.options.latencyMs ?? 0);
+    if (latency > 0) await sleep(latency / 2);
     let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);
@@ -161,7 +224,8 @@ export class FakeBotConnector {
     this.calls.push(call);
     const reply = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
       call.status = status;
-      sendJson(res, status, payload, headers);
+      if (latency > 0) setTimeout(() => sendJson(res, status, payload, headers), latency / 2);
+      else sendJson(res, status, payload, headers);
     };
 
     if (this.options.acceptToken) {
@@ -187,14 +251,19 @@ export class FakeBotConnector {
     if (!conversation || conversationId === undefined) {
       return reply(404, { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } });
     }
+    const send = req.method === 'POST' && segments[3] === 'activities';
+    const wait = this.overLimit(conversation, send, Date.now());
+    if (wait > 0) {
+      call.enforced = true;
+      return reply(429, { error: { code: 'Throttled', message: 'Too many requests' } }, { 'retry-after': String(Math.max(1, Math.ceil(wait / 1000))) });
+    }
     // GET v3/conversations/{id}/members
     if (req.method === 'GET' && segments[3] === 'members') return reply(200, conversation.members);
     if (segments[3] !== 'activities') return reply(404, { error: { code: 'NotFound', message: 'Unknown route' } });
 
     if (req.method === 'POST') {
-      if (this.options.enforceLimits && this.overLimit(conversation.id)) {
-        return reply(429, { error: { code: 'Throttled', message: 'Too many requests' } }, { 'retry-after': '1' });
-      }
+      const draw = this.random && this.random.next() < this.random.config.serverError ? this.random.next() : undefined;
+      if (draw !== undefined && draw >= (this.random!.config.afterStore ?? 0)) return reply(502, { error: { code: 'ServiceError', message: 'Injected at random' } });
       const id = `${Date.now()}${String(this.nextActivity++).padStart(4, '0')}`;
       const replyToId = activityId ?? threadOf(conversationId);
       const stored: ConnectorActivity = {
@@ -206,6 +275,10 @@ export class FakeBotConnector {
         updates: 0,
       };
       conversation.activities.push(stored);
+      if (draw !== undefined) {
+        call.lost = true;
+        return reply(502, { error: { code: 'ServiceError', message: 'Injected at random, after storing' } });
+      }
       return reply(201, { id });
     }
     const existing = conversation.activities.find((a) => a.id === activityId && !a.deleted);
@@ -240,17 +313,49 @@ export class FakeBotConnector {
     reply(201, { id: conversation.id, serviceUrl: this.serviceUrl });
   }
 
-  private overLimit(conversationId: string): boolean {
-    const now = (this.options.now ?? Date.now)();
-    const recent = (this.sends.get(conversationId) ?? []).filter((t) => now - t < 1000);
-    if (recent.length >= 7) {
-      this.sends.set(conversationId, recent);
-      return true;
+  /**
+   * Milliseconds until this request fits every window (nothing counted), or 0 (counted): sends count per
+   * conversation, every request per tenant.
+   */
+  private overLimit(conversation: FakeConversation, send: boolean, wallNow: number): number {
+    const limits = this.limits;
+    if (!limits) return 0;
+    const now = this.options.now ? this.options.now() : wallNow;
+    const checks: [string, readonly ConnectorLimitRule[]][] = [[`tenant:${conversation.tenantId ?? ''}`, limits.perTenant]];
+    if (send) checks.push([`conversation:${conversation.id}`, limits.perConversation]);
+    let wait = 0;
+    for (const [key, rules] of checks) {
+      const log = this.logs.get(key) ?? [];
+      for (const rule of rules) {
+        const inWindow = log.filter((t) => t > now - rule.windowMs);
+        if (inWindow.length >= rule.max) wait = Math.max(wait, inWindow[inWindow.length - rule.max]! + rule.windowMs - now);
+      }
     }
-    recent.push(now);
-    this.sends.set(conversationId, recent);
-    return false;
+    if (wait > 0) return wait;
+    for (const [key, rules] of checks) {
+      if (rules.length === 0) continue;
+      const widest = Math.max(...rules.map((r) => r.windowMs));
+      const log = (this.logs.get(key) ?? []).filter((t) => t > now - widest);
+      log.push(now);
+      this.logs.set(key, log);
+    }
+    return 0;
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** mulberry32: small, seedable, good enough for spreading failures. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function baseId(conversationId: string): string {
