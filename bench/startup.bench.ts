@@ -25,6 +25,8 @@ const RUNS = Number(process.env['RUNS'] ?? 3);
 const PG_ADMIN = process.env['KRING_TEST_PG_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS = process.env['KRING_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/14';
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+/** What `npm start` runs (package.json), without npm itself in between. */
+const NPM_START = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.replace(/^node\s+/, '').split(/\s+/);
 
 interface Measured {
   healthzMs: number;
@@ -96,7 +98,7 @@ const rows: string[][] = [];
 
 async function scenario(name: string, newEnv: () => Promise<{ env: Record<string, string>; done: () => Promise<void> }>, options: { fresh?: boolean } = {}) {
   for (const [label, args] of [
-    ['npm start (compiled)', ['scripts/start.mjs']],
+    ['npm start (compiled)', NPM_START],
     ['before: tsx src/main.ts', [TSX, 'src/main.ts']],
   ] as const) {
     const results: Measured[] = [];

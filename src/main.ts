@@ -23,7 +23,6 @@ import { DemoMailer } from './demo/demo-mailer.js';
 import { seedDemo, type SeededDemo } from './demo/demo-seed.js';
 import { createLogger, wantsPrettyLogs } from './infra/logger.js';
 import { LogMailer } from './infra/mail/log.mailer.js';
-import { NodemailerMailer } from './infra/mail/nodemailer.mailer.js';
 import { openJobQueue, pacerFor } from './infra/queue/open-queue.js';
 import { openSecretBox } from './infra/secrets/open-secret-box.js';
 import { sealStoredSecretsAtStart, UnreadableSecretsError } from './infra/secrets/stored-secrets.js';
@@ -93,14 +92,17 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     throw err;
   }
   const directory = createPrismaDirectory(database.prisma, secrets);
-  const queue = overrides.queue ?? openJobQueue({ redisUrl: config.redisUrl, logger, prefix: overrides.queuePrefix ?? config.redisPrefix });
+  const queue = overrides.queue ?? await openJobQueue({ redisUrl: config.redisUrl, logger, prefix: overrides.queuePrefix ?? config.redisPrefix });
   if (queue.driver === 'in-process') {
     logger.warn('queue: SINGLE-PROCESS MODE (no REDIS_URL): background jobs run in this process and are lost on restart');
   }
   const pacer = overrides.pacer ?? pacerFor(queue);
+  // nodemailer is loaded only when SMTP is configured.
   const baseMailer =
     overrides.mailer ??
-    (config.mail.smtpUrl ? new NodemailerMailer({ url: config.mail.smtpUrl, from: config.mail.from }) : new LogMailer({ logger, logBodies: config.env !== 'production' }));
+    (config.mail.smtpUrl
+      ? new (await import('./infra/mail/nodemailer.mailer.js')).NodemailerMailer({ url: config.mail.smtpUrl, from: config.mail.from })
+      : new LogMailer({ logger, logBodies: config.env !== 'production' }));
   // Demo mode signs its seeded members in with their codes; everyone else's mail goes out as usual.
   const demoMailer = config.demo ? new DemoMailer(baseMailer) : undefined;
   const mailer: Mailer = demoMailer ?? baseMailer;
@@ -169,7 +171,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
 
   // HTTP: the platforms' webhooks, the admin API and the capabilities' pages.
   const started = new Set<ChatPlatform>();
-  const rateLimit = openApiRateLimiter({
+  const rateLimit = await openApiRateLimiter({
     redisUrl: config.redisUrl,
     redisPrefix: overrides.queuePrefix ?? config.redisPrefix,
     points: config.apiRateLimitPerMinute,

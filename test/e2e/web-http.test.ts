@@ -35,7 +35,7 @@ describe('web community over HTTP', () => {
     if (init.type) headers['content-type'] = init.type;
     if (init.cookie) headers['cookie'] = init.cookie;
     if (init.ip) headers['x-forwarded-for'] = init.ip;
-    const res = await fetch(`${base}${path}`, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, redirect: 'manual' });
+    const res = await fetch(`${base}${path}`, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, ...(body === undefined ? {} : { body }), redirect: 'manual' });
     return { status: res.status, text: await res.text(), cookies: res.headers.getSetCookie(), location: res.headers.get('location') };
   };
 

@@ -93,7 +93,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     defaultOrganizationSlug: orgA.slug,
     capabilityOptions: { news: { noWorkers: true }, ...(options.webhookRetryDelaysMs ? { webhooks: { retryDelaysMs: options.webhookRetryDelaysMs } } : {}) },
   });
-  const rateLimit = openApiRateLimiter({ redisUrl: options.redisUrl, points: options.rateLimit?.points ?? 600, durationSec: options.rateLimit?.durationSec ?? 60, logger });
+  const rateLimit = await openApiRateLimiter({ redisUrl: options.redisUrl, points: options.rateLimit?.points ?? 600, durationSec: options.rateLimit?.durationSec ?? 60, logger });
   const api = createApiRouter({
     contributions: built.all.flatMap((c) => (c.api ? [c.api] : [])),
     tokens: built.parts['api-tokens'].apiTokens,

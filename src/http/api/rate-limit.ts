@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Redis as IORedis, type Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from '../../kernel/ports/logger.js';
 
@@ -80,18 +80,19 @@ export interface RunningApiRateLimiter {
 
 /**
  * Opens the limiter. The Redis connection is its own: the limiter must not queue commands while Redis is
- * away (it falls back to memory at once), unlike BullMQ's connection.
+ * away (it falls back to memory at once), unlike BullMQ's connection. ioredis is loaded only with Redis.
  */
-export function openApiRateLimiter(options: {
+export async function openApiRateLimiter(options: {
   redisUrl: string | undefined;
   /** `REDIS_PREFIX` (default `kring`): the limiter's keys are `<prefix>:api-rl:<token id>`. */
   redisPrefix?: string;
   points: number;
   durationSec: number;
   logger: Logger;
-}): RunningApiRateLimiter {
+}): Promise<RunningApiRateLimiter> {
   const { logger } = options;
-  const redis = options.redisUrl ? new IORedis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
+  const IORedis = options.redisUrl ? (await import('ioredis')).Redis : undefined;
+  const redis = options.redisUrl && IORedis ? new IORedis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'api rate-limit redis error'));
   return {
     limiter: createApiRateLimiter({
