@@ -30,13 +30,15 @@ const NPM_START = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')
 
 interface Measured {
   healthzMs: number;
+  /** CPU time used until /healthz answered. */
+  cpuMs: number;
   idleRssMiB: number;
 }
 
 let nextPort = 3900 + Math.floor(Math.random() * 50);
 
-/** Resident memory of a process and its descendants (tsx runs the program in a child process). */
-async function rssMiB(pid: number): Promise<number> {
+/** A process and its descendants (tsx runs the program in a child process). */
+async function processTree(pid: number): Promise<number[]> {
   const { readdir } = await import('node:fs/promises');
   const parents = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
@@ -48,9 +50,29 @@ async function rssMiB(pid: number): Promise<number> {
   }
   const tree = [pid];
   for (let i = 0; i < tree.length; i++) for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  return tree;
+}
+
+/** Resident memory of the process tree, MiB. */
+async function rssMiB(pid: number): Promise<number> {
   let kb = 0;
-  for (const p of tree) kb += Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${p}/status`, 'utf8').catch(() => ''))?.[1] ?? 0);
+  for (const p of await processTree(pid)) kb += Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${p}/status`, 'utf8').catch(() => ''))?.[1] ?? 0);
   return kb / 1024;
+}
+
+/**
+ * CPU time the process tree used so far (user + system), ms: on a machine shared with other work the wall
+ * time to /healthz waits for the other work too, the CPU time is what Kring itself needed.
+ */
+async function cpuMs(pid: number): Promise<number> {
+  let ticks = 0;
+  for (const p of await processTree(pid)) {
+    const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of /proc/<pid>/stat (11 and 12 after the command name); 100 ticks/s.
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return ticks * 10;
 }
 
 /** Starts `args` with `env`, waits for /healthz, waits idle, reads RSS, stops it with SIGTERM. */
@@ -66,12 +88,14 @@ async function startOnce(args: string[], env: Record<string, string>): Promise<M
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   let healthzMs = 0;
+  let cpu = 0;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}: ${stderr}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       if (res.ok) {
         healthzMs = performance.now() - started;
+        cpu = await cpuMs(child.pid!);
         break;
       }
     } catch {
@@ -85,7 +109,7 @@ async function startOnce(args: string[], env: Record<string, string>): Promise<M
   const idleRssMiB = await rssMiB(child.pid!);
   child.kill('SIGTERM');
   await exited;
-  return { healthzMs, idleRssMiB };
+  return { healthzMs, cpuMs: cpu, idleRssMiB };
 }
 
 function median(values: number[]): number {
@@ -112,9 +136,10 @@ async function scenario(name: string, newEnv: () => Promise<{ env: Record<string
       }
     }
     const h = median(results.map((r) => r.healthzMs));
+    const cpu = median(results.map((r) => r.cpuMs));
     const rss = median(results.map((r) => r.idleRssMiB));
-    rows.push([name, label, fmt(h), `${Math.round(rss)} MiB`, `${results.map((r) => (r.healthzMs / 1000).toFixed(1)).join(' / ')} s`]);
-    process.stderr.write(`${name} · ${label}: ${fmt(h)}, ${Math.round(rss)} MiB\n`);
+    rows.push([name, label, fmt(h), fmt(cpu), `${Math.round(rss)} MiB`, `${results.map((r) => (r.healthzMs / 1000).toFixed(1)).join(' / ')} s`]);
+    process.stderr.write(`${name} · ${label}: ${fmt(h)} (CPU ${fmt(cpu)}), ${Math.round(rss)} MiB\n`);
   }
 }
 
@@ -170,11 +195,11 @@ for (let i = 0; i < Math.max(5, RUNS); i++) {
 
 const ratio = (before: string | undefined, after: string | undefined) => (before && after ? `${(parseFloat(before) / parseFloat(after)).toFixed(1)}×` : '');
 process.stdout.write(`\nStart-up (${new Date().toISOString().slice(0, 10)}; ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.versions.node}; load average at start ${load}; median of ${RUNS})\n\n`);
-process.stdout.write('| scenario | command | to /healthz | idle RSS | runs |\n|---|---|---|---|---|\n');
+process.stdout.write('| scenario | command | to /healthz | CPU time to /healthz | idle RSS | runs (to /healthz) |\n|---|---|---|---|---|---|\n');
 for (let i = 0; i < rows.length; i += 2) {
   const [now, before] = [rows[i]!, rows[i + 1]!];
   process.stdout.write(`| ${now.join(' | ')} |\n| ${before.join(' | ')} |\n`);
-  process.stdout.write(`| ${now[0]} | ratio | ${ratio(before[2], now[2])} faster | ${ratio(before[3], now[3])} less | |\n`);
+  process.stdout.write(`| ${now[0]} | ratio | ${ratio(before[2], now[2])} faster | ${ratio(before[3], now[3])} less | ${ratio(before[4], now[4])} less | |\n`);
 }
 process.stdout.write(`\n| command | median | runs |\n|---|---|---|\n`);
 process.stdout.write(`| kring --help (bin/kring.mjs) | ${fmt(median(help))} | ${help.map((m) => (m / 1000).toFixed(2)).join(' / ')} s |\n`);

@@ -13,6 +13,7 @@
 //   node scripts/build.mjs --postinstall as --if-needed, but never fail an install (no sources yet, e.g. a
 //                                        Docker layer that installs before copying src/)
 import { spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -155,7 +156,7 @@ async function lock() {
         continue;
       }
       if (Date.now() > deadline) throw new Error(`another build (pid ${pid}) holds ${LOCK_FILE}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
   }
 }
