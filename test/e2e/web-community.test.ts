@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoEmail } from '../../src/demo/demo-seed.js';
+import { DemoMailer } from '../../src/demo/demo-mailer.js';
+import { demoEmail, seedDemo } from '../../src/demo/demo-seed.js';
 import { startKringHarness, type KringHarness } from '../support/kring-harness.js';
 
 /**
@@ -176,5 +177,30 @@ describe.skipIf(!hasChromium)('the web community in headless Chromium (kring dem
       return res.status;
     });
     expect(refused).toBe(403);
+  });
+
+  it('seeds once: a second start finds the demo association and only issues a new one-time link', async () => {
+    const { kring } = h;
+    const before = await kring.directory.members.count(h.organization.id);
+    const again = await seedDemo({
+      organization: h.organization,
+      directory: kring.directory,
+      router: kring.router,
+      mailer: new DemoMailer(h.mailer),
+      importCsv: () => Promise.reject(new Error('a second seed must not import again')),
+      web: { space: h.organization.slug, newUserId: () => kring.web!.newUserId(), signInLink: (userId) => kring.web!.signInLink(userId), messages: kring.web!.config.messages },
+      logger: h.logger,
+    });
+    expect(await kring.directory.members.count(h.organization.id)).toBe(before);
+    expect(again.manager.id).toBe(kring.demo!.manager.id);
+    expect(again.signInUrl).not.toBe(kring.demo!.signInUrl);
+    const page = await manager.newPage();
+    const link = new URL(again.signInUrl);
+    await page.goto(`${h.baseUrl}${link.pathname}${link.search}`);
+    await Promise.all([page.waitForURL(`${h.baseUrl}/web/`), page.click('#confirm')]);
+    // The first link was used already: it no longer signs anyone in.
+    const used = new URL(kring.demo!.signInUrl);
+    const res = await fetch(`${h.baseUrl}/web/signin/link`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${used.searchParams.get('token')}`, redirect: 'manual' });
+    expect(res.status).toBe(401);
   });
 });
