@@ -255,6 +255,8 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('stopping');
+      // Open web pages hold event streams: end them first, or closing the server would wait for them.
+      web?.live.close();
       await http.close();
       await Promise.allSettled(built.all.map((c) => c.stop?.()));
       await Promise.allSettled(platforms.map((p) => p.stop()));

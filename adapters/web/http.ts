@@ -22,7 +22,7 @@ import {
   type WebActor,
 } from './inbound.js';
 import { chatPage, codeForm, identifierForm, linkForm, simplePage, type NavChannel } from './pages.js';
-import { renderForm, renderMessage, renderView } from './render.js';
+import { renderForm, renderMessage } from './render.js';
 import { hashToken, newToken, PENDING_TTL_MS, type WebPlatform, type WebViewer } from './index.js';
 
 /**
@@ -451,5 +451,3 @@ export function createWebRoutes(web: WebPlatform): HttpRoute[] {
 export function defaultChannelId(locale: Locale): string {
   return locale === 'nl' ? 'algemeen' : 'general';
 }
-
-export { renderView };

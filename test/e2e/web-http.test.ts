@@ -151,4 +151,18 @@ describe('web community over HTTP', () => {
     expect(answers.slice(first).every((a) => a.status === 429)).toBe(true);
     expect(answers[first]!.text).toContain('Te veel pogingen');
   });
+
+  it('stops promptly while a page holds its live event stream open', async () => {
+    const session = await signIn(secure, '1002', 'marieke@example.org', '10.0.0.6');
+    const stream = await fetch(`${secure.baseUrl}/web/api/stream`, { headers: { cookie: session } });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    const reader = stream.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('retry: 3000');
+    const started = Date.now();
+    await secure.stop();
+    // Without ending the streams first, closing the server waits for them (and the process is killed after 15 s).
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((await reader.read().catch(() => ({ done: true }))).done).toBe(true);
+  });
 });
