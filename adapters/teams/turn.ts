@@ -114,7 +114,13 @@ async function sendPrivately(rt: TeamsRuntime, activity: TeamsActivity, tenantId
 async function onInvoke(rt: TeamsRuntime, context: TurnContext, activity: TeamsActivity): Promise<void> {
   const options = { fallbackTenantId: fallbackTenant(rt) };
   const event = formEvent(activity, options) ?? actionEvent(activity, options);
-  if (!event) return; // other invokes: botbuilder answers 501 Not Implemented
+  if (!event) {
+    // An `adaptiveCard/action` without an Action.Execute Kring can read, or an invoke Kring declares nothing
+    // for (its manifest has no task modules or message extensions): 400, as botbuilder's own handler answers a
+    // malformed adaptiveCard/action, rather than botbuilder's 501 for an invoke nobody answered.
+    await context.sendActivity({ type: 'invokeResponse', value: { status: 400, body: badRequestResponse() } });
+    return;
+  }
   // Teams waits about five seconds for this answer: past the deadline it gets an empty one, in time.
   const outcome = await handleInTime(rt, event);
   if (outcome === 'late') {
@@ -150,6 +156,11 @@ async function invokeResponseFor(rt: TeamsRuntime, context: TurnContext, event: 
 
 function messageResponse(text: string): Record<string, unknown> {
   return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text };
+}
+
+/** The Universal Actions error body for a request Kring cannot read. */
+function badRequestResponse(): Record<string, unknown> {
+  return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'Kring could not read this action.' } };
 }
 
 /** Teams shows its own generic failure text for an error response; no stack or message of ours. */

@@ -56,6 +56,25 @@ describe('Teams activities with fields of the wrong type', () => {
     expect(bed.logger.lines.some((l) => l.level === 'debug' && /unexpected shape/.test(l.msg ?? ''))).toBe(true);
   });
 
+  it.each([
+    ['an adaptiveCard/action without a value', () => ({ ...bed.fixture('invoke-action-execute'), value: undefined })],
+    ['an adaptiveCard/action whose action is no Action.Execute', () => ({ ...bed.fixture('invoke-action-execute'), value: { action: { type: 'Action.Submit', data: {} } } })],
+    ['an invoke Kring declares nothing for', () => ({ ...bed.fixture('invoke-action-execute'), name: 'composeExtension/query' })],
+  ])('answers %s with 400 and a Universal Actions error, never 501', async (_name, make) => {
+    const res = await bed.send(make());
+
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest' } });
+    expect(bed.handler.events).toEqual([]);
+  });
+
+  it('still answers a well-formed Action.Execute press with 200', async () => {
+    const res = await bed.send(bed.fixture('invoke-action-execute'));
+
+    expect(res.status).toBe(200);
+    expect(bed.handler.events.map((e) => e.type)).toEqual(['action']);
+  });
+
   it('treats null fields as absent, as Bot Framework senders write them', async () => {
     const res = await bed.send({ ...command(), replyToId: null, locale: null, localTimestamp: null, textFormat: null });
 
