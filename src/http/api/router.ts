@@ -109,13 +109,20 @@ function send(res: Response, result: ApiResult): void {
 export function createApiRouter(deps: ApiRouterDeps): ApiRouter {
   const { logger } = deps;
   const routes = deps.contributions.flatMap((c) => c.routes ?? []);
-  const document = buildOpenApiDocument(routes, {
-    version: API_VERSION,
-    tags: deps.contributions.flatMap((c) => c.tags ?? []),
-    webhooks: deps.contributions.flatMap((c) => c.webhooks ?? []),
-  });
-  const docsHtml = renderDocsPage(document);
-  const documentJson = JSON.stringify(document);
+  // Generated on first use: turning every zod schema into OpenAPI is a good part of start-up, and most
+  // processes never serve the document.
+  let built: { document: OpenApiDocument; json: string; html: string } | undefined;
+  const documentOnce = () => {
+    if (!built) {
+      const document = buildOpenApiDocument(routes, {
+        version: API_VERSION,
+        tags: deps.contributions.flatMap((c) => c.tags ?? []),
+        webhooks: deps.contributions.flatMap((c) => c.webhooks ?? []),
+      });
+      built = { document, json: JSON.stringify(document), html: renderDocsPage(document) };
+    }
+    return built;
+  };
   const router = Router();
 
   // Request log (and no caching of API answers: they carry member data).
@@ -141,13 +148,13 @@ export function createApiRouter(deps: ApiRouterDeps): ApiRouter {
 
   router.get(OPENAPI_PATH, (_req, res) => {
     (res.locals as Locals).route = OPENAPI_PATH;
-    res.type('application/json').send(documentJson);
+    res.type('application/json').send(documentOnce().json);
   });
   router.get(DOCS_PATH, (_req, res) => {
     (res.locals as Locals).route = DOCS_PATH;
     // The page is static: no script at all, styles inline.
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
-    res.type('text/html').send(docsHtml);
+    res.type('text/html').send(documentOnce().html);
   });
 
   router.use(
@@ -216,5 +223,11 @@ export function createApiRouter(deps: ApiRouterDeps): ApiRouter {
     sendProblem(res, problemFromError(err, logger, { method: req.method, route: locals.route ?? null, tokenId: locals.token?.id ?? null }));
   });
 
-  return { router, document, routes };
+  return {
+    router,
+    get document() {
+      return documentOnce().document;
+    },
+    routes,
+  };
 }
