@@ -270,7 +270,8 @@ describe('architecture boundaries', () => {
         cruiseTree(join(fixtures, 'planted')).then(violationsOf),
         cruiseTree(join(fixtures, 'main-imports-capability')).then(violationsOf),
       ]);
-    });
+      // Cruising reads and resolves every file: seconds on a quiet machine, far more on a busy one.
+    }, 120_000);
 
     const domain = 'src/capabilities/webhooks/domain';
 
@@ -349,5 +350,5 @@ describe('architecture boundaries', () => {
   it('holds for the shipped code', async () => {
     const violations = violationsOf(await cruiseTree(repositoryRoot));
     expect(violations.map(describeViolation), explain(violations)).toEqual([]);
-  });
+  }, 120_000);
 });
