@@ -155,7 +155,9 @@ export class SlackPlatform implements ChatPlatform {
 
     registerListeners(this.app, {
       // Slack sends no locale with interactions: the event gets the user's, looked up and cached.
-      handler: { handle: async (event) => config.handler.handle(await this.locales.withLocale(event)) },
+      handler: config.handler,
+      // The locale look-up only waits (users.info), so it runs before the event takes one of the work slots.
+      prepare: (event) => this.locales.withLocale(event),
       logger: this.log,
       respond: (responseUrl, message) => this.responses.post(responseUrl, message),
       work: this.work,

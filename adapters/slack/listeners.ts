@@ -24,6 +24,11 @@ export interface ListenerDeps {
   respond(responseUrl: string, message: RespondArguments): Promise<void>;
   /** Where the work after the ack waits its turn (bounded; see BoundedWork). */
   work: BoundedWork;
+  /**
+   * Completes an event before it is handled (the member's Slack locale). Runs before the event takes a
+   * work slot, alongside the durable replay check: both only wait, and a slot is for work.
+   */
+  prepare?(event: InboundEvent): Promise<InboundEvent>;
 }
 
 type Respond = ((message: RespondArguments) => Promise<unknown>) | undefined;
@@ -49,17 +54,17 @@ async function firstDelivery(context: Context): Promise<boolean> {
 }
 
 /**
- * The work after an acknowledgement: waits for a slot, then for the durable replay check, then runs.
- * When too much work waits already, the delivery (acknowledged) is dropped and logged.
+ * The work after an acknowledgement: the durable replay check and the event's preparation (both only
+ * wait), then a work slot, then the work. When too much work waits already, the delivery (acknowledged)
+ * is dropped and logged.
  */
-async function afterAck(deps: ListenerDeps, context: Context, kind: string, work: () => Promise<void>): Promise<void> {
-  const ran = await deps.work.run(async () => {
-    if (!(await firstDelivery(context))) {
-      deps.logger.info({ kind }, 'slack: repeated delivery dropped (handled before, here or by another process)');
-      return;
-    }
-    await work();
-  });
+async function afterAck(deps: ListenerDeps, context: Context, kind: string, event: InboundEvent, work: (event: InboundEvent) => Promise<void>): Promise<void> {
+  const [first, prepared] = await Promise.all([firstDelivery(context), deps.prepare ? deps.prepare(event).catch(() => event) : event]);
+  if (!first) {
+    deps.logger.info({ kind }, 'slack: repeated delivery dropped (handled before, here or by another process)');
+    return;
+  }
+  const ran = await deps.work.run(() => work(prepared));
   if (!ran) deps.logger.warn({ kind, waiting: deps.work.waiting }, 'slack: overloaded, too much work waiting; acknowledged delivery dropped');
 }
 
@@ -112,8 +117,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       deps.logger.debug('slack: slash command payload of an unexpected shape; ignored');
       return;
     }
-    await afterAck(deps, context, 'command', () =>
-      handleAndDeliver(deps, event, viaResponseUrl(deps, event, (body as { trigger_id?: string }).trigger_id, respondVia(deps, body), 'command')),
+    await afterAck(deps, context, 'command', event, (e) =>
+      handleAndDeliver(deps, e, viaResponseUrl(deps, e, (body as { trigger_id?: string }).trigger_id, respondVia(deps, body), 'command')),
     );
   });
 
@@ -124,8 +129,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       deps.logger.debug('slack: block_actions payload of an unexpected shape; ignored');
       return;
     }
-    await afterAck(deps, context, 'action', () =>
-      handleAndDeliver(deps, event, viaResponseUrl(deps, event, (body as { trigger_id?: string }).trigger_id, respondVia(deps, body), 'action')),
+    await afterAck(deps, context, 'action', event, (e) =>
+      handleAndDeliver(deps, e, viaResponseUrl(deps, e, (body as { trigger_id?: string }).trigger_id, respondVia(deps, body), 'action')),
     );
   });
 
@@ -137,7 +142,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       deps.logger.debug('slack: view_submission payload of an unexpected shape; ignored');
       return;
     }
-    await afterAck(deps, context, 'form', () => handleAndDeliver(deps, event, (reply) => deps.deliverEventReply(event, reply)));
+    await afterAck(deps, context, 'form', event, (e) => handleAndDeliver(deps, e, (reply) => deps.deliverEventReply(e, reply)));
   });
 
   // Events are acked by Bolt itself before listeners run.
@@ -155,7 +160,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (event === undefined) return;
     // Bolt's ignoreSelf keeps member_joined/left_channel of the bot itself (its own invites): not a member.
     if (context.botUserId !== undefined && event.userId === context.botUserId) return;
-    await afterAck(deps, context, 'event', () => handleAndDeliver(deps, event, (reply) => deps.deliverEventReply(event, reply)));
+    await afterAck(deps, context, 'event', event, (e) => handleAndDeliver(deps, e, (reply) => deps.deliverEventReply(e, reply)));
   });
 
   // Bolt's default error handler rethrows; everything is handled above, so log what is left (authorize failures).

@@ -18,12 +18,25 @@ export class ResponseUrlPoster {
   private readonly http = new HttpAgent({ keepAlive: true, maxSockets: 64 });
   private readonly https = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
 
-  /** Posts `message` as JSON; rejects on a transport failure or a non-2xx answer (with its status). */
-  post(responseUrl: string, message: RespondArguments): Promise<void> {
+  /**
+   * Posts `message` as JSON; rejects on a transport failure or a non-2xx answer (with its status). A
+   * request that failed on a kept-alive socket before any answer (the server had just closed it: the
+   * keep-alive race) is sent once more on a fresh one, as Node's documentation advises.
+   */
+  async post(responseUrl: string, message: RespondArguments): Promise<void> {
     const url = new URL(responseUrl);
     const body = JSON.stringify(message);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`response_url with scheme ${url.protocol}`);
+    try {
+      await this.send(url, body);
+    } catch (err) {
+      if (!(err instanceof StaleSocketError)) throw err;
+      await this.send(url, body);
+    }
+  }
+
+  private send(url: URL, body: string): Promise<void> {
     const secure = url.protocol === 'https:';
-    if (!secure && url.protocol !== 'http:') return Promise.reject(new Error(`response_url with scheme ${url.protocol}`));
     return new Promise<void>((resolve, reject) => {
       const onResponse = (res: IncomingMessage) => {
         // Read the answer to the end so the socket goes back to the pool.
@@ -42,7 +55,10 @@ export class ResponseUrlPoster {
       };
       const req = secure ? httpsRequest(url, { ...options, agent: this.https }, onResponse) : httpRequest(url, { ...options, agent: this.http }, onResponse);
       req.on('timeout', () => req.destroy(new Error('response_url timed out')));
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        const stale = req.reusedSocket && (err.code === 'ECONNRESET' || err.message === 'socket hang up');
+        reject(stale ? new StaleSocketError(err) : err);
+      });
       req.end(body);
     });
   }
@@ -51,6 +67,13 @@ export class ResponseUrlPoster {
   close(): void {
     this.http.destroy();
     this.https.destroy();
+  }
+}
+
+/** A request failed on a kept-alive socket the server had just closed (so it was, as good as certainly, never read). */
+class StaleSocketError extends Error {
+  constructor(cause: Error) {
+    super('kept-alive socket was closed by the server', { cause });
   }
 }
 

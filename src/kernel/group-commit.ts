@@ -34,7 +34,7 @@ interface Waiting<I, O> {
 
 /** Batches concurrent calls into one write per round trip; see the module comment. */
 export class GroupCommit<I, O> {
-  private readonly queue: Waiting<I, O>[] = [];
+  private queue: Waiting<I, O>[] = [];
   private readonly busyKeys = new Set<string>();
   private readonly maxInFlight: number;
   private inFlight = 0;
@@ -93,18 +93,21 @@ export class GroupCommit<I, O> {
   /** The next batch: queue order, at most maxBatch, no key twice and none already being written. */
   private take(): Waiting<I, O>[] {
     const batch: Waiting<I, O>[] = [];
+    const rest: Waiting<I, O>[] = [];
     const blocked = new Set<string>();
-    for (let i = 0; i < this.queue.length && batch.length < this.options.maxBatch; ) {
-      const w = this.queue[i]!;
-      if (w.key !== undefined && (this.busyKeys.has(w.key) || blocked.has(w.key))) {
+    // One pass, O(n): under load the queue holds hundreds of items.
+    for (const w of this.queue) {
+      if (batch.length >= this.options.maxBatch) {
+        rest.push(w);
+      } else if (w.key !== undefined && (this.busyKeys.has(w.key) || blocked.has(w.key))) {
         blocked.add(w.key);
-        i++;
-        continue;
+        rest.push(w);
+      } else {
+        if (w.key !== undefined) this.busyKeys.add(w.key);
+        batch.push(w);
       }
-      if (w.key !== undefined) this.busyKeys.add(w.key);
-      batch.push(w);
-      this.queue.splice(i, 1);
     }
+    this.queue = rest;
     return batch;
   }
 
