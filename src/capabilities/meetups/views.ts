@@ -14,8 +14,7 @@ import {
   type MeetupPlace,
   type Rsvp,
 } from './domain/meetup.js';
-import type { RsvpOutcome } from './domain/meetup.service.js';
-import type { AttendeeList } from './domain/meetup.service.js';
+import type { AttendeeList, RsvpOutcome } from './domain/meetup.service.js';
 import type { NoticeKind } from './ports.js';
 
 /** Action id of the Going / Maybe / Can't buttons; the value is {@link rsvpValue}. */
