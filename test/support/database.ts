@@ -4,6 +4,7 @@ import { openDatabase, type Database } from '../../src/infra/database/database.j
 import { createPrismaDirectory } from '../../src/infra/database/directory.js';
 import { PrismaLinkRequestRepository } from '../../src/capabilities/membership/repository/prisma-link-request.repository.js';
 import type { MembershipRepositories } from '../../src/capabilities/membership/ports.js';
+import { testSecretBox } from './secrets.js';
 
 /** The test server's admin connection (CI and dev machines: local PostgreSQL, trust auth). */
 export const TEST_PG_ADMIN_URL = process.env['KRING_TEST_PG_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -38,7 +39,7 @@ export async function createPgliteTestDatabase(): Promise<Database> {
   return openDatabase({ dataDir: '', inMemory: true });
 }
 
-/** The directory and the membership's link requests over one Prisma client (what the services store to). */
+/** The directory and the membership's link requests over one Prisma client (what the services store to), secrets sealed with the test key. */
 export function prismaRepositories(prisma: Database['prisma']): MembershipRepositories {
-  return { ...createPrismaDirectory(prisma), linkRequests: new PrismaLinkRequestRepository(prisma) };
+  return { ...createPrismaDirectory(prisma, testSecretBox), linkRequests: new PrismaLinkRequestRepository(prisma) };
 }
