@@ -57,7 +57,9 @@ export function mountLanding(app: Express, deps: LandingDeps): void {
       `<section aria-labelledby="links-title"><h2 id="links-title">${escapeHtml(t('landing.linksTitle'))}</h2><ul class="links">${links}</ul></section>` +
       `<section aria-labelledby="platforms-title"><h2 id="platforms-title">${escapeHtml(t('landing.platformsTitle', { org }))}</h2><ul class="platforms">${platforms}</ul>` +
       (chatApps.length === 0 ? `<p class="hint">${escapeHtml(t('landing.noChatApp'))}</p>` : '') +
-      `</section></main><footer><p>${escapeHtml(t('landing.footer'))}</p></footer></body></html>`;
+      `</section></main><footer><p>${escapeHtml(t('landing.footer'))}</p>` +
+      // The site capability's pages: what Kring stores, and the terms of use.
+      `<p><a href="/privacy">${escapeHtml(t('site.links.privacy'))}</a> · <a href="/terms">${escapeHtml(t('site.links.terms'))}</a></p></footer></body></html>`;
     res.status(200).type('html').setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
     res.setHeader('X-Content-Type-Options', 'nosniff');
