@@ -163,9 +163,26 @@ const postgres = (withRedis: boolean) => async () => {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
       await rm(dir, { recursive: true, force: true });
+      if (withRedis) await deleteRedisKeys(REDIS, `bench-${name}`);
     },
   };
 };
+
+/** Removes the keys a run left under its prefix (BullMQ queues, pacing, rate limits). */
+async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
 
 function timeCommand(args: string[]): number {
   const started = performance.now();
