@@ -122,7 +122,7 @@ describe('admin API: fuzz', () => {
   let h: ApiHarness;
   let token: string;
   beforeAll(async () => {
-    h = await startApiHarness({ rateLimit: { points: 1_000_000, durationSec: 60 } });
+    h = await startApiHarness({ capabilities: capabilities.map((c) => c.name), rateLimit: { points: 1_000_000, durationSec: 60 } });
     token = (await h.token(h.orgA, [...API_SCOPES])).secret;
     await h.repos.chapters.ensureMany(h.orgA.id, ['Utrecht']);
   });
