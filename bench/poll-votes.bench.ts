@@ -1,335 +1,432 @@
 /**
- * Poll votes under load: button presses at fixed, increasing rates (open loop: presses are sent on schedule
- * whether or not earlier ones were answered), through
- *  - `app`:   ChatRouter.handle directly (router, membership, PollService, PostgreSQL, queue), and
- *  - `slack`: the real Slack adapter over HTTP (signed `block_actions` to Bolt behind Express), when
- *             BENCH_SLACK is not `0`. The load generator, the fake Slack Web API and the `response_url`
- *             receiver run in a child process (bench/poll-votes.slack-driver.ts), so Kring's process only
- *             does Kring's work and its CPU time per vote is Kring's own.
- * The poll is posted on three fake platforms (Slack, Discord, Teams copies); the refresh worker edits them.
+ * Poll votes under load, side by side: Kring against a naive poll bot (bench/poll-votes.naive-bot.ts:
+ * @slack/bolt + pg, ack, one `INSERT ... ON CONFLICT`, `respond()`), both behind the same fake Slack, in
+ * one run, A/B interleaved (the order alternates per repetition), at fixed, increasing rates of signed
+ * `block_actions` presses (open loop: presses are sent on schedule whether or not earlier ones were
+ * answered).
  *
- * Prints per rate: votes/s answered, p50/p99/max time to acknowledge (handle() resolving, or the HTTP answer
- * for Slack), errors, and message edits per poll copy per second.
+ * Four processes:
+ *  - this one: sets up, orchestrates, prints; it never handles a press;
+ *  - the driver (bench/poll-votes.slack-driver.ts): the fake Slack Web API and response_url receiver,
+ *    and the load generator;
+ *  - Kring, as it runs in production: `node dist/src/main.js`, built as `npm run build` builds it (tsc,
+ *    then scripts/copy-assets.mjs; BENCH_RUNNER=tsx: `tsx src/main.ts` instead), configured through the
+ *    environment like any install (PostgreSQL, Redis, single-workspace Slack pointed at the fake);
+ *  - the naive bot, compiled to plain JavaScript by TypeScript (or through tsx with BENCH_RUNNER=tsx).
+ * Each system under test has a database of its own and gets bench/poll-votes.probe.mjs preloaded, which
+ * counts SQL round trips and reports CPU time and RSS over IPC; the bench also reads the CPU time of each
+ * system's PostgreSQL backends from /proc.
  *
- * Needs PostgreSQL (KRING_TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/test) and, for the
- * BullMQ driver, Redis (KRING_TEST_REDIS_URL). Usage:
- *   npx tsx bench/poll-votes.bench.ts                 # BullMQ, rates 100,250,500,1000, 5 s each
- *   BENCH_QUEUE=in-process BENCH_RATES=500 BENCH_SECONDS=10 npx tsx bench/poll-votes.bench.ts
+ * Kring's presses come from 2,000 members linked on Slack and present in the fake workspace (random member,
+ * random option of a 4-option poll Kring posted with `/kring poll create`); the naive bot gets the same
+ * presses. A warm-up has every member press once (both systems), so that Kring knows each member's Slack
+ * locale (users.info, kept an hour) as it would for a workspace it serves. A vote counts as stored when its
+ * confirmation reached the response_url (both systems confirm after the write). Per rate and repetition a
+ * new poll; the two systems take turns, and the order alternates per repetition.
+ *
+ * Needs PostgreSQL (KRING_TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/test) and Redis
+ * (KRING_TEST_REDIS_URL; the bench uses its database 12). Usage:
+ *   npm run bench:polls                                   # rates 100,250,500,1000, 8 s each, 2 repetitions
+ *   BENCH_RATES=500 BENCH_SECONDS=15 BENCH_REPS=1 npm run bench:polls
+ *   BENCH_RUNNER=tsx npm run bench:polls                  # both systems through tsx instead of compiled
+ *   BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench:polls   # CPU profiles of both
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
-import express from 'express';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createSlackPlatform } from '../adapters/slack/index.js';
-import { voteValue } from '../src/capabilities/polls/domain/poll.js';
+import ts from 'typescript';
 import { openDatabase } from '../src/infra/database/database.js';
-import type { ChatPlatform, InboundEvent } from '../src/kernel/ports/chat-platform.js';
-import type { JobQueue } from '../src/kernel/ports/job-queue.js';
-import { BullMqJobQueue } from '../src/infra/queue/bullmq.job-queue.js';
-import { InProcessJobQueue } from '../src/infra/queue/in-process.job-queue.js';
-import { FakeChatPlatform } from '../test/fakes/fake-chat-platform.js';
+import { createPrismaDirectory } from '../src/infra/database/directory.js';
 import { FAKE_SLACK } from '../test/fakes/slack/fake-slack-api.js';
-import { prismaRepositories, TEST_PG_ADMIN_URL } from '../test/support/database.js';
-import { silentLogger } from '../test/support/logger.js';
-import { createPollHarness, type Account } from '../test/support/poll-harness.js';
+import { TEST_PG_ADMIN_URL } from '../test/support/database.js';
 import { deleteRedisPrefixes } from '../test/support/redis.js';
-import type { DriverReply, DriverRequest } from './poll-votes.slack-driver.js';
+import type { DriverReply, DriverRequest, PhaseMeasurement } from './poll-votes.slack-driver.js';
 
 const RATES = (process.env['BENCH_RATES'] ?? '100,250,500,1000').split(',').map(Number);
-const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
-const DRIVER = process.env['BENCH_QUEUE'] ?? 'bullmq';
-const SLACK = process.env['BENCH_SLACK'] !== '0';
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 8);
+const REPS = Number(process.env['BENCH_REPS'] ?? 2);
+const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 4);
+const DRAIN_MS = Number(process.env['BENCH_DRAIN_MS'] ?? 15_000);
+const RUNNER = process.env['BENCH_RUNNER'] === 'tsx' ? 'tsx' : 'build';
 const MEMBERS = Number(process.env['BENCH_MEMBERS'] ?? 2000);
-const REDIS_URL = process.env['KRING_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const REDIS_BASE = process.env['KRING_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const SIGNING_SECRET = 'bench-signing-secret';
+const MANAGER_USER_ID = 'UBMANAGER';
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PROBE = fileURLToPath(new URL('./poll-votes.probe.mjs', import.meta.url));
 
-interface PhaseResult {
-  path: string;
-  rate: number;
-  sent: number;
-  answered: number;
-  errors: number;
-  votesPerSecond: number;
-  p50: number;
-  p99: number;
-  max: number;
-  /** Time until the vote was stored and answered (Slack: after the HTTP ack). */
-  doneP50: number;
-  doneP99: number;
-  /** CPU time of this Node process per answered vote (user + system): capacity on an idle core is 1000 / this. */
-  cpuMsPerVote: number;
-  editsPerCopyPerSecond: number;
-  /** Slack path: CPU time of the driver process (load generator, fake Slack API) per answered vote. */
-  driverCpuMsPerVote?: number;
+type SystemName = 'kring' | 'naive';
+
+interface ProbeReport {
+  cpuMs: number;
+  queries: number;
+  rssPeak: number;
+  rssMean: number;
+  /** How long ready work waited for the event loop (p99, max). */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  /** p99 from the HTTP server getting a POST to its response being written, inside the process. */
+  answerP99Ms: number;
 }
 
-/** The Slack side (fake API, response_url receiver, load generator) in a child process; see the driver. */
-class SlackDriver {
-  private readonly waiting: { type: DriverReply['type']; resolve: (m: DriverReply) => void }[] = [];
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (m: DriverReply) => {
+interface PhaseResult extends PhaseMeasurement {
+  system: SystemName;
+  rate: number;
+  rep: number;
+  probe: ProbeReport;
+  /** CPU time of the system's PostgreSQL backends during the phase. */
+  postgresCpuMs: number;
+}
+
+/** A child process that talks over IPC: request/answer by message type. */
+class IpcChild<Req extends { type: string }, Rep extends { type: string }> {
+  private readonly waiting: { type: string; resolve: (m: Rep) => void; reject: (e: Error) => void }[] = [];
+  constructor(readonly child: ChildProcess) {
+    child.on('message', (m: Rep) => {
       const i = this.waiting.findIndex((w) => w.type === m.type);
       if (i >= 0) this.waiting.splice(i, 1)[0]!.resolve(m);
     });
+    child.once('exit', (code) => {
+      for (const w of this.waiting.splice(0)) w.reject(new Error(`child exited (${code}) while waiting for ${w.type}`));
+    });
   }
-
-  static async start(): Promise<{ driver: SlackDriver; apiUrl: string }> {
-    const child = fork(new URL('./poll-votes.slack-driver.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const driver = new SlackDriver(child);
-    const ready = await driver.next('ready');
-    return { driver, apiUrl: ready.apiUrl };
+  next<T extends Rep['type']>(type: T): Promise<Extract<Rep, { type: T }>> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ type, resolve: resolve as (m: Rep) => void, reject });
+    });
   }
-
-  next<T extends DriverReply['type']>(type: T): Promise<Extract<DriverReply, { type: T }>> {
-    return new Promise((resolve) => this.waiting.push({ type, resolve: resolve as (m: DriverReply) => void }));
-  }
-
-  async request<T extends DriverReply['type']>(m: DriverRequest, reply: T): Promise<Extract<DriverReply, { type: T }>> {
+  request<T extends Rep['type']>(m: Req, reply: T): Promise<Extract<Rep, { type: T }>> {
     const answer = this.next(reply);
     this.child.send(m);
     return answer;
   }
-
-  async stop(): Promise<void> {
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.send({ type: 'stop' } satisfies DriverRequest);
-    await exited;
-  }
 }
 
-/** Absolute time in ms, comparable with the driver process's. */
-const nowAbs = (): number => performance.timeOrigin + performance.now();
+type ProbeMessage = { type: 'probe-reset' } | ({ type: 'probe' } & ProbeReport) | { type: 'ready' };
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim()) || 100;
+
+/** CPU ms of every PostgreSQL backend connected to `database`, by pid. */
+async function backendCpu(admin: pg.Client, database: string): Promise<Map<number, number>> {
+  const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      cpu.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS);
+    } catch {
+      /* the backend ended meanwhile */
+    }
+  }
+  return cpu;
+}
+
+const cpuDelta = (before: Map<number, number>, after: Map<number, number>): number =>
+  [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
+
+/** The commands that run Kring and the naive bot: compiled JavaScript (default) or TypeScript through tsx. */
+function prepareRunners(): { kring: string[]; naive: string[] } {
+  if (RUNNER === 'tsx') {
+    return { kring: ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], naive: ['--import', 'tsx', path.join(ROOT, 'bench/poll-votes.naive-bot.ts')] };
+  }
+  // What `npm run build` does (tsc, then the assets), except that type errors do not stop the bench: tsc
+  // still emits, and in a working tree another change's type error says nothing about the press path.
+  console.log('building Kring (tsc -p tsconfig.build.json, scripts/copy-assets.mjs) ...');
+  const compiled = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+  if (compiled.status !== 0) console.log(`tsc reported type errors (measuring the emitted JavaScript anyway):\n${compiled.stdout.trim().split('\n').slice(0, 5).join('\n')}`);
+  const assets = spawnSync(process.execPath, [path.join(ROOT, 'scripts/copy-assets.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  if (assets.status !== 0) throw new Error('scripts/copy-assets.mjs failed');
+  // The naive bot compiled to plain JavaScript the same way (no bundling), next to node_modules so that
+  // its imports resolve.
+  const out = path.join(ROOT, 'node_modules/.cache/kring-bench');
+  mkdirSync(out, { recursive: true });
+  const source = readFileSync(path.join(ROOT, 'bench/poll-votes.naive-bot.ts'), 'utf8');
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  writeFileSync(path.join(out, 'poll-votes.naive-bot.mjs'), js);
+  return { kring: [path.join(ROOT, 'dist/src/main.js')], naive: [path.join(out, 'poll-votes.naive-bot.mjs')] };
+}
+
+/** Starts a system under test with the probe preloaded; its output goes to a log file. */
+function startSystem(name: SystemName, args: string[], env: Record<string, string>, logDir: string): IpcChild<{ type: string }, ProbeMessage> {
+  const log = openSync(path.join(logDir, `${name}.log`), 'a');
+  // BENCH_NODE_OPTIONS adds Node flags to both systems (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  const extra = (process.env['BENCH_NODE_OPTIONS'] ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [...extra, '--import', PROBE, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', log, log, 'ipc'] });
+  return new IpcChild(child);
+}
+
+async function waitFor(check: () => Promise<boolean> | boolean, what: string, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function main(): Promise<void> {
-  // A database of our own (pool of 10, as production's default).
-  const name = `kring_bench_${randomBytes(4).toString('hex')}`;
+  const id = randomBytes(4).toString('hex');
+  const databases = { kring: `kring_bench_${id}`, naive: `naive_bench_${id}` };
   const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(TEST_PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), dataDir: '', poolSize: 10 });
-  const repos = prismaRepositories(db.prisma);
-  const prefix = `test-${randomUUID()}`;
-  const queue: JobQueue = DRIVER === 'bullmq' ? new BullMqJobQueue({ url: REDIS_URL, prefix, logger: silentLogger }) : new InProcessJobQueue(silentLogger);
-
-  const fakes = [new FakeChatPlatform('discord'), new FakeChatPlatform('teams')];
-  const slackSide = SLACK ? await SlackDriver.start() : undefined;
-  let harness: Awaited<ReturnType<typeof createPollHarness>> | undefined;
-  // When the router finished each action, by event id (Slack: trigger_id): Bolt acks the HTTP request
-  // before the vote is handled, so the Slack path also reports the time until the vote was stored.
-  const handledAt = new Map<string, number>();
-  const handler = {
-    handle: async (e: InboundEvent) => {
-      const reply = await harness!.app.handle(e);
-      if (e.type === 'action' && e.eventId) handledAt.set(e.eventId, nowAbs());
-      return reply;
-    },
+  for (const name of Object.values(databases)) await admin.query(`CREATE DATABASE ${name}`);
+  const urlOf = (database: string): string => {
+    const url = new URL(TEST_PG_ADMIN_URL);
+    url.pathname = `/${database}`;
+    return url.toString();
   };
-  const slack = slackSide
-    ? createSlackPlatform({ botToken: FAKE_SLACK.botToken, signingSecret: SIGNING_SECRET, apiUrl: slackSide.apiUrl, handler, logger: silentLogger, processedEvents: repos.processedEvents })
-    : undefined;
-  if (!slack) fakes.push(new FakeChatPlatform('slack'));
-  const platforms: ChatPlatform[] = [...(slack ? [slack] : []), ...fakes];
-  const h = (harness = await createPollHarness({ repos, database: db, queue, platforms }));
-  await slack?.start();
-  let driver: SlackDriver | undefined;
-  let server: ReturnType<typeof createServer> | undefined;
-  if (slack && slackSide) {
-    const app = express();
-    for (const route of slack.routes) app[route.method === 'GET' ? 'get' : 'post'](route.path, (req, res, next) => route.handle(req, res, next));
-    server = createServer(app);
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    driver = slackSide.driver;
-    await driver.request({ type: 'connect', eventsUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`, signingSecret: SIGNING_SECRET }, 'connected');
-  }
+  const redisUrl = new URL(REDIS_BASE);
+  redisUrl.pathname = '/12';
+  const redisPrefix = `bench-${randomUUID()}`;
+  const logDir = mkdtempSync(path.join(os.tmpdir(), 'kring-bench-'));
+  const children: ChildProcess[] = [];
 
-  // Members, each linked on Slack (bulk: linking is not what we measure).
-  const ws = FAKE_SLACK.teamId;
-  const numbers = Array.from({ length: MEMBERS }, (_, i) => `B${String(i).padStart(6, '0')}`);
-  await repos.members.upsertMany(h.organization.id, numbers.map((memberNumber, i) => ({ memberNumber, name: `Lid ${i}`, email: null, status: 'active' as const, roles: ['member' as const], chapterId: null })));
-  const voters: Account[] = [];
-  const rows = [];
-  for (const [i, n] of numbers.entries()) {
-    const m = (await repos.members.findByNumber(h.organization.id, n))!;
-    voters.push({ platform: 'slack', workspaceId: ws, userId: `UB${i}` });
-    rows.push({ organizationId: h.organization.id, memberId: m.id, platform: 'slack' as const, workspaceId: ws, platformUserId: `UB${i}` });
-  }
-  await db.prisma.platformIdentity.createMany({ data: rows });
-  const { member: manager } = await h.member({ roles: ['member', 'manager'] });
-  for (const [platform, workspace, channel] of [['discord', '900000000000000001', '910000000000000001'], ['teams', 'tenant-1', '19:general@thread.tacv2'], ['slack', ws, FAKE_SLACK.channelId]] as const) {
-    const w = await repos.workspaces.upsert({ organizationId: h.organization.id, platform, externalId: workspace });
-    await repos.channels.upsert({ workspaceId: w.id, externalId: channel, purpose: 'general' });
-  }
-
-  // Warm-up (JIT, connection pools, prepared plans): not reported.
-  {
-    const warm = await h.polls.service.create({ organizationId: h.organization.id, question: 'Warm-up', options: ['A', 'B'], targets: [] });
-    for (let i = 0; i < 300; i += 50) {
-      await Promise.all(voters.slice(i, i + 50).map((v, j) => h.press(v, voteValue(warm.id, j % 2))));
-    }
-    await h.polls.service.close(warm);
-  }
-
-  const results: PhaseResult[] = [];
-  const paths = driver ? (['app', 'slack'] as const) : (['app'] as const);
-  for (const path of paths) {
-    for (const rate of RATES) {
-      const poll = await h.polls.service.create({
-        organizationId: h.organization.id,
-        createdByMemberId: manager.id,
-        question: `Bench ${path} ${rate}/s`,
-        options: ['A', 'B', 'C', 'D'],
-        targets: [
-          { platform: 'slack', workspaceExternalId: ws, channelExternalId: FAKE_SLACK.channelId },
-          { platform: 'discord', workspaceExternalId: '900000000000000001', channelExternalId: '910000000000000001' },
-          { platform: 'teams', workspaceExternalId: 'tenant-1', channelExternalId: '19:general@thread.tacv2' },
-        ],
-      });
-      for (let i = 0; i < 200; i++) {
-        const posts = await h.polls.repo.listPosts(poll.id);
-        if (posts.every((p) => p.messageId)) break;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      const posts = await h.polls.repo.listPosts(poll.id);
-      const slackTs = posts.find((p) => p.platform === 'slack')?.messageId ?? undefined;
-      const editsBefore = await countEdits(fakes, driver);
-
-      const latencies: number[] = [];
-      const done: number[] = [];
-      let driverCpuMs: number | undefined;
-      let errors = 0;
-      let sent = 0;
-      const total = rate * SECONDS;
-      const cpuStart = process.cpuUsage();
-      const start = performance.now();
-      if (path === 'app') {
-        const pending: Promise<void>[] = [];
-        // Open loop: every 10 ms, send the presses due by now.
-        await new Promise<void>((resolve) => {
-          const timer = setInterval(() => {
-            const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-            while (sent < due) {
-              const voter = voters[Math.floor(Math.random() * voters.length)]!;
-              const value = voteValue(poll.id, Math.floor(Math.random() * 4));
-              const t0 = performance.now();
-              sent++;
-              const p = h
-                .press(voter, value)
-                .then((r) => {
-                  if (!r || !JSON.stringify(r).includes('Your vote')) throw new Error('no confirmation');
-                  done.push(performance.now() - t0);
-                })
-                .then(
-                  () => void latencies.push(performance.now() - t0),
-                  () => void errors++,
-                );
-              pending.push(p);
-            }
-            if (sent >= total) {
-              clearInterval(timer);
-              resolve();
-            }
-          }, 10);
-        });
-        await Promise.all(pending);
-      } else {
-        // The driver process sends the presses (same open loop) and times the HTTP answers.
-        const phase = await driver!.request(
-          {
-            type: 'phase',
-            rate,
-            seconds: SECONDS,
-            userIds: voters.map((v) => v.userId),
-            values: [0, 1, 2, 3].map((i) => voteValue(poll.id, i)),
-            messageTs: slackTs!,
-          },
-          'phaseDone',
-        );
-        sent = phase.sent;
-        driverCpuMs = phase.cpuMs;
-        errors += phase.errors;
-        latencies.push(...phase.latencies);
-        for (let i = 0; i < 400 && phase.sentAt.some(([id]) => !handledAt.has(id)); i++) await new Promise((r) => setTimeout(r, 25));
-        for (const [id, t0] of phase.sentAt) {
-          const at = handledAt.get(id);
-          if (at === undefined) errors++;
-          else done.push(at - t0);
-        }
-      }
-      const elapsed = (performance.now() - start) / 1000;
-      const cpu = process.cpuUsage(cpuStart);
-      // Let the last refresh window finish before counting edits.
-      await new Promise((r) => setTimeout(r, h.polls.scheduler.refreshWindowMs + 1000));
-      const edits = (await countEdits(fakes, driver)) - editsBefore;
-      const sorted = latencies.sort((a, b) => a - b);
-      const doneSorted = done.sort((a, b) => a - b);
-      const result: PhaseResult = {
-        path,
-        rate,
-        sent,
-        answered: latencies.length,
-        errors,
-        votesPerSecond: latencies.length / elapsed,
-        p50: percentile(sorted, 50),
-        p99: percentile(sorted, 99),
-        max: sorted.at(-1) ?? NaN,
-        doneP50: percentile(doneSorted, 50),
-        doneP99: percentile(doneSorted, 99),
-        cpuMsPerVote: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length),
-        editsPerCopyPerSecond: edits / 3 / (elapsed + (h.polls.scheduler.refreshWindowMs + 1000) / 1000),
-        ...(driverCpuMs === undefined ? {} : { driverCpuMsPerVote: driverCpuMs / Math.max(1, latencies.length) }),
-      };
-      results.push(result);
-      console.log(
-        `${path.padEnd(5)} ${String(rate).padStart(5)}/s offered: ${result.votesPerSecond.toFixed(0)} votes/s answered, ` +
-          `ack p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(0)} ms, ` +
-          `stored p50 ${result.doneP50.toFixed(1)} ms, p99 ${result.doneP99.toFixed(1)} ms, errors ${errors}, ` +
-          `cpu ${result.cpuMsPerVote.toFixed(2)} ms/vote, ` +
-          `edits/copy/s ${result.editsPerCopyPerSecond.toFixed(2)}`,
-      );
-      await h.polls.service.close(poll);
-    }
-  }
-
-  console.log(`\nmachine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}, queue ${DRIVER}, ${MEMBERS} members, ${SECONDS} s per rate`);
-  console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')}`);
-  console.log('| path | offered votes/s | answered votes/s | ack p50 | ack p99 | ack max | stored p50 | stored p99 | errors | CPU per vote | edits per copy per s |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const r of results) {
-    console.log(
-      `| ${r.path} | ${r.rate} | ${r.votesPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.max.toFixed(0)} ms | ${r.doneP50.toFixed(1)} ms | ${r.doneP99.toFixed(1)} ms | ${r.errors} | ${r.cpuMsPerVote.toFixed(2)} ms | ${r.editsPerCopyPerSecond.toFixed(2)} |`,
+  try {
+    const runners = prepareRunners();
+    const driver = new IpcChild<DriverRequest, DriverReply>(
+      fork(fileURLToPath(new URL('./poll-votes.slack-driver.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
     );
-  }
+    children.push(driver.child);
+    const { apiUrl } = await driver.next('ready');
 
-  for (const r of results) {
-    if (r.driverCpuMsPerVote !== undefined) console.log(`slack driver process (load generator, fake Slack API) at ${r.rate}/s: ${r.driverCpuMsPerVote.toFixed(2)} ms CPU per vote`);
-  }
+    // Kring, configured like any single-workspace Slack install.
+    const kringPort = await freePort();
+    const kring = startSystem(
+      'kring',
+      runners.kring,
+      {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'info',
+        PORT: String(kringPort),
+        HOST: '127.0.0.1',
+        DATABASE_URL: urlOf(databases.kring),
+        REDIS_URL: redisUrl.toString(),
+        REDIS_PREFIX: redisPrefix,
+        KRING_DEFAULT_LOCALE: 'en',
+        KRING_SECRET: randomBytes(32).toString('base64'),
+        KRING_PUBLIC_URL: `http://127.0.0.1:${kringPort}`,
+        SLACK_BOT_TOKEN: FAKE_SLACK.botToken,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: apiUrl,
+      },
+      logDir,
+    );
+    children.push(kring.child);
+    await waitFor(() => {
+      if (kring.child.exitCode !== null) throw new Error(`Kring exited (${kring.child.exitCode}); see ${logDir}/kring.log`);
+      return readFileSync(path.join(logDir, 'kring.log'), 'utf8').includes('"platform connected"');
+    }, 'Kring to start');
 
-  await h.stop();
-  await slack?.stop();
-  await new Promise((r) => (server ? server.close(r) : r(undefined)));
-  await driver?.stop();
-  await db.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
-  if (DRIVER === 'bullmq') {
-    await deleteRedisPrefixes([prefix], REDIS_URL);
+    const naivePort = await freePort();
+    const naive = startSystem(
+      'naive',
+      runners.naive,
+      { DATABASE_URL: urlOf(databases.naive), PORT: String(naivePort), SLACK_BOT_TOKEN: FAKE_SLACK.botToken, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl },
+      logDir,
+    );
+    children.push(naive.child);
+    await naive.next('ready');
+    const systems = { kring, naive };
+
+    // Members, each linked on Slack, plus a manager who creates the polls (bulk: linking is not measured).
+    {
+      const db = await openDatabase({ url: urlOf(databases.kring), dataDir: '', poolSize: 2 });
+      const directory = createPrismaDirectory(db.prisma);
+      const org = (await directory.organizations.findBySlug('default'))!;
+      const numbers = Array.from({ length: MEMBERS }, (_, i) => `B${String(i).padStart(6, '0')}`);
+      await directory.members.upsertMany(org.id, [
+        ...numbers.map((memberNumber, i) => ({ memberNumber, name: `Lid ${i}`, email: null, status: 'active' as const, roles: ['member' as const], chapterId: null })),
+        { memberNumber: 'BMANAGER', name: 'Manager', email: null, status: 'active' as const, roles: ['member' as const, 'manager' as const], chapterId: null },
+      ]);
+      const rows = [];
+      for (const [i, n] of [...numbers, 'BMANAGER'].entries()) {
+        const m = (await directory.members.findByNumber(org.id, n))!;
+        rows.push({ organizationId: org.id, memberId: m.id, platform: 'slack' as const, workspaceId: FAKE_SLACK.teamId, platformUserId: n === 'BMANAGER' ? MANAGER_USER_ID : `UB${i}` });
+      }
+      await db.prisma.platformIdentity.createMany({ data: rows });
+      await db.close();
+    }
+    const userIds = Array.from({ length: MEMBERS }, (_, i) => `UB${i}`);
+    await driver.request({ type: 'users', userIds: [...userIds, MANAGER_USER_ID], locale: 'en-GB' }, 'users');
+
+    for (const [name, port] of [['kring', kringPort], ['naive', naivePort]] as const) {
+      await driver.request({ type: 'connect', target: name, eventsUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET }, 'connected');
+    }
+
+    const command = async (text: string): Promise<string> => {
+      const answer = await driver.request({ type: 'command', target: 'kring', text, userId: MANAGER_USER_ID }, 'command');
+      if (answer.status !== 200) throw new Error(`/kring ${text}: HTTP ${answer.status}`);
+      return answer.reply;
+    };
+    const createPoll = async (question: string) => {
+      const reply = await command(`poll create ${question} | Ja | Nee | Misschien | Weet niet`);
+      const shortId = /\b([0-9a-f]{8})\b/.exec(reply)?.[1];
+      if (!shortId) throw new Error(`poll not created: ${reply}`);
+      const poll = await driver.request({ type: 'latestPoll' }, 'latestPoll');
+      if (!poll.pollId.startsWith(shortId)) throw new Error(`poll ${shortId} was not posted`);
+      return { ...poll, shortId, values: [0, 1, 2, 3].map((i) => `${poll.pollId}:${i}`) };
+    };
+
+    const runPhase = async (system: SystemName, rate: number, seconds: number, poll: Awaited<ReturnType<typeof createPoll>>, rep: number, order: 'random' | 'each' = 'random'): Promise<PhaseResult> => {
+      const probe = systems[system];
+      await probe.request({ type: 'probe-reset' }, 'probe-reset');
+      const pgBefore = await backendCpu(admin, databases[system]);
+      const measured = await driver.request(
+        {
+          type: 'phase',
+          target: system,
+          rate,
+          seconds,
+          userIds,
+          order,
+          values: poll.values,
+          labels: poll.labels,
+          messageTs: poll.messageTs,
+          confirmation: 'Your vote',
+          drainMs: DRAIN_MS,
+        },
+        'phaseDone',
+      );
+      const report = await probe.request({ type: 'probe' }, 'probe');
+      const pgAfter = await backendCpu(admin, databases[system]);
+      return { ...measured, system, rate, rep, probe: report, postgresCpuMs: cpuDelta(pgBefore, pgAfter) };
+    };
+
+    // At rest, before any press: what each system holds, and spends per second doing nothing (timers,
+    // queue workers), before the load adds to it.
+    const atRest: Record<SystemName, { rss: number; cpuMsPerS: number }> = { kring: { rss: 0, cpuMsPerS: 0 }, naive: { rss: 0, cpuMsPerS: 0 } };
+    for (const system of ['kring', 'naive'] as const) {
+      await systems[system].request({ type: 'probe-reset' }, 'probe-reset');
+      await new Promise((r) => setTimeout(r, 3000));
+      const rest = await systems[system].request({ type: 'probe' }, 'probe');
+      atRest[system] = { rss: rest.rssMean, cpuMsPerS: rest.cpuMs / 3 };
+    }
+
+    // Warm-up (JIT, connection pools): every member presses once, so Kring has each member's Slack locale
+    // (one users.info per member per hour; a real workspace's members are mostly known) before the
+    // measurement. Not reported.
+    {
+      const poll = await createPoll('Warm-up');
+      for (const system of ['kring', 'naive'] as const) await runPhase(system, 250, Math.max(WARMUP_SECONDS, Math.ceil(MEMBERS / 250)), poll, 0, 'each');
+      await command(`poll close ${poll.shortId}`);
+    }
+
+    const results: PhaseResult[] = [];
+    for (let rep = 1; rep <= REPS; rep++) {
+      for (const rate of RATES) {
+        const poll = await createPoll(`Bench ${rate}/s, run ${rep}`);
+        const order: SystemName[] = rep % 2 === 1 ? ['kring', 'naive'] : ['naive', 'kring'];
+        for (const system of order) {
+          const r = await runPhase(system, rate, SECONDS, poll, rep);
+          results.push(r);
+          console.log(
+            `run ${rep} ${system.padEnd(5)} ${String(rate).padStart(5)}/s: acked ${r.acked}/${r.sent} (${r.ackErrors} failed${r.ackErrors > 0 ? `: ${JSON.stringify(r.ackFailures)}` : ''}), ` +
+              `ack p50 ${percentile(r.ackMs, 50).toFixed(1)} p99 ${percentile(r.ackMs, 99).toFixed(1)} max ${(r.ackMs.at(-1) ?? NaN).toFixed(0)} ms, ` +
+              `stored ${r.confirmed} (${r.otherReplies} other replies), stored p99 ${percentile(r.confirmMs, 99).toFixed(0)} ms, ` +
+              `cpu ${(r.probe.cpuMs / Math.max(1, r.confirmed)).toFixed(2)} ms/vote (+ PostgreSQL ${(r.postgresCpuMs / Math.max(1, r.confirmed)).toFixed(2)}), ` +
+              `sql ${(r.probe.queries / Math.max(1, r.confirmed)).toFixed(2)}/vote, rss peak ${(r.probe.rssPeak / 2 ** 20).toFixed(0)} MiB, ` +
+              `event-loop delay p99 ${r.probe.loopDelayP99Ms.toFixed(0)} max ${r.probe.loopDelayMaxMs.toFixed(0)} ms, answer inside the process p99 ${r.probe.answerP99Ms.toFixed(0)} ms; ` +
+              `driver: send lag p99 ${r.sendLagP99Ms.toFixed(0)} ms, event-loop delay p99 ${r.driverLoopDelayP99Ms.toFixed(0)} ms, ${(r.driverCpuMs / Math.max(1, r.sent)).toFixed(2)} ms CPU per press`,
+          );
+        }
+        await command(`poll close ${poll.shortId}`);
+      }
+    }
+    const edits = await driver.request({ type: 'edits' }, 'edits');
+    printTable(results, edits.count);
+    console.log(
+      `At rest, before the first press: RSS Kring ${(atRest.kring.rss / 2 ** 20).toFixed(0)} MiB, naive bot ${(atRest.naive.rss / 2 ** 20).toFixed(0)} MiB; ` +
+        `CPU Kring ${atRest.kring.cpuMsPerS.toFixed(1)} ms/s, naive bot ${atRest.naive.cpuMsPerS.toFixed(1)} ms/s`,
+    );
+
+    for (const [name, system] of Object.entries(systems)) {
+      system.child.kill('SIGTERM');
+      await new Promise((r) => (system.child.exitCode === null ? system.child.once('exit', r) : r(undefined)));
+      void name;
+    }
+    await driver.request({ type: 'stop' }, 'ready').catch(() => undefined);
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    for (const name of Object.values(databases)) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    await deleteRedisPrefixes([redisPrefix, 'kring'], redisUrl.toString());
+    console.log(`logs of both systems: ${logDir}`);
   }
 }
 
-/** Message edits so far: updates on the Discord/Teams fakes plus chat.update calls on the fake Slack. */
-async function countEdits(fakes: FakeChatPlatform[], driver: SlackDriver | undefined): Promise<number> {
-  const slackEdits = driver ? (await driver.request({ type: 'edits' }, 'edits')).count : 0;
-  return fakes.reduce((n, f) => n + f.callsOf('update').length, 0) + slackEdits;
+/** Values of the repetitions: one number when they agree within 5 %, else the range. */
+function range(values: number[], digits: number): string {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  if (!Number.isFinite(lo)) return '–';
+  return hi - lo <= Math.abs(hi) * 0.05 ? hi.toFixed(digits) : `${lo.toFixed(digits)}–${hi.toFixed(digits)}`;
+}
+
+function printTable(results: PhaseResult[], edits: number): void {
+  const cpu = os.cpus();
+  console.log(
+    `\nmachine: ${cpu.length} cores (${cpu[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; ` +
+      `runner: ${RUNNER === 'tsx' ? 'tsx (TypeScript)' : 'compiled JavaScript (Kring: npm run build, dist/src/main.js)'}; ` +
+      `${MEMBERS} members, ${SECONDS} s per rate, ${REPS} repetition(s), A/B interleaved`,
+  );
+  console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')}; chat.update calls on the fake Slack (live tallies, all phases): ${edits}`);
+  console.log(
+    '\n| offered votes/s | acked votes/s Kring / naive | stored votes/s Kring / naive | ack p99 Kring / naive | ack p99 inside the process | CPU ms per vote Kring / naive (ratio) | + PostgreSQL backends | SQL round trips per vote Kring / naive | RSS peak Kring / naive (ratio) |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  const ratio = (a: number[], b: number[]): string => range(a.map((x, i) => x / b[i]!), 2);
+  for (const rate of RATES) {
+    const of = (system: SystemName) => results.filter((r) => r.rate === rate && r.system === system).sort((a, b) => a.rep - b.rep);
+    const k = of('kring');
+    const n = of('naive');
+    const acked = (r: PhaseResult) => r.acked / (SECONDS || 1);
+    const stored = (r: PhaseResult) => r.confirmed / (r.spanMs / 1000);
+    const p99 = (r: PhaseResult) => percentile(r.ackMs, 99);
+    const cpuPer = (r: PhaseResult) => r.probe.cpuMs / Math.max(1, r.confirmed);
+    const allCpuPer = (r: PhaseResult) => (r.probe.cpuMs + r.postgresCpuMs) / Math.max(1, r.confirmed);
+    const sqlPer = (r: PhaseResult) => r.probe.queries / Math.max(1, r.confirmed);
+    const rss = (r: PhaseResult) => r.probe.rssPeak / 2 ** 20;
+    const ms = (v: number[]) => (Math.max(...v) >= 1000 ? `${range(v.map((x) => x / 1000), 2)} s` : `${range(v, 0)} ms`);
+    console.log(
+      `| ${rate} | ${range(k.map(acked), 0)} / ${range(n.map(acked), 0)} | ${range(k.map(stored), 0)} / ${range(n.map(stored), 0)} (${ratio(k.map(stored), n.map(stored))}) | ` +
+        `${ms(k.map(p99))} / ${ms(n.map(p99))} | ${ms(k.map((r) => r.probe.answerP99Ms))} / ${ms(n.map((r) => r.probe.answerP99Ms))} | ` +
+        `${range(k.map(cpuPer), 2)} / ${range(n.map(cpuPer), 2)} (${ratio(k.map(cpuPer), n.map(cpuPer))}) | ` +
+        `${range(k.map(allCpuPer), 2)} / ${range(n.map(allCpuPer), 2)} (${ratio(k.map(allCpuPer), n.map(allCpuPer))}) | ` +
+        `${range(k.map(sqlPer), 2)} / ${range(n.map(sqlPer), 2)} | ${range(k.map(rss), 0)} / ${range(n.map(rss), 0)} MiB (${ratio(k.map(rss), n.map(rss))}) |`,
+    );
+  }
+  console.log('\nGoals (Kring against the naive bot in the same run):');
+  for (const rate of RATES) {
+    const k = results.filter((r) => r.rate === rate && r.system === 'kring');
+    const n = results.filter((r) => r.rate === rate && r.system === 'naive');
+    const worstP99 = Math.max(...k.map((r) => percentile(r.ackMs, 99)));
+    const worstInside = Math.max(...k.map((r) => r.probe.answerP99Ms));
+    const storedRatio = Math.min(...k.map((r, i) => r.confirmed / (r.spanMs / 1000) / (n[i]!.confirmed / (n[i]!.spanMs / 1000))));
+    const cpuRatio = Math.max(...k.map((r, i) => r.probe.cpuMs / Math.max(1, r.confirmed) / (n[i]!.probe.cpuMs / Math.max(1, n[i]!.confirmed))));
+    const sql = Math.max(...k.map((r) => r.probe.queries / Math.max(1, r.confirmed)));
+    const rssRatio = Math.max(...k.map((r, i) => r.probe.rssPeak / n[i]!.probe.rssPeak));
+    const ok = (b: boolean) => (b ? 'met' : 'NOT met');
+    console.log(
+      `  ${rate}/s: ack p99 ${worstP99.toFixed(0)} ms (${rate <= 500 ? `< 100 ms: ${ok(worstP99 < 100)}` : `< 3 s: ${ok(worstP99 < 3000)}`}; inside the process ${worstInside.toFixed(0)} ms); ` +
+        `stored >= naive: ${ok(storedRatio >= 0.98)} (${storedRatio.toFixed(2)}); CPU <= 1.2x: ${ok(cpuRatio <= 1.2)} (${cpuRatio.toFixed(2)}); ` +
+        `SQL <= 2 per vote: ${ok(sql <= 2)} (${sql.toFixed(2)}); RSS <= 1.2x: ${ok(rssRatio <= 1.2)} (${rssRatio.toFixed(2)})`,
+    );
+  }
 }
 
 main().then(
