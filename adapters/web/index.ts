@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { isActive, isManager, type Member, type PlatformIdentity } from '../../src/kernel/community.js';
+import { isActive, isManager, isModerator, type Member, type PlatformIdentity } from '../../src/kernel/community.js';
 import {
   type ChannelRef,
   type ChatPlatform,
@@ -177,7 +177,8 @@ export class WebPlatform implements ChatPlatform {
 
   /**
    * Whether `viewer` may see a channel: general and news channels every member; a chapter channel its
-   * chapter's members and the managers; the managers' channel the managers; their own direct messages.
+   * chapter's members and the managers; the managers' channel the managers; the moderators' channel the
+ * moderators; their own direct messages.
    * Managers may also open a channel that is not connected yet (to connect it).
    */
   async canSee(viewer: WebViewer, channel: string): Promise<boolean> {
@@ -192,6 +193,9 @@ export class WebPlatform implements ChatPlatform {
         return viewer.isManager || (connected.chapterId !== null && connected.chapterId === viewer.member.chapterId);
       case 'managers':
         return viewer.isManager;
+      // Reported messages land there: moderators (and the counsellor) only, managers included only with the role.
+      case 'moderators':
+        return isModerator(viewer.member);
     }
   }
 

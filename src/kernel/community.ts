@@ -4,12 +4,22 @@ import type { Locale, Platform } from './types.js';
 export const MEMBER_STATUSES = ['active', 'lapsed', 'left'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
 
-/** Roles a member holds in Kring. `manager` and `board` may run manager commands. */
-export const MEMBER_ROLES = ['member', 'manager', 'board', 'ambassador', 'sounding_board'] as const;
+/**
+ * Roles a member holds in Kring. `manager` and `board` may run manager commands; `moderator` handles
+ * reported messages (the case queue); `counsellor` is the association's confidential counsellor
+ * (vertrouwenspersoon), to whom moderators may hand a case privately.
+ */
+export const MEMBER_ROLES = ['member', 'manager', 'board', 'ambassador', 'sounding_board', 'moderator', 'counsellor'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
 /** Roles that grant manager commands (news, polls, insights). */
 export const MANAGER_ROLES: readonly MemberRole[] = ['manager', 'board'];
+
+/**
+ * Roles that grant moderator commands (the case queue of reported messages). A counsellor sees only the
+ * cases handed to them; moderators see the others.
+ */
+export const MODERATOR_ROLES: readonly MemberRole[] = ['moderator', 'counsellor'];
 
 /** An association or charity: the tenant every other row belongs to. */
 export interface Organization {
@@ -64,6 +74,11 @@ export function isManager(member: Pick<Member, 'roles'>): boolean {
   return member.roles.some((role) => MANAGER_ROLES.includes(role));
 }
 
+/** True when the member holds a role that grants moderator commands ({@link MODERATOR_ROLES}). */
+export function isModerator(member: Pick<Member, 'roles'>): boolean {
+  return member.roles.some((role) => MODERATOR_ROLES.includes(role));
+}
+
 /** True when the member may see members-only things. */
 export function isActive(member: Pick<Member, 'status'>): boolean {
   return member.status === 'active';
@@ -98,11 +113,13 @@ export interface AccessDecision {
   isMember: boolean;
   /** {@link AccessDecision.isMember} and holding a manager role (`manager` or `board`). */
   isManager: boolean;
+  /** {@link AccessDecision.isMember} and holding a moderator role (`moderator` or `counsellor`). */
+  isModerator: boolean;
 }
 
 /** The access of a chat account from its linked identity and that identity's member (either may be missing). */
 export function decideAccess(identity: PlatformIdentity | null, member: Member | null): AccessDecision {
-  if (!identity || !member) return { member: null, identity: null, isMember: false, isManager: false };
+  if (!identity || !member) return { member: null, identity: null, isMember: false, isManager: false, isModerator: false };
   const isMember = isActive(member);
-  return { member, identity, isMember, isManager: isMember && isManager(member) };
+  return { member, identity, isMember, isManager: isMember && isManager(member), isModerator: isMember && isModerator(member) };
 }

@@ -1,5 +1,6 @@
 import type { Member, MemberRole, Organization, PlatformIdentity } from './community.js';
-import type { InboundEvent } from './ports/chat-platform.js';
+import type { AccessPlaceKind, InboundEvent } from './ports/chat-platform.js';
+import type { Platform } from './types.js';
 import type { Logger } from './ports/logger.js';
 
 /**
@@ -89,6 +90,97 @@ export interface KringEvents {
   };
   /** A member checked in at a meet-up; `firstTime` when it is their first meet-up of the organisation. */
   'meetup.attended': { organizationId: string; meetupId: string; title: string; member: Member; checkedInAt: Date; firstTime: boolean };
+  /**
+   * A member import (CSV or XLSX) wrote a batch of rows (membership): for each row, its member number and the
+   * cells of the columns membership does not read itself, by header as written. Other capabilities fill their
+   * own data from these (connect: the `interesses` / `interests` column). Dry runs publish nothing.
+   */
+  'members.imported': { organizationId: string; rows: { memberNumber: string; columns: Record<string, string> }[] };
+  /**
+   * A member was erased at their request (`/kring forget`, insights): their record and everything hanging
+   * off it is deleted already; listeners drop what they keep elsewhere (caches, rows without a foreign key).
+   */
+  'member.forgotten': { organizationId: string; memberId: string; at: Date };
+  /** A manager added an interest to the association's list (connect). */
+  'connect.interest-created': { organizationId: string; interestId: string; name: string; at: Date };
+  /** A manager removed an interest (connect); members' choices of it went with it. */
+  'connect.interest-removed': { organizationId: string; interestId: string; name: string; at: Date };
+  /**
+   * A member saved their profile (connect). `shared`: they agreed that the association's own systems may
+   * read it (admin API, webhooks); listeners outside Kring pass it on only then. Never holds peer-support
+   * situations.
+   */
+  'connect.profile-saved': {
+    member: Member;
+    firstTime: boolean;
+    shared: boolean;
+    profile: { intro: string; interests: string[]; helpsWith: string[]; introductionsEveryWeeks: number | null; findable: boolean };
+    at: Date;
+  };
+  /** An introduction round paired its members (connect); `memberIds`: everyone introduced in it. */
+  'connect.round-completed': {
+    organizationId: string;
+    programId: string;
+    roundId: string;
+    /** What the round was for, e.g. the interest's or chapter's name. */
+    label: string;
+    number: number;
+    ranAt: Date;
+    members: number;
+    groups: number;
+    memberIds: string[];
+  };
+  /** A member answered "did you meet?" after an introduction (connect), with the round's totals after it. */
+  'connect.followup-answered': {
+    organizationId: string;
+    roundId: string;
+    memberId: string;
+    met: boolean;
+    at: Date;
+    /** Groups in which someone said yes; answers yes and no so far. */
+    totals: { metGroups: number; yes: number; no: number };
+  };
+  /** A member's question went to members who offered help on its topic (connect). */
+  'connect.ask-opened': { organizationId: string; askId: string; topic: string; helpers: number; at: Date };
+  /** Someone pressed "I'll help" on a question (connect). */
+  'connect.ask-helped': { organizationId: string; askId: string; topic: string; at: Date };
+  /** A question nobody took on in time went to the managers (connect). */
+  'connect.ask-escalated': { organizationId: string; askId: string; topic: string; at: Date };
+  /**
+   * Two members sharing a situation were introduced after both said yes (connect, peer support). Carries
+   * no member and no situation: only that it happened, for the association's totals.
+   */
+  'connect.peer-introduced': { organizationId: string; at: Date };
+  /**
+   * A moderator suspended the member from the community until `until` (moderation); the access capability
+   * takes their access away on every platform and gives it back at `until`. `caseNumber` is the case the
+   * decision was made on (null when there is none).
+   */
+  'member.suspended': { member: Member; until: Date; caseNumber: number | null };
+  /** A suspension ended (its time was up) and the member's access came back (access). */
+  'member.suspension-ended': { member: Member; endedAt: Date; caseNumber: number | null };
+  /** The member agreed to the association's house rules (access; version = the rules' version they saw). */
+  'member.rules-agreed': { member: Member; version: number; agreedAt: Date };
+  /**
+   * Kring let a member into a members-only place on a platform, or took them out of it (access): the
+   * platform's member role (`member-role`), a role or a private channel. `reason` says why.
+   */
+  'access.changed': {
+    organizationId: string;
+    member: Member;
+    account: { platform: Platform; workspaceId: string; platformUserId: string };
+    place: { kind: 'member-role' | AccessPlaceKind; id: string; name: string | null };
+    change: 'granted' | 'revoked';
+    reason: 'entitled' | 'lapsed' | 'suspended' | 'unlinked' | 'audience' | 'place-removed';
+    at: Date;
+  };
+  /**
+   * A reported message became a case in the moderators' queue (moderation). Never who reported it nor
+   * what the message said: listeners (webhooks) pass this outside Kring.
+   */
+  'case.opened': { organizationId: string; caseNumber: number; platform: Platform; reportedMember: Member | null; openedAt: Date };
+  /** A case was decided (moderation): dismissed, warned, suspended, handed to the counsellor or closed by them. */
+  'case.closed': { organizationId: string; caseNumber: number; outcome: 'dismissed' | 'warned' | 'suspended' | 'resolved'; closedAt: Date };
 }
 
 /** The name of a Kring event. */

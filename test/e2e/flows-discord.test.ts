@@ -310,7 +310,7 @@ describe('kring discord register-commands (against the fake Discord)', () => {
       [1, 'list'],
     ]);
     expect(channel.options![0]!.options).toMatchObject([
-      { type: 3, name: 'purpose', required: true, description_localizations: { nl: 'waar het kanaal voor is: general, news, chapter of managers' } },
+      { type: 3, name: 'purpose', required: true, description_localizations: { nl: 'waar het kanaal voor is: general, news, chapter, managers of moderators' } },
       { type: 3, name: 'chapter', required: false, description_localizations: { nl: 'de afdeling (voor afdelingskanalen)' } },
     ]);
     for (const option of [root!, ...root!.options, ...root!.options.flatMap((o) => o.options ?? [])]) {

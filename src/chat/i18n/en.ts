@@ -24,7 +24,7 @@ export const en = {
     help: 'Show what you can do',
   },
   status: { active: 'active', lapsed: 'lapsed', left: 'left' },
-  roles: { member: 'member', manager: 'community manager', board: 'board', ambassador: 'ambassador', sounding_board: 'sounding-board group' },
+  roles: { member: 'member', manager: 'community manager', board: 'board', ambassador: 'ambassador', sounding_board: 'sounding-board group', moderator: 'moderator', counsellor: 'confidential counsellor' },
   platforms: { discord: 'Discord', slack: 'Slack', teams: 'Microsoft Teams', web: 'Kring web community' },
 } as const;
 

@@ -27,6 +27,6 @@ export const nl: Widen<typeof en> = {
     help: 'Laat zien wat je kunt doen',
   },
   status: { active: 'actief', lapsed: 'verlopen', left: 'opgezegd' },
-  roles: { member: 'lid', manager: 'communitymanager', board: 'bestuur', ambassador: 'ambassadeur', sounding_board: 'klankbordgroep' },
+  roles: { member: 'lid', manager: 'communitymanager', board: 'bestuur', ambassador: 'ambassadeur', sounding_board: 'klankbordgroep', moderator: 'moderator', counsellor: 'vertrouwenspersoon' },
   platforms: { discord: 'Discord', slack: 'Slack', teams: 'Microsoft Teams', web: 'Kring-webcommunity' },
 };

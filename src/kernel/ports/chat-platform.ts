@@ -12,7 +12,10 @@ import type { Platform } from '../types.js';
  * Reactions arrive as metadata only ({@link ReactionAddedEvent}: who reacted to which message); they
  * are counted by insights, never treated as commands.
  *
- * Deliberately left out: reading message content (insights count metadata only), reactions as
+ * Reports ({@link MessageReportedEvent}) are the one inbound event that carries a message's text: the
+ * reporter submits it on purpose, for the moderators.
+ *
+ * Deliberately left out: reading message content otherwise (insights count metadata only), reactions as
  * commands, which emoji was used, removed reactions, voice, file uploads.
  */
 
@@ -136,6 +139,31 @@ export interface FormSubmittedEvent extends EventBase {
   values: Record<string, string>;
 }
 
+/**
+ * Someone reported a message to the association's moderators (Slack message shortcut, Discord message
+ * context-menu command, Teams message action). The actor (`userId`) is the reporter. Unlike
+ * {@link MessageSeenEvent} this carries the message's text: the reporter deliberately submits it, and the
+ * moderation capability keeps it only for the case's lifetime. Adapters send the text as the platform
+ * delivered it in the report (never fetched later), cut to {@link REPORT_LIMITS.text}.
+ */
+export interface MessageReportedEvent extends EventBase {
+  type: 'message-reported';
+  channelId: string;
+  /** The reported message (its platform, workspace, channel and id). */
+  message: MessageRef;
+  /** Platform user id of the reported message's author, when the platform tells. */
+  authorId?: string;
+  /** The reported message's text as the reporter submitted it (plain text, possibly empty). */
+  text: string;
+  /** A link that opens the message on the platform, when there is one. */
+  link?: string;
+  /** What the reporter added (Teams' report form has a note field); absent elsewhere. */
+  note?: string;
+}
+
+/** Limits adapters apply to a report before it is handed on. */
+export const REPORT_LIMITS = { text: 4000, note: 1000 } as const;
+
 export type InboundEvent =
   | CommandEvent
   | ActionEvent
@@ -143,7 +171,8 @@ export type InboundEvent =
   | MessageSeenEvent
   | ReactionAddedEvent
   | MemberJoinedEvent
-  | MemberLeftEvent;
+  | MemberLeftEvent
+  | MessageReportedEvent;
 
 /** What the app answers to an inbound event. */
 export interface Reply {
@@ -166,11 +195,26 @@ export interface FormField {
   /** Key of the value in {@link FormSubmittedEvent.values}; short (<= 40 chars), unique in the form. */
   name: string;
   label: string;
-  /** `short`: one line; `long`: several lines. */
-  kind: 'short' | 'long';
+  /**
+   * `short`: one line; `long`: several lines; `select`: one of {@link FormField.options} (Slack
+   * `static_select`, Discord string select in a label, Teams `Input.ChoiceSet`, a `<select>` on the web);
+   * `multi-select`: any number of them (Slack `multi_static_select`, Discord string select with
+   * `max_values`, Teams `Input.ChoiceSet` with `isMultiSelect`, check boxes on the web).
+   * A `select` arrives as the chosen option's value (empty string for none); a `multi-select` as the chosen
+   * values joined with `,` in option order or the platform's order (empty string for none): option values
+   * therefore never contain a comma. Handlers validate what arrives (a submission can be forged).
+   */
+  kind: 'short' | 'long' | 'select' | 'multi-select';
   required: boolean;
   placeholder?: string;
   maxLength?: number;
+  /** For `select` and `multi-select`: the choices, 1 to {@link FORM_LIMITS.options} (Discord's limit). */
+  options?: ViewSelectOption[];
+  /**
+   * What the field shows filled in when the form opens: the text for `short` and `long`, the chosen
+   * value for `select`, the chosen values joined with `,` for `multi-select`.
+   */
+  initial?: string;
 }
 
 /**
@@ -185,8 +229,8 @@ export interface Form {
   fields: FormField[];
 }
 
-/** Limits every platform can honour. */
-export const FORM_LIMITS = { formId: 60, fields: 5, fieldName: 40 } as const;
+/** Limits every platform can honour (`options`: choices of one select field). */
+export const FORM_LIMITS = { formId: 60, fields: 5, fieldName: 40, options: 25 } as const;
 
 /** The application side that adapters hand every inbound event to. Never throws to the adapter. */
 export interface InboundHandler {
@@ -224,7 +268,10 @@ export interface ViewBar {
 
 /**
  * A block of a View. `text` is a markdown subset: `**bold**`, `_italic_`, `` `code` ``,
- * `[label](https://url)`, lines starting with `- ` as a list. Adapters translate it natively.
+ * `[label](https://url)`, lines starting with `- ` as a list, and `[label](mention:<platform user id>)`: a
+ * mention of a user of the platform the view is shown on (Slack and Discord render a native mention, Teams
+ * an `<at>` mention, the web and plain-text fallbacks the label). Only put a mention in a view meant for
+ * the platform whose user id it is (see {@link mentionText}). Adapters translate it natively.
  */
 export type ViewBlock =
   | { type: 'heading'; text: string }
@@ -235,6 +282,14 @@ export type ViewBlock =
   | { type: 'bars'; bars: ViewBar[] }
   | { type: 'context'; text: string }
   | { type: 'divider' };
+
+/** `[label](mention:<user id>)` in view text (see {@link ViewBlock}); group 1 the label, group 2 the user id. */
+export const MENTION_PATTERN = /\[([^\]\n]+)\]\(mention:([A-Za-z0-9:_.@-]{1,128})\)/g;
+
+/** The view-text mention of a platform user (labels lose the brackets that would end the markup). */
+export function mentionText(label: string, userId: string): string {
+  return `[${label.replace(/[[\]\n]/g, '')}](mention:${userId})`;
+}
 
 /** What a person sees: already localised text, rendered natively by each adapter. */
 export interface View {
@@ -333,12 +388,53 @@ export interface ChatPlatform {
   /** Optional: take that role away (lapsed member, unlink). */
   revokeMemberRole?(user: UserRef): Promise<void>;
   /**
+   * Optional: the kinds of {@link AccessPlace} this platform can open and close (Discord `role`; Slack and
+   * Teams `channel`). Present exactly when {@link grantChannelAccess} and {@link revokeChannelAccess} are.
+   */
+  readonly accessPlaceKinds?: readonly AccessPlaceKind[];
+  /**
+   * Optional: lets the user into a members-only place. Idempotent: a user who is in already is no error.
+   * Discord: adds the role that opens the exclusive channels (PUT guild member role). Slack: invites to the
+   * private channel (`conversations.invite`; the bot must be in it). Teams: adds the person to the private
+   * channel through Microsoft Graph (`POST /teams/{team}/channels/{channel}/members`). NOT_FOUND when the
+   * place or the user is unknown there; INVALID for a place of a kind the platform does not have.
+   */
+  grantChannelAccess?(user: UserRef, place: AccessPlace): Promise<void>;
+  /**
+   * Optional: takes the user out of that place. Idempotent: a user who is not in it is no error. Discord
+   * removes the role, Slack `conversations.kick`, Teams `DELETE .../members/{membership-id}`.
+   */
+  revokeChannelAccess?(user: UserRef, place: AccessPlace): Promise<void>;
+  /**
+   * Optional: removes a message someone else wrote (a moderator's decision on a report), where the bot
+   * may: Discord with Manage Messages; Slack only where its token may delete the message (bot tokens
+   * cannot delete people's messages: PERMISSION_DENIED). Teams bots cannot delete people's messages and
+   * leave this out. `reason` goes to the platform's audit log where it has one. NOT_FOUND when it is gone.
+   */
+  removeMessage?(message: MessageRef, reason: string): Promise<void>;
+  /**
    * Optional: creates (no `existingId`) or updates the workspace's native scheduled event for a meet-up
    * (Discord guild scheduled events); resolves with its id. Platforms without them leave it out.
    */
   upsertScheduledEvent?(workspaceId: string, event: ScheduledEventSpec, existingId?: string): Promise<string>;
   /** Optional: cancels that scheduled event (NOT_FOUND when it is gone already). */
   cancelScheduledEvent?(workspaceId: string, externalId: string): Promise<void>;
+}
+
+/** What a members-only place is on a platform: a role (Discord) or a private channel (Slack, Teams). */
+export type AccessPlaceKind = 'role' | 'channel';
+
+/**
+ * A members-only place Kring decides who may enter: Discord gates exclusive channels by a role (the
+ * server's channel permissions say which role sees which channel); Slack and Teams by the membership of a
+ * private channel.
+ */
+export interface AccessPlace {
+  /** Slack team id, Discord guild id, Teams tenant id. */
+  workspaceId: string;
+  kind: AccessPlaceKind;
+  /** The Discord role id, or the Slack/Teams channel id. */
+  id: string;
 }
 
 /** A meet-up as a platform's own scheduled event: what members see in the platform's event list. */

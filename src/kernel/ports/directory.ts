@@ -127,8 +127,8 @@ export interface Workspace {
   name: string | null;
 }
 
-/** What a channel is for. */
-export const CHANNEL_PURPOSES = ['general', 'news', 'chapter', 'managers'] as const;
+/** What a channel is for (`moderators`: where reported messages land as cases, for the moderators). */
+export const CHANNEL_PURPOSES = ['general', 'news', 'chapter', 'managers', 'moderators'] as const;
 export type ChannelPurpose = (typeof CHANNEL_PURPOSES)[number];
 
 /** A connected channel. */

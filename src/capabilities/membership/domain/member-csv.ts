@@ -59,6 +59,8 @@ export const ROLE_WORDS: Readonly<Record<string, MemberRole>> = {
   bestuur: 'board', bestuurslid: 'board', board: 'board',
   ambassadeur: 'ambassador', ambassador: 'ambassador', fan: 'ambassador',
   klankbordgroep: 'sounding_board', klankbord: 'sounding_board', sounding_board: 'sounding_board', 'sounding-board': 'sounding_board',
+  moderator: 'moderator', moderatie: 'moderator',
+  vertrouwenspersoon: 'counsellor', counsellor: 'counsellor', 'confidential-counsellor': 'counsellor', 'confidential_counsellor': 'counsellor',
 };
 
 export { CSV_ENCODINGS, type CsvEncoding, type CsvEncodingDecision, type CsvEncodingOption, type CsvEncodingSource } from './csv-encoding.js';

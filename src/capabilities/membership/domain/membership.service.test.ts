@@ -75,7 +75,7 @@ describe(MembershipService.name, () => {
 
   describe('access', () => {
     it('grants nothing to an account that is not linked', async () => {
-      expect(await sut.access(platformAccount())).toEqual({ member: null, identity: null, isMember: false, isManager: false });
+      expect(await sut.access(platformAccount())).toEqual({ member: null, identity: null, isMember: false, isManager: false, isModerator: false });
     });
 
     it('recognises a linked active member who is not a manager', async () => {

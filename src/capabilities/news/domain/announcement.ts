@@ -125,7 +125,7 @@ export interface TargetChannel {
   platform: Platform;
   workspaceExternalId: string;
   externalId: string;
-  purpose: 'general' | 'news' | 'chapter' | 'managers';
+  purpose: 'general' | 'news' | 'chapter' | 'managers' | 'moderators';
   chapterId: string | null;
 }
 
