@@ -26,7 +26,7 @@
  *
  * Needs PostgreSQL (KRING_TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/test) and Redis
  * (KRING_TEST_REDIS_URL; the bench uses its database 12). Usage:
- *   npm run bench:polls                                   # rates 100,250,500,1000, 8 s each, 2 repetitions
+ *   npm run bench:polls                                   # rates 100,250,500,1000, 6 s each, 2 repetitions
  *   BENCH_RATES=500 BENCH_SECONDS=15 BENCH_REPS=1 npm run bench:polls
  *   BENCH_RUNNER=tsx npm run bench:polls                  # both systems through tsx instead of compiled
  *   BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench:polls   # CPU profiles of both
@@ -48,7 +48,7 @@ import { deleteRedisPrefixes } from '../test/support/redis.js';
 import type { DriverReply, DriverRequest, PhaseMeasurement } from './poll-votes.slack-driver.js';
 
 const RATES = (process.env['BENCH_RATES'] ?? '100,250,500,1000').split(',').map(Number);
-const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 8);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 6);
 const REPS = Number(process.env['BENCH_REPS'] ?? 2);
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 4);
 const DRAIN_MS = Number(process.env['BENCH_DRAIN_MS'] ?? 15_000);

@@ -102,6 +102,13 @@ export class FakeDiscordRest {
     this.random = config ? { config, next: seeded(config.seed ?? 1) } : undefined;
   }
 
+  /** Forgets what the limits counted so far and every recorded request (a benchmark after its warm-up). */
+  resetLimits(): void {
+    this.buckets.clear();
+    this.globalLog.length = 0;
+    this.requests.length = 0;
+  }
+
   /** 429s the realistic limits answered (not injected ones). */
   limitHits(): RecordedRequest[] {
     return this.requests.filter((r) => r.enforced);

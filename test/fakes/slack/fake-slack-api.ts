@@ -183,6 +183,13 @@ export class FakeSlackApi {
     this.rateLimits = undefined;
   }
 
+  /** Forgets what the rate limits counted so far and every recorded call (a benchmark after its warm-up). */
+  resetLimits(): void {
+    this.buckets.clear();
+    this.windows.clear();
+    this.calls.length = 0;
+  }
+
   /** A response_url for a payload: `respond()` posts there. */
   createResponseUrl(ctx: ResponseUrlContext = {}): string {
     const id = randomBytes(12).toString('hex');

@@ -192,6 +192,12 @@ export class FakeBotConnector {
     return l === true ? TEAMS_PUBLISHED_LIMITS : l || undefined;
   }
 
+  /** Forgets what the limits counted so far and every recorded call (a benchmark after its warm-up). */
+  resetLimits(): void {
+    this.logs.clear();
+    this.calls.length = 0;
+  }
+
   /** 429s the limits answered (not injected ones), with their times. */
   limitHits(): RecordedConnectorCall[] {
     return this.calls.filter((c) => c.enforced);
