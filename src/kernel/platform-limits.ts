@@ -86,7 +86,8 @@ const SLACK_TIER_3: readonly WindowRule[] = [{ max: 50, windowMs: 60_000 }];
 export const PLATFORM_LIMITS: Readonly<Record<Platform, PlatformLimits>> = {
   discord: {
     buckets: [{ name: 'global', scope: 'app', ops: ALL_OPERATIONS, rules: [{ max: 50, windowMs: 1000 }] }],
-    concurrency: 32,
+    // A whole window's 50 requests in flight at once.
+    concurrency: 64,
   },
   slack: {
     buckets: [
@@ -97,8 +98,9 @@ export const PLATFORM_LIMITS: Readonly<Record<Platform, PlatformLimits>> = {
       { name: 'delete', scope: 'workspace', ops: ['delete'], rules: SLACK_TIER_3 },
       { name: 'history', scope: 'workspace', ops: ['lookup'], rules: SLACK_TIER_3 },
     ],
-    // Up to 600 posts may leave at once (the workspace's minute): enough jobs in flight to send them.
-    concurrency: 64,
+    // Up to 600 posts may leave at once (the workspace's minute): enough jobs in flight to send them (the
+    // WebClient itself sends at most 100 at a time).
+    concurrency: 100,
   },
   teams: {
     buckets: [
@@ -107,7 +109,8 @@ export const PLATFORM_LIMITS: Readonly<Record<Platform, PlatformLimits>> = {
       { name: 'conversation', scope: 'target', ops: ALL_OPERATIONS, rules: TEAMS_PER_CONVERSATION },
       { name: 'tenant', scope: 'workspace', ops: ALL_OPERATIONS, rules: [{ max: 50, windowMs: 1000 }] },
     ],
-    concurrency: 48,
+    // A whole window's 50 requests in flight at once.
+    concurrency: 64,
   },
   // Kring's own web community: no platform in between, nothing to pace.
   web: { buckets: [], concurrency: 32 },
@@ -135,11 +138,17 @@ export function bucketKey(bucket: PaceBucket, target: PaceTarget): string {
   }
 }
 
+const SCOPE_ORDER: Record<PaceScope, number> = { target: 0, workspace: 1, app: 2 };
+
 /**
  * The pacing request of one request (`op`) to a target: a slot in every bucket that counts the operation,
- * held by `holder`. Undefined when no bucket counts it (the request is not paced).
+ * held by `holder`, its keys ordered from the narrowest scope to the widest (the last one is shared by the
+ * most requests). Undefined when no bucket counts it (the request is not paced).
  */
 export function paceRequest(limits: Readonly<Record<Platform, PlatformLimits>>, target: PaceTarget, op: PacedOperation, holder: string): PaceRequest | undefined {
-  const keys = limits[target.platform].buckets.filter((b) => b.ops.includes(op)).map((b) => ({ key: bucketKey(b, target), rules: b.rules }));
+  const keys = limits[target.platform].buckets
+    .filter((b) => b.ops.includes(op))
+    .sort((a, b) => SCOPE_ORDER[a.scope] - SCOPE_ORDER[b.scope])
+    .map((b) => ({ key: bucketKey(b, target), rules: b.rules }));
   return keys.length === 0 ? undefined : { holder, keys };
 }

@@ -60,13 +60,13 @@ for (const impl of implementations) {
       const first = await sut.take(request('a'));
       expect(first.waitMs).toBe(0);
       // The first request is still on its way: it may arrive at any moment, so the channel is not free.
-      expect(await sut.take(request('b'))).toEqual({ waitMs: IN_FLIGHT_POLL_MS });
+      expect(await sut.take(request('b'))).toEqual({ waitMs: IN_FLIGHT_POLL_MS, blockedBy: 0 });
       // Its answer came back 40 ms after it took its slot: the platform counted it no later than that, so
       // the next one waits a window from then.
       await sut.sent(request('a'), first.ticket!, now + 40);
-      expect(await sut.take(request('b'))).toEqual({ waitMs: 1040 });
+      expect(await sut.take(request('b'))).toEqual({ waitMs: 1040, blockedBy: 0 });
       now += 1000;
-      expect(await sut.take(request('b'))).toEqual({ waitMs: 40 });
+      expect(await sut.take(request('b'))).toEqual({ waitMs: 40, blockedBy: 0 });
       now += 40;
       expect((await sut.take(request('b'))).waitMs).toBe(0);
       await sut.close();
@@ -78,7 +78,7 @@ for (const impl of implementations) {
       const request = (holder: string) => ({ holder, keys: [{ key: 'slack:T:channel:C8', rules: slack }] });
       expect((await sut.take(request('a'))).waitMs).toBe(0);
       now += 30_000;
-      expect(await sut.take(request('b'))).toEqual({ waitMs: IN_FLIGHT_POLL_MS });
+      expect(await sut.take(request('b'))).toEqual({ waitMs: IN_FLIGHT_POLL_MS, blockedBy: 0 });
       now += IN_FLIGHT_STALE_MS;
       expect((await sut.take(request('b'))).waitMs).toBe(0);
       await sut.close();
@@ -122,8 +122,8 @@ for (const impl of implementations) {
         expect(taken.waitMs).toBe(0);
         await sut.sent(request, taken.ticket!, now);
       }
-      // The tenant's second is full; another tenant is not.
-      expect((await sut.take(teams('t1', '19:c50', 'x'))).waitMs).toBe(1000);
+      // The tenant's second is full (the shared key, the request's last, is what blocks); another tenant is not.
+      expect(await sut.take(teams('t1', '19:c50', 'x'))).toEqual({ waitMs: 1000, blockedBy: 1 });
       const takeAnswered = async (holder: string) => {
         const request = teams('t2', '19:c0', holder);
         const taken = await sut.take(request);
@@ -132,8 +132,8 @@ for (const impl of implementations) {
       };
       expect(await takeAnswered('y')).toBe(0);
       for (let i = 1; i < 7; i++) expect(await takeAnswered(`z${i}`)).toBe(0);
-      // Seven sends to one conversation within a second are its limit.
-      expect((await sut.take(teams('t2', '19:c0', 'z7'))).waitMs).toBe(1000);
+      // Seven sends to one conversation within a second are its limit (its own key blocks).
+      expect(await sut.take(teams('t2', '19:c0', 'z7'))).toEqual({ waitMs: 1000, blockedBy: 0 });
       await sut.close();
     });
 

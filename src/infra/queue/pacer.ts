@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Pacer, PaceRequest, WindowRule } from '../../kernel/ports/pacer.js';
+import type { Pacer, PaceRequest, TakeResult, WindowRule } from '../../kernel/ports/pacer.js';
 
 export type { Pacer } from '../../kernel/ports/pacer.js';
 
@@ -8,7 +8,7 @@ export type { Pacer } from '../../kernel/ports/pacer.js';
  * the moment its answer came back (`sent`); the margin only covers clock granularity and the platform
  * rounding its windows.
  */
-export const DEFAULT_PACE_MARGIN_MS = 20;
+export const DEFAULT_PACE_MARGIN_MS = 10;
 
 /**
  * A taken slot whose answer has not come back yet is logged at its take time plus this offset: it counts
@@ -73,6 +73,7 @@ local member = ARGV[3]
 local inflight = ${IN_FLIGHT_OFFSET}
 local idx = 4
 local wait = 0
+local blocking = 0
 local widest = {}
 for i = 1, #KEYS do
   local count = tonumber(ARGV[idx]); idx = idx + 1
@@ -96,16 +97,25 @@ for i = 1, #KEYS do
       local score = tonumber(e[2])
       local w = ${IN_FLIGHT_POLL_MS}
       if score < inflight then w = score + rules[r][2] + margin - now end
-      if w > wait then wait = w end
+      if w > wait then
+        wait = w
+        blocking = i - 1
+      end
     end
   end
 end
-if wait > 0 then return tostring(wait) end
+if wait > 0 then return tostring(wait) .. ':' .. tostring(blocking) end
 for i = 1, #KEYS do
   redis.call('ZADD', KEYS[i], string.format('%.0f', inflight + now), member)
   redis.call('PEXPIRE', KEYS[i], math.ceil(widest[i] + margin + ${IN_FLIGHT_STALE_MS}))
 end
 return '0'
+`;
+
+/** Moves a taken slot to the answer's time on every key (one command rather than a pipeline). */
+const SENT_LUA = `
+for i = 1, #KEYS do redis.call('ZADD', KEYS[i], 'XX', ARGV[1], ARGV[2]) end
+return 0
 `;
 
 /** Requests per Redis pipeline. */
@@ -119,22 +129,24 @@ export class RedisPacer implements Pacer {
   ) {
     if (!('kringPaceReserve' in redis)) redis.defineCommand('kringPaceReserve', { lua: RESERVE_LUA });
     if (!('kringPaceTake' in redis)) redis.defineCommand('kringPaceTake', { lua: TAKE_LUA });
+    if (!('kringPaceSent' in redis)) redis.defineCommand('kringPaceSent', { lua: SENT_LUA });
   }
 
-  async take(request: PaceRequest): Promise<{ waitMs: number; ticket?: string }> {
+  async take(request: PaceRequest): Promise<TakeResult> {
     if (request.keys.length === 0) return { waitMs: 0 };
     const now = (this.options.now ?? Date.now)();
     const keys = this.sentKeys(request);
     const ticket = `${request.holder}@${now}-${Math.random().toString(36).slice(2, 8)}`;
     const args = [String(now), String(this.options.marginMs ?? DEFAULT_PACE_MARGIN_MS), ticket, ...ruleArgs(request)];
-    const wait = Number(await (this.redis as unknown as { kringPaceTake(n: number, ...a: string[]): Promise<string> }).kringPaceTake(keys.length, ...keys, ...args));
-    return wait > 0 ? { waitMs: wait } : { waitMs: 0, ticket };
+    const answer = await (this.redis as unknown as { kringPaceTake(n: number, ...a: string[]): Promise<string> }).kringPaceTake(keys.length, ...keys, ...args);
+    const [wait, blocking] = answer.split(':').map(Number);
+    return wait! > 0 ? { waitMs: wait!, blockedBy: blocking! } : { waitMs: 0, ticket };
   }
 
   async sent(request: PaceRequest, ticket: string, at: number): Promise<void> {
-    const pipeline = this.redis.pipeline();
-    for (const key of this.sentKeys(request)) pipeline.zadd(key, 'XX', at, ticket);
-    await pipeline.exec();
+    const keys = this.sentKeys(request);
+    if (keys.length === 0) return;
+    await (this.redis as unknown as { kringPaceSent(n: number, ...a: string[]): Promise<number> }).kringPaceSent(keys.length, ...keys, String(Math.round(at)), ticket);
   }
 
   private sentKeys(request: PaceRequest): string[] {
@@ -184,11 +196,12 @@ export class InMemoryPacer implements Pacer {
     return requests.map((r) => this.reserveOne(r));
   }
 
-  async take(request: PaceRequest): Promise<{ waitMs: number; ticket?: string }> {
+  async take(request: PaceRequest): Promise<TakeResult> {
     const now = (this.options.now ?? Date.now)();
     const margin = this.options.marginMs ?? DEFAULT_PACE_MARGIN_MS;
     let wait = 0;
-    for (const { key, rules } of request.keys) {
+    let blockedBy = 0;
+    for (const [i, { key, rules }] of request.keys.entries()) {
       const widest = Math.max(0, ...rules.map((r) => r.windowMs));
       for (const e of this.sentLogs.get(key) ?? []) if (e.inFlight && e.at < now - IN_FLIGHT_STALE_MS) e.inFlight = false;
       const log = (this.sentLogs.get(key) ?? []).filter((e) => e.inFlight || e.at >= now - widest - margin);
@@ -198,10 +211,14 @@ export class InMemoryPacer implements Pacer {
       for (const r of rules) {
         if (times.length < r.max) continue;
         const t = times[times.length - r.max]!;
-        wait = Math.max(wait, t === Number.POSITIVE_INFINITY ? IN_FLIGHT_POLL_MS : t + r.windowMs + margin - now);
+        const w = t === Number.POSITIVE_INFINITY ? IN_FLIGHT_POLL_MS : t + r.windowMs + margin - now;
+        if (w > wait) {
+          wait = w;
+          blockedBy = i;
+        }
       }
     }
-    if (wait > 0) return { waitMs: wait };
+    if (wait > 0) return { waitMs: wait, blockedBy };
     const ticket = `${request.holder}@${++this.seq}`;
     for (const { key } of request.keys) this.sentLogs.get(key)!.push({ ticket, at: now, inFlight: true });
     return { waitMs: 0, ticket };

@@ -29,6 +29,18 @@ export interface PaceRequest {
   keys: readonly { key: string; rules: readonly WindowRule[] }[];
 }
 
+/** The answer of {@link Pacer.take}. */
+export interface TakeResult {
+  /** 0: the slot is taken (with `ticket`); else how many milliseconds to wait before asking again. */
+  waitMs: number;
+  ticket?: string;
+  /**
+   * When waiting: the index (in the request's keys) of the key that needs the longest wait. A wait on a key
+   * shared by many requests (a workspace's or the app's) holds for all of them alike.
+   */
+  blockedBy?: number;
+}
+
 /** Hands out and enforces send slots. */
 export interface Pacer {
   /** Plans a slot per request (in order); returns each slot's epoch milliseconds. */
@@ -37,7 +49,7 @@ export interface Pacer {
    * Takes a send slot now if every rule of every key allows it (`waitMs` 0, with a ticket), else says how
    * many milliseconds to wait (nothing is taken).
    */
-  take(request: PaceRequest): Promise<{ waitMs: number; ticket?: string }>;
+  take(request: PaceRequest): Promise<TakeResult>;
   /**
    * Moves a taken slot to `at`, the moment the platform's answer (or the failure) came back: the platform
    * counts arrivals, and this is the latest the request can have arrived, so the log never runs ahead of

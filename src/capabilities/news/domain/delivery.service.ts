@@ -164,14 +164,52 @@ export class DeliveryService {
   /**
    * Waits until every bucket of the request allows one more request now and takes that slot; a far slot
    * sends the job back to the delayed set (DeferJobError, no attempt used).
+   *
+   * Jobs of this process that must wait for the same shared bucket (the widest key: a workspace's or the
+   * app's) wait in line: the first asks the pacer again when its wait is over, the others follow once it
+   * got its slot. Otherwise every waiter would wake for each slot that frees and all but one would ask in
+   * vain (fifty Discord jobs, fifty times a second). A job held up by its own channel waits on its own.
    */
   private async waitTurn(request: PaceRequest): Promise<string | undefined> {
+    const shared = request.keys[request.keys.length - 1]!.key;
+    let taken = await this.deps.pacer.take(request);
     for (;;) {
-      const { waitMs, ticket } = await this.deps.pacer.take(request);
-      if (waitMs <= 0) return ticket;
-      if (waitMs > MAX_IN_HANDLER_WAIT_MS) throw new DeferJobError(waitMs, `paced: next slot in ${Math.ceil(waitMs)} ms`);
-      await new Promise((r) => setTimeout(r, waitMs));
+      if (taken.waitMs <= 0) return taken.ticket;
+      if (taken.waitMs > MAX_IN_HANDLER_WAIT_MS) throw new DeferJobError(taken.waitMs, `paced: next slot in ${Math.ceil(taken.waitMs)} ms`);
+      const ownKey = taken.blockedBy !== undefined && taken.blockedBy < request.keys.length - 1;
+      if (ownKey) {
+        await sleep(taken.waitMs);
+        taken = await this.deps.pacer.take(request);
+        continue;
+      }
+      const release = await this.line(shared);
+      try {
+        // Ahead in the line, someone may have taken the slot this job was waiting for: ask again first.
+        taken = await this.deps.pacer.take(request);
+        while (taken.waitMs > 0 && taken.waitMs <= MAX_IN_HANDLER_WAIT_MS && !(taken.blockedBy !== undefined && taken.blockedBy < request.keys.length - 1)) {
+          await sleep(taken.waitMs);
+          taken = await this.deps.pacer.take(request);
+        }
+      } finally {
+        release();
+      }
     }
+  }
+
+  /** Per-process lines of waiters, by shared pacing key: resolves with the function that lets the next one go. */
+  private readonly lines = new Map<string, Promise<void>>();
+
+  private async line(key: string): Promise<() => void> {
+    const before = this.lines.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = before.then(() => mine);
+    this.lines.set(key, tail);
+    await before;
+    return () => {
+      release();
+      if (this.lines.get(key) === tail) this.lines.delete(key);
+    };
   }
 
   /**
@@ -291,6 +329,10 @@ export class DeliveryService {
     if (!chat) throw new ChatPlatformError('TRANSIENT', `${platform} is not connected in this process`);
     return chat;
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** The wait before the next look-up of a delivery in doubt, after `claims` tries. */

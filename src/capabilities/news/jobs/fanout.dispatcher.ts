@@ -22,6 +22,9 @@ export interface FanoutRetryPolicy {
  */
 export const PACE_LEAD_MS = 300;
 
+/** Deliveries planned and added to the queue at a time. */
+const ENQUEUE_CHUNK = 200;
+
 /** Default: 8 attempts, 1 s, 2 s, 4 s ... about 2 minutes of retrying an outage. */
 export const DEFAULT_FANOUT_RETRY: FanoutRetryPolicy = { attempts: 8, backoffMs: 1000 };
 
@@ -110,20 +113,21 @@ export class FanoutDispatcher implements NewsDispatcher {
       if (list) list.push(d);
       else byPlatform.set(d.platform, [d]);
     }
-    // Platforms side by side: each has its own queue and limits, none waits for another's enqueue.
+    // Platforms side by side: each has its own queue and limits, none waits for another's enqueue. Within a
+    // platform, slots are planned and jobs added a chunk at a time (in order, so slots stay in order): the
+    // workers start on the first jobs while the rest of a large fan-out is planned and added.
     await Promise.all(
       [...byPlatform].map(async ([platform, list]) => {
-        const delays = await this.slots(list, op, jobId);
-        const jobs: BulkJob[] = list.map((d, i) => ({
-          name,
-          payload: payload(d),
-          options: { jobId: jobId(d), attempts: this.retry.attempts, backoffMs: this.retry.backoffMs, delayMs: delays[i] ?? 0 },
-        }));
-        // The jobs due now first: workers start on them while the later ones are added.
-        const dueNow = jobs.filter((j) => !j.options?.delayMs);
-        const later = jobs.filter((j) => j.options?.delayMs);
-        if (dueNow.length > 0) await this.options.queue.enqueueBulk(fanoutQueue(platform), dueNow);
-        if (later.length > 0) await this.options.queue.enqueueBulk(fanoutQueue(platform), later);
+        for (let i = 0; i < list.length; i += ENQUEUE_CHUNK) {
+          const chunk = list.slice(i, i + ENQUEUE_CHUNK);
+          const delays = await this.slots(chunk, op, jobId);
+          const jobs: BulkJob[] = chunk.map((d, k) => ({
+            name,
+            payload: payload(d),
+            options: { jobId: jobId(d), attempts: this.retry.attempts, backoffMs: this.retry.backoffMs, delayMs: delays[k] ?? 0 },
+          }));
+          await this.options.queue.enqueueBulk(fanoutQueue(platform), jobs);
+        }
       }),
     );
   }

@@ -35,6 +35,11 @@ const TEAMS_CONVERSATION = [
   { max: 1800, windowMs: 3_600_000 },
 ];
 const SLACK_TIER_3 = [{ max: 50, windowMs: 60_000 }];
+/**
+ * Real time a run may take: the clock is virtual, but running minutes of it (900 sends, four minutes of Tier 3
+ * edits and deletes) takes seconds of CPU, 10–12 s each on a busy two-core machine; the result does not depend on it.
+ */
+const VIRTUAL_RUN_TIMEOUT_MS = 120_000;
 
 type ChatPlatformName = Exclude<Platform, 'web'>;
 
@@ -158,7 +163,7 @@ describe('fan-out pacing at the platforms’ published limits (virtual clock)', 
     }
     // Slack: 300 channels fit the workspace's 600 a minute, one post each: no limit binds.
     expect(lastAnswer(fakes.slack, 'post', start)).toBeLessThanOrEqual(1.1 * minimumMs('slack', 'post', 300) + 250);
-  });
+  }, VIRTUAL_RUN_TIMEOUT_MS);
 
   it('edits and deletes Slack copies at 50 a minute per workspace (Tier 3), without a 429, while Discord goes at its own pace', async () => {
     await connect('slack', 120);
@@ -185,5 +190,5 @@ describe('fan-out pacing at the platforms’ published limits (virtual clock)', 
     expect(fakes.slack.messages.size + fakes.discord.messages.size).toBe(0);
     expect(lastAnswer(fakes.slack, 'delete', retractStart)).toBeLessThanOrEqual(1.1 * minimumMs('slack', 'delete', 120) + 250);
     expect([...fakes.slack.limitHits(), ...fakes.discord.limitHits()]).toEqual([]);
-  });
+  }, VIRTUAL_RUN_TIMEOUT_MS);
 });
