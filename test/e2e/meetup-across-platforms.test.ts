@@ -241,4 +241,118 @@ describe('a meet-up across Slack, Discord and Teams', () => {
     const amsterdam = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hour: '2-digit', minute: '2-digit' });
     expect(events.map((e) => amsterdam.format(e.startDate.toJSDate()))).toEqual(['19:30', '19:30']);
   }, 30_000);
+
+  /** The short id in a creation reply. */
+  async function createOnSlack(text: string): Promise<Meetup> {
+    const created = await sender.slashCommand(`event create ${text}`);
+    expect(created.status).toBe(200);
+    const answer = JSON.stringify(await until(() => slackFake.responsesTo(created.responseUrl)[0], 'the slash command reply'));
+    const shortId = /`([0-9a-f]{8})`/.exec(answer)?.[1];
+    expect(shortId, answer).toBeDefined();
+    return h.meetups.service.find(h.organization.id, shortId!);
+  }
+  async function slackCommand(text: string): Promise<string> {
+    const sent = await sender.slashCommand(text);
+    expect(sent.status).toBe(200);
+    return JSON.stringify(await until(() => slackFake.responsesTo(sent.responseUrl)[0], `the reply to ${text}`));
+  }
+  /** Every copy of the meet-up, as the platforms hold it now: [platform, text]. */
+  function copies(posts: { platform: string; messageId: string | null }[]): [string, string][] {
+    return posts.map((p) => {
+      if (p.platform === 'slack') return ['slack', slackFake.received(FAKE_SLACK.channelId).filter((m) => m.messageId === p.messageId).at(-1)?.text ?? ''];
+      if (p.platform === 'discord') return ['discord', discordFake.messages(discordFake.state.generalChannelId).filter((m) => m.messageId === p.messageId).at(-1)?.text ?? ''];
+      return ['teams', cardText(teams.connector.activities(TEST_CHANNEL).filter((a) => a.id === p.messageId).at(-1) ?? {})];
+    });
+  }
+  const slackDms = () => slackFake.directMessages(FAKE_SLACK.otherUserId).map((m) => m.text);
+  async function icsEvents(path: string) {
+    const res = await fetch(`${calendarUrl}${path}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/calendar');
+    return new ICAL.Component(ICAL.parse(await res.text())).getAllSubcomponents('vevent').map((v) => ({ event: new ICAL.Event(v), status: v.getFirstPropertyValue('status') }));
+  }
+
+  it('moves a meet-up on every copy and tells everyone on their platform; cancelling does too; the .ics download follows', async () => {
+    const meetup = await createOnSlack('Board evening | 2026-11-12 19:30 | 21:30 | Stadhuisplein 1, Utrecht --everywhere');
+    const posts = await until(async () => {
+      const p = await h.meetups.repo.listPosts(meetup.id);
+      return p.length === 3 && p.every((x) => x.messageId !== null) && p;
+    }, 'three posted copies');
+    const byPlatform = Object.fromEntries(posts.map((p) => [p.platform, p.messageId!]));
+    await sender.blockAction({ actionId: 'meetup.rsvp', value: rsvpValue(meetup.id, 'going'), messageTs: byPlatform['slack']!, userId: FAKE_SLACK.otherUserId });
+    discordFake.pressButton({ messageId: byPlatform['discord']!, customId: `meetup.rsvp|${rsvpValue(meetup.id, 'maybe')}`, user: discordFake.state.anna });
+    expect((await teamsPress(byPlatform['teams']!, rsvpValue(meetup.id, 'going'))).status).toBe(200);
+    await until(async () => (await h.meetups.repo.headcount(meetup.id)).maybe === 1 && (await h.meetups.repo.headcount(meetup.id)).confirmedMembers === 2, 'three answers');
+    // The copy links the .ics download; before the change it has the first time (CET: UTC+1).
+    await until(() => copies(posts).every(([, text]) => text.includes('2 going · 1 maybe')), 'the live count on every copy');
+    const ics = new URL(h.meetups.icsUrl(meetup)).pathname;
+    expect(copies(posts).find(([p]) => p === 'discord')![1]).toContain(ics);
+    expect((await icsEvents(ics!)).map(({ event }) => [event.startDate.toJSDate().toISOString(), event.location, event.sequence])).toEqual([['2026-11-12T18:30:00.000Z', 'Stadhuisplein 1, Utrecht', meetup.version]]);
+
+    // The manager moves it half an hour and to another room.
+    expect(await slackCommand(`event change ${meetup.id.slice(0, 8)} --start="2026-11-12 20:00" --end=22:00 --place="Zaal 3, Stadskantoor"`)).toMatch(/3 (members are told|leden krijgen bericht)/);
+    await until(() => copies(posts).every(([, text]) => text.includes('Zaal 3, Stadskantoor') && text.includes('20:00') && !text.includes('Stadhuisplein')), 'every copy moved');
+    await until(() => slackDms().some((t) => t.includes('Board evening') && t.includes('has changed') && t.includes('Zaal 3')), 'the change DM on Slack');
+    await until(() => discordDms().some((t) => t.includes('**Board evening** is gewijzigd') && t.includes('Zaal 3')), 'the change DM on Discord (in Dutch)');
+    await until(() => teamsDms().some((t) => t.includes('Board evening') && t.includes('has changed') && t.includes('Zaal 3')), 'the change DM on Teams');
+    expect((await icsEvents(ics!)).map(({ event }) => [event.startDate.toJSDate().toISOString(), event.endDate.toJSDate().toISOString(), event.location, event.sequence])).toEqual([
+      // A higher SEQUENCE: calendar apps replace the entry.
+      ['2026-11-12T19:00:00.000Z', '2026-11-12T21:00:00.000Z', 'Zaal 3, Stadskantoor', meetup.version + 1],
+    ]);
+    // The reminders moved with it.
+    expect((await h.meetups.repo.listReminders(meetup.id)).map((r) => r.dueAt.toISOString())).toEqual(['2026-11-11T19:00:00.000Z', '2026-11-12T18:00:00.000Z']);
+
+    // Cancelled: every copy says so without buttons, and the three are told.
+    expect(await slackCommand(`event cancel ${meetup.id.slice(0, 8)}`)).toMatch(/3 (members are told|leden krijgen bericht)/);
+    await until(() => copies(posts).every(([, text]) => text.includes('This meet-up is cancelled')), 'every copy cancelled');
+    expect(slackFake.received(FAKE_SLACK.channelId).find((m) => m.messageId === byPlatform['slack'])!.actionIds).toEqual([]);
+    await until(() => slackDms().some((t) => t.includes('Board evening') && t.includes('is cancelled')), 'the cancel DM on Slack');
+    await until(() => discordDms().some((t) => t.includes('**Board evening**') && t.includes('gaat niet door')), 'the cancel DM on Discord');
+    await until(() => teamsDms().some((t) => t.includes('Board evening') && t.includes('is cancelled')), 'the cancel DM on Teams');
+    expect((await icsEvents(ics!)).map(({ status }) => status)).toEqual(['CANCELLED']);
+    // Answers are refused now, and nothing changes.
+    const late = await teamsPress(byPlatform['teams']!, rsvpValue(meetup.id, 'not_going'));
+    expect(JSON.stringify(late.body)).toContain('This meet-up is cancelled.');
+    expect(await h.meetups.repo.headcount(meetup.id)).toMatchObject({ confirmedMembers: 2, maybe: 1, notGoing: 0 });
+  }, 90_000);
+
+  it('gives the right UTC instants either side of the start of summer time, and a feed link that is unguessable and revocable', async () => {
+    // Created in chat in wall-clock time: Saturday 27 March 2027 is still CET (UTC+1), Monday 29 March is CEST (UTC+2).
+    const saturday = await createOnSlack('Spring evening | 2027-03-27 19:30 | 21:30 | Zaal 1');
+    const monday = await createOnSlack('Summer-time evening | 2027-03-29 19:30 | 21:30 | Zaal 1');
+    expect([saturday.startsAt.toISOString(), monday.startsAt.toISOString()]).toEqual(['2027-03-27T18:30:00.000Z', '2027-03-29T17:30:00.000Z']);
+    for (const m of [saturday, monday]) await h.press(jan, 'meetup.rsvp', rsvpValue(m.id, 'going'));
+
+    // The .ics download of each.
+    for (const [m, start, end] of [
+      [saturday, '2027-03-27T18:30:00.000Z', '2027-03-27T20:30:00.000Z'],
+      [monday, '2027-03-29T17:30:00.000Z', '2027-03-29T19:30:00.000Z'],
+    ] as const) {
+      const [one] = await icsEvents(new URL(h.meetups.icsUrl(m)).pathname);
+      expect([one!.event.summary, one!.event.startDate.toJSDate().toISOString(), one!.event.endDate.toJSDate().toISOString()]).toEqual([m.title, start, end]);
+    }
+
+    // The private feed: a new link replaces the old one, `stop` switches it off.
+    const feedPath = (text: string) => /http:\/\/localhost:3000(\/meetups\/feed\/[0-9A-Za-z]{32}\.ics)/.exec(text)?.[1];
+    const first = feedPath(replyText(await h.command(jan, 'event calendar')))!;
+    const spring = (await icsEvents(first)).map(({ event }) => event).filter((e) => e.summary.includes('evening') && e.startDate.toJSDate().getFullYear() === 2027);
+    expect(spring.map((e) => [e.summary, e.startDate.toJSDate().toISOString()])).toEqual([
+      ['Spring evening', '2027-03-27T18:30:00.000Z'],
+      ['Summer-time evening', '2027-03-29T17:30:00.000Z'],
+    ]);
+    const amsterdam = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hour: '2-digit', minute: '2-digit' });
+    expect(spring.map((e) => amsterdam.format(e.startDate.toJSDate()))).toEqual(['19:30', '19:30']);
+
+    const second = feedPath(replyText(await h.command(jan, 'event calendar')))!;
+    expect(second).not.toBe(first);
+    expect((await fetch(`${calendarUrl}${first}`)).status).toBe(404);
+    expect((await fetch(`${calendarUrl}${second}`)).status).toBe(200);
+    // Only the hash is stored: the token is nowhere in the database.
+    const token = /feed\/(\w+)\.ics/.exec(second)![1]!;
+    expect(JSON.stringify(await db.prisma.$queryRawUnsafe('SELECT * FROM meetup_calendar_feed'))).not.toContain(token);
+    // A guessed link, and a well-formed but unknown one, are refused alike.
+    expect((await fetch(`${calendarUrl}/meetups/feed/${'A'.repeat(32)}.ics`)).status).toBe(404);
+    expect(replyText(await h.command(jan, 'event calendar stop'))).toContain('no longer works');
+    expect((await fetch(`${calendarUrl}${second}`)).status).toBe(404);
+  }, 60_000);
 });
