@@ -10,6 +10,11 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'adapters/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/architecture/boundaries.test.ts'],
           environment: 'node',
+          // Some unit tests do real work (10,000 CSV rows on PGlite, minutes of virtual clock): on a busy
+          // 2-core machine (load 15-20 while CI shares it) they take several times their quiet duration,
+          // and the 5 s default turned that into failures. Slowness is measured in bench/, not here.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
           // Unit tests first, then the integration project with its own worker limit.
           sequence: { groupOrder: 0 },
         },
