@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Express } from 'express';
 import type { Config } from './config/env.js';
-import type { ActionDefinition, CommandDefinition, FormHandlerDefinition } from './chat/command.js';
+import type { ActionDefinition, CommandDefinition, FormHandlerDefinition, ReportHandlerDefinition } from './chat/command.js';
 import type { ApiContribution } from './http/api/route.js';
 import type { ApiTokenVerifier } from './http/api/auth.js';
 import type { ApiScope } from './kernel/api-access.js';
@@ -35,6 +35,8 @@ export interface CapabilitySettings {
   timeZone: string;
   /** Verification codes: lifetime and wrong attempts allowed (`LINK_CODE_TTL_MINUTES`, `LINK_MAX_ATTEMPTS`). */
   link: { codeTtlMs: number; maxAttempts: number };
+  /** Where a member whose membership ended renews it (`KRING_RENEW_URL`), shown in the lapse message; optional. */
+  renewUrl?: string | undefined;
 }
 
 /** What capabilities read of the configuration. */
@@ -44,6 +46,7 @@ export function settingsOf(config: Config): CapabilitySettings {
     publicUrl: (config.publicUrl ?? `http://${localHost(config.http.host)}:${config.http.port}`).replace(/\/+$/, ''),
     timeZone: config.org.timezone,
     link: config.link,
+    renewUrl: config.renewUrl,
   };
 }
 
@@ -91,6 +94,8 @@ export interface CapabilityParts {
   commands?: readonly CommandDefinition[];
   actions?: readonly ActionDefinition[];
   forms?: readonly FormHandlerDefinition[];
+  /** What happens to a reported message (the moderation capability); the chat router uses the first. */
+  messageReports?: readonly ReportHandlerDefinition[];
   /** Admin-API operations (`/api/v1/orgs/{org}/…`), their tags and webhooks, validated and documented by src/http/api. */
   api?: ApiContribution;
   /** Other HTTP pages on the shared server (the insights dashboard). */

@@ -10,6 +10,7 @@ import {
   type APIApplicationCommandSubcommandGroupOption,
   type APIApplicationCommandSubcommandOption,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  type RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
 import { ValidationError, type FieldIssue } from '../../src/kernel/errors.js';
 import type { DiscordPlatformConfig } from './config.js';
@@ -24,8 +25,29 @@ import { toChatPlatformError } from './errors.js';
  * @see https://discord.com/developers/docs/interactions/application-commands#bulk-overwrite-global-application-commands
  */
 
-/** The one top-level command Kring registers. */
+/** The one top-level slash command Kring registers. */
 export const KRING_COMMAND_NAME = 'kring';
+
+/**
+ * The message context-menu command (Apps -> "Report to moderators" on a message): Discord sends the whole
+ * message in the interaction, and Kring turns it into a report for the moderators. Names of context-menu
+ * commands may hold capitals and spaces; Discord always sends the default (English) name.
+ *
+ * @see https://discord.com/developers/docs/interactions/application-commands#message-commands
+ */
+export const REPORT_COMMAND_NAME = 'Report to moderators';
+const REPORT_COMMAND_NAME_NL = 'Melden bij moderatoren';
+
+/** The report command's JSON (type 3, MESSAGE), usable in servers only, like `/kring`. */
+export function buildReportCommand(): RESTPostAPIContextMenuApplicationCommandsJSONBody {
+  return {
+    type: ApplicationCommandType.Message,
+    name: REPORT_COMMAND_NAME,
+    name_localizations: { nl: REPORT_COMMAND_NAME_NL },
+    contexts: [InteractionContextType.Guild],
+    integration_types: [ApplicationIntegrationType.GuildInstall],
+  };
+}
 
 /** A text in both of Kring's languages. English is Discord's default, Dutch a localisation (`nl`). */
 export interface LocalizedText {
@@ -205,12 +227,13 @@ export interface RegisterCommandsOptions extends BuildCommandOptions {
 }
 
 /**
- * Replaces the application's commands (globally, or in one guild) with `/kring` built from `specs`:
- * a bulk overwrite (PUT), so commands no longer in the catalogue disappear. Idempotent. Rejects with
+ * Replaces the application's commands (globally, or in one guild) with `/kring` built from `specs` and the
+ * message command that reports a message ({@link REPORT_COMMAND_NAME}): a bulk overwrite (PUT), so commands
+ * no longer in the catalogue disappear. Idempotent. Rejects with
  * ChatPlatformError (e.g. INVALID with Discord's field errors, PERMISSION_DENIED for a bad guild).
  */
 export async function registerCommands(config: CommandRegistrationConfig, specs: readonly CommandSpec[], options: RegisterCommandsOptions = {}): Promise<APIApplicationCommand[]> {
-  const body = [buildKringCommand(specs, options.description === undefined ? {} : { description: options.description })];
+  const body = [buildKringCommand(specs, options.description === undefined ? {} : { description: options.description }), buildReportCommand()];
   const rest = new REST({ api: (config.apiUrl ?? 'https://discord.com/api').replace(/\/+$/, ''), retries: 1 }).setToken(config.token.replace(/^Bot\s+/i, ''));
   const route = options.guildId === undefined ? Routes.applicationCommands(config.applicationId) : Routes.applicationGuildCommands(config.applicationId, options.guildId);
   try {

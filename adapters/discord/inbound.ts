@@ -24,11 +24,13 @@ import type {
   InboundEvent,
   MemberJoinedEvent,
   MemberLeftEvent,
+  MessageReportedEvent,
   MessageSeenEvent,
   ReactionAddedEvent,
 } from '../../src/kernel/ports/chat-platform.js';
+import { REPORT_LIMITS } from '../../src/kernel/ports/chat-platform.js';
 import { messageInsights } from '../../src/kernel/message-terms.js';
-import { KRING_COMMAND_NAME } from './commands.js';
+import { KRING_COMMAND_NAME, REPORT_COMMAND_NAME } from './commands.js';
 import { decodeCustomId } from './custom-id.js';
 
 /**
@@ -48,14 +50,65 @@ const THREAD_TYPES = new Set<number>([ChannelType.AnnouncementThread, ChannelTyp
 /** Message types a person writes; joins, pins, boosts and other system messages are not activity. */
 const PERSON_MESSAGE_TYPES = new Set<number>([MessageType.Default, MessageType.Reply]);
 
-/** Maps an interaction to a command or action event; undefined for interactions Kring does not handle. */
-export function interactionToEvent(raw: APIInteraction): CommandEvent | ActionEvent | FormSubmittedEvent | undefined {
+/** Maps an interaction to a command, action, form or report event; undefined for interactions Kring does not handle. */
+export function interactionToEvent(raw: APIInteraction): CommandEvent | ActionEvent | FormSubmittedEvent | MessageReportedEvent | undefined {
   if (raw.type === InteractionType.ApplicationCommand && raw.data.type === ApplicationCommandType.ChatInput) {
     return commandEventFromInteraction(raw as APIChatInputApplicationCommandInteraction);
   }
+  if (raw.type === InteractionType.ApplicationCommand && raw.data.type === ApplicationCommandType.Message) return reportEventFromInteraction(raw);
   if (raw.type === InteractionType.MessageComponent) return actionEventFromInteraction(raw);
   if (raw.type === InteractionType.ModalSubmit) return formEventFromInteraction(raw);
   return undefined;
+}
+
+/** The parts of a message command's data Kring reads (checked with zod: the interaction is the only source). */
+const messageCommandDataSchema = z.looseObject({
+  name: z.string(),
+  target_id: z.string().min(1).max(32),
+  resolved: z.looseObject({
+    messages: z.record(
+      z.string(),
+      z.looseObject({
+        id: z.string().min(1).max(32),
+        channel_id: z.string().min(1).max(32),
+        content: z.string().nullish(),
+        author: z.looseObject({ id: z.string().min(1).max(32), bot: z.boolean().optional() }).optional(),
+      }),
+    ),
+  }),
+});
+
+/**
+ * "Report to moderators" on a message (MESSAGE context-menu command) -> `message-reported`. Discord sends
+ * the message itself in `data.resolved.messages` (its content included, whatever the gateway intents), so
+ * nothing is fetched; the text is what the reporter saw when reporting.
+ * @see https://discord.com/developers/docs/interactions/application-commands#message-commands
+ */
+export function reportEventFromInteraction(raw: APIInteraction): MessageReportedEvent | undefined {
+  if (raw.type !== InteractionType.ApplicationCommand || raw.guild_id === undefined) return undefined;
+  const parsed = messageCommandDataSchema.safeParse(raw.data);
+  if (!parsed.success || parsed.data.name !== REPORT_COMMAND_NAME) return undefined;
+  const message = parsed.data.resolved.messages[parsed.data.target_id];
+  if (!message) return undefined;
+  const actor = interactionActor(raw, raw.guild_id);
+  if (!actor) return undefined;
+  return {
+    type: 'message-reported',
+    ...actor,
+    eventId: raw.id,
+    channelId: message.channel_id,
+    message: { platform: 'discord', workspaceId: raw.guild_id, channelId: message.channel_id, messageId: message.id },
+    ...(message.author ? { authorId: message.author.id } : {}),
+    text: discordMarkupToReadable(message.content ?? '').slice(0, REPORT_LIMITS.text),
+    link: `https://discord.com/channels/${raw.guild_id}/${message.channel_id}/${message.id}`,
+    // The message travels in the event itself; raw keeps where the report came from, not what it says.
+    raw: { id: raw.id, type: raw.type, guild_id: raw.guild_id, channel_id: message.channel_id, target_id: parsed.data.target_id },
+  };
+}
+
+/** Message markup for people: mentions shown as tags, the rest as written. */
+function discordMarkupToReadable(content: string): string {
+  return content.replace(/<@!?(\d+)>/g, '@$1').replace(/<@&(\d+)>/g, '@&$1').replace(/<#(\d+)>/g, '#$1').trim();
 }
 
 /** A text input in a submitted modal: inside an action row (classic) or a label (newer layout). */

@@ -15,7 +15,7 @@ import {
   type APIMessage,
   type RateLimitData,
 } from 'discord.js';
-import type { ChannelRef, ChatPlatform, InboundEvent, MessageRef, PostOptions, ScheduledEventSpec, UserRef, View } from '../../src/kernel/ports/chat-platform.js';
+import type { AccessPlace, ChannelRef, ChatPlatform, InboundEvent, MessageRef, PostOptions, ScheduledEventSpec, UserRef, View } from '../../src/kernel/ports/chat-platform.js';
 import { ChatPlatformError } from '../../src/kernel/ports/chat-platform.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
 import { parseDiscordPlatformConfig, type DiscordPlatformConfig, type ResolvedDiscordPlatformConfig } from './config.js';
@@ -26,7 +26,7 @@ import { BoundedWork } from '../../src/kernel/bounded-work.js';
 import { renderView, type DiscordMessageBody, type RenderOptions } from './render.js';
 
 export { parseDiscordPlatformConfig, discordPlatformConfigSchema, type DiscordPlatformConfig } from './config.js';
-export { buildKringCommand, registerCommands, KRING_COMMAND_NAME, type CommandSpec, type CommandOptionSpec, type LocalizedText } from './commands.js';
+export { buildKringCommand, buildReportCommand, registerCommands, KRING_COMMAND_NAME, REPORT_COMMAND_NAME, type CommandSpec, type CommandOptionSpec, type LocalizedText } from './commands.js';
 
 /**
  * Kring on Discord: a discord.js 14 gateway bot. Inbound events come over the gateway WebSocket
@@ -206,9 +206,31 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
       : call('revoke member role', () => client.rest.delete(route, { reason: 'Kring: membership ended' }));
   };
 
+  /** A role that opens exclusive channels: Discord gates channels by role (the server's channel permissions). */
+  const placeRole = (user: UserRef, place: AccessPlace, add: boolean): Promise<void> => {
+    if (place.kind !== 'role') return Promise.reject(new ChatPlatformError('INVALID', `Discord members-only places are roles, not a ${place.kind}`));
+    const route = Routes.guildMemberRole(place.workspaceId, user.userId, place.id);
+    // https://discord.com/developers/docs/resources/guild#add-guild-member-role (204 also when held already)
+    return add
+      ? call('grant role', () => client.rest.put(route, { reason: 'Kring: members-only access' }))
+      : call('revoke role', () => client.rest.delete(route, { reason: 'Kring: members-only access ended' }));
+  };
+
   const platform: DiscordPlatform = {
     platform: 'discord',
     routes: [],
+    accessPlaceKinds: ['role'],
+    grantChannelAccess: (user: UserRef, place: AccessPlace) => placeRole(user, place, true),
+    revokeChannelAccess: (user: UserRef, place: AccessPlace) => placeRole(user, place, false),
+
+    /**
+     * Removes a member's message on a moderator's decision (needs Manage Messages in that channel); the
+     * reason goes to the server's audit log.
+     * https://discord.com/developers/docs/resources/message#delete-message
+     */
+    async removeMessage(message: MessageRef, reason: string) {
+      await call('remove message', () => client.rest.delete(Routes.channelMessage(message.channelId, message.messageId), { reason: reason.slice(0, 512) }));
+    },
 
     async start() {
       if (started) return;

@@ -25,6 +25,7 @@ export const SLACK_BOT_SCOPES = [
   'groups:history',
   'users:read',
   'reactions:read',
+  'groups:write',
 ] as const;
 
 /** What every Slack setup needs, whichever way workspaces are connected. */

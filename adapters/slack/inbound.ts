@@ -6,14 +6,17 @@ import type {
   InboundEvent,
   MemberJoinedEvent,
   MemberLeftEvent,
+  MessageReportedEvent,
   MessageSeenEvent,
   ReactionAddedEvent,
 } from '../../src/kernel/ports/chat-platform.js';
+import { REPORT_LIMITS } from '../../src/kernel/ports/chat-platform.js';
 import { messageInsights } from '../../src/kernel/message-terms.js';
 import {
   blockActionsBodySchema,
   describeProblems,
   eventCallbackBodySchema,
+  messageActionBodySchema,
   slashCommandBodySchema,
   urlVerificationBodySchema,
   viewSubmissionBodySchema,
@@ -32,7 +35,10 @@ import { originalActionId } from './render.js';
  */
 
 /** What a request to `/slack/events` is, decided before Bolt sees it. */
-export type SlackBodyKind = 'ssl_check' | 'url_verification' | 'command' | 'block_actions' | 'view_submission' | 'event' | 'unsupported';
+export type SlackBodyKind = 'ssl_check' | 'url_verification' | 'command' | 'block_actions' | 'view_submission' | 'message_action' | 'event' | 'unsupported';
+
+/** The callback_id of Kring's message shortcut ("Report to moderators"), as in manifest.yml. */
+export const SLACK_REPORT_CALLBACK_ID = 'kring_report_message';
 
 export function classifySlackBody(body: Record<string, unknown>): SlackBodyKind {
   if (body.ssl_check !== undefined) return 'ssl_check';
@@ -40,8 +46,9 @@ export function classifySlackBody(body: Record<string, unknown>): SlackBodyKind 
   if (typeof body.command === 'string') return 'command';
   if (body.type === 'block_actions') return 'block_actions';
   if (body.type === 'view_submission') return 'view_submission';
+  if (body.type === 'message_action') return 'message_action';
   if (body.type === 'event_callback') return 'event';
-  // view_closed, shortcuts, block_suggestion...: Kring renders none of those.
+  // view_closed, global shortcuts, block_suggestion...: Kring renders none of those.
   return 'unsupported';
 }
 
@@ -52,7 +59,7 @@ export function classifySlackBody(body: Record<string, unknown>): SlackBodyKind 
  */
 export function dedupeKey(body: Record<string, unknown>, kind: SlackBodyKind): string | undefined {
   if (kind === 'event' && typeof body.event_id === 'string' && body.event_id !== '') return `slack:${body.event_id}`;
-  if ((kind === 'command' || kind === 'block_actions' || kind === 'view_submission') && typeof body.trigger_id === 'string' && body.trigger_id !== '') {
+  if ((kind === 'command' || kind === 'block_actions' || kind === 'view_submission' || kind === 'message_action') && typeof body.trigger_id === 'string' && body.trigger_id !== '') {
     return `slack:trigger:${body.trigger_id}`;
   }
   return undefined;
@@ -66,6 +73,7 @@ const BODY_SCHEMAS: Partial<Record<SlackBodyKind, z.ZodType>> = {
   command: slashCommandBodySchema,
   block_actions: blockActionsBodySchema,
   view_submission: viewSubmissionBodySchema,
+  message_action: messageActionBodySchema,
   event: eventCallbackBodySchema,
 };
 
@@ -159,6 +167,43 @@ export function toActionEvent(body: Record<string, unknown>): ActionEvent | unde
       : {}),
     raw: withoutToken(body),
   };
+}
+
+/**
+ * "Report to moderators" on a message -> `message-reported`: the reporter, the message as the shortcut
+ * delivered it (its text unescaped; never fetched later) and a link built from the workspace's domain.
+ * Undefined for another shortcut or a payload of an unexpected shape.
+ */
+export function toReportEvent(body: Record<string, unknown>): MessageReportedEvent | undefined {
+  const parsed = messageActionBodySchema.safeParse(body);
+  if (!parsed.success || parsed.data.callback_id !== SLACK_REPORT_CALLBACK_ID) return undefined;
+  const p = parsed.data;
+  const workspaceId = p.team?.id ?? p.user.team_id;
+  if (!workspaceId) return undefined;
+  const ts = p.message.ts;
+  const domain = (p.team as { domain?: unknown } | null | undefined)?.domain;
+  const link = typeof domain === 'string' && /^[a-z0-9-]{1,80}$/.test(domain) ? `https://${domain}.slack.com/archives/${p.channel.id}/p${ts.replace('.', '')}` : undefined;
+  return {
+    type: 'message-reported',
+    ...interactionBase(workspaceId, p.user.id, p.user.name ?? p.user.username, p.channel.id, p.trigger_id),
+    channelId: p.channel.id,
+    message: { platform: 'slack', workspaceId, channelId: p.channel.id, messageId: ts },
+    ...(p.message.user ? { authorId: p.message.user } : {}),
+    text: slackMarkupToReadable(p.message.text ?? '').slice(0, REPORT_LIMITS.text),
+    ...(link ? { link } : {}),
+    // The message travels in the event itself: raw keeps where the report came from, not what it says.
+    raw: { type: p.type, callback_id: p.callback_id, team: workspaceId, channel: p.channel.id, message_ts: ts },
+  };
+}
+
+/** Slack markup as a moderator reads it: `<@U1>` -> `@U1`, `<#C1|nieuws>` -> `#nieuws`, links with their label. */
+function slackMarkupToReadable(text: string): string {
+  const readable = text.replace(/<([^<>|]*)(?:\|([^<>]*))?>/g, (_m, target: string, label: string | undefined) => {
+    if (target.startsWith('@') || target.startsWith('!')) return `@${label ?? target.slice(1)}`;
+    if (target.startsWith('#')) return `#${label ?? target.slice(1)}`;
+    return label !== undefined && label !== target ? `${label} (${target})` : target;
+  });
+  return unescapeSlackText(readable).trim();
 }
 
 /** The channel a modal was opened from, which Kring put in its `private_metadata` (see renderModal). */
@@ -395,6 +440,8 @@ export function toInboundEvent(body: Record<string, unknown>): InboundEvent | un
       return toActionEvent(body);
     case 'view_submission':
       return toFormSubmittedEvent(body);
+    case 'message_action':
+      return toReportEvent(body);
     case 'event':
       return toEventCallbackEvent(body);
     default:

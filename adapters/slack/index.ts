@@ -3,6 +3,7 @@ import { App, ExpressReceiver, webApi, type InstallURLOptions } from '@slack/bol
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
 import {
   ChatPlatformError,
+  type AccessPlace,
   type ChannelRef,
   type ChatPlatform,
   type HttpRoute,
@@ -289,6 +290,55 @@ export class SlackPlatform implements ChatPlatform {
     }
   }
 
+  /** Members-only places on Slack are private channels Kring is in (Kring opens and closes them). */
+  readonly accessPlaceKinds = ['channel'] as const;
+
+  /**
+   * Invites the member to the members-only private channel; one who is in already is fine.
+   * https://docs.slack.dev/reference/methods/conversations.invite (scope groups:write; Kring must be in it)
+   */
+  async grantChannelAccess(user: UserRef, place: AccessPlace): Promise<void> {
+    const channel = this.placeChannel(place);
+    const token = await this.tokenFor(place.workspaceId);
+    try {
+      await this.client.conversations.invite({ token, channel, users: user.userId });
+    } catch (e) {
+      if (slackErrorOf(e) === 'already_in_channel') return;
+      throw toChatPlatformError(e, 'conversations.invite');
+    }
+  }
+
+  /**
+   * Removes the member from the private channel; one who is not in it is fine.
+   * https://docs.slack.dev/reference/methods/conversations.kick
+   */
+  async revokeChannelAccess(user: UserRef, place: AccessPlace): Promise<void> {
+    const channel = this.placeChannel(place);
+    const token = await this.tokenFor(place.workspaceId);
+    try {
+      await this.client.conversations.kick({ token, channel, user: user.userId });
+    } catch (e) {
+      // conversations.kick: `not_in_channel` is "the user was not in the channel".
+      if (slackErrorOf(e) === 'not_in_channel') return;
+      throw toChatPlatformError(e, 'conversations.kick');
+    }
+  }
+
+  /**
+   * Removes a member's message on a moderator's decision. A bot token may delete only the bot's own
+   * messages, so Slack usually answers `cant_delete_message` (PERMISSION_DENIED): the moderator removes it
+   * by hand then. https://docs.slack.dev/reference/methods/chat.delete
+   */
+  async removeMessage(message: MessageRef, _reason: string): Promise<void> {
+    const token = await this.tokenFor(message.workspaceId);
+    await this.call('chat.delete', () => this.client.chat.delete({ token, channel: message.channelId, ts: message.messageId }));
+  }
+
+  private placeChannel(place: AccessPlace): string {
+    if (place.kind !== 'channel') throw new ChatPlatformError('INVALID', `Slack members-only places are private channels, not a ${place.kind}`);
+    return place.id;
+  }
+
   /**
    * Kring's earlier post with this idempotency key among the channel's messages of the last
    * {@link FIND_POSTED_WINDOW_MS}, read back from the message metadata `post` puts on it.
@@ -453,6 +503,12 @@ export class SlackPlatform implements ChatPlatform {
       },
     ];
   }
+}
+
+/** The Slack error string of a failed Web API call (`already_in_channel`), if it has one. */
+function slackErrorOf(e: unknown): string | undefined {
+  const error = (e as { data?: { error?: unknown } } | undefined)?.data?.error;
+  return typeof error === 'string' ? error : undefined;
 }
 
 /** Creates the Slack adapter; throws ValidationError naming every bad config key. */

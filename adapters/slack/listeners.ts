@@ -1,7 +1,7 @@
 import type { App, Context, RespondArguments } from '@slack/bolt';
 import type { Form, InboundEvent, InboundHandler, Reply } from '../../src/kernel/ports/chat-platform.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
-import { toActionEvent, toCommandEvent, toEventCallbackEvent, toFormSubmittedEvent } from './inbound.js';
+import { SLACK_REPORT_CALLBACK_ID, toActionEvent, toCommandEvent, toEventCallbackEvent, toFormSubmittedEvent, toReportEvent } from './inbound.js';
 import { renderResponse } from './render.js';
 import type { BoundedWork } from '../../src/kernel/bounded-work.js';
 
@@ -143,6 +143,21 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       return;
     }
     await afterAck(deps, context, 'form', event, (e) => handleAndDeliver(deps, e, (reply) => deps.deliverEventReply(e, reply)));
+  });
+
+  // "Report to moderators" on a message: ack, then the confirmation goes to the shortcut's response_url
+  // (only the reporter sees it), or as an ephemeral message when the payload has none.
+  app.shortcut({ type: 'message_action', callback_id: SLACK_REPORT_CALLBACK_ID }, async ({ ack, body, context }) => {
+    await ack();
+    const event = toReportEvent(body as unknown as Record<string, unknown>);
+    if (event === undefined) {
+      deps.logger.debug('slack: message_action payload of an unexpected shape; ignored');
+      return;
+    }
+    const respond = respondVia(deps, body as { response_url?: unknown });
+    await afterAck(deps, context, 'report', event, (e) =>
+      handleAndDeliver(deps, e, (reply) => (respond === undefined ? deps.deliverEventReply(e, reply) : respond(renderResponse(reply, 'command')))),
+    );
   });
 
   // Events are acked by Bolt itself before listeners run.

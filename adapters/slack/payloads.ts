@@ -13,6 +13,7 @@ import { z } from 'zod';
  * - Slash commands: https://docs.slack.dev/interactivity/implementing-slash-commands#app_command_handling
  * - block_actions: https://docs.slack.dev/reference/interaction-payloads/block_actions-payload
  * - view_submission: https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload
+ * - message shortcuts: https://docs.slack.dev/reference/interaction-payloads/shortcuts-interaction-payload
  * - Events API: https://docs.slack.dev/apis/events-api/#callback-field
  */
 
@@ -106,6 +107,29 @@ export const viewSubmissionBodySchema = z
   .refine(hasWorkspace, { message: 'names no workspace (team.id or user.team_id)', path: ['team'] });
 
 /**
+ * A message shortcut ("Report to moderators" in a message's menu): the message comes with it, as the
+ * reporter saw it. https://docs.slack.dev/reference/interaction-payloads/shortcuts-interaction-payload#message_actions
+ */
+export const messageActionBodySchema = z
+  .looseObject({
+    type: z.literal('message_action'),
+    ...interactionFields,
+    actions: absent,
+    callback_id: nonEmpty,
+    // Bolt reads `channel.id` of a message action.
+    channel: z.looseObject({ id: nonEmpty, name: z.string().optional() }),
+    message_ts: z.string().optional(),
+    message: z.looseObject({
+      ts: nonEmpty,
+      text: z.string().optional(),
+      user: z.string().optional(),
+      bot_id: z.string().optional(),
+      thread_ts: z.string().optional(),
+    }),
+  })
+  .refine(hasWorkspace, { message: 'names no workspace (team.id or user.team_id)', path: ['team'] });
+
+/**
  * An Events API callback. The inner event's own fields are checked by each event's schema in inbound.ts;
  * here only the ones Bolt reads of every event (`user`, `channel`, `item`, `subteam`) and the listener's
  * `tokens` (tokens_revoked).
@@ -142,6 +166,7 @@ export const urlVerificationBodySchema = z.looseObject({ type: z.literal('url_ve
 export type SlashCommandBody = z.infer<typeof slashCommandBodySchema>;
 export type BlockActionsBody = z.infer<typeof blockActionsBodySchema>;
 export type ViewSubmissionBody = z.infer<typeof viewSubmissionBodySchema>;
+export type MessageActionBody = z.infer<typeof messageActionBodySchema>;
 export type EventCallbackBody = z.infer<typeof eventCallbackBodySchema>;
 
 /** Where a body of an unexpected shape went wrong: field paths and zod's messages, never the values. */

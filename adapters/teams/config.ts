@@ -67,6 +67,12 @@ export const teamsSettingsSchema = z
      * actions are held to the same. The work goes on after the answer.
      */
     invokeDeadlineMs: z.number().int().min(100).max(4500).default(3000),
+    /** Microsoft Graph's base (members-only private channels), `TEAMS_GRAPH_URL`; no trailing slash. */
+    graphUrl: z
+      .preprocess((v) => (v === '' ? undefined : v), z.url().optional())
+      .transform((u) => (u ?? 'https://graph.microsoft.com/v1.0').replace(/\/+$/, '')),
+    /** The Entra login host Graph tokens come from, `TEAMS_GRAPH_LOGIN_URL`; unset: login.microsoftonline.com. */
+    graphLoginUrl: optionalUrl,
   })
   .superRefine((s, ctx) => {
     if (!s.appId) {
@@ -116,6 +122,10 @@ export interface TeamsPlatformConfig {
   defaultServiceUrl?: string | undefined;
   /** Time a press or form gets before it is answered without a reply (default 3,000 ms; at most 4,500). */
   invokeDeadlineMs?: number | undefined;
+  /** Microsoft Graph's base URL for private-channel membership (default `https://graph.microsoft.com/v1.0`). */
+  graphUrl?: string | undefined;
+  /** The login host for Graph tokens (default Microsoft's; tests point it at a fake identity). */
+  graphLoginUrl?: string | undefined;
   /** Receives every inbound event; its Reply is rendered back into Teams. */
   handler: InboundHandler;
   logger: Logger;

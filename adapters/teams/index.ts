@@ -1,4 +1,5 @@
 import type {
+  AccessPlace,
   ChannelRef,
   ChatPlatform,
   HttpRoute,
@@ -13,12 +14,14 @@ import { KringCloudAdapter, createBotFrameworkAuthentication } from './bot-frame
 import { parseTeamsSettings, type TeamsPlatformConfig } from './config.js';
 import { toChatPlatformError } from './errors.js';
 import { createMessagesRoute } from './http.js';
-import { cardMessage, deleteInConversation, sendInNewPersonalChat, sendToConversation, teamChannels, updateInConversation } from './outbound.js';
+import { cardMessage, deleteInConversation, sendInNewPersonalChat, sendToConversation, teamChannels, teamGroupId, updateInConversation } from './outbound.js';
+import { GraphChannelMembers } from './graph.js';
 import { ReferenceStore, type TeamsRuntime } from './runtime.js';
 import { BoundedWork } from '../../src/kernel/bounded-work.js';
 
 export type { TeamsPlatformConfig } from './config.js';
 export { teamsSettingsSchema, TEAMS_APP_TYPES, type TeamsAppType } from './config.js';
+export { TEAMS_REPORT_COMMAND_ID } from './report.js';
 
 /**
  * Kring on Microsoft Teams, through botbuilder's CloudAdapter (Bot Framework protocol).
@@ -29,6 +32,10 @@ export { teamsSettingsSchema, TEAMS_APP_TYPES, type TeamsAppType } from './confi
  *
  * Teams has no idempotent send: `PostOptions.idempotencyKey` cannot be honoured, so a retried `post`
  * after a lost response may duplicate the message.
+ *
+ * Members-only private channels are opened and closed through Microsoft Graph (graph.ts). Bots cannot
+ * delete people's messages in Teams, so `removeMessage` is left out. Reports arrive through the message
+ * action in the app manifest (report.ts).
  */
 export interface TeamsPlatform extends ChatPlatform {
   readonly platform: 'teams';
@@ -74,6 +81,44 @@ export function createTeamsPlatform(config: TeamsPlatformConfig): TeamsPlatform 
     }
   };
 
+  /**
+   * Members-only private channels need Microsoft Graph with the bot's own client secret: absent in emulator
+   * mode and for a managed identity (UserAssignedMSI has no secret to ask Graph a token with).
+   */
+  const graph =
+    settings.appId && settings.appPassword
+      ? new GraphChannelMembers({ appId: settings.appId, appPassword: settings.appPassword, graphUrl: settings.graphUrl, loginUrl: settings.graphLoginUrl }, logger)
+      : undefined;
+  /** Team (Bot Framework id) -> its Entra group id, which Graph addresses teams by. */
+  const groupIds = new Map<string, Promise<string | undefined>>();
+
+  /** The private channel's team as Graph knows it: from the channel's stored reference and the team's details. */
+  const graphChannel = async (place: AccessPlace, what: string): Promise<{ teamGroupId: string; channelId: string }> => {
+    if (place.kind !== 'channel') throw new ChatPlatformError('INVALID', `Teams members-only places are private channels, not a ${place.kind}`);
+    const reference = await conversationRef(place.workspaceId, place.id, what);
+    if (reference.conversation.conversationType !== 'channel' || !reference.teamId) {
+      throw new ChatPlatformError('INVALID', `Teams: ${place.id} is not a channel of a team (${what})`);
+    }
+    const teamId = reference.teamId;
+    let groupId = groupIds.get(teamId);
+    if (!groupId) {
+      groupId = outbound(what, () => teamGroupId(rt, reference, teamId));
+      groupIds.set(teamId, groupId);
+      // A failed look-up is asked again next time.
+      groupId.catch(() => groupIds.delete(teamId));
+    }
+    const found = await groupId;
+    if (!found) throw new ChatPlatformError('INVALID', `Teams did not tell the Entra group of team ${teamId} (${what})`);
+    return { teamGroupId: found, channelId: place.id };
+  };
+  /** Graph addresses people by their Entra object id, which is Kring's Teams user id whenever Teams gives one. */
+  const entraId = (user: UserRef): string => {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(user.userId)) {
+      throw new ChatPlatformError('INVALID', 'Teams: this account has no Entra object id, so Graph cannot add it to a channel');
+    }
+    return user.userId;
+  };
+
   const conversationRef = async (workspaceId: string, conversationId: string, what: string) => {
     const reference = await rt.references.find(workspaceId, referenceKeys.conversation(conversationId));
     if (!reference) {
@@ -85,6 +130,21 @@ export function createTeamsPlatform(config: TeamsPlatformConfig): TeamsPlatform 
   return {
     platform: 'teams',
     routes,
+    ...(graph === undefined
+      ? {}
+      : {
+          accessPlaceKinds: ['channel'] as const,
+          /** Adds the member to the private channel: https://learn.microsoft.com/graph/api/channel-post-members */
+          async grantChannelAccess(user: UserRef, place: AccessPlace): Promise<void> {
+            const { teamGroupId: team, channelId } = await graphChannel(place, 'grantChannelAccess');
+            await track(graph.add(place.workspaceId, team, channelId, entraId(user)));
+          },
+          /** Removes them: https://learn.microsoft.com/graph/api/channel-delete-members */
+          async revokeChannelAccess(user: UserRef, place: AccessPlace): Promise<void> {
+            const { teamGroupId: team, channelId } = await graphChannel(place, 'revokeChannelAccess');
+            await track(graph.remove(place.workspaceId, team, channelId, entraId(user)));
+          },
+        }),
 
     async start() {
       accepting = true;

@@ -65,6 +65,21 @@ export async function teamChannels(rt: TeamsRuntime, reference: StoredConversati
 }
 
 /**
+ * The Entra group id of a team (what Microsoft Graph calls the team's id), asked of the Bot Connector in a
+ * proactive turn of one of its channels; `teamId` is the team as the Bot Framework names it
+ * (`channelData.team.id`). Undefined when Teams does not say.
+ *
+ * @see https://learn.microsoft.com/microsoftteams/platform/bots/how-to/get-teams-context#get-team-details
+ */
+export async function teamGroupId(rt: TeamsRuntime, reference: StoredConversationReference, teamId: string): Promise<string | undefined> {
+  let groupId: string | undefined;
+  await inConversation(rt, reference, async (context) => {
+    groupId = (await TeamsInfo.getTeamDetails(context, teamId)).aadGroupId ?? undefined;
+  });
+  return groupId;
+}
+
+/**
  * Opens (or reopens: Teams returns the existing one) the personal chat with a person and sends the
  * activity there; stores the new conversation's reference under the person's key. `memberId` may be
  * the Teams user id (`29:...`, works for members of a team Kring is in) or the Entra object id (works

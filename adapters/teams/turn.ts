@@ -6,6 +6,7 @@ import { actionEvent, formEvent, isBotAdded, isBotRemoved, memberEvents, message
 import { cardMessage, sendInNewPersonalChat, sendToConversation } from './outbound.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment, renderCard, renderFormCard } from './render.js';
 import { handleInTime, handleSafely, withReplyRetries, type TeamsRuntime } from './runtime.js';
+import { isReportInvoke, reportAnswer, reportEvent } from './report.js';
 
 /**
  * One inbound turn: map the activity, hand the event to the application, render its Reply back into
@@ -112,6 +113,7 @@ async function sendPrivately(rt: TeamsRuntime, activity: TeamsActivity, tenantId
  * @see https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards
  */
 async function onInvoke(rt: TeamsRuntime, context: TurnContext, activity: TeamsActivity): Promise<void> {
+  if (isReportInvoke(activity)) return onReport(rt, context, activity);
   const options = { fallbackTenantId: fallbackTenant(rt) };
   const event = formEvent(activity, options) ?? actionEvent(activity, options);
   if (!event) {
@@ -128,6 +130,22 @@ async function onInvoke(rt: TeamsRuntime, context: TurnContext, activity: TeamsA
     return;
   }
   await answerInvoke(context, await invokeResponseFor(rt, context, event, outcome.reply));
+}
+
+/**
+ * A report from the message action (see report.ts): handled within the invoke's deadline, and answered with
+ * the reply's text in the report dialog. A report Kring cannot read gets 400; a late one an empty answer
+ * (the dialog closes; the report is still handled).
+ */
+async function onReport(rt: TeamsRuntime, context: TurnContext, activity: TeamsActivity): Promise<void> {
+  const event = reportEvent(activity, { fallbackTenantId: fallbackTenant(rt) });
+  if (!event) {
+    await context.sendActivity({ type: 'invokeResponse', value: { status: 400, body: badRequestResponse() } });
+    return;
+  }
+  const outcome = await handleInTime(rt, event);
+  const text = outcome === 'late' ? undefined : outcome.reply?.view.fallback;
+  await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: text === undefined ? {} : reportAnswer(text) } });
 }
 
 async function invokeResponseFor(rt: TeamsRuntime, context: TurnContext, event: ActionEvent | FormSubmittedEvent, reply: Reply | undefined): Promise<Record<string, unknown>> {

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { decideAccess, MANAGER_ROLES, type Organization } from '../kernel/community.js';
+import { decideAccess, MANAGER_ROLES, MODERATOR_ROLES, type Organization } from '../kernel/community.js';
 import type { EventBus, KringEventListeners } from '../kernel/events.js';
 import { KringError, ValidationError } from '../kernel/errors.js';
 import { toLocale, type Locale } from '../kernel/types.js';
 import { validate } from '../kernel/validate.js';
-import type { ActionEvent, CommandEvent, FormSubmittedEvent, InboundEvent, InboundHandler, Reply } from '../kernel/ports/chat-platform.js';
+import type { ActionEvent, CommandEvent, FormSubmittedEvent, InboundEvent, InboundHandler, MessageReportedEvent, Reply } from '../kernel/ports/chat-platform.js';
 import type { Logger } from '../kernel/ports/logger.js';
 import type { Directory, PlatformAccount } from '../kernel/ports/directory.js';
-import { usage, type ActionDefinition, type CommandContext, type CommandDefinition, type FormHandlerDefinition } from './command.js';
+import { usage, type ActionDefinition, type CommandContext, type CommandDefinition, type FormHandlerDefinition, type ReportHandlerDefinition } from './command.js';
 import { helpCommand } from './help.command.js';
 import { parseInboundEvent } from './inbound.schema.js';
 import type { Translator } from '../kernel/i18n.js';
@@ -27,6 +27,8 @@ export interface ChatRouterDeps {
   actions: readonly ActionDefinition[];
   /** Handlers of submitted forms (Reply.form), by formId. */
   forms?: readonly FormHandlerDefinition[];
+  /** The handler of reported messages (the first one given; the moderation capability's). */
+  reports?: readonly ReportHandlerDefinition[];
   /**
    * Where `activity.seen` goes: messages seen, reactions, joins and leaves as they arrive, and commands and
    * actions after they were handled (insights listens). A listener's failure never changes a reply. When
@@ -91,6 +93,9 @@ export class ChatRouter implements InboundHandler {
           }
         case 'form-submitted':
           return await this.runForm(event, organization);
+        // Not observed: a report carries the message's text, which must not travel to activity listeners.
+        case 'message-reported':
+          return await this.runReport(event, organization);
         default:
           await this.observe(event, organization);
           return undefined;
@@ -126,7 +131,7 @@ export class ChatRouter implements InboundHandler {
     return org;
   }
 
-  private async context(event: CommandEvent | ActionEvent | FormSubmittedEvent, organization: Organization): Promise<CommandContext> {
+  private async context(event: CommandEvent | ActionEvent | FormSubmittedEvent | MessageReportedEvent, organization: Organization): Promise<CommandContext> {
     const account: PlatformAccount = { platform: event.platform, workspaceId: event.workspaceId, platformUserId: event.userId };
     const linked = await this.access.lookup(account);
     const access = decideAccess(linked?.identity ?? null, linked?.member ?? null);
@@ -143,6 +148,7 @@ export class ChatRouter implements InboundHandler {
       identity: sameOrg ? access.identity : null,
       isMember: sameOrg && access.isMember,
       isManager: sameOrg && access.isManager,
+      isModerator: sameOrg && access.isModerator,
     };
   }
 
@@ -210,6 +216,16 @@ export class ChatRouter implements InboundHandler {
     return this.runHandler(ctx, () => def.run(ctx, event.values));
   }
 
+  private async runReport(event: MessageReportedEvent, organization: Organization): Promise<Reply> {
+    const ctx = await this.context(event, organization);
+    const def = this.deps.reports?.[0];
+    if (!def) return privateText(ctx.t('errors.actionExpired'));
+    const denied = this.deny(def.access, ctx);
+    if (denied) return denied;
+    this.deps.logger.info({ platform: event.platform, user: event.userId }, 'message reported');
+    return this.runHandler(ctx, () => def.run(ctx, event));
+  }
+
   /**
    * Runs a handler; a failure is answered in the language the handler would have answered in (the
    * member's own, which the event's locale does not know).
@@ -226,14 +242,18 @@ export class ChatRouter implements InboundHandler {
   /**
    * A polite refusal when `ctx` may not run something of this access level; undefined when allowed. Someone
    * not linked yet may well be a board member: they are told to link first, never that they lack the role.
-   * Manager refusals name every role that grants the right ({@link MANAGER_ROLES}), in the member's language.
+   * Manager and moderator refusals name every role that grants the right ({@link MANAGER_ROLES},
+   * {@link MODERATOR_ROLES}), in the member's language. Platform admin flags never count.
    */
   private deny(access: CommandDefinition['access'], ctx: CommandContext): Reply | undefined {
     if (access === 'anyone') return undefined;
-    const roles = () => MANAGER_ROLES.map((role) => ctx.t(`roles.${role}`)).join(', ');
-    if (!ctx.member) return privateText(access === 'manager' ? ctx.t('errors.managerNotLinked', { roles: roles() }) : ctx.t('errors.notMember'));
+    const granting = access === 'moderator' ? MODERATOR_ROLES : MANAGER_ROLES;
+    const roles = () => granting.map((role) => ctx.t(`roles.${role}`)).join(', ');
+    const needsRole = access === 'manager' || access === 'moderator';
+    if (!ctx.member) return privateText(needsRole ? ctx.t('errors.managerNotLinked', { roles: roles() }) : ctx.t('errors.notMember'));
     if (!ctx.isMember) return privateText(ctx.t('errors.notMember'));
     if (access === 'manager' && !ctx.isManager) return privateText(ctx.t('errors.notManager', { roles: roles() }));
+    if (access === 'moderator' && !ctx.isModerator) return privateText(ctx.t('errors.notManager', { roles: roles() }));
     return undefined;
   }
 
@@ -253,5 +273,5 @@ export class ChatRouter implements InboundHandler {
 
 /** Events a person waits for an answer to (the others go unanswered, also on failure). */
 function answers(event: InboundEvent): boolean {
-  return event.type === 'command' || event.type === 'action' || event.type === 'form-submitted';
+  return event.type === 'command' || event.type === 'action' || event.type === 'form-submitted' || event.type === 'message-reported';
 }

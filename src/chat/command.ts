@@ -2,11 +2,14 @@ import type { z } from 'zod';
 import type { Member, Organization, PlatformIdentity } from '../kernel/community.js';
 import type { Locale } from '../kernel/types.js';
 import type { PlatformAccount } from '../kernel/ports/directory.js';
-import type { ActionEvent, CommandEvent, FormSubmittedEvent, Reply } from '../kernel/ports/chat-platform.js';
+import type { ActionEvent, CommandEvent, FormSubmittedEvent, MessageReportedEvent, Reply } from '../kernel/ports/chat-platform.js';
 import type { TextKey, Translate } from '../kernel/i18n.js';
 
-/** Who may run a command: anyone, verified active members, or managers (our roles, never platform flags). */
-export type Access = 'anyone' | 'member' | 'manager';
+/**
+ * Who may run a command: anyone, verified active members, managers, or moderators (`moderator` or
+ * `counsellor`): our roles, never platform flags.
+ */
+export type Access = 'anyone' | 'member' | 'manager' | 'moderator';
 
 /** One declared argument; positional words map onto these in order. Also drives Discord's typed options. */
 export interface ArgSpec {
@@ -21,7 +24,7 @@ export interface ArgSpec {
 
 /** What a command handler knows about the person and the place. */
 export interface CommandContext {
-  event: CommandEvent | ActionEvent | FormSubmittedEvent;
+  event: CommandEvent | ActionEvent | FormSubmittedEvent | MessageReportedEvent;
   account: PlatformAccount;
   organization: Organization;
   locale: Locale;
@@ -31,6 +34,8 @@ export interface CommandContext {
   identity: PlatformIdentity | null;
   isMember: boolean;
   isManager: boolean;
+  /** Active and holding `moderator` or `counsellor` (see MODERATOR_ROLES). */
+  isModerator: boolean;
 }
 
 /** A `/kring` sub-command: its path, who may run it, its arguments and what it does. */
@@ -69,6 +74,30 @@ export interface FormHandlerDefinition {
   formId: string;
   access: Access;
   run(ctx: CommandContext, values: Record<string, string>): Promise<Reply>;
+}
+
+/**
+ * What happens when someone reports a message (Slack message shortcut, Discord message command, Teams
+ * message action): the router checks `access` as for commands and hands the report over. One handler per
+ * Kring (the moderation capability's).
+ */
+export interface ReportHandlerDefinition {
+  access: Access;
+  run(ctx: CommandContext, event: MessageReportedEvent): Promise<Reply>;
+}
+
+/** Whether `ctx` may run something of this access level (the router answers the refusals). */
+export function allows(access: Access, ctx: Pick<CommandContext, 'isMember' | 'isManager' | 'isModerator'>): boolean {
+  switch (access) {
+    case 'anyone':
+      return true;
+    case 'member':
+      return ctx.isMember;
+    case 'manager':
+      return ctx.isManager;
+    case 'moderator':
+      return ctx.isModerator;
+  }
 }
 
 /** Usage line of a command, e.g. `/kring link <identifier>`. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { reply } from './views.js';
-import { defineCommand, usage, type CommandDefinition } from './command.js';
+import { allows, defineCommand, usage, type CommandDefinition } from './command.js';
 
 /** `help`: lists exactly the commands this person may run now. */
 export function helpCommand(all: () => readonly CommandDefinition[]): CommandDefinition {
@@ -11,9 +11,7 @@ export function helpCommand(all: () => readonly CommandDefinition[]): CommandDef
     schema: z.object({}),
     descriptionKey: 'commands.help',
     async run(ctx) {
-      const allowed = all().filter(
-        (def) => def.access === 'anyone' || (def.access === 'member' && ctx.isMember) || (def.access === 'manager' && ctx.isManager),
-      );
+      const allowed = all().filter((def) => allows(def.access, ctx));
       const lines = allowed.map((def) => `- \`${usage(def)}\`: ${ctx.t(def.descriptionKey)}`);
       return reply('private', ctx.t('help.title'), [
         { type: 'text', text: `${ctx.t('help.intro')}\n${lines.join('\n')}` },

@@ -64,6 +64,16 @@ export const inboundEventSchema = z.discriminatedUnion('type', [
     messageAuthorId: z.string().min(1).max(128).optional(),
     at: z.date(),
   }),
+  z.object({
+    ...base,
+    type: z.literal('message-reported'),
+    channelId: z.string().min(1).max(256),
+    message: messageRef,
+    authorId: z.string().min(1).max(128).optional(),
+    text: z.string().max(4000),
+    link: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+    note: z.string().max(1000).optional(),
+  }),
   z.object({ ...base, type: z.literal('member-joined') }),
   z.object({ ...base, type: z.literal('member-left') }),
 ]);

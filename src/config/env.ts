@@ -159,6 +159,8 @@ const envSchema = z
     // `kring demo`: a demo association in the embedded database, and a sign-in link for its manager.
     KRING_DEMO: bool(false),
     KRING_PUBLIC_URL: optionalUrl('the address people reach Kring at, e.g. https://kring.example.org'),
+    // Where a member whose membership ended renews it: shown in the message they get when their access ends.
+    KRING_RENEW_URL: optionalUrl('the page where members renew their membership, e.g. https://example.org/lid-worden'),
     API_RATE_LIMIT: int(600, 1, 1_000_000),
     // Teams authentication endpoints: sovereign clouds, and tests that point them at a local fake.
     TEAMS_OPENID_METADATA_URL: optionalUrl('the OpenID metadata document whose keys sign inbound Bot Framework tokens'),
@@ -166,6 +168,9 @@ const envSchema = z
     TEAMS_LOGIN_URL: optionalUrl('the login authority for outbound Bot Framework tokens'),
     TEAMS_OAUTH_SCOPE: optionalString,
     TEAMS_TOKEN_ENDPOINT: optionalUrl('the OAuth token endpoint for outbound Bot Framework tokens'),
+    // Microsoft Graph (members-only private channels in Teams): sovereign clouds, and tests that point it at a local fake.
+    TEAMS_GRAPH_URL: optionalUrl('the Microsoft Graph base, e.g. https://graph.microsoft.com/v1.0'),
+    TEAMS_GRAPH_LOGIN_URL: optionalUrl('the Entra login host Graph tokens come from, e.g. https://login.microsoftonline.com'),
   });
 
 /**
@@ -268,6 +273,8 @@ export interface Config {
   secrets: { current: string | undefined; previous: readonly string[] };
   /** Where people reach Kring (links in chat: dashboard sign-in, data exports); default http://localhost:PORT. */
   publicUrl: string | undefined;
+  /** Where members renew their membership (`KRING_RENEW_URL`), linked from the message they get when access ends. */
+  renewUrl: string | undefined;
   /** Admin API requests per minute per token. */
   apiRateLimitPerMinute: number;
   /** The web community under /web (`KRING_WEB`, default on). */
@@ -299,6 +306,8 @@ export interface Config {
           oauthScope: string | undefined;
           tokenEndpoint: string | undefined;
         };
+        /** Microsoft Graph for private-channel membership (`TEAMS_GRAPH_URL`, `TEAMS_GRAPH_LOGIN_URL`); unset: Microsoft's. */
+        graph: { url: string | undefined; loginUrl: string | undefined };
       }
     | undefined;
 }
@@ -347,6 +356,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir: e.KRING_DATA_DIR,
     secrets: { current: e.KRING_SECRET, previous: e.KRING_SECRET_PREVIOUS },
     publicUrl: e.KRING_PUBLIC_URL,
+    renewUrl: e.KRING_RENEW_URL,
     apiRateLimitPerMinute: e.API_RATE_LIMIT,
     web: { enabled: e.KRING_WEB },
     demo: e.KRING_DEMO,
@@ -374,6 +384,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
               oauthScope: e.TEAMS_OAUTH_SCOPE,
               tokenEndpoint: e.TEAMS_TOKEN_ENDPOINT,
             },
+            graph: { url: e.TEAMS_GRAPH_URL, loginUrl: e.TEAMS_GRAPH_LOGIN_URL },
           }
         : undefined,
   };

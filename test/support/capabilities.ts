@@ -79,6 +79,7 @@ export function buildTestCapabilities(
     commands: built.all.flatMap((c) => c.commands ?? []),
     actions: built.all.flatMap((c) => c.actions ?? []),
     forms: built.all.flatMap((c) => c.forms ?? []),
+    reports: built.all.flatMap((c) => c.messageReports ?? []),
     bus: ctx.bus,
     translator: ctx.translator,
     logger: ctx.logger,
