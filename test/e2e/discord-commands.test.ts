@@ -29,21 +29,23 @@ describe(registerCommands.name, () => {
   it('overwrites the global commands with /kring', async () => {
     fake = await FakeDiscord.start();
     const registered = await registerCommands({ token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl }, catalogue);
-    expect(registered.map((c) => c.name)).toEqual(['kring']);
-    expect(fake.state.globalCommands).toHaveLength(1);
+    // /kring, and the message command that reports a message to the moderators (issue 16).
+    expect(registered.map((c) => c.name)).toEqual(['kring', 'Report to moderators']);
+    expect(fake.state.globalCommands).toHaveLength(2);
     const put = fake.rest.requests.find((r) => r.method === 'PUT')!;
     expect(put).toMatchObject({ path: `/applications/${fake.applicationId}/commands`, status: 200, botAuth: true });
     // Registering again replaces, it does not add.
     const again = await registerCommands({ token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl }, catalogue);
     expect(again[0]!.id).toBe(registered[0]!.id);
-    expect(fake.state.globalCommands).toHaveLength(1);
+    expect(fake.state.globalCommands).toHaveLength(2);
   });
 
   it('registers in one guild when asked, and interactions then carry that command', async () => {
     fake = await FakeDiscord.start();
     await registerCommands({ token: `Bot ${fake.token}`, applicationId: fake.applicationId, apiUrl: `${fake.apiUrl}/` }, catalogue, { guildId: fake.guildId });
     const commands = fake.state.guildCommands.get(fake.guildId)!;
-    expect(commands).toHaveLength(1);
+    expect(commands).toHaveLength(2);
+    expect(commands[1]).toMatchObject({ name: 'Report to moderators', type: 3, name_localizations: { nl: 'Melden bij moderatoren' } });
     expect(commands[0]).toMatchObject({ name: 'kring', guild_id: fake.guildId, description_localizations: { nl: 'Kring: je vereniging in de chat' } });
     expect(fake.state.globalCommands).toHaveLength(0);
   });
