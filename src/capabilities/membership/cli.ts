@@ -60,7 +60,10 @@ export function registerMembershipCli(program: Command, host: CliHost<Membership
       const r = await host.directory();
       const organization = await findOrg(r, opts.org);
       const progress = new ImportProgressDisplay(host.stderr);
-      const service = (await host.parts()).importer;
+      // Lapses and reactivations reach the platforms through the server's queue (access); without REDIS_URL the
+      // change is recorded and the server's daily access sweep applies it. A dry run enqueues nothing.
+      const queue = opts.dryRun || !host.env['REDIS_URL']?.trim() ? await host.openQueue({ recordOnly: true }) : await host.openQueue({ recordOnly: false });
+      const service = (await host.parts(queue)).importer;
       let report: ImportReport;
       let sheet: string | undefined;
       try {
@@ -77,6 +80,7 @@ export function registerMembershipCli(program: Command, host: CliHost<Membership
         });
       } finally {
         progress.finish();
+        await queue.close();
       }
       if (opts.json) host.out(JSON.stringify(report, null, 2));
       else printReport(host.out, report, basename(file), organization, progress.elapsedSeconds(), sheet);
