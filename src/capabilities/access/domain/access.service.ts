@@ -222,6 +222,9 @@ export class AccessService {
    * @throws KringError `ACCESS.KIND_NOT_SUPPORTED`, `ACCESS.PLATFORM_CANNOT`.
    */
   async addPlace(input: NewAccessPlace): Promise<AccessPlace> {
+    // Discord gates channels by role; Slack and Teams by private-channel membership; the web has no such places.
+    const kindOf = { discord: 'role', slack: 'channel', teams: 'channel', web: null }[input.platform];
+    if (kindOf !== input.kind) throw accessError('ACCESS.KIND_NOT_SUPPORTED', `${input.platform} has no ${input.kind} places`, { platform: input.platform, kinds: kindOf ?? '-' });
     const platform = this.deps.platforms.get(input.platform);
     if (platform) {
       const kinds = platform.accessPlaceKinds ?? [];

@@ -114,7 +114,7 @@ export function accessRoutes(deps: AccessRoutesDeps): ApiRoute[] {
       tag: 'Access',
       scope: 'access:write',
       body: placeBody,
-      errors: { 422: '`ACCESS.KIND_NOT_SUPPORTED` or `ACCESS.PLATFORM_CANNOT`: the platform has no places of this kind.' },
+      errors: { 422: '`ACCESS.KIND_NOT_SUPPORTED` (Discord places are roles, Slack and Teams places channels) or `ACCESS.PLATFORM_CANNOT` (the platform cannot open and close places with the current setup).' },
       responses: { 201: { description: 'The place.', schema: placeSchema } },
       async handle({ organization, body }) {
         const place = await inBody(() => deps.access.addPlace({ organizationId: organization.id, ...body }));
