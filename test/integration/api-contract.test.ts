@@ -178,6 +178,29 @@ describe('admin API contract: every operation, every documented response', () =>
     expect((await h.call('GET', org('/insights/settings'), auth)).status).toBe(200);
     expect((await h.call('PATCH', org('/insights/settings'), { ...auth, json: { retentionMonths: 12 } })).status).toBe(200);
 
+    // Access (issue 16): places, settings and house rules, one member's access.
+    const place = await h.call('POST', org('/access/places'), { ...auth, json: { platform: 'slack', workspaceId: 'T0KRING01', kind: 'channel', externalId: 'G0LEDEN01', audience: { kind: 'roles', roles: ['board'] } } });
+    expect(place.status).toBe(201);
+    expect((await h.call('POST', org('/access/places'), { ...auth, json: { platform: 'slack', workspaceId: 'T0KRING01', kind: 'role', externalId: '123' } })).status).toBe(422);
+    expect((await h.call('GET', org('/access/places'), auth)).status).toBe(200);
+    expect((await h.call('PATCH', org('/access/settings'), { ...auth, json: { graceDays: 14, rules: { nl: 'Wees aardig.', en: 'Be kind.' } } })).status).toBe(200);
+    expect((await h.call('GET', org('/access/settings'), auth)).body).toMatchObject({ graceDays: 14, rulesVersion: 1 });
+    expect((await h.call('GET', org('/members/C-1/access'), auth)).body).toMatchObject({ standing: 'grace' });
+    expect((await h.call('DELETE', org(`/access/places/${place.body.id}`), auth)).status).toBe(200);
+
+    // Moderation (issue 16): two reported messages, one of a linked member and one of an unknown account.
+    for (const number of [1, 2]) {
+      await h.db.prisma.moderationCase.create({
+        data: { organizationId: h.orgA.id, number, platform: 'discord', workspaceExternalId: 'G1', channelExternalId: 'C1', messageId: `M${number}`, reportedPlatformUserId: 'U9', createdAt: new Date() },
+      });
+    }
+    expect((await h.call('GET', org('/cases'), auth)).body.data).toHaveLength(2);
+    expect((await h.call('GET', org('/cases/1'), auth)).status).toBe(200);
+    expect((await h.call('POST', org('/cases/1/decision'), { ...auth, json: { action: 'dismiss' } })).body).toMatchObject({ status: 'closed', outcome: 'dismissed' });
+    expect((await h.call('POST', org('/cases/1/decision'), { ...auth, json: { action: 'dismiss' } })).status).toBe(409);
+    expect((await h.call('POST', org('/cases/2/decision'), { ...auth, json: { action: 'suspend', days: 7 } })).status).toBe(422);
+    expect((await h.call('GET', org('/cases/99'), auth)).status).toBe(404);
+
     // Webhooks.
     const hook = await h.call('POST', org('/webhooks'), { ...auth, json: { url: 'https://crm.example.org/kring', events: ['member.updated'] } });
     expect(hook.status).toBe(201);

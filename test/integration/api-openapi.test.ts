@@ -59,8 +59,8 @@ describe('admin API: OpenAPI document and docs page', () => {
       expect(Boolean(op.requestBody)).toBe(Boolean(route.body));
     }
     expect(Object.keys(doc.webhooks).sort()).toEqual([
-      'announcement.published', 'event.attended', 'event.created', 'member.lapsed', 'member.linked', 'member.reactivated', 'member.unlinked', 'member.updated',
-      'poll.closed', 'rsvp.changed',
+      'access.changed', 'announcement.published', 'case.closed', 'case.opened', 'event.attended', 'event.created', 'member.lapsed', 'member.linked', 'member.reactivated',
+      'member.suspended', 'member.unlinked', 'member.updated', 'poll.closed', 'rsvp.changed',
     ]);
   });
 

@@ -21,7 +21,8 @@ function accessOf(member: Member, identities: readonly PlatformIdentity[]): Webh
 /**
  * Kring's events as outgoing webhooks: `member.linked`, `member.unlinked`, `member.updated`,
  * `member.lapsed`, `member.reactivated`, `poll.closed`, `announcement.published` and the meet-ups'
- * `event.created`, `rsvp.changed` and `event.attended`, each to the
+ * `event.created`, `rsvp.changed` and `event.attended`, access's `access.changed` and moderation's
+ * `member.suspended`, `case.opened` and `case.closed`, each to the
  * organisation's endpoints subscribed to it. Publishing only enqueues (one job per endpoint), so it is
  * quick; a failure is logged by the bus and never undoes what happened. `chapters` names a member's chapter.
  */
@@ -122,6 +123,34 @@ export function eventWebhooks(webhooks: Pick<WebhookService, 'publish'>, deps: {
         checkedInAt: a.checkedInAt.toISOString(),
         firstTime: a.firstTime,
       });
+    },
+    async 'access.changed'(a) {
+      await webhooks.publish(a.organizationId, 'access.changed', {
+        member: { memberNumber: a.member.memberNumber, name: a.member.name },
+        account: { ...a.account },
+        place: { ...a.place },
+        change: a.change,
+        reason: a.reason,
+        at: a.at.toISOString(),
+      });
+    },
+    async 'member.suspended'(s) {
+      await webhooks.publish(s.member.organizationId, 'member.suspended', {
+        member: { memberNumber: s.member.memberNumber, name: s.member.name },
+        until: s.until.toISOString(),
+        caseNumber: s.caseNumber,
+      });
+    },
+    async 'case.opened'(c) {
+      await webhooks.publish(c.organizationId, 'case.opened', {
+        caseNumber: c.caseNumber,
+        platform: c.platform,
+        reportedMember: c.reportedMember ? { memberNumber: c.reportedMember.memberNumber, name: c.reportedMember.name } : null,
+        openedAt: c.openedAt.toISOString(),
+      });
+    },
+    async 'case.closed'(c) {
+      await webhooks.publish(c.organizationId, 'case.closed', { caseNumber: c.caseNumber, outcome: c.outcome, closedAt: c.closedAt.toISOString() });
     },
   };
 }

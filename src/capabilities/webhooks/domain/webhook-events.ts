@@ -18,6 +18,10 @@ export const WEBHOOK_EVENTS = [
   'event.created',
   'rsvp.changed',
   'event.attended',
+  'access.changed',
+  'member.suspended',
+  'case.opened',
+  'case.closed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 export const webhookEventSchema = z.enum(WEBHOOK_EVENTS);
@@ -136,6 +140,34 @@ export const webhookDataSchemas = {
       firstTime: z.boolean().meta({ description: "The member's first meet-up of the organisation." }),
     })
     .meta({ id: 'EventAttendedData', description: 'A member checked in at a meet-up (record attendance in the member administration).' }),
+  'access.changed': z
+    .object({
+      member: z.object({ memberNumber: z.string(), name: z.string() }),
+      account: z.object({ platform: platformSchema, workspaceId: z.string(), platformUserId: z.string() }),
+      place: z.object({
+        kind: z.enum(['member-role', 'role', 'channel']),
+        id: z.string().meta({ description: 'The Discord role id or the Slack/Teams channel id (`member-role`: the platform\'s member role).' }),
+        name: z.string().nullable(),
+      }),
+      change: z.enum(['granted', 'revoked']),
+      reason: z.enum(['entitled', 'lapsed', 'suspended', 'unlinked', 'audience', 'place-removed']),
+      at: z.iso.datetime(),
+    })
+    .meta({ id: 'AccessChangedData', description: 'Kring let a member into a members-only place on a platform, or took them out of it.' }),
+  'member.suspended': z
+    .object({ member: z.object({ memberNumber: z.string(), name: z.string() }), until: z.iso.datetime(), caseNumber: z.number().int().nullable() })
+    .meta({ id: 'MemberSuspendedData', description: 'The moderators suspended a member from the community until `until` (access on every platform comes back then).' }),
+  'case.opened': z
+    .object({
+      caseNumber: z.number().int(),
+      platform: platformSchema,
+      reportedMember: z.object({ memberNumber: z.string(), name: z.string() }).nullable(),
+      openedAt: z.iso.datetime(),
+    })
+    .meta({ id: 'CaseOpenedData', description: 'A reported message became a moderation case. Never who reported it, nor what the message said.' }),
+  'case.closed': z
+    .object({ caseNumber: z.number().int(), outcome: z.enum(['dismissed', 'warned', 'suspended', 'resolved']), closedAt: z.iso.datetime() })
+    .meta({ id: 'CaseClosedData', description: 'The moderators (or the confidential counsellor) decided a case.' }),
 } as const satisfies Record<WebhookEventType, z.ZodType>;
 
 /** The chat account in `member.linked`, `member.unlinked`, `member.lapsed` and `member.reactivated`. */

@@ -1,0 +1,88 @@
+import type { Widen } from '../../../kernel/i18n.js';
+import type { en } from './en.js';
+
+/** Dutch texts of the moderation capability (glossary: melding, moderator, vertrouwenspersoon, huisregels; informal "je"). */
+export const nl: Widen<typeof en> = {
+  moderation: {
+    commands: {
+      cases: 'Moderatoren: de gemelde berichten die op een besluit wachten',
+      show: 'Moderatoren: een zaak met de meldingen en wat er gedaan is',
+      dismiss: 'Moderatoren: sluit een zaak zonder actie',
+      warn: 'Moderatoren: waarschuw de schrijver met een privébericht en sluit de zaak',
+      remove: 'Moderatoren: verwijder het gemelde bericht waar Kring dat mag',
+      suspend: 'Moderatoren: schors de schrijver een aantal dagen uit de community (op elk platform)',
+      counsel: 'Moderatoren: geef de zaak vertrouwelijk door aan de vertrouwenspersoon',
+      resolve: 'Vertrouwenspersoon: sluit een zaak die aan jou is doorgegeven',
+    },
+    args: {
+      number: 'het nummer van de zaak',
+      days: 'dagen, 1 tot 365',
+      message: 'wat de schrijver leest (niet verplicht)',
+    },
+    report: {
+      thanks: 'Dank je. Je melding is naar de moderatoren gegaan (zaak {{number}}); je hoort wat ze besluiten. De schrijver ziet niet wie het meldde.',
+      again: 'Dank je. Je melding is toegevoegd aan zaak {{number}}, die de moderatoren al hebben.',
+    },
+    list: {
+      title: 'Zaken',
+      none: 'Er zijn geen open zaken.',
+      line: '**{{number}}** {{status}} · {{platform}} · {{date}}',
+      reports_one: '{{count}} melding',
+      reports_other: '{{count}} meldingen',
+    },
+    status: { open: 'open', counsellor: 'bij de vertrouwenspersoon', closed: 'gesloten' },
+    outcome: { dismissed: 'geseponeerd', warned: 'schrijver gewaarschuwd', suspended: 'schrijver geschorst', resolved: 'afgehandeld door de vertrouwenspersoon' },
+    show: {
+      title: 'Zaak {{number}}',
+      where: 'Waar: {{platform}}, [het bericht]({{link}})',
+      whereNoLink: 'Waar: {{platform}}, kanaal {{channel}}',
+      author: 'Schrijver: {{name}}',
+      authorUnlinked: 'Schrijver: een chataccount dat niet aan een lid gekoppeld is ({{account}})',
+      report: '{{reporter}} op {{date}}: "{{text}}"',
+      note: 'Toelichting: {{note}}',
+      erased: '(de gemelde tekst is gewist toen de zaak gesloten werd)',
+      hidden: 'Deze zaak ligt bij de vertrouwenspersoon; alleen die ziet de meldingen.',
+      removed: 'Het bericht is verwijderd op {{date}}.',
+      audit: 'Logboek: {{lines}}',
+      decide: 'Besluit: `/kring case dismiss {{number}}`, `warn {{number}} [bericht]`, `remove {{number}}`, `suspend {{number}} <dagen>`, `counsel {{number}}`.',
+    },
+    done: {
+      dismissed: 'Zaak {{number}} is geseponeerd; de melders krijgen bericht.',
+      warned: 'De schrijver is gewaarschuwd; zaak {{number}} is gesloten en de melders krijgen bericht.',
+      removed: 'Het bericht van zaak {{number}} is verwijderd. De zaak blijft open voor een besluit over de schrijver.',
+      suspended: 'De schrijver is tot {{until}} geschorst op elk platform; de toegang komt daarna vanzelf terug. Zaak {{number}} is gesloten.',
+      counsellor: 'Zaak {{number}} ligt nu bij de vertrouwenspersoon.',
+      resolved: 'Zaak {{number}} is gesloten; de melders krijgen bericht.',
+    },
+    card: {
+      title: 'Nieuwe melding: zaak {{number}}',
+      titleUpdated: 'Zaak {{number}}: {{status}}',
+      body: 'Er is een bericht op {{platform}} gemeld ({{reports}}).{{member}} Bekijk het met `/kring case show {{number}}`.',
+      about: ' Over: {{name}}.',
+      open: '[Open het bericht]({{link}})',
+    },
+    dm: {
+      warningTitle: 'Een bericht van de moderatoren van {{organization}}',
+      warning: 'Een van je berichten is gemeld en de moderatoren hebben ernaar gekeken. Houd je aan de huisregels (`/kring rules`).',
+      warningMessage: 'De moderatoren schrijven: {{message}}',
+      suspendedTitle: 'Je bent geschorst bij {{organization}}',
+      suspended: 'De moderatoren hebben je tot {{until}} geschorst uit de community. Daarna krijg je vanzelf weer toegang tot de besloten plekken.',
+      outcomeTitle: 'Je melding bij de moderatoren van {{organization}}',
+      outcome: 'De moderatoren hebben besloten over het bericht dat je meldde (zaak {{number}}): {{outcome}}. Dank je voor je melding.',
+      counsellorTitle: 'Een zaak voor jou als vertrouwenspersoon van {{organization}}',
+      counsellor: 'De moderatoren hebben zaak {{number}} aan jou doorgegeven. Lees hem met `/kring case show {{number}}` en sluit hem met `/kring case resolve {{number}}`.',
+    },
+    errors: {
+      caseNotFound: 'Er is geen zaak {{number}}. `/kring cases` toont de open zaken.',
+      caseClosed: 'Zaak {{number}} is al gesloten.',
+      ownCase: 'Deze zaak gaat over je eigen bericht: een andere moderator handelt hem af.',
+      noMember: 'De schrijver is geen gekoppeld lid, dus Kring kan hem niet waarschuwen of schorsen. Verwijder het bericht of seponeer de zaak.',
+      noCounsellor: 'De vereniging heeft nog geen vertrouwenspersoon (rol `counsellor`).',
+      withCounsellor: 'Zaak {{number}} ligt bij de vertrouwenspersoon; alleen die besluit er nu over.',
+      badDays: 'Een schorsing duurt 1 tot {{max}} dagen.',
+      cannotRemove: 'Kring mag dit bericht op {{platform}} niet verwijderen; verwijder het zelf en besluit dan over de zaak.',
+      reportNotMember: 'Alleen geverifieerde leden kunnen berichten melden. Koppel eerst je account met `/kring link`.',
+    },
+  },
+  commandGroups: { case: 'Moderatoren: besluiten over gemelde berichten' },
+};
