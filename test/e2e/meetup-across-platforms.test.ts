@@ -261,7 +261,8 @@ describe('a meet-up across Slack, Discord and Teams', () => {
     return posts.map((p) => {
       if (p.platform === 'slack') return ['slack', slackFake.received(FAKE_SLACK.channelId).filter((m) => m.messageId === p.messageId).at(-1)?.text ?? ''];
       if (p.platform === 'discord') return ['discord', discordFake.messages(discordFake.state.generalChannelId).filter((m) => m.messageId === p.messageId).at(-1)?.text ?? ''];
-      return ['teams', cardText(teams.connector.activities(TEST_CHANNEL).filter((a) => a.id === p.messageId).at(-1) ?? {})];
+      const card = teams.connector.activities(TEST_CHANNEL).filter((a) => a.id === p.messageId).at(-1);
+      return ['teams', card ? cardText(card) : ''];
     });
   }
   const slackDms = () => slackFake.directMessages(FAKE_SLACK.otherUserId).map((m) => m.text);

@@ -10,11 +10,15 @@ import { meetupFormText, parseMeetupChanges, parseMeetupDefinition, resolveDeadl
 import { inAudience, MEETUP_LIMITS, parseRsvpValue, shortMeetupId, type Meetup, type MeetupAnswer, type MeetupAudience, type MeetupTarget } from './domain/meetup.js';
 import type { MeetupChanges } from './domain/meetup.schema.js';
 import type { MeetupService } from './domain/meetup.service.js';
+import { SUGGESTION_THRESHOLD, type MeetupSuggestionsService } from './domain/meetup-suggestions.service.js';
+import { formatInZone } from '../../kernel/zoned-time.js';
 import { answerText, attendeesBlocks, formatWhen, MEETUP_CHECKIN_ACTION, MEETUP_RSVP_ACTION, placesLine, rsvpConfirmation } from './views.js';
 
 /** Dependencies of the meet-up commands. */
 export interface MeetupCommandDeps {
   meetups: MeetupService;
+  /** Interest-driven suggestions (`/kring event interests`). */
+  suggestions: Pick<MeetupSuggestionsService, 'standing' | 'setThreshold'>;
   channels: Pick<ChannelRepository, 'list'>;
   chapters: Pick<ChapterRepository, 'list'>;
   clock: Clock;
@@ -314,6 +318,41 @@ export function meetupCommands(deps: MeetupCommandDeps): { commands: CommandDefi
     },
   });
 
+  const interests = defineCommand({
+    path: ['event', 'interests'],
+    access: 'manager',
+    args: [{ name: 'threshold', kind: 'string', required: false, descriptionKey: 'meetups.args.threshold' }],
+    schema: z.object({ threshold: z.string().trim().toLowerCase().max(20).optional() }),
+    descriptionKey: 'meetups.commands.interests',
+    async run(ctx, args) {
+      const organizationId = ctx.organization.id;
+      const word = args.threshold;
+      if (word === 'off' || word === 'uit') {
+        await deps.suggestions.setThreshold(organizationId, null);
+        return privateText(ctx.t('meetups.interests.switchedOff'));
+      }
+      if (word !== undefined) {
+        const n = /^\d{1,6}$/.test(word) ? Number(word) : NaN;
+        if (!(n >= SUGGESTION_THRESHOLD.min && n <= SUGGESTION_THRESHOLD.max)) return privateText(ctx.t('meetups.interests.bad', { ...SUGGESTION_THRESHOLD }));
+        await deps.suggestions.setThreshold(organizationId, n);
+      }
+      const { threshold, lines } = await deps.suggestions.standing(organizationId);
+      if (threshold === null) return privateText(ctx.t('meetups.interests.off'));
+      const head = ctx.t(word === undefined ? 'meetups.interests.on' : 'meetups.interests.set', { count: threshold });
+      const body =
+        lines.length === 0
+          ? ctx.t('meetups.interests.none', { count: threshold })
+          : [
+              ctx.t('meetups.interests.heading'),
+              ...lines.map((l) => {
+                const line = ctx.t('meetups.interests.line', { chapter: l.chapterName, interest: l.name, count: l.members });
+                return `- ${line}${l.suggestedAt ? ` · ${ctx.t('meetups.interests.suggested', { date: formatInZone(l.suggestedAt, ctx.locale, ctx.organization.timezone) })}` : ''}`;
+              }),
+            ].join('\n');
+      return privateText(`${head}\n\n${body}`);
+    },
+  });
+
   const rsvpAction: ActionDefinition = {
     prefix: MEETUP_RSVP_ACTION,
     // Not 'member': someone not yet linked gets an invitation to link rather than a refusal.
@@ -354,7 +393,7 @@ export function meetupCommands(deps: MeetupCommandDeps): { commands: CommandDefi
   };
 
   return {
-    commands: [create, list, rsvp, attendees, exportCommand, change, cancel, checkin, calendar] as CommandDefinition[],
+    commands: [create, list, rsvp, attendees, exportCommand, change, cancel, checkin, calendar, interests] as CommandDefinition[],
     actions: [rsvpAction, checkInAction],
     forms: [createFormHandler, checkInFormHandler],
   };

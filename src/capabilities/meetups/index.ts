@@ -7,6 +7,7 @@ import type { Meetup } from './domain/meetup.js';
 import { MeetupCopiesService } from './domain/meetup-copies.service.js';
 import { MeetupNoticesService } from './domain/meetup-notices.service.js';
 import { MeetupService } from './domain/meetup.service.js';
+import { MeetupSuggestionsService } from './domain/meetup-suggestions.service.js';
 import { en } from './i18n/en.js';
 import { nl } from './i18n/nl.js';
 import { MEETUP_QUEUE } from './jobs/meetup.jobs.js';
@@ -14,9 +15,10 @@ import { MeetupScheduler, type MeetupSchedulerOptions } from './jobs/meetup.sche
 import { MeetupWorker } from './jobs/meetup.worker.js';
 import type { MeetupRepository } from './ports.js';
 import { PrismaMeetupRepository } from './repository/prisma-meetup.repository.js';
+import { PrismaMeetupSuggestionsRepository } from './repository/prisma-meetup-suggestions.repository.js';
 import { CALENDAR_PATHS, mountCalendar } from './routes/calendar.routes.js';
 import { meetupRoutes } from './routes/meetups.routes.js';
-import { meetupMessageView, noticeView } from './views.js';
+import { meetupMessageView, noticeView, suggestionView } from './views.js';
 
 /** Parts a test or benchmark may tune when building meet-ups. */
 export interface MeetupsOptions {
@@ -30,6 +32,7 @@ export interface MeetupsParts extends CapabilityParts {
   scheduler: MeetupScheduler;
   copies: MeetupCopiesService;
   notices: MeetupNoticesService;
+  suggestions: MeetupSuggestionsService;
   /** The public .ics URL of a meet-up. */
   icsUrl(meetup: Pick<Meetup, 'id' | 'icsKey'>): string;
   /** The URL of a member's private calendar feed. */
@@ -101,14 +104,28 @@ export const meetups = defineCapability({
         return noticeView({ meetup, kind, rsvp, icsUrl: icsUrl(meetup), ...(offsetMinutes ? { offsetMinutes } : {}) }, translator.for(locale), locale);
       },
     });
-    const worker = new MeetupWorker(copies, notices);
-    const catalogue = meetupCommands({ meetups: service, channels: directory.channels, chapters: directory.chapters, clock, feedUrl });
+    const suggestions = new MeetupSuggestionsService({
+      store: ctx.repository(PrismaMeetupSuggestionsRepository),
+      jobs: scheduler,
+      platforms: ctx.platforms,
+      organizations: directory.organizations,
+      chapters: directory.chapters,
+      channels: directory.channels,
+      members: directory.members,
+      identities: directory.identities,
+      clock,
+      logger,
+      render: ({ suggestion, chapterName, locale }) => suggestionView({ interest: suggestion.interest, members: suggestion.members, chapterName }, translator.for(locale)),
+    });
+    const worker = new MeetupWorker(copies, notices, suggestions);
+    const catalogue = meetupCommands({ meetups: service, suggestions, channels: directory.channels, chapters: directory.chapters, clock, feedUrl });
     return {
       service,
       repo,
       scheduler,
       copies,
       notices,
+      suggestions,
       icsUrl,
       feedUrl,
       ...catalogue,
@@ -124,6 +141,8 @@ export const meetups = defineCapability({
         }),
         tags: [{ name: 'Meet-ups', description: 'Meet-ups with RSVP, waitlist and check-in; attendee lists as JSON, CSV and XLSX; iCalendar.' }],
       },
+      // Interests are the connect capability's (#13): a saved profile may bring a chapter to the threshold.
+      on: { 'connect.profile-saved': async (event) => void (await suggestions.profileSaved(event)) },
       mount: (app) => mountCalendar(app, { meetups: service, organizations: directory.organizations, translator, logger, ics }),
       async start() {
         ctx.queue.process(MEETUP_QUEUE, (name, payload, meta) => worker.handle(name, payload, meta));

@@ -209,4 +209,45 @@ export interface MeetupJobs {
   notify(notices: readonly Notice[]): Promise<void>;
   /** Creates or updates the platforms' native copies (Discord scheduled events). */
   mirror(meetupId: string, key: string): Promise<void>;
+  /** One job per suggestion to deliver to the managers (deduplicated by the suggestion's key). */
+  suggest(suggestion: MeetupSuggestion): Promise<void>;
+}
+
+/**
+ * What meet-ups read of members' interests and keep of the suggestions made. Interests are the connect
+ * capability's (issue 13: `connect_interest`, `connect_member_interest`); meet-ups only count them,
+ * read-only, as insights counts poll ballots: never a name or a profile leaves this port. Implemented on
+ * PostgreSQL in repository/prisma-meetup-suggestions.repository.ts.
+ */
+export interface MeetupSuggestionStore {
+  /** The organisation's threshold (members of one chapter sharing an interest), or null when suggestions are off. */
+  threshold(organizationId: string): Promise<number | null>;
+  setThreshold(organizationId: string, threshold: number | null): Promise<void>;
+  /**
+   * For each interest of the organisation named in `interestNames`: how many active members of the chapter
+   * chose it (as an interest, not as a topic they help with). Interests nobody of the chapter chose are left out.
+   */
+  sharedInChapter(organizationId: string, chapterId: string, interestNames: readonly string[]): Promise<InterestCount[]>;
+  /** Every chapter and interest with at least `threshold` active members, largest first, at most `limit`. */
+  sharedAtLeast(organizationId: string, threshold: number, limit: number): Promise<(InterestCount & { chapterId: string; chapterName: string; suggestedAt: Date | null })[]>;
+  /** Records that the managers were told about this chapter and interest; true for exactly one caller. */
+  claimSuggestion(organizationId: string, chapterId: string, interestId: string, members: number, at: Date): Promise<boolean>;
+  /** Active members with a manager role (manager, board) of the organisation. */
+  managerIds(organizationId: string): Promise<string[]>;
+}
+
+/** Active members of one chapter who share one interest. */
+export interface InterestCount {
+  interestId: string;
+  name: string;
+  members: number;
+}
+
+/** A suggestion to the managers: organise a meet-up for the members of a chapter who share an interest. */
+export interface MeetupSuggestion {
+  organizationId: string;
+  chapterId: string;
+  interestId: string;
+  interest: string;
+  members: number;
 }

@@ -219,3 +219,16 @@ export function answerText(rsvp: Pick<Rsvp, 'answer' | 'seat'>, t: Translate): s
   if (rsvp.answer === 'going' && rsvp.seat === 'waitlisted') return t('meetups.answers.waitlisted');
   return t(`meetups.answers.${rsvp.answer satisfies MeetupAnswer}`);
 }
+
+/** The suggestion managers get when members of a chapter share an interest. */
+export function suggestionView(input: { interest: string; members: number; chapterName: string }, t: Translate): View {
+  const text = t('meetups.suggest.text', { count: input.members, chapter: input.chapterName, interest: input.interest });
+  return {
+    fallback: stripLinks(text),
+    blocks: [
+      { type: 'heading', text: t('meetups.suggest.title') },
+      { type: 'text', text },
+      { type: 'context', text: t('meetups.suggest.hint', { chapter: input.chapterName }) },
+    ],
+  };
+}

@@ -43,6 +43,8 @@ export const MEETUP_ERRORS = {
   'MEETUP.BAD_CODE': 'meetups.errors.badCode',
   /** The calendar feed link is unknown or revoked. */
   'MEETUP.FEED_NOT_FOUND': 'meetups.errors.feedNotFound',
+  /** A suggestion threshold that is not a whole number in range; params `{ min, max }`. */
+  'MEETUP.BAD_THRESHOLD': 'meetups.errors.badThreshold',
 } as const;
 
 /** The stable codes of {@link MeetupError}. */

@@ -10,6 +10,7 @@ export const meetupsEn = {
     cancel: 'Cancel a meet-up (everyone who answered is told)',
     checkin: 'Check in at a meet-up with the code shown there',
     calendar: 'Get your private calendar link with the meet-ups you are going to',
+    interests: 'Meet-up ideas from shared interests: set the threshold, or see where it is reached',
   },
   args: {
     definition: 'title | start | end | place … then settings, e.g. --capacity=30 --deadline=2026-10-20',
@@ -19,6 +20,7 @@ export const meetupsEn = {
     changes: 'what changes, e.g. --start="2026-10-24 20:00" --place="Room 2" --capacity=40',
     code: 'the check-in code shown at the meet-up',
     action: '`new` for a new link (the old one stops working) or `stop`',
+    threshold: 'members of one chapter sharing an interest before you get a suggestion, or `off`',
   },
   create: {
     usage:
@@ -179,6 +181,24 @@ export const meetupsEn = {
     feedName: '{{org}}: my meet-ups',
     badAction: 'Type `/kring event calendar` for a new link or `/kring event calendar stop` to switch yours off.',
   },
+  suggest: {
+    title: 'An idea for a meet-up',
+    text_one: '{{count}} member of **{{chapter}}** is interested in **{{interest}}**. How about a meet-up for them?',
+    text_other: '{{count}} members of **{{chapter}}** share an interest in **{{interest}}**. How about a meet-up for them?',
+    hint: 'Create one with `/kring event create <title> | <date time> | <end> | <place> --chapter={{chapter}}`. You get this once per chapter and interest; `/kring event interests` shows where the threshold is reached.',
+  },
+  interests: {
+    off: 'Meet-up ideas from shared interests are off. Type `/kring event interests 5` to get a suggestion once 5 members of one chapter share an interest.',
+    on: 'You get a suggestion once {{count}} members of one chapter share an interest (members choose interests in their profile). `/kring event interests off` switches it off.',
+    set: 'Done: the managers get a suggestion once {{count}} members of one chapter share an interest.',
+    switchedOff: 'Meet-up ideas from shared interests are switched off.',
+    none: 'No chapter has {{count}} or more members sharing one interest yet.',
+    heading: 'Reached now:',
+    line_one: '**{{chapter}}**: {{interest}} ({{count}} member)',
+    line_other: '**{{chapter}}**: {{interest}} ({{count}} members)',
+    suggested: 'suggested on {{date}}',
+    bad: 'Type a whole number from {{min}} to {{max}} (members of one chapter sharing an interest), or `off`. Nothing changed.',
+  },
   errors: {
     notFound: 'I could not find that meet-up. Type `/kring event list` to see the meet-ups.',
     ambiguousId: 'Several meet-ups start with `{{id}}`. Type more characters of the id.',
@@ -199,6 +219,7 @@ export const meetupsEn = {
     ended: 'This meet-up has ended and cannot be changed any more.',
     badCode: 'That check-in code is not open at any meet-up right now. Check the code shown at the meet-up (check-in opens half an hour before the start).',
     feedNotFound: 'This calendar link does not work (any more).',
+    badThreshold: 'Type a whole number from {{min}} to {{max}}, or `off`. Nothing changed.',
   },
 } as const;
 

@@ -14,6 +14,7 @@ export const nl: Widen<typeof en> = {
       cancel: 'Zeg een bijeenkomst af (iedereen die antwoordde krijgt bericht)',
       checkin: 'Meld je aan bij een bijeenkomst met de code die daar te zien is',
       calendar: 'Krijg je eigen agendalink met de bijeenkomsten waar je heen gaat',
+      interests: 'Ideeën voor bijeenkomsten uit gedeelde interesses: drempel instellen of bekijken',
     },
     args: {
       definition: 'titel | begin | einde | plaats … daarna instellingen, bijv. --capacity=30 --deadline=2026-10-20',
@@ -23,6 +24,7 @@ export const nl: Widen<typeof en> = {
       changes: 'wat er verandert, bijv. --start="2026-10-24 20:00" --place="Zaal 2" --capacity=40',
       code: 'de aanmeldcode die op de bijeenkomst te zien is',
       action: '`new` voor een nieuwe link (de oude werkt dan niet meer) of `stop`',
+      threshold: 'hoeveel leden van één afdeling een interesse delen voor je een voorstel krijgt, of `uit`',
     },
     create: {
       usage:
@@ -183,6 +185,24 @@ export const nl: Widen<typeof en> = {
       feedName: '{{org}}: mijn bijeenkomsten',
       badAction: 'Typ `/kring event calendar` voor een nieuwe link of `/kring event calendar stop` om de jouwe uit te zetten.',
     },
+    suggest: {
+      title: 'Een idee voor een bijeenkomst',
+      text_one: '{{count}} lid van **{{chapter}}** heeft interesse in **{{interest}}**. Een bijeenkomst voor hen?',
+      text_other: '{{count}} leden van **{{chapter}}** delen een interesse in **{{interest}}**. Een bijeenkomst voor hen?',
+      hint: 'Maak er een met `/kring event create <titel> | <datum tijd> | <einde> | <plaats> --chapter={{chapter}}`. Je krijgt dit één keer per afdeling en interesse; `/kring event interests` laat zien waar de drempel gehaald is.',
+    },
+    interests: {
+      off: 'Ideeën voor bijeenkomsten uit gedeelde interesses staan uit. Typ `/kring event interests 5` om een voorstel te krijgen zodra 5 leden van één afdeling een interesse delen.',
+      on: 'Je krijgt een voorstel zodra {{count}} leden van één afdeling een interesse delen (leden kiezen interesses in hun profiel). `/kring event interests uit` zet het uit.',
+      set: 'Gedaan: de beheerders krijgen een voorstel zodra {{count}} leden van één afdeling een interesse delen.',
+      switchedOff: 'Ideeën voor bijeenkomsten uit gedeelde interesses staan nu uit.',
+      none: 'Nog geen afdeling heeft {{count}} of meer leden die één interesse delen.',
+      heading: 'Nu gehaald:',
+      line_one: '**{{chapter}}**: {{interest}} ({{count}} lid)',
+      line_other: '**{{chapter}}**: {{interest}} ({{count}} leden)',
+      suggested: 'voorgesteld op {{date}}',
+      bad: 'Typ een heel getal van {{min}} tot {{max}} (leden van één afdeling die een interesse delen), of `uit`. Er is niets veranderd.',
+    },
     errors: {
       notFound: 'Ik kan die bijeenkomst niet vinden. Typ `/kring event list` voor de bijeenkomsten.',
       ambiguousId: 'Meerdere bijeenkomsten beginnen met `{{id}}`. Typ meer tekens van het nummer.',
@@ -203,6 +223,7 @@ export const nl: Widen<typeof en> = {
       ended: 'Deze bijeenkomst is voorbij en kan niet meer gewijzigd worden.',
       badCode: 'Die aanmeldcode is nu bij geen enkele bijeenkomst open. Kijk nog eens naar de code op de bijeenkomst (aanmelden kan vanaf een half uur voor het begin).',
       feedNotFound: 'Deze agendalink werkt niet (meer).',
+      badThreshold: 'Typ een heel getal van {{min}} tot {{max}}, of `uit`. Er is niets veranderd.',
     },
   },
   commandGroups: { event: 'Bijeenkomsten: maken, antwoorden, deelnemerslijsten, aanmelden en agenda' },

@@ -22,6 +22,8 @@ export const MEETUP_JOB = {
   notify: 'notify',
   /** Create or update the platforms' native copies (Discord scheduled events). */
   mirror: 'mirror',
+  /** Deliver a suggestion to the managers (members of a chapter share an interest). */
+  suggest: 'suggest',
 } as const;
 export type MeetupJobName = (typeof MEETUP_JOB)[keyof typeof MEETUP_JOB];
 
@@ -36,6 +38,7 @@ export const meetupJobSchemas = {
   wake: z.object({ meetupId, at: z.number().int(), hop: z.number().int().min(0) }),
   notify: z.object({ meetupId, memberId: z.uuid(), kind: z.enum(NOTICE_KINDS), key }),
   mirror: z.object({ meetupId, key }),
+  suggest: z.object({ organizationId: z.uuid(), chapterId: z.uuid(), interestId: z.uuid(), interest: z.string().min(1).max(200), members: z.number().int().min(1) }),
 } as const;
 
 /** Deterministic job ids: one per meet-up and purpose (and window, moment or notice). */
@@ -49,4 +52,5 @@ export const meetupJobId = {
   wake: (id: string, at: number, hop: number) => `meetup-wake-${id}-${at}-${hop}`,
   notify: (id: string, memberId: string, key: string) => `meetup-notify-${id}-${memberId}-${key}`,
   mirror: (id: string, key: string) => `meetup-mirror-${id}-${key}`,
+  suggest: (chapterId: string, interestId: string) => `meetup-suggest-${chapterId}-${interestId}`,
 };

@@ -1,7 +1,7 @@
 import type { Clock } from '../../../kernel/clock.js';
 import type { JobQueue } from '../../../kernel/ports/job-queue.js';
 import { CHECK_IN_OPENS_BEFORE_MS, type Meetup } from '../domain/meetup.js';
-import type { MeetupJobs, MeetupReminder, Notice } from '../ports.js';
+import type { MeetupJobs, MeetupReminder, MeetupSuggestion, Notice } from '../ports.js';
 import { MEETUP_JOB, MEETUP_QUEUE, meetupJobId } from './meetup.jobs.js';
 
 export interface MeetupSchedulerOptions {
@@ -104,6 +104,10 @@ export class MeetupScheduler implements MeetupJobs {
 
   async mirror(meetupId: string, key: string): Promise<void> {
     await this.queue.enqueue(MEETUP_QUEUE, MEETUP_JOB.mirror, { meetupId, key }, { jobId: meetupJobId.mirror(meetupId, key) });
+  }
+
+  async suggest(suggestion: MeetupSuggestion): Promise<void> {
+    await this.queue.enqueue(MEETUP_QUEUE, MEETUP_JOB.suggest, { ...suggestion }, { jobId: meetupJobId.suggest(suggestion.chapterId, suggestion.interestId), attempts: 6 });
   }
 
   /** Milliseconds until `at`, at most {@link maxDelayMs} (0 when it has come). */

@@ -2,6 +2,7 @@ import { ChatPlatformError } from '../../../kernel/ports/chat-platform.js';
 import { PermanentJobError, RateLimitedJobError } from '../../../kernel/ports/job-queue.js';
 import type { MeetupCopiesService } from '../domain/meetup-copies.service.js';
 import type { MeetupNoticesService } from '../domain/meetup-notices.service.js';
+import type { MeetupSuggestionsService } from '../domain/meetup-suggestions.service.js';
 import { MEETUP_JOB, meetupJobSchemas } from './meetup.jobs.js';
 
 /**
@@ -12,6 +13,7 @@ export class MeetupWorker {
   constructor(
     private readonly copies: Pick<MeetupCopiesService, 'publish' | 'refresh' | 'wake' | 'mirror'>,
     private readonly notices: Pick<MeetupNoticesService, 'remind' | 'notify'>,
+    private readonly suggestions?: Pick<MeetupSuggestionsService, 'deliver'>,
   ) {}
 
   readonly handle = async (name: string, payload: unknown, meta?: { attempt: number }): Promise<void> => {
@@ -42,6 +44,11 @@ export class MeetupWorker {
       }
       case MEETUP_JOB.notify: {
         await this.notices.notify(parse(name, meetupJobSchemas.notify, payload));
+        return;
+      }
+      case MEETUP_JOB.suggest: {
+        if (!this.suggestions) throw new PermanentJobError('meetup suggestions are not wired');
+        await this.suggestions.deliver(parse(name, meetupJobSchemas.suggest, payload));
         return;
       }
       default:
