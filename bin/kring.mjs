@@ -27,7 +27,9 @@ const help = fileURLToPath(new URL('../dist/cli-help.txt', import.meta.url));
 if ((args.length === 0 || (args.length === 1 && ['--help', '-h', 'help'].includes(args[0]))) && existsSync(help)) {
   process.stdout.write(readFileSync(help, 'utf8'));
 } else {
-  const { main } = await import(new URL('../dist/src/cli/kring.js', import.meta.url).href);
+  // The bundle (dist/bundle/kring.js, few files to load) where the build made one, else file by file.
+  const bundled = new URL('../dist/bundle/kring.js', import.meta.url);
+  const { main } = await import((existsSync(fileURLToPath(bundled)) ? bundled : new URL('../dist/src/cli/kring.js', import.meta.url)).href);
   // exitCode, not exit(): pending output on stdout/stderr is flushed first.
   process.exitCode = await main(process.argv);
 }

@@ -5,6 +5,13 @@
 // migrations into dist/prisma/migrations. Type checking is `npm run typecheck`'s job, not this one's:
 // transpiling takes about a second, so `npm start` never runs TypeScript through tsx on every start.
 //
+// Beside that, dist/bundle/ holds the same program as two bundles (main.js for `npm start`, kring.js for the
+// CLI; chunks shared, the platforms' adapters and other lazily imported parts split off): Node then loads a
+// handful of files instead of about 350 (our files and zod's), which is a fifth of the CPU time of loading
+// Kring (docs/BENCHMARKS.md, Start-up). npm packages stay outside it, except zod (nothing outside our code
+// imports it at run time). Each bundled file's `import.meta.url` is rewritten to the URL of its per-file twin
+// in dist/, so the pages, styles and migrations it finds beside itself are the same files.
+//
 // dist/.build-hash holds a hash of every input: `--if-needed` rebuilds only when it differs (a source edit,
 // a git pull), which is what `npm start` and the `kring` launcher do.
 //
@@ -24,7 +31,7 @@ const SOURCE_DIRS = ['src', 'adapters'];
 const OUT = join(root, 'dist');
 const HASH_FILE = join(OUT, '.build-hash');
 /** Bump when the way of building changes (old builds are then rebuilt). */
-const BUILD_FORMAT = 'esbuild-1';
+const BUILD_FORMAT = 'esbuild-2';
 
 const isTest = (path) => /\.test\.ts$/.test(path) || path.split(sep).includes('fixtures');
 
@@ -63,7 +70,7 @@ export function upToDate(hash = sourceHash()) {
 /** Builds dist/ (into a fresh folder, swapped in at the end, so a failed build leaves the old one). */
 export async function build({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
   const started = Date.now();
-  const { transform } = await import('esbuild');
+  const { transform, build: bundle } = await import('esbuild');
   const files = inputs();
   const hash = sourceHash(files);
   const next = `${OUT}.next-${process.pid}`;
@@ -90,6 +97,7 @@ export async function build({ log = (line) => process.stderr.write(`${line}\n`) 
       }
     }),
   );
+  await bundle(bundleOptions(join(next, 'bundle')));
   writeFileSync(join(next, '.build-hash'), `${hash}\n`);
   // The package's own type so Node reads dist/ as ES modules wherever it is started from.
   writeFileSync(join(next, 'package.json'), '{ "type": "module" }\n');
@@ -100,6 +108,48 @@ export async function build({ log = (line) => process.stderr.write(`${line}\n`) 
   rmSync(old, { recursive: true, force: true });
   writeCliHelp();
   log(`kring: compiled ${count} files into dist/ in ${Date.now() - started} ms`);
+}
+
+/** Packages bundled in; every other import of a package stays an import. */
+const BUNDLED_PACKAGES = /^(zod|@asteasolutions\/zod-to-openapi)(\/|$)/;
+
+/** esbuild options for dist/bundle/ (see the top of this file). */
+function bundleOptions(outdir) {
+  return {
+    absWorkingDir: root,
+    entryPoints: { main: 'src/main.ts', kring: 'src/cli/kring.ts' },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    chunkNames: 'chunk-[hash]',
+    logLevel: 'error',
+    tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true, useDefineForClassFields: true } },
+    plugins: [
+      {
+        name: 'kring-packages-external',
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (args) => (BUNDLED_PACKAGES.test(args.path) || args.path.startsWith('node:') ? undefined : { path: args.path, external: true }));
+        },
+      },
+      {
+        name: 'kring-import-meta-url',
+        setup(b) {
+          b.onLoad({ filter: /\.ts$/ }, (args) => {
+            let contents = readFileSync(args.path, 'utf8');
+            if (contents.includes('import.meta.url')) {
+              // The per-file twin's URL, relative to the bundle's folder.
+              const twin = relative(outdir, join(outdir, '..', relative(root, args.path))).split(sep).join('/').replace(/\.ts$/, '.js');
+              contents = contents.replaceAll('import.meta.url', `new URL(${JSON.stringify(twin)}, import.meta.url).href`);
+            }
+            return { contents, loader: 'ts' };
+          });
+        },
+      },
+    ],
+  };
 }
 
 /** Where the launcher finds `kring --help` without loading the application (bin/kring.mjs). */
