@@ -129,6 +129,40 @@ export class FakeDiscord {
     return this.interaction(2, { id: commandId, name: 'kring', type: 1, options }, input);
   }
 
+  /**
+   * Dispatches a MESSAGE context-menu command (Apps -> `name` on a message) as Discord sends it: type 2
+   * with `data.type` 3, `target_id` and the message itself in `data.resolved.messages`. `message` is what
+   * a member wrote (its id from {@link memberWrites}, its author and content).
+   * @see https://discord.com/developers/docs/interactions/application-commands#message-commands
+   */
+  messageCommand(input: { name: string; message: { id: string; author: FakeUser; content: string; channelId?: string }; user?: FakeUser; locale?: string }): FakeInteraction {
+    const channelId = input.message.channelId ?? this.state.generalChannelId;
+    const commandId = [...this.state.guildCommands.values(), this.state.globalCommands].flat().find((c) => c.name === input.name)?.id ?? snowflake();
+    const resolved = {
+      messages: {
+        [input.message.id]: {
+          id: input.message.id,
+          type: 0,
+          channel_id: channelId,
+          author: this.state.userPayload(input.message.author),
+          content: input.message.content,
+          embeds: [],
+          attachments: [],
+          components: [],
+          mentions: [],
+          mention_roles: [],
+          mention_everyone: false,
+          pinned: false,
+          tts: false,
+          flags: 0,
+          timestamp: new Date().toISOString(),
+          edited_timestamp: null,
+        },
+      },
+    };
+    return this.interaction(2, { id: commandId, name: input.name, type: 3, target_id: input.message.id, resolved }, { ...input, channelId });
+  }
+
   /** Dispatches a press on a button of a message the bot posted. */
   pressButton(input: { messageId: string; customId: string; user?: FakeUser; locale?: string }): FakeInteraction {
     const message = this.componentMessage(input.messageId, input.customId);

@@ -140,8 +140,12 @@ function validateComponents(components: unknown): FormError[] {
 /** Checks one application command of a bulk overwrite (names, descriptions, nesting, option order). */
 export function validateCommand(command: Record<string, unknown>, at: string): FormError[] {
   const errors: FormError[] = [];
-  const NAME = /^[-_\p{Ll}\p{Lo}\p{N}]{1,32}$/u;
+  const SLASH_NAME = /^[-_\p{Ll}\p{Lo}\p{N}]{1,32}$/u;
+  // USER and MESSAGE commands (context menus) may have capitals and spaces, 1-32 characters.
+  const MENU_NAME = /^[-_ \p{L}\p{N}]{1,32}$/u;
+  const menu = Number(command.type ?? 1) !== 1;
   const checkNamed = (node: Record<string, unknown>, path: string, requireDescription: boolean): void => {
+    const NAME = menu && node === command ? MENU_NAME : SLASH_NAME;
     const name = str(node.name);
     if (!name || !NAME.test(name)) errors.push({ path: `${path}.name`, code: 'APPLICATION_COMMAND_INVALID_NAME', message: 'Command name is invalid' });
     const localized = node.name_localizations as Record<string, string> | undefined;
@@ -177,7 +181,8 @@ export function validateCommand(command: Record<string, unknown>, at: string): F
       }
     });
   };
-  checkNamed(command, at, Number(command.type ?? 1) === 1);
+  checkNamed(command, at, !menu);
+  if (menu && command.options !== undefined) errors.push({ path: `${at}.options`, code: 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', message: 'Context menu commands cannot have options' });
   checkOptions(command.options, `${at}.options`, 0);
   return errors;
 }

@@ -42,6 +42,8 @@ const TIER_PER_MINUTE: Record<string, number> = {
   'conversations.history': 50,
   'chat.update': 50,
   'chat.delete': 50,
+  'conversations.invite': 50,
+  'conversations.kick': 50,
   'chat.postEphemeral': 100,
   'users.info': 100,
   'views.open': 100,
@@ -215,6 +217,11 @@ export class FakeSlackApi {
   }
 
   /** Messages as stored (deleted ones flagged), oldest first. */
+  /** Who is in a channel besides the bot (invited with conversations.invite or seeded). */
+  channelMembers(channelId: string): string[] {
+    return [...(this.channels.get(channelId)?.members ?? [])];
+  }
+
   storedMessages(channelId: string): FakeSlackMessage[] {
     return [...(this.messagesByChannel.get(channelId) ?? [])];
   }
@@ -428,6 +435,34 @@ export class FakeSlackApi {
           has_more: all.length > limit,
           response_metadata: { next_cursor: '' },
         };
+      }
+      case 'conversations.invite': {
+        // https://docs.slack.dev/reference/methods/conversations.invite: the bot must be in the channel.
+        const channel = this.channelFor(ws, str(p, 'channel'));
+        if (!channel.botIsMember) throw new SlackApiError('not_in_channel');
+        const ids = str(p, 'users').split(',').map((s) => s.trim()).filter((s) => s !== '');
+        if (ids.length === 0) throw new SlackApiError('no_user');
+        const members = (channel.members ??= new Set());
+        for (const id of ids) {
+          const user = this.users.get(id);
+          if (user === undefined || user.teamId !== ws.teamId) throw new SlackApiError('user_not_found');
+          if (id === ws.botUserId) throw new SlackApiError('cant_invite_self');
+        }
+        if (ids.length === 1 && members.has(ids[0]!)) throw new SlackApiError('already_in_channel');
+        for (const id of ids) members.add(id);
+        return { channel: this.channelJson(channel) };
+      }
+      case 'conversations.kick': {
+        // https://docs.slack.dev/reference/methods/conversations.kick
+        const channel = this.channelFor(ws, str(p, 'channel'));
+        if (!channel.botIsMember) throw new SlackApiError('not_in_channel');
+        const id = str(p, 'user');
+        if (id === ws.botUserId) throw new SlackApiError('cant_kick_self');
+        const user = this.users.get(id);
+        if (user === undefined || user.teamId !== ws.teamId) throw new SlackApiError('user_not_found');
+        if (!channel.members?.has(id)) throw new SlackApiError('not_in_channel');
+        channel.members.delete(id);
+        return {};
       }
       case 'conversations.info':
         return { channel: this.channelJson(this.channelFor(ws, str(p, 'channel'))) };

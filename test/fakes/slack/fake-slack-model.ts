@@ -36,6 +36,8 @@ export interface FakeSlackChannel {
   botIsMember: boolean;
   /** For DMs: the other person. */
   imUserId?: string;
+  /** People in the channel besides the bot (conversations.invite adds, conversations.kick removes). */
+  members?: Set<string>;
 }
 
 export interface FakeSlackUser {

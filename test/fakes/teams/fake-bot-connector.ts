@@ -109,6 +109,8 @@ export class FakeBotConnector {
   private readonly conversations = new Map<string, FakeConversation>();
   /** team id -> its channels as Teams lists them (`GET v3/teams/{id}/conversations`). */
   private readonly teamChannels = new Map<string, { id: string; name?: string }[]>();
+  /** team id -> what `GET v3/teams/{id}` answers besides the id. */
+  private readonly teamDetails = new Map<string, { name: string; aadGroupId: string }>();
   private readonly failures: { failure: ConnectorFailure; retryAfterSeconds: number }[] = [];
   private readonly logs = new Map<string, number[]>();
   private random: { config: ConnectorRandomFailures; next: () => number } | undefined;
@@ -145,6 +147,11 @@ export class FakeBotConnector {
   setTeamChannel(teamId: string, channel: { id: string; name?: string }): void {
     const channels = (this.teamChannels.get(teamId) ?? []).filter((c) => c.id !== channel.id);
     this.teamChannels.set(teamId, [...channels, channel]);
+  }
+
+  /** Makes `GET v3/teams/{teamId}` answer the team's name and Entra group id. */
+  setTeamDetails(teamId: string, details: { name: string; aadGroupId: string }): void {
+    this.teamDetails.set(teamId, details);
   }
 
   /** Makes a conversation exist (a channel, group chat or personal chat). */
@@ -243,6 +250,12 @@ export class FakeBotConnector {
       const { status, code } = FAILURES[injected.failure];
       const headers: Record<string, string> = status === 429 ? { 'retry-after': String(injected.retryAfterSeconds) } : {};
       return reply(status, { error: { code, message: `Injected ${injected.failure}` } }, headers);
+    }
+    // GET v3/teams/{teamId} (TeamsInfo.getTeamDetails): the team's Entra group id is what Graph addresses it by.
+    if (req.method === 'GET' && segments[0] === 'v3' && segments[1] === 'teams' && segments.length === 3) {
+      const teamId = decodeURIComponent(segments[2] ?? '');
+      const details = this.teamDetails.get(teamId);
+      return details ? reply(200, { id: teamId, ...details }) : reply(404, { error: { code: 'NotFound', message: 'Team not found.' } });
     }
     // GET v3/teams/{teamId}/conversations (TeamsInfo.getTeamChannels)
     if (req.method === 'GET' && segments[0] === 'v3' && segments[1] === 'teams' && segments[3] === 'conversations' && segments.length === 4) {

@@ -93,6 +93,8 @@ export interface TeamsTestBedOptions {
   conversationReferences?: ConversationReferenceRepository;
   /** Time a press or form gets before it is answered without a reply (the adapter's default otherwise). */
   invokeDeadlineMs?: number;
+  /** Microsoft Graph for members-only private channels (test/fakes/teams/fake-graph.ts). */
+  graph?: { graphUrl: string; loginUrl: string };
 }
 
 export interface PostResult {
@@ -147,6 +149,7 @@ export class TeamsTestBed {
       ...(this.authOn ? this.identity.settings : {}),
       tenantId: TEST_TENANT,
       ...(this.options.invokeDeadlineMs === undefined ? {} : { invokeDeadlineMs: this.options.invokeDeadlineMs }),
+      ...(this.options.graph ? { graphUrl: this.options.graph.graphUrl, graphLoginUrl: this.options.graph.loginUrl } : {}),
       handler: this.handler,
       logger: this.logger,
       conversationReferences: this.references,
