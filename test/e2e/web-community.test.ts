@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoMailer } from '../../src/demo/demo-mailer.js';
 import { demoEmail, seedDemo } from '../../src/demo/demo-seed.js';
@@ -11,8 +11,10 @@ import { startKringHarness, type KringHarness } from '../support/kring-harness.j
  * The web community in real Chromium, started as `kring demo` starts it: the landing page, the demo
  * manager's one-time link, `/kring help`, a poll created from the command box, a second member who signs
  * in with the e-mailed code and votes in a second browser context, and the result bars changing in both
- * pages without a reload (server-sent events). axe-core checks every page for WCAG 2.1 AA problems.
- * The screenshots land in docs/img/ (the README's first screen).
+ * pages without a reload (server-sent events). axe-core checks every page for WCAG 2.1 AA problems. A
+ * meet-up answered in the browser, and a third member who uses only the keyboard.
+ * The screenshots land in test-artifacts/; with KRING_UPDATE_SCREENSHOTS=1 in docs/img/ (the README's first
+ * screen), so an ordinary run leaves the tree as it was.
  */
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -21,7 +23,7 @@ if (!hasChromium) {
   // eslint-disable-next-line no-console -- a skipped browser suite must say so in the CI log
   console.warn(`web community browser tests SKIPPED: ${CHROMIUM} is missing (install it with: apt-get update && apt-get install -y chromium)`);
 }
-const IMAGES = join(import.meta.dirname, '..', '..', 'docs', 'img');
+const IMAGES = join(import.meta.dirname, '..', '..', process.env['KRING_UPDATE_SCREENSHOTS'] === '1' ? join('docs', 'img') : 'test-artifacts');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 interface AxeResult {
@@ -39,6 +41,22 @@ async function axeProblems(page: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
+
+/**
+ * Presses Tab (or Shift+Tab) until `target` has the focus, as a keyboard user moves through the page;
+ * fails when it is not reached within `max` presses (not in the tab order).
+ */
+async function tabTo(page: Page, target: Locator, options: { back?: boolean; max?: number } = {}): Promise<number> {
+  const max = options.max ?? 60;
+  for (let presses = 1; presses <= max; presses++) {
+    await page.keyboard.press(options.back ? 'Shift+Tab' : 'Tab');
+    if (await target.evaluate((el) => el === (el.ownerDocument as unknown as { activeElement: unknown }).activeElement)) return presses;
+  }
+  throw new Error(`${target.toString()} was not reached with ${max} presses of ${options.back ? 'Shift+Tab' : 'Tab'}`);
+}
+
+/** The id of the element that has the focus. */
+const focusedId = (page: Page) => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id ?? '');
 
 /** The poll message whose heading is `question`, in the page. */
 const pollMessage = (page: Page, question: string) => page.locator('#messages li.message', { has: page.locator('h3', { hasText: question }) });
@@ -162,6 +180,74 @@ describe.skipIf(!hasChromium)('the web community in headless Chromium (kring dem
     await a.press('#composer-input', 'Enter');
     await news.waitFor({ state: 'detached', timeout: 20_000 });
   }, 60_000);
+
+  it('runs a meet-up in the browser: the manager creates it from the command box, a member answers and both pages count live', async () => {
+    const a = await manager.newPage();
+    await a.goto(`${h.baseUrl}/web/`);
+    await a.waitForSelector('body[data-live="true"]');
+    const b = await member.newPage();
+    await b.goto(`${h.baseUrl}/web/`);
+    await b.waitForSelector('body[data-live="true"]');
+    await a.fill('#composer-input', '/kring event create Afdelingsavond Utrecht | 2031-03-12 19:30 | 21:30 | Stadhuisplein 1, Utrecht --capacity=20');
+    await a.press('#composer-input', 'Enter');
+    const meetup = (page: Page) => page.locator('#messages li.message', { has: page.locator('h3', { hasText: 'Afdelingsavond Utrecht' }) });
+    await meetup(b).waitFor({ timeout: 20_000 });
+    expect(await meetup(b).textContent()).toContain('Stadhuisplein 1, Utrecht');
+    await meetup(b).getByRole('button', { name: 'Ik kom', exact: true }).click();
+    await b.locator('#messages li.message.private', { hasText: 'Je komt naar' }).waitFor({ timeout: 20_000 });
+    for (const page of [a, b]) await meetup(page).filter({ hasText: '1 van 20 plaatsen bezet' }).waitFor({ timeout: 20_000 });
+    expect(await axeProblems(b)).toEqual([]);
+  }, 90_000);
+
+  it('works with the keyboard alone: sign in, skip to the command box, run help, vote, open and close a form', async () => {
+    const keyboardOnly = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL', bypassCSP: true });
+    try {
+      const c = await keyboardOnly.newPage();
+      await c.goto(`${h.baseUrl}/web/`);
+      await tabTo(c, c.locator('#identifier'));
+      await c.keyboard.type('D-003');
+      await Promise.all([c.waitForNavigation(), c.keyboard.press('Enter')]);
+      await tabTo(c, c.locator('#code'));
+      await c.keyboard.type(h.codeFor(demoEmail('D-003')));
+      await Promise.all([c.waitForURL(`${h.baseUrl}/web/`), c.keyboard.press('Enter')]);
+      expect(await c.textContent('header .who')).toContain('Chantal de Vries');
+      await c.waitForSelector('body[data-live="true"]');
+
+      // The first Tab reaches the skip link; Enter on it puts the focus in the command box.
+      await c.keyboard.press('Tab');
+      expect(await c.evaluate(() => (globalThis as unknown as { document: { activeElement: { className: string } } }).document.activeElement.className)).toBe('skip');
+      await c.keyboard.press('Enter');
+      expect(await focusedId(c)).toBe('composer-input');
+      await c.keyboard.type('/kring help');
+      await c.keyboard.press('Enter');
+      await c.locator('#messages li.message.private', { hasText: 'Kring: wat je kunt doen' }).waitFor();
+      expect(await focusedId(c)).toBe('composer-input');
+
+      // Back from the command box to the poll's "Veluwe" button, and a vote with the space bar.
+      const poll = pollMessage(c, 'Welke route rijden we in mei?');
+      const veluwe = poll.getByRole('button', { name: 'Veluwe' });
+      await tabTo(c, veluwe, { back: true });
+      await c.keyboard.press('Space');
+      await c.locator('#messages li.message.private', { hasText: 'Veluwe' }).waitFor({ timeout: 20_000 });
+      await poll.locator('.bars li', { hasText: 'Veluwe' }).filter({ hasText: '67% (2)' }).waitFor({ timeout: 20_000 });
+      // The updated poll keeps the focus where the keyboard user left it.
+      expect(await veluwe.evaluate((el) => el === (el.ownerDocument as unknown as { activeElement: unknown }).activeElement)).toBe(true);
+
+      // A form opens in a dialog with the focus in its first field; Escape closes it and the focus returns.
+      await tabTo(c, c.locator('#composer-input'));
+      await c.keyboard.type('/kring event create');
+      await c.keyboard.press('Enter');
+      const dialog = c.locator('#form-dialog[open]');
+      await dialog.waitFor({ timeout: 20_000 });
+      expect(await dialog.locator('form').evaluate((form) => form.contains((form.ownerDocument as unknown as { activeElement: typeof form | null }).activeElement))).toBe(true);
+      expect(await axeProblems(c)).toEqual([]);
+      await c.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' }).catch(() => dialog.waitFor({ state: 'hidden' }));
+      expect(await focusedId(c)).toBe('composer-input');
+    } finally {
+      await keyboardOnly.close();
+    }
+  }, 90_000);
 
   it('shows a member only the channels they may see, and refuses the managers channel', async () => {
     const b = await member.newPage();

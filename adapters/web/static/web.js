@@ -98,7 +98,8 @@
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const values = {};
-      for (const [name, value] of new FormData(form).entries()) values[name] = String(value);
+      // Check boxes of one name (a multi-select) arrive as one value, joined with commas.
+      for (const [name, value] of new FormData(form).entries()) values[name] = name in values ? `${values[name]},${String(value)}` : String(value);
       closeForm();
       await send('form', { channel: channel, formId: form.dataset.formId, values: values });
     });
@@ -142,16 +143,19 @@
       return;
     }
     const button = event.target.closest('button[data-action]');
-    if (!button) return;
+    // A press while the previous one is on its way is dropped (one press, one vote or answer).
+    if (!button || button.getAttribute('aria-disabled') === 'true') return;
     const payload = { channel: channel, actionId: button.dataset.action };
     const messageId = messageIdOf(button);
     if (messageId) payload.messageId = messageId;
     if (button.dataset.value !== undefined) payload.value = button.dataset.value;
-    button.disabled = true;
+    // aria-disabled, not disabled: a disabled button loses the keyboard focus (Chromium moves it to the
+    // page), and the keyboard user who just voted would have to find their place again.
+    button.setAttribute('aria-disabled', 'true');
     try {
       await send('action', payload);
     } finally {
-      button.disabled = false;
+      button.removeAttribute('aria-disabled');
     }
   });
 
