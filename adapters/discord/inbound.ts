@@ -116,6 +116,8 @@ interface SubmittedComponent {
   type?: number;
   custom_id?: string;
   value?: string;
+  /** A string select's chosen values (in a label). */
+  values?: string[];
   components?: SubmittedComponent[];
   component?: SubmittedComponent;
 }
@@ -135,6 +137,8 @@ export function formEventFromInteraction(raw: APIInteraction): FormSubmittedEven
   const collect = (list: readonly SubmittedComponent[]): void => {
     for (const c of list) {
       if (c.type === ComponentType.TextInput && typeof c.custom_id === 'string') values[c.custom_id] = c.value ?? '';
+      // A select's choices arrive joined with commas, as the FormField port describes.
+      if (c.type === ComponentType.StringSelect && typeof c.custom_id === 'string') values[c.custom_id] = (Array.isArray(c.values) ? c.values.filter((v) => typeof v === 'string') : []).join(',');
       if (c.components) collect(c.components);
       if (c.component) collect([c.component]);
     }

@@ -159,3 +159,33 @@ describe(renderModal.name, () => {
     expect(modal.components[0]!.components[0]!.label.length).toBe(45);
   });
 });
+
+describe('select fields and mentions (issue 13)', () => {
+  it('renders select fields as string selects inside labels, text fields as classic rows', () => {
+    const form: Form = {
+      formId: 'connect.profile',
+      title: 'Je profiel',
+      submitLabel: 'Opslaan',
+      fields: [
+        { name: 'intro', label: 'Over jou', kind: 'long', required: false, initial: 'Hoi' },
+        { name: 'interests', label: 'Interesses', kind: 'multi-select', required: false, options: [{ label: 'Fietsen', value: 'a' }, { label: 'Koken', value: 'b' }, { label: 'Zwemmen', value: 'c' }], initial: 'a,c' },
+        { name: 'cadence', label: 'Kennismakingen', kind: 'select', required: true, options: [{ label: 'Nee', value: 'off' }, { label: 'Elke 2 weken', value: '2' }], initial: 'off' },
+      ],
+    };
+    const modal = renderModal(form) as { components: Record<string, unknown>[] };
+    expect(modal.components[0]).toMatchObject({ type: ComponentType.ActionRow, components: [{ type: ComponentType.TextInput, style: TextInputStyle.Paragraph, value: 'Hoi' }] });
+    expect(modal.components[1]).toMatchObject({
+      type: ComponentType.Label,
+      label: 'Interesses',
+      component: { type: ComponentType.StringSelect, custom_id: 'interests', min_values: 0, max_values: 3, options: [{ value: 'a', default: true }, { value: 'b' }, { value: 'c', default: true }] },
+    });
+    expect(modal.components[2]).toMatchObject({ type: ComponentType.Label, component: { type: ComponentType.StringSelect, min_values: 1, max_values: 1, options: [{ value: 'off', default: true }, { value: '2' }] } });
+  });
+
+  it('renders a mention as <@id> in text and its label in the footer, never pinging', () => {
+    const { body } = renderView({ fallback: 'x', blocks: [{ type: 'text', text: 'Meet [Bram](mention:123456789012345678)' }, { type: 'context', text: 'By [Bram](mention:123456789012345678)' }] });
+    expect(body.embeds[0]!.description).toBe('Meet <@123456789012345678>');
+    expect(body.embeds[0]!.footer!.text).toBe('By Bram');
+    expect(body.allowed_mentions).toEqual({ parse: [] });
+  });
+});

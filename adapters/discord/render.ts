@@ -7,7 +7,7 @@ import {
   type APIEmbed,
   type APIEmbedField,
 } from 'discord.js';
-import type { ButtonStyle, Form, View, ViewBar, ViewBlock } from '../../src/kernel/ports/chat-platform.js';
+import { MENTION_PATTERN, type ButtonStyle, type Form, type FormField, type View, type ViewBar, type ViewBlock } from '../../src/kernel/ports/chat-platform.js';
 import { encodeCustomId } from './custom-id.js';
 
 /**
@@ -93,7 +93,7 @@ export function renderView(view: View, options: RenderOptions = {}): RenderResul
         else description.push(`**${block.text}**`);
         return;
       case 'text':
-        description.push(block.text);
+        description.push(withMentions(block.text));
         return;
       case 'fields':
         for (const field of block.fields) {
@@ -107,7 +107,7 @@ export function renderView(view: View, options: RenderOptions = {}): RenderResul
         description.push(DIVIDER);
         return;
       case 'context':
-        footer.push(toPlainText(block.text));
+        footer.push(toPlainText(withoutMentions(block.text)));
         return;
       case 'buttons':
         for (let i = 0; i < block.buttons.length; i += DISCORD_LIMITS.buttonsPerRow) {
@@ -245,6 +245,19 @@ function toButtonStyle(style: ButtonStyle | undefined): DiscordButtonStyle.Prima
   return DiscordButtonStyle.Secondary;
 }
 
+/**
+ * `[label](mention:<user id>)` -> `<@id>`: Discord shows the person's name (in an embed it does not ping;
+ * `allowed_mentions` stays empty anyway). An id that is not a snowflake keeps only its label.
+ */
+function withMentions(text: string): string {
+  return text.replace(MENTION_PATTERN, (_all, label: string, userId: string) => (/^\d{5,25}$/.test(userId) ? `<@${userId}>` : label));
+}
+
+/** Footers render no mentions: the label stays. */
+function withoutMentions(text: string): string {
+  return text.replace(MENTION_PATTERN, (_all, label: string) => label);
+}
+
 /** Footers show no markdown: drop the markers, keep link targets readable. */
 function toPlainText(text: string): string {
   return text
@@ -257,25 +270,58 @@ function toPlainText(text: string): string {
 /** Discord's modal limits. https://discord.com/developers/docs/components/reference#text-input */
 export const DISCORD_MODAL_LIMITS = { title: 45, label: 45, placeholder: 100, maxLength: 4000, customId: 100, fields: 5 } as const;
 
-/** A Form as the `data` of a type-9 MODAL interaction response: one text input per action row. */
+/**
+ * A Form as the `data` of a type-9 MODAL interaction response: a text field is one text input per action
+ * row; a `select` or `multi-select` is a string select inside a label (Discord's newer modal layout, which
+ * modals may mix with the classic rows). https://discord.com/developers/docs/components/reference#label
+ */
 export function renderModal(form: Form): Record<string, unknown> {
   const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
   return {
     custom_id: form.formId.slice(0, DISCORD_MODAL_LIMITS.customId),
     title: cut(form.title || form.formId, DISCORD_MODAL_LIMITS.title),
-    components: form.fields.slice(0, DISCORD_MODAL_LIMITS.fields).map((f) => ({
-      type: ComponentType.ActionRow,
-      components: [
-        {
-          type: ComponentType.TextInput,
-          custom_id: f.name,
-          label: cut(f.label || f.name, DISCORD_MODAL_LIMITS.label),
-          style: f.kind === 'long' ? TextInputStyle.Paragraph : TextInputStyle.Short,
-          required: f.required,
-          ...(f.placeholder ? { placeholder: cut(f.placeholder, DISCORD_MODAL_LIMITS.placeholder) } : {}),
-          ...(f.maxLength ? { max_length: Math.min(f.maxLength, DISCORD_MODAL_LIMITS.maxLength) } : {}),
-        },
-      ],
-    })),
+    components: form.fields.slice(0, DISCORD_MODAL_LIMITS.fields).map((f) => (f.kind === 'select' || f.kind === 'multi-select' ? selectLabel(f, cut) : textRow(f, cut))),
+  };
+}
+
+function textRow(f: FormField, cut: (text: string, max: number) => string): Record<string, unknown> {
+  return {
+    type: ComponentType.ActionRow,
+    components: [
+      {
+        type: ComponentType.TextInput,
+        custom_id: f.name,
+        label: cut(f.label || f.name, DISCORD_MODAL_LIMITS.label),
+        style: f.kind === 'long' ? TextInputStyle.Paragraph : TextInputStyle.Short,
+        required: f.required,
+        ...(f.placeholder ? { placeholder: cut(f.placeholder, DISCORD_MODAL_LIMITS.placeholder) } : {}),
+        ...(f.maxLength ? { max_length: Math.min(f.maxLength, DISCORD_MODAL_LIMITS.maxLength) } : {}),
+        ...(f.initial ? { value: f.initial.slice(0, Math.min(f.maxLength ?? DISCORD_MODAL_LIMITS.maxLength, DISCORD_MODAL_LIMITS.maxLength)) } : {}),
+      },
+    ],
+  };
+}
+
+/** A select field: a label (type 18) holding a string select; `multi-select` allows 0..n choices. */
+function selectLabel(f: FormField, cut: (text: string, max: number) => string): Record<string, unknown> {
+  const options = (f.options ?? []).slice(0, DISCORD_LIMITS.selectOptions);
+  const chosen = new Set((f.initial ?? '').split(',').filter((v) => v !== ''));
+  const multi = f.kind === 'multi-select';
+  return {
+    type: ComponentType.Label,
+    label: cut(f.label || f.name, DISCORD_MODAL_LIMITS.label),
+    component: {
+      type: ComponentType.StringSelect,
+      custom_id: f.name,
+      required: f.required,
+      min_values: f.required ? 1 : 0,
+      max_values: multi ? Math.max(1, options.length) : 1,
+      ...(f.placeholder ? { placeholder: cut(f.placeholder, DISCORD_LIMITS.selectPlaceholder) } : {}),
+      options: options.map((o) => ({
+        label: truncate(nonEmpty(o.label), DISCORD_LIMITS.selectOptionText),
+        value: o.value.slice(0, DISCORD_LIMITS.selectOptionText),
+        ...(chosen.has(o.value) && (multi || [...chosen][0] === o.value) ? { default: true } : {}),
+      })),
+    },
   };
 }

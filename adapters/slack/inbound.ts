@@ -229,7 +229,10 @@ export function toFormSubmittedEvent(body: Record<string, unknown>): FormSubmitt
   if (!workspaceId) return undefined;
   const values: Record<string, string> = {};
   for (const block of Object.values(p.view.state.values)) {
-    for (const [actionId, input] of Object.entries(block)) values[actionId] = input.value ?? '';
+    for (const [actionId, input] of Object.entries(block)) {
+      // Selects arrive as the chosen value; multi-selects as the chosen values joined with commas (the FormField port).
+      values[actionId] = input.selected_options ? input.selected_options.map((o) => o.value).join(',') : input.selected_option ? input.selected_option.value : (input.value ?? '');
+    }
   }
   const channelId = metadataChannel(p.view.private_metadata);
   const displayName = p.user.name ?? p.user.username;

@@ -100,7 +100,18 @@ export const viewSubmissionBodySchema = z
       private_metadata: z.string().optional(),
       app_installed_team_id: z.string().optional(),
       state: z.looseObject({
-        values: z.record(z.string(), z.record(z.string(), z.looseObject({ value: z.string().nullish() }))),
+        values: z.record(
+          z.string(),
+          z.record(
+            z.string(),
+            // plain_text_input: value; static_select: selected_option; multi_static_select: selected_options.
+            z.looseObject({
+              value: z.string().nullish(),
+              selected_option: z.looseObject({ value: z.string() }).nullish(),
+              selected_options: z.array(z.looseObject({ value: z.string() })).nullish(),
+            }),
+          ),
+        ),
       }),
     }),
   })

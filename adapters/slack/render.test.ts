@@ -260,3 +260,29 @@ describe(renderModal.name, () => {
     expect(modal.private_metadata).toBe('{}');
   });
 });
+
+describe('select fields and mentions (issue 13)', () => {
+  const form: Form = {
+    formId: 'connect.profile',
+    title: 'Your profile',
+    submitLabel: 'Save',
+    fields: [
+      { name: 'intro', label: 'About you', kind: 'long', required: false, maxLength: 500, initial: 'Hallo' },
+      { name: 'interests', label: 'Interests', kind: 'multi-select', required: false, options: [{ label: 'Fietsen', value: 'a' }, { label: 'Koken', value: 'b' }], initial: 'b' },
+      { name: 'cadence', label: 'Introductions', kind: 'select', required: true, options: [{ label: 'No', value: 'off' }, { label: 'Every 2 weeks', value: '2' }], initial: '2' },
+    ],
+  };
+
+  it('renders a multi-select as multi_static_select and a select as static_select, with their initial choices', () => {
+    const modal = renderModal(form, {});
+    const elements = modal.blocks.map((b) => (b as { element: Record<string, unknown> }).element);
+    expect(elements[0]).toMatchObject({ type: 'plain_text_input', multiline: true, initial_value: 'Hallo' });
+    expect(elements[1]).toMatchObject({ type: 'multi_static_select', action_id: 'interests', initial_options: [{ value: 'b' }] });
+    expect((elements[1]!['options'] as unknown[]).length).toBe(2);
+    expect(elements[2]).toMatchObject({ type: 'static_select', action_id: 'cadence', initial_option: { value: '2', text: { text: 'Every 2 weeks' } } });
+  });
+
+  it('renders a view mention as a native <@user> mention, and keeps links', () => {
+    expect(markdownToMrkdwn('Meet [Anna de Vries](mention:U0MEMBER02) and see [the site](https://example.org)')).toBe('Meet <@U0MEMBER02> and see <https://example.org|the site>');
+  });
+});

@@ -1,6 +1,6 @@
 import type { RespondArguments, types as Slack } from '@slack/bolt';
 import slackifyMarkdown from 'slackify-markdown';
-import type { Form, Reply, View, ViewBar, ViewBlock, ViewButton } from '../../src/kernel/ports/chat-platform.js';
+import { MENTION_PATTERN, type Form, type FormField, type Reply, type View, type ViewBar, type ViewBlock, type ViewButton } from '../../src/kernel/ports/chat-platform.js';
 
 /**
  * View -> Block Kit. https://docs.slack.dev/reference/block-kit/blocks
@@ -68,12 +68,19 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Our markdown subset (bold, italic, code, links, `- ` lists) -> Slack mrkdwn. */
+/**
+ * Our markdown subset (bold, italic, code, links, `- ` lists, `[label](mention:U123)` mentions) -> Slack
+ * mrkdwn. A mention becomes `<@U123>` (Slack shows the person's current name); it is swapped for a
+ * placeholder of letters while slackify-markdown runs, which would otherwise turn it into a link.
+ */
 export function markdownToMrkdwn(markdown: string): string {
   if (markdown.trim() === '') return '';
   const cached = mrkdwnCache.get(markdown);
   if (cached !== undefined) return cached;
-  const mrkdwn = slackifyMarkdown(markdown).trimEnd();
+  const mentions: string[] = [];
+  const marked = markdown.replace(MENTION_PATTERN, (_all, _label: string, userId: string) => `KRINGMENTION${mentions.push(userId) - 1}X`);
+  let mrkdwn = slackifyMarkdown(marked).trimEnd();
+  if (mentions.length > 0) mrkdwn = mrkdwn.replace(/KRINGMENTION(\d+)X/g, (_all, i: string) => `<@${mentions[Number(i)] ?? ''}>`);
   if (markdown.length <= MRKDWN_CACHE_MAX_LENGTH) {
     if (mrkdwnCache.size >= MRKDWN_CACHE_ENTRIES) mrkdwnCache.delete(mrkdwnCache.keys().next().value!);
     mrkdwnCache.set(markdown, mrkdwn);
@@ -281,14 +288,34 @@ export function renderModal(form: Form, metadata: SlackFormMetadata): Slack.Moda
         block_id: f.name,
         optional: !f.required,
         label: plain(f.label || f.name, SLACK_LIMITS.inputLabel),
-        element: {
-          type: 'plain_text_input',
-          action_id: f.name,
-          multiline: f.kind === 'long',
-          ...(f.placeholder ? { placeholder: plain(f.placeholder, SLACK_LIMITS.placeholder) } : {}),
-          ...(f.maxLength ? { max_length: Math.min(f.maxLength, SLACK_LIMITS.inputMaxLength) } : {}),
-        },
+        element: inputElement(f),
       }),
     ),
+  };
+}
+
+/**
+ * One form field as an input block's element: `plain_text_input` (`initial_value`), `static_select`
+ * (`initial_option`) or `multi_static_select` (`initial_options`).
+ * https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element
+ */
+function inputElement(f: FormField): Slack.InputBlock['element'] {
+  if (f.kind === 'select' || f.kind === 'multi-select') {
+    const options = (f.options ?? []).slice(0, SLACK_LIMITS.selectOptions).map((o) => ({ text: plain(o.label || ' ', SLACK_LIMITS.optionText), value: truncate(o.value, SLACK_LIMITS.optionValue) }));
+    const chosen = new Set((f.initial ?? '').split(',').filter((v) => v !== ''));
+    const initial = options.filter((o) => chosen.has(o.value));
+    const placeholder = f.placeholder ? { placeholder: plain(f.placeholder, SLACK_LIMITS.placeholder) } : {};
+    if (f.kind === 'select') {
+      return { type: 'static_select', action_id: f.name, options, ...placeholder, ...(initial[0] ? { initial_option: initial[0] } : {}) };
+    }
+    return { type: 'multi_static_select', action_id: f.name, options, ...placeholder, ...(initial.length > 0 ? { initial_options: initial } : {}) };
+  }
+  return {
+    type: 'plain_text_input',
+    action_id: f.name,
+    multiline: f.kind === 'long',
+    ...(f.placeholder ? { placeholder: plain(f.placeholder, SLACK_LIMITS.placeholder) } : {}),
+    ...(f.maxLength ? { max_length: Math.min(f.maxLength, SLACK_LIMITS.inputMaxLength) } : {}),
+    ...(f.initial ? { initial_value: f.maxLength ? f.initial.slice(0, Math.min(f.maxLength, SLACK_LIMITS.inputMaxLength)) : f.initial } : {}),
   };
 }

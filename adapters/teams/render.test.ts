@@ -112,3 +112,26 @@ describe('renderFormCard (Teams)', () => {
     expect(card.version).toBe('1.5');
   });
 });
+
+describe('select fields and mentions (issue 13)', () => {
+  it('renders select fields as Input.ChoiceSet (multi-select with isMultiSelect) with their initial values', () => {
+    const form: Form = {
+      formId: 'connect.profile',
+      title: 'Your profile',
+      submitLabel: 'Save',
+      fields: [
+        { name: 'interests', label: 'Interests', kind: 'multi-select', required: false, options: [{ label: 'Cycling', value: 'a' }, { label: 'Cooking', value: 'b' }], initial: 'a,b' },
+        { name: 'reach', label: 'Findable', kind: 'select', required: true, options: [{ label: 'Nobody', value: 'hidden' }], initial: 'hidden' },
+      ],
+    };
+    const inputs = find(renderFormCard(form).body, 'Input.ChoiceSet');
+    expect(inputs[0]).toMatchObject({ id: 'interests', isMultiSelect: true, value: 'a,b', choices: [{ title: 'Cycling', value: 'a' }, { title: 'Cooking', value: 'b' }] });
+    expect(inputs[1]).toMatchObject({ id: 'reach', isMultiSelect: false, style: 'compact', value: 'hidden' });
+  });
+
+  it('renders a mention as <at>label</at> with a mention entity', () => {
+    const card = renderCard({ fallback: 'x', blocks: [{ type: 'text', text: 'Meet [Jan](mention:00000000-0000-0000-0000-00000000000a)' }] });
+    expect(JSON.stringify(card.body)).toContain('Meet <at>Jan</at>');
+    expect(card.msteams.entities).toEqual([{ type: 'mention', text: '<at>Jan</at>', mentioned: { id: '00000000-0000-0000-0000-00000000000a', name: 'Jan' } }]);
+  });
+});

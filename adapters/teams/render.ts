@@ -1,4 +1,4 @@
-import type { ButtonStyle, Form, View, ViewBar, ViewBlock } from '../../src/kernel/ports/chat-platform.js';
+import { MENTION_PATTERN, type ButtonStyle, type Form, type FormField, type View, type ViewBar, type ViewBlock } from '../../src/kernel/ports/chat-platform.js';
 import { FORM_CHANNEL_KEY, FORM_ID_KEY, FORM_SUBMIT_VERB, SELECT_INPUT_KEY } from './activity.js';
 
 /**
@@ -22,7 +22,14 @@ export interface AdaptiveCard {
   version: '1.5';
   body: CardElement[];
   fallbackText: string;
-  msteams: { width: 'Full' };
+  msteams: { width: 'Full'; entities?: TeamsMentionEntity[] };
+}
+
+/** A mention in a card: the `<at>label</at>` text and the person it names. */
+export interface TeamsMentionEntity {
+  type: 'mention';
+  text: string;
+  mentioned: { id: string; name: string };
 }
 
 /** Content type of an Adaptive Card attachment and of a card invoke response. */
@@ -49,6 +56,7 @@ export function renderCard(view: View): AdaptiveCard {
     body.push(...elements);
   });
   if (body.length === 0) body.push(textBlock(cardMarkdown(view.fallback)));
+  const entities = mentionEntities(view);
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -56,8 +64,25 @@ export function renderCard(view: View): AdaptiveCard {
     body,
     fallbackText: view.fallback,
     // Full width: result bars and fact sets read badly in Teams' narrow default card.
-    msteams: { width: 'Full' },
+    msteams: { width: 'Full', ...(entities.length > 0 ? { entities } : {}) },
   };
+}
+
+/**
+ * The mentions of a view's texts as card entities: Teams shows `<at>label</at>` as a mention of the
+ * entity's `mentioned.id` (the user's AAD object id or Bot Framework id).
+ * https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format#mention-support-within-adaptive-cards
+ */
+function mentionEntities(view: View): TeamsMentionEntity[] {
+  const seen = new Map<string, TeamsMentionEntity>();
+  for (const block of view.blocks) {
+    if (block.type !== 'text' && block.type !== 'context') continue;
+    for (const m of block.text.matchAll(MENTION_PATTERN)) {
+      const text = `<at>${m[1]!}</at>`;
+      if (!seen.has(text)) seen.set(text, { type: 'mention', text, mentioned: { id: m[2]!, name: m[1]! } });
+    }
+  }
+  return [...seen.values()];
 }
 
 /**
@@ -67,16 +92,7 @@ export function renderCard(view: View): AdaptiveCard {
  * @see https://adaptivecards.io/explorer/Input.Text.html
  */
 export function renderFormCard(form: Form, origin: { channelId?: string } = {}): AdaptiveCard {
-  const inputs: CardElement[] = form.fields.map((f) => ({
-    type: 'Input.Text',
-    id: f.name,
-    label: f.label,
-    isRequired: f.required,
-    isMultiline: f.kind === 'long',
-    ...(f.required ? { errorMessage: f.label } : {}),
-    ...(f.placeholder ? { placeholder: f.placeholder } : {}),
-    ...(f.maxLength ? { maxLength: f.maxLength } : {}),
-  }));
+  const inputs: CardElement[] = form.fields.map(formInput);
   const data: Record<string, string> = { [FORM_ID_KEY]: form.formId, ...(origin.channelId ? { [FORM_CHANNEL_KEY]: origin.channelId } : {}) };
   return {
     type: 'AdaptiveCard',
@@ -89,6 +105,38 @@ export function renderFormCard(form: Form, origin: { channelId?: string } = {}):
     ],
     fallbackText: form.title,
     msteams: { width: 'Full' },
+  };
+}
+
+/**
+ * One form field: `Input.Text` (multi-line for long ones), or `Input.ChoiceSet` for a select (compact)
+ * and a multi-select (`isMultiSelect`: Teams sends the chosen values joined with commas).
+ * @see https://adaptivecards.io/explorer/Input.ChoiceSet.html
+ */
+function formInput(f: FormField): CardElement {
+  const common = {
+    id: f.name,
+    label: f.label,
+    isRequired: f.required,
+    ...(f.required ? { errorMessage: f.label } : {}),
+    ...(f.placeholder ? { placeholder: f.placeholder } : {}),
+  };
+  if (f.kind === 'select' || f.kind === 'multi-select') {
+    return {
+      type: 'Input.ChoiceSet',
+      ...common,
+      style: f.kind === 'multi-select' ? 'expanded' : 'compact',
+      isMultiSelect: f.kind === 'multi-select',
+      choices: (f.options ?? []).map((o) => ({ title: o.label, value: o.value })),
+      ...(f.initial ? { value: f.initial } : {}),
+    };
+  }
+  return {
+    type: 'Input.Text',
+    ...common,
+    isMultiline: f.kind === 'long',
+    ...(f.maxLength ? { maxLength: f.maxLength } : {}),
+    ...(f.initial ? { value: f.initial } : {}),
   };
 }
 
@@ -187,7 +235,8 @@ export function cardMarkdown(text: string): string {
     if (list.length > 0) paragraphs.push(list.join('\r'));
     list = [];
   };
-  for (const rawLine of text.replace(/`([^`]*)`/g, '$1').split(/\r?\n/)) {
+  const withMentions = text.replace(MENTION_PATTERN, (_all, label: string) => `<at>${label}</at>`);
+  for (const rawLine of withMentions.replace(/`([^`]*)`/g, '$1').split(/\r?\n/)) {
     const line = rawLine.trimEnd();
     if (/^\s*- /.test(line)) {
       list.push(`- ${line.replace(/^\s*- /, '')}`);

@@ -68,3 +68,27 @@ describe(renderForm.name, () => {
     expect(html).toContain('data-form-id="poll.create"');
   });
 });
+
+describe('select fields and mentions (issue 13)', () => {
+  it('renders a select as <select> and a multi-select as check boxes, with their initial choices', () => {
+    const html = renderForm(
+      {
+        formId: 'connect.profile',
+        title: 'Your profile',
+        submitLabel: 'Save',
+        fields: [
+          { name: 'interests', label: 'Interests', kind: 'multi-select', required: false, options: [{ label: 'Cycling', value: 'a' }, { label: 'Cooking', value: 'b' }], initial: 'b' },
+          { name: 'reach', label: 'Findable', kind: 'select', required: true, options: [{ label: 'Nobody', value: 'hidden' }, { label: 'By name', value: 'name' }], initial: 'name' },
+        ],
+      },
+      { cancel: 'Cancel' },
+    );
+    expect(html).toContain('<input type="checkbox" id="ff-0-interests-0" name="interests" value="a"> Cycling');
+    expect(html).toContain('name="interests" value="b" checked> Cooking');
+    expect(html).toContain('<option value="name" selected>By name</option>');
+  });
+
+  it('shows a mention as its label, escaped', () => {
+    expect(markdownToHtml('Meet [Anna <b>](mention:U1)')).toBe('<p>Meet <span class="mention">@Anna &#60;b&#62;</span></p>');
+  });
+});

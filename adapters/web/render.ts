@@ -1,4 +1,4 @@
-import type { Form, View, ViewBlock, ViewButton } from '../../src/kernel/ports/chat-platform.js';
+import { MENTION_PATTERN, type Form, type FormField, type View, type ViewBlock, type ViewButton } from '../../src/kernel/ports/chat-platform.js';
 
 /**
  * Views and forms as HTML for the web community: the same blocks every adapter renders natively
@@ -21,6 +21,8 @@ function inline(line: string): string {
   const parts: string[] = [];
   const hold = (html: string) => `\u0000${parts.push(html) - 1}\u0000`;
   let text = line.replace(/`([^`]+)`/g, (_m, code: string) => hold(`<code>${escapeHtml(code)}</code>`));
+  // A mention shows its label: the web has no user ids of other platforms to link to.
+  text = text.replace(MENTION_PATTERN, (_m, label: string) => hold(`<span class="mention">@${escapeHtml(label)}</span>`));
   text = text.replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, (_m, label: string, url: string) =>
     hold(`<a href="${escapeHtml(url)}" rel="noopener noreferrer">${escapeHtml(label)}</a>`),
   );
@@ -147,8 +149,11 @@ export function renderForm(form: Form, labels: { cancel: string }): string {
   const fields = form.fields
     .map((f, i) => {
       const id = `ff-${i}-${f.name.replace(/[^a-zA-Z0-9_-]/g, '')}`;
+      if (f.kind === 'multi-select') return checkboxes(f, id);
+      if (f.kind === 'select') return selectField(f, id);
       const common = `id="${id}" name="${escapeHtml(f.name)}"${f.required ? ' required aria-required="true"' : ''}${f.maxLength ? ` maxlength="${f.maxLength}"` : ''}${f.placeholder ? ` placeholder="${escapeHtml(f.placeholder)}"` : ''}`;
-      const input = f.kind === 'long' ? `<textarea ${common} rows="4"></textarea>` : `<input type="text" ${common}>`;
+      const initial = escapeHtml(f.initial ?? '');
+      const input = f.kind === 'long' ? `<textarea ${common} rows="4">${initial}</textarea>` : `<input type="text" ${common}${f.initial ? ` value="${initial}"` : ''}>`;
       return `<div class="field"><label for="${id}">${escapeHtml(f.label)}</label>${input}</div>`;
     })
     .join('');
@@ -158,4 +163,24 @@ export function renderForm(form: Form, labels: { cancel: string }): string {
     `<div class="form-buttons"><button type="submit" class="primary">${escapeHtml(form.submitLabel)}</button>` +
     `<button type="button" data-close>${escapeHtml(labels.cancel)}</button></div></form>`
   );
+}
+
+/** A `select` field: a `<select>` with the initial choice selected. */
+function selectField(f: FormField, id: string): string {
+  const options = (f.options ?? [])
+    .map((o) => `<option value="${escapeHtml(o.value)}"${o.value === f.initial ? ' selected' : ''}>${escapeHtml(o.label)}</option>`)
+    .join('');
+  return `<div class="field"><label for="${id}">${escapeHtml(f.label)}</label><select id="${id}" name="${escapeHtml(f.name)}"${f.required ? ' required aria-required="true"' : ''}>${options}</select></div>`;
+}
+
+/** A `multi-select` field: check boxes of one name in a fieldset (the page joins the checked values with commas). */
+function checkboxes(f: FormField, id: string): string {
+  const chosen = new Set((f.initial ?? '').split(',').filter((v) => v !== ''));
+  const boxes = (f.options ?? [])
+    .map((o, i) => {
+      const boxId = `${id}-${i}`;
+      return `<label for="${boxId}" class="choice"><input type="checkbox" id="${boxId}" name="${escapeHtml(f.name)}" value="${escapeHtml(o.value)}"${chosen.has(o.value) ? ' checked' : ''}> ${escapeHtml(o.label)}</label>`;
+    })
+    .join('');
+  return `<fieldset class="field" id="${id}"><legend>${escapeHtml(f.label)}</legend>${boxes}</fieldset>`;
 }

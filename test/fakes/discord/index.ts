@@ -176,7 +176,11 @@ export class FakeDiscord {
   }
 
   /** The modal opened in answer to an interaction (its type-9 callback's data), if any. */
-  modalOf(interaction: FakeInteraction): { custom_id: string; title: string; components: { components: { custom_id: string; label: string; style: number; required?: boolean }[] }[] } | undefined {
+  modalOf(interaction: FakeInteraction): {
+    custom_id: string;
+    title: string;
+    components: { type?: number; label?: string; component?: { type: number; custom_id: string; options?: { value: string }[] }; components: { custom_id: string; label: string; style: number; required?: boolean }[] }[];
+  } | undefined {
     const callback = interaction.callbacks.find((c) => c.type === 9 && c.status > 0 && c.status < 300);
     return callback?.data as ReturnType<FakeDiscord['modalOf']>;
   }
@@ -186,10 +190,12 @@ export class FakeDiscord {
    * its text inputs, from the channel the modal was opened in.
    */
   submitModal(input: { modal: NonNullable<ReturnType<FakeDiscord['modalOf']>>; values: Record<string, string>; user?: FakeUser; channelId?: string; locale?: string }): FakeInteraction {
-    const components = input.modal.components.map((row) => ({
-      type: 1,
-      components: row.components.map((c) => ({ type: 4, custom_id: c.custom_id, value: input.values[c.custom_id] ?? '' })),
-    }));
+    const components = input.modal.components.map((row) =>
+      row.type === 18 && row.component
+        ? // A label's select comes back as Discord sends it: the chosen values (given comma-joined here).
+          { type: 18, component: { type: row.component.type, custom_id: row.component.custom_id, values: (input.values[row.component.custom_id] ?? '').split(',').filter((v) => v !== '') } }
+        : { type: 1, components: row.components.map((c) => ({ type: 4, custom_id: c.custom_id, value: input.values[c.custom_id] ?? '' })) },
+    );
     return this.interaction(5, { custom_id: input.modal.custom_id, components }, input);
   }
 

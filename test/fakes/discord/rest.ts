@@ -676,6 +676,22 @@ function modalProblems(data: Record<string, unknown>): { path: string; code: str
   const rows = Array.isArray(data.components) ? (data.components as Record<string, unknown>[]) : [];
   if (rows.length < 1 || rows.length > 5) problems.push({ path: 'data.components', code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 5 in length.' });
   rows.forEach((row, i) => {
+    if (row.type === 18) {
+      // A label (newer layout) holding one string select (https://discord.com/developers/docs/components/reference#label).
+      const select = row.component as Record<string, unknown> | undefined;
+      if (!str(row.label, 1, 45)) problems.push({ path: `data.components.${i}.label`, code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 45 in length.' });
+      const options = Array.isArray(select?.options) ? (select.options as Record<string, unknown>[]) : [];
+      if (!select || (select.type !== 3 && select.type !== 4) || !str(select.custom_id, 1, 100)) {
+        problems.push({ path: `data.components.${i}.component`, code: 'COMPONENT_LAYOUT_INVALID', message: 'A label holds one text input or string select.' });
+      } else if (select.type === 3) {
+        if (options.length < 1 || options.length > 25) problems.push({ path: `data.components.${i}.component.options`, code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 25 in length.' });
+        const max = Number(select.max_values ?? 1);
+        const min = Number(select.min_values ?? 1);
+        if (!(min >= 0 && max >= 1 && min <= max && max <= options.length)) problems.push({ path: `data.components.${i}.component.max_values`, code: 'BASE_TYPE_BAD_INT', message: 'min_values and max_values out of range.' });
+        if (options.some((o) => !str(o.label, 1, 100) || !str(o.value, 1, 100))) problems.push({ path: `data.components.${i}.component.options`, code: 'BASE_TYPE_BAD_LENGTH', message: 'Option labels and values are 1 to 100 long.' });
+      }
+      return;
+    }
     const inputs = Array.isArray(row.components) ? (row.components as Record<string, unknown>[]) : [];
     const input = inputs[0];
     if (row.type !== 1 || inputs.length !== 1 || !input || input.type !== 4) {

@@ -659,7 +659,7 @@ function seeded(seed: number): () => number {
 /**
  * What Slack checks on a modal Kring opens (https://docs.slack.dev/reference/views/modal-views): type,
  * title and submit of at most 24 characters, callback_id and private_metadata within their limits, and
- * input blocks holding a plain_text_input. Returns the problem, or undefined.
+ * input blocks holding a plain_text_input or a (multi) static select. Returns the problem, or undefined.
  */
 function invalidModal(view: Record<string, unknown>): string | undefined {
   const text = (v: unknown) => (isObj(v) && v.type === 'plain_text' && typeof v.text === 'string' ? v.text : undefined);
@@ -674,7 +674,16 @@ function invalidModal(view: Record<string, unknown>): string | undefined {
     if (!isObj(block)) return 'blocks';
     if (block.type === 'input') {
       const element = block.element;
-      if (!isObj(element) || element.type !== 'plain_text_input' || typeof element.action_id !== 'string') return 'element';
+      if (!isObj(element) || typeof element.action_id !== 'string') return 'element';
+      if (element.type === 'static_select' || element.type === 'multi_static_select') {
+        // https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element: 1-100 options, initial ones among them.
+        const options = Array.isArray(element.options) ? (element.options as unknown[]) : [];
+        if (options.length < 1 || options.length > 100) return 'options';
+        const values = new Set(options.map((o) => (isObj(o) && typeof o.value === 'string' && text(o.text) !== undefined ? o.value : undefined)));
+        if (values.has(undefined)) return 'options';
+        const initial = element.type === 'static_select' ? (element.initial_option === undefined ? [] : [element.initial_option]) : ((element.initial_options as unknown[] | undefined) ?? []);
+        if (!initial.every((o) => isObj(o) && values.has(o.value as string))) return 'initial_options';
+      } else if (element.type !== 'plain_text_input') return 'element';
       if (text(block.label) === undefined) return 'label';
     }
   }

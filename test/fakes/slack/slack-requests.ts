@@ -129,10 +129,17 @@ export class SlackRequestSender {
     const triggerId = uniqueTriggerId();
     payload.trigger_id = triggerId;
     if (user.userId) payload.user = { ...payload.user, id: user.userId, name: user.userName ?? payload.user.name };
-    const blocks = Array.isArray(view.blocks) ? (view.blocks as { block_id?: string; element?: { action_id?: string } }[]) : [];
-    const state: Record<string, Record<string, { type: string; value: string | null }>> = {};
+    const blocks = Array.isArray(view.blocks) ? (view.blocks as { block_id?: string; element?: { action_id?: string; type?: string; options?: { text: unknown; value: string }[] } }[]) : [];
+    const state: Record<string, Record<string, Record<string, unknown>>> = {};
     for (const b of blocks) {
-      if (b.block_id && b.element?.action_id) state[b.block_id] = { [b.element.action_id]: { type: 'plain_text_input', value: values[b.element.action_id] ?? null } };
+      const el = b.element;
+      if (!b.block_id || !el?.action_id) continue;
+      const typed = values[el.action_id];
+      // Selects come back as Slack sends them: the chosen option objects (values given comma-joined here).
+      const chosen = (typed ?? '').split(',').filter((v) => v !== '').map((v) => el.options?.find((o) => o.value === v) ?? { text: { type: 'plain_text', text: v }, value: v });
+      if (el.type === 'static_select') state[b.block_id] = { [el.action_id]: { type: 'static_select', selected_option: chosen[0] ?? null } };
+      else if (el.type === 'multi_static_select') state[b.block_id] = { [el.action_id]: { type: 'multi_static_select', selected_options: chosen } };
+      else state[b.block_id] = { [el.action_id]: { type: 'plain_text_input', value: typed ?? null } };
     }
     payload.view = { ...payload.view, callback_id: view.callback_id, private_metadata: view.private_metadata ?? '', title: view.title, blocks: view.blocks, state: { values: state } };
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();

@@ -1,0 +1,75 @@
+import { defineCapability, type CapabilityContext, type CapabilityParts } from '../../capability.js';
+import { connectCommands } from './commands.js';
+import { IntroService } from './domain/intro.service.js';
+import { ProfileService } from './domain/profile.service.js';
+import { en } from './i18n/en.js';
+import { nl } from './i18n/nl.js';
+import { CONNECT_QUEUE } from './jobs/connect.jobs.js';
+import { ConnectScheduler, type ConnectSchedulerOptions } from './jobs/connect.scheduler.js';
+import { ConnectWorker } from './jobs/connect.worker.js';
+import type { ConnectRepository } from './ports.js';
+import { PrismaConnectRepository } from './repository/prisma-connect.repository.js';
+import { introMessageView } from './views.js';
+
+/** Parts a test or benchmark may tune when building connect. */
+export interface ConnectOptions {
+  scheduler?: ConnectSchedulerOptions;
+  /** Uniform numbers in [0, 1) for pairing and conversation starters (tests pass a seeded one). */
+  random?: () => number;
+}
+
+/** What the connect capability built, for tests, benchmarks and the CLI. */
+export interface ConnectParts extends CapabilityParts {
+  profiles: ProfileService;
+  intros: IntroService;
+  repo: ConnectRepository;
+  scheduler: ConnectScheduler;
+}
+
+/**
+ * Members find each other (issue 13): the association's interests, members' own profiles, `/kring find`,
+ * introduction rounds across platforms with a "did you meet?" follow-up. Everything is opt-in and seen
+ * only by verified active members of the same association. Fills interests from the member import's
+ * `interesses` column (`members.imported`). Publishes `connect.*` events.
+ */
+export const connect = defineCapability({
+  name: 'connect',
+  texts: { en, nl },
+  build(ctx: CapabilityContext, options: ConnectOptions = {}): ConnectParts {
+    const { directory, translator, clock, logger } = ctx;
+    const repo = ctx.repository(PrismaConnectRepository);
+    const scheduler = new ConnectScheduler(ctx.queue, clock, options.scheduler);
+    const profiles = new ProfileService({ repo, members: directory.members, bus: ctx.bus, clock });
+    const intros = new IntroService({
+      repo,
+      jobs: scheduler,
+      members: directory.members,
+      identities: directory.identities,
+      chapters: directory.chapters,
+      organizations: directory.organizations,
+      platforms: ctx.platforms,
+      bus: ctx.bus,
+      clock,
+      logger,
+      render: (message) => introMessageView(translator.for(message.locale), message),
+      interestByName: (organizationId, name) => profiles.interestByName(organizationId, name),
+      ...(options.random ? { random: options.random } : {}),
+    });
+    const worker = new ConnectWorker(intros, scheduler);
+    return {
+      profiles,
+      intros,
+      repo,
+      scheduler,
+      ...connectCommands({ profiles, intros, chapters: directory.chapters, identities: directory.identities }),
+      on: {
+        'members.imported': async ({ organizationId, rows }) => {
+          await profiles.importInterests(organizationId, rows);
+        },
+      },
+      async start() {
+        ctx.queue.process(CONNECT_QUEUE, (name, payload) => worker.handle(name, payload));
+      },
+    };
+  },
+});

@@ -1,0 +1,89 @@
+import type { Platform } from '../../kernel/types.js';
+import type { IntroCandidate, IntroGroup, Program, ProgramScope, Round, RoundTotals } from './domain/intro.js';
+import type { Interest, Profile, ProfileInput, Reach } from './domain/profile.js';
+
+/** A findable member on one page of `/kring find`. */
+export interface FoundProfile {
+  memberId: string;
+  name: string;
+  chapterId: string | null;
+  intro: string;
+  reach: Reach;
+  /** Their linked accounts (the service shows only the one `reach` names). */
+  accounts: { platform: Platform; workspaceId: string; platformUserId: string; displayName: string | null }[];
+}
+
+/** A group to store for a round: its members and the account each introduction goes to. */
+export interface NewIntroGroup {
+  starter: number;
+  members: { memberId: string; platform: Platform; workspaceId: string; platformUserId: string }[];
+}
+
+/**
+ * The connect capability's tables (interests, profiles, introduction rounds). Every read is scoped to one
+ * organisation; only active members' profiles are ever returned by the finding and pairing queries, so a
+ * lapsed member disappears at once.
+ */
+export interface ConnectRepository {
+  /** The association's interests, by name. */
+  listInterests(organizationId: string): Promise<Interest[]>;
+  /** Adds an interest; null when one with the same key exists already. */
+  addInterest(organizationId: string, name: string, nameKey: string): Promise<Interest | null>;
+  /** Removes an interest (members' choices of it and its rounds go with it); false when it was not there. */
+  removeInterest(organizationId: string, interestId: string): Promise<boolean>;
+
+  /** The member's profile, or null when they have none. */
+  getProfile(organizationId: string, memberId: string): Promise<Profile | null>;
+  /** Saves what the member submitted (replaces their interests and topics); `firstTime`: the first own save. */
+  saveProfile(organizationId: string, memberId: string, input: ProfileInput, at: Date): Promise<{ profile: Profile; firstTime: boolean }>;
+  /**
+   * Adds interests to members (the member import's `interesses` column): creates a hidden profile where
+   * there is none, never removes a choice and never changes what a member set themselves. Returns the
+   * number of choices added.
+   */
+  addMemberInterests(organizationId: string, entries: readonly { memberId: string; interestIds: readonly string[] }[]): Promise<number>;
+  /** Findable (reach not hidden) active members with this interest, by name, one page; and how many there are. */
+  findByInterest(organizationId: string, interestId: string, page: { offset: number; limit: number }): Promise<{ total: number; items: FoundProfile[] }>;
+
+  createProgram(input: Omit<Program, 'id' | 'createdAt' | 'stoppedAt'>): Promise<Program>;
+  /** The running program of this scope, if any. */
+  findRunningProgram(organizationId: string, scope: ProgramScope): Promise<Program | null>;
+  listRunningPrograms(organizationId: string): Promise<Program[]>;
+  getProgram(programId: string): Promise<Program | null>;
+  stopProgram(programId: string, at: Date): Promise<void>;
+  /**
+   * Active members open to introductions who are due at `now` (see `introDue`), in the program's scope, with
+   * at least one linked account.
+   */
+  introCandidates(program: Program, now: Date): Promise<IntroCandidate[]>;
+  /** Pair keys (`pairKey`) of the groups of the program's last `rounds` rounds. */
+  recentPairKeys(programId: string, rounds: number): Promise<string[]>;
+  /**
+   * Stores a round as one transaction: the round with the next number, its groups, the members'
+   * `last_introduced_at`, and the program's next round. Null when the program stopped or its next round is
+   * not due (another process ran it): nothing is written then.
+   */
+  saveRound(input: { program: Program; ranAt: Date; followUpAt: Date; nextRoundAt: Date; groups: readonly NewIntroGroup[] }): Promise<{ round: Round; groups: IntroGroup[] } | null>;
+  getRound(roundId: string): Promise<Round | null>;
+  roundGroups(roundId: string): Promise<IntroGroup[]>;
+  getGroup(groupId: string): Promise<IntroGroup | null>;
+  /** Claims the round's follow-up (sets `follow_up_sent_at`); false when it was claimed already. */
+  claimFollowUp(roundId: string, at: Date): Promise<boolean>;
+  /** Records a member's "did you meet?" (a later press changes it); false when they are not in the group. */
+  answerFollowUp(groupId: string, memberId: string, met: boolean, at: Date): Promise<boolean>;
+  roundTotals(roundId: string): Promise<RoundTotals>;
+  /** The program's last rounds, newest first, with their follow-up totals. */
+  listRounds(programId: string, limit: number): Promise<(Round & { totals: RoundTotals })[]>;
+}
+
+/** Jobs the connect capability puts on its queue. */
+export interface ConnectJobs {
+  /** Runs the program's round at `at` (in hops for far moments). */
+  scheduleRound(programId: string, at: Date): Promise<void>;
+  /** Sends one member's introduction of a group. */
+  introduce(groupId: string, memberId: string): Promise<void>;
+  /** Sends the round's "did you meet?" at `at`. */
+  scheduleFollowUp(roundId: string, at: Date): Promise<void>;
+  /** Sends one member's "did you meet?" of a group. */
+  followUp(groupId: string, memberId: string): Promise<void>;
+}
