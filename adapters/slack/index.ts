@@ -19,7 +19,7 @@ import { parseSlackConfig, type ParsedSlackConfig, type SlackPlatformConfig } fr
 import { toChatPlatformError } from './errors.js';
 import { SlackDeliveries } from './deliveries.js';
 import { createEventsRoute, type SlackRequest } from './http.js';
-import { failureOutcome, pageLocale, sendInstallPage, type InstallOutcome } from './install-pages.js';
+import { failureOutcome, pageLocale, sendInstallPage, slackErrorOutcome, type InstallOutcome } from './install-pages.js';
 import { WorkspaceInstallationStore } from './installation-store.js';
 import { registerListeners } from './listeners.js';
 import { ResponseUrlPoster } from './response-url.js';
@@ -492,7 +492,7 @@ export class SlackPlatform implements ChatPlatform {
           const slackError = new URL(req.url ?? '/', 'http://localhost').searchParams.get('error');
           if (slackError !== null) {
             this.log.info({ error: slackError.slice(0, 40) }, 'slack: install not granted');
-            page(req, res, slackError === 'access_denied' ? 'cancelled' : 'failed');
+            page(req, res, slackErrorOutcome(slackError));
             return;
           }
           installer.handleCallback(req, res, callbackOptions).catch((err: unknown) => {

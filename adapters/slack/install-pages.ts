@@ -11,7 +11,7 @@ import { LOCALES, type Locale } from '../../src/kernel/types.js';
  */
 
 /** How an install ended, as far as the person is concerned. */
-export type InstallOutcome = 'installed' | 'cancelled' | 'expired' | 'org-wide' | 'not-allowed' | 'failed';
+export type InstallOutcome = 'installed' | 'cancelled' | 'expired' | 'org-wide' | 'not-allowed' | 'declined' | 'failed';
 
 /** Our installation store refuses an install (see installation-store.ts); shown as a 403 page. */
 export class InstallRefusedError extends Error {
@@ -27,13 +27,29 @@ export class InstallRefusedError extends Error {
 /** Error codes of @slack/oauth (its ErrorCode enum) that mean the link itself is no good. */
 const LINK_ERRORS = new Set(['slack_oauth_missing_state', 'slack_oauth_invalid_state', 'slack_oauth_missing_code']);
 
+/**
+ * Errors of oauth.v2.access that mean the code in the link is no good (used, expired, made up), not that
+ * Slack failed: https://docs.slack.dev/reference/methods/oauth.v2.access#errors
+ */
+const CODE_ERRORS = new Set(['invalid_code', 'code_already_used', 'code_expired']);
+
 /** The outcome for an error Bolt's installer reports from the redirect. */
 export function failureOutcome(error: unknown): InstallOutcome {
   if (error instanceof InstallRefusedError) return error.reason;
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'slack_oauth_installer_authorization_error') return 'cancelled';
   if (typeof code === 'string' && LINK_ERRORS.has(code)) return 'expired';
+  const slackError = (error as { data?: { error?: unknown } } | null)?.data?.error;
+  if (code === 'slack_webapi_platform_error' && typeof slackError === 'string' && CODE_ERRORS.has(slackError)) return 'expired';
   return 'failed';
+}
+
+/**
+ * The outcome of a redirect on which Slack itself reports an error (`?error=...`): Cancel is `access_denied`;
+ * anything else (a scope or workspace Slack refused) did not install, but nothing failed on our side.
+ */
+export function slackErrorOutcome(error: string): InstallOutcome {
+  return error === 'access_denied' ? 'cancelled' : 'declined';
 }
 
 const STATUS: Record<InstallOutcome, number> = {
@@ -42,6 +58,8 @@ const STATUS: Record<InstallOutcome, number> = {
   expired: 400,
   'org-wide': 403,
   'not-allowed': 403,
+  // Slack sent the person back with an error of its own: the request brings the refusal, nothing to retry here.
+  declined: 400,
   // Slack's oauth.v2.access (or the auth.test after it) failed: the gateway's answer, not ours.
   failed: 502,
 };
@@ -57,6 +75,7 @@ const TEXTS: Record<InstallOutcome, PageText> = {
   expired: { title: 'site.slackInstall.expiredTitle', body: 'site.slackInstall.expired' },
   'org-wide': { title: 'site.slackInstall.refusedTitle', body: 'site.slackInstall.orgWide' },
   'not-allowed': { title: 'site.slackInstall.refusedTitle', body: 'site.slackInstall.notAllowed' },
+  declined: { title: 'site.slackInstall.failedTitle', body: 'site.slackInstall.failed' },
   failed: { title: 'site.slackInstall.failedTitle', body: 'site.slackInstall.failed' },
 };
 

@@ -176,12 +176,23 @@ describe('Slack OAuth installs (Bolt installer + fake Slack)', () => {
     expect(logger.lines.filter((l) => l.level === 'error')).toEqual([]);
   });
 
-  it('shows a readable page, not a 500, when Slack refuses the code exchange', async () => {
+  it('shows a readable page, not a 5xx, when Slack refuses the code in the link', async () => {
+    // Failed before (test/e2e/slack-oauth-fuzz.test.ts): 502, as if Slack had failed, for a code Slack
+    // answers invalid_code to; the link is no good, which is a 400 and "start again".
     const res = await install(CLUB.teamId, { code: 'not-a-code-slack-issued', language: 'en' });
 
-    expect(res.status).toBe(502);
-    expect(await res.text()).toContain('Slack could not complete the installation');
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('This installation link no longer works');
     expect(await workspaces.getInstallation('slack', CLUB.teamId)).toBeNull();
+  });
+
+  it('answers 400, not 502, when Slack sends the person back with an error of its own', async () => {
+    // Failed before (test/e2e/slack-oauth-fuzz.test.ts): `?error=` other than access_denied answered 502.
+    for (const error of ['invalid_scope', '']) {
+      const res = await fetch(`${baseUrl}/slack/oauth_redirect?error=${error}&state=x`, { headers: { 'Accept-Language': 'en' } });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain('Slack could not complete the installation');
+    }
   });
 
   it('shows a 403 page when the workspace may not install this Kring', async () => {
