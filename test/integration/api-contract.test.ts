@@ -127,6 +127,14 @@ describe('admin API contract: every operation, every documented response', () =>
     expect((await h.call('POST', org(`/polls/${poll.body.id}/close`), auth)).status).toBe(200);
     expect((await h.call('POST', org(`/polls/${poll.body.id}/close`), auth)).status).toBe(409);
 
+    // Statements.
+    const statement = await h.call('POST', org('/statements'), { ...auth, json: { text: 'We zouden elke maand moeten afspreken.' } });
+    expect(statement.status).toBe(201);
+    expect((await h.call('GET', org('/statements'), auth)).status).toBe(200);
+    expect((await h.call('GET', org(`/statements/${statement.body.id}`), auth)).status).toBe(200);
+    expect((await h.call('POST', org(`/statements/${statement.body.id}/close`), auth)).status).toBe(200);
+    expect((await h.call('POST', org(`/statements/${statement.body.id}/close`), auth)).status).toBe(409);
+
     // News.
     const news = await h.call('POST', org('/news'), { ...auth, json: { title: 'ALV', body: 'Op 12 maart.' } });
     expect(news.status).toBe(201);
@@ -232,7 +240,8 @@ describe('admin API contract: every operation, every documented response', () =>
       expect(refused.status, where).toBe(429);
       expect(refused.headers.get('retry-after'), where).toMatch(/^\d+$/);
     }
-  });
+    // Seven requests per operation, 40 operations and more: minutes on a busy machine, never a timing assertion.
+  }, 300_000);
 
   it('has exercised every documented response of every operation', () => {
     const seen = new Set([...h.answered, ...limited.answered].map((a: MatchedResponse) => `${a.operationId} ${a.status}`));
