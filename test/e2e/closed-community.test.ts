@@ -203,7 +203,7 @@ describe('a safe, closed community across Discord, Slack and Teams', () => {
     await discordFake?.stop();
     await slackFake?.stop();
     await graph?.stop();
-    await new Promise((r) => slackServer?.close(r));
+    if (slackServer) await new Promise((r) => slackServer.close(r));
     await db?.close();
     await deleteRedisPrefixes([prefix]);
     if (dir) await rm(dir, { recursive: true, force: true });
