@@ -15,7 +15,7 @@ import {
   type APIMessage,
   type RateLimitData,
 } from 'discord.js';
-import type { AccessPlace, ChannelRef, ChatPlatform, InboundEvent, MessageRef, PostOptions, ScheduledEventSpec, UserRef, View } from '../../src/kernel/ports/chat-platform.js';
+import type { AccessPlace, ChannelRef, ChatPlatform, InboundEvent, MessageRef, PostOptions, ScheduledEventSpec, ThreadRef, UserRef, View } from '../../src/kernel/ports/chat-platform.js';
 import { ChatPlatformError } from '../../src/kernel/ports/chat-platform.js';
 import type { Logger } from '../../src/kernel/ports/logger.js';
 import { parseDiscordPlatformConfig, type DiscordPlatformConfig, type ResolvedDiscordPlatformConfig } from './config.js';
@@ -270,6 +270,17 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
       const body = render(view, interactive && (await isDirectChannel(message.channelId)) ? { workspaceId: message.workspaceId } : {});
       // https://discord.com/developers/docs/resources/message#edit-message
       await call('edit message', () => client.rest.patch(Routes.channelMessage(message.channelId, message.messageId), { body }));
+    },
+
+    async openThread(message: MessageRef, view: View, options: { threadName: string; existingThreadId?: string }): Promise<ThreadRef> {
+      if (options.existingThreadId !== undefined) return { threadId: options.existingThreadId, channelId: options.existingThreadId };
+      // https://discord.com/developers/docs/resources/channel#start-thread-from-message (names: 1-100 characters)
+      const name = options.threadName.replace(/\s+/g, ' ').trim().slice(0, 100) || 'Discussion';
+      const thread = await call<APIChannel>('start thread', () =>
+        client.rest.post(Routes.threads(message.channelId, message.messageId), { body: { name, auto_archive_duration: 10080 } }),
+      );
+      await postIn(message.workspaceId, thread.id, render(view));
+      return { threadId: thread.id, channelId: thread.id };
     },
 
     async delete(message: MessageRef) {

@@ -11,6 +11,7 @@ import {
   type MessageRef,
   type PostOptions,
   type Reply,
+  type ThreadRef,
   type UserRef,
   type View,
 } from '../../src/kernel/ports/chat-platform.js';
@@ -244,6 +245,16 @@ export class SlackPlatform implements ChatPlatform {
     );
     if (!res.ts || !res.channel) throw new ChatPlatformError('INVALID', 'Slack chat.postMessage answered without ts/channel');
     return { platform: 'slack', workspaceId: channel.workspaceId, channelId: res.channel, messageId: res.ts };
+  }
+
+  /** https://docs.slack.dev/reference/methods/chat.postMessage with `thread_ts`: a thread is a message's replies. */
+  async openThread(message: MessageRef, view: View, options: { threadName: string; existingThreadId?: string }): Promise<ThreadRef> {
+    if (options.existingThreadId !== undefined) return { threadId: options.existingThreadId, channelId: message.channelId };
+    const token = await this.tokenFor(message.workspaceId);
+    await this.call('chat.postMessage', () =>
+      this.client.chat.postMessage({ token, channel: message.channelId, thread_ts: message.messageId, ...renderMessage(view) }),
+    );
+    return { threadId: message.messageId, channelId: message.channelId };
   }
 
   /** https://docs.slack.dev/reference/methods/chat.update */

@@ -5,6 +5,7 @@ import type {
   HttpRoute,
   MessageRef,
   PostOptions,
+  ThreadRef,
   UserRef,
   View,
 } from '../../src/kernel/ports/chat-platform.js';
@@ -174,6 +175,20 @@ export function createTeamsPlatform(config: TeamsPlatformConfig): TeamsPlatform 
     async update(message: MessageRef, view: View): Promise<void> {
       const reference = await conversationRef(message.workspaceId, message.channelId, 'update');
       await outbound('update', () => updateInConversation(rt, reference, message.messageId, cardMessage(view)));
+    },
+
+    /**
+     * A reply to the channel message: Teams threads are a message's reply chain (conversation
+     * `<channel>;messageid=<message>`).
+     *
+     * @see https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages#send-a-message-to-a-channel-thread
+     */
+    async openThread(message: MessageRef, view: View, options: { threadName: string; existingThreadId?: string }): Promise<ThreadRef> {
+      if (options.existingThreadId !== undefined) return { threadId: options.existingThreadId, channelId: message.channelId };
+      const reference = await conversationRef(message.workspaceId, message.channelId, 'openThread');
+      const inThread = { ...reference, conversation: { ...reference.conversation, id: `${message.channelId};messageid=${message.messageId}` } };
+      await outbound('openThread', () => sendToConversation(rt, inThread, cardMessage(view)));
+      return { threadId: message.messageId, channelId: message.channelId };
     },
 
     /** @see https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-api-reference#delete-activity */

@@ -41,6 +41,14 @@ export interface KringEvents {
     /** One line per option, in option order. */
     results: { label: string; votes: number }[];
   };
+  /** A statement closed, with its final answers (counts only, never who answered). */
+  'statement.closed': {
+    organizationId: string;
+    statementId: string;
+    text: string;
+    closedAt: Date;
+    answers: { agree: number; neutral: number; disagree: number; total: number };
+  };
   /** An announcement reached every channel it could (nothing pending any more). */
   'announcement.published': {
     organizationId: string;

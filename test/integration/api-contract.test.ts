@@ -127,6 +127,14 @@ describe('admin API contract: every operation, every documented response', () =>
     expect((await h.call('POST', org(`/polls/${poll.body.id}/close`), auth)).status).toBe(200);
     expect((await h.call('POST', org(`/polls/${poll.body.id}/close`), auth)).status).toBe(409);
 
+    // Statements.
+    const statement = await h.call('POST', org('/statements'), { ...auth, json: { text: 'We zouden elke maand moeten afspreken.' } });
+    expect(statement.status).toBe(201);
+    expect((await h.call('GET', org('/statements'), auth)).status).toBe(200);
+    expect((await h.call('GET', org(`/statements/${statement.body.id}`), auth)).status).toBe(200);
+    expect((await h.call('POST', org(`/statements/${statement.body.id}/close`), auth)).status).toBe(200);
+    expect((await h.call('POST', org(`/statements/${statement.body.id}/close`), auth)).status).toBe(409);
+
     // News.
     const news = await h.call('POST', org('/news'), { ...auth, json: { title: 'ALV', body: 'Op 12 maart.' } });
     expect(news.status).toBe(201);

@@ -383,6 +383,15 @@ export interface ChatPlatform {
    * (the adapter logs it and carries on).
    */
   onChannelRenamed?(listener: (channel: ChannelRef, name: string) => void | Promise<void>): void;
+  /**
+   * Optional: opens the discussion thread under a message Kring posted and posts `view` as its first reply,
+   * or, given `existingThreadId` (what an earlier call resolved with), posts nothing and resolves with that
+   * thread again. Slack: `chat.postMessage` with `thread_ts` = the message (the thread is the message's
+   * replies); Discord: `POST /channels/{channel}/messages/{message}/threads` (a public thread started from
+   * the message, named `threadName`; one per message), then the view in it; Teams: a reply to the channel
+   * message (its reply chain: conversation `<channel>;messageid=<message>`). NOT_FOUND when the message is gone.
+   */
+  openThread?(message: MessageRef, view: View, options: { threadName: string; existingThreadId?: string }): Promise<ThreadRef>;
   /** Optional: give the user the platform role for verified members (Discord). */
   grantMemberRole?(user: UserRef): Promise<void>;
   /** Optional: take that role away (lapsed member, unlink). */
@@ -419,6 +428,14 @@ export interface ChatPlatform {
   upsertScheduledEvent?(workspaceId: string, event: ScheduledEventSpec, existingId?: string): Promise<string>;
   /** Optional: cancels that scheduled event (NOT_FOUND when it is gone already). */
   cancelScheduledEvent?(workspaceId: string, externalId: string): Promise<void>;
+}
+
+/** A discussion thread under a posted message ({@link ChatPlatform.openThread}). */
+export interface ThreadRef {
+  /** Slack: the parent message's `ts`; Discord: the thread channel's id; Teams: the root message's id. */
+  threadId: string;
+  /** Where replies go: the thread channel on Discord, the message's channel elsewhere. */
+  channelId: string;
 }
 
 /** What a members-only place is on a platform: a role (Discord) or a private channel (Slack, Teams). */

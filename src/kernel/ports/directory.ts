@@ -128,7 +128,7 @@ export interface Workspace {
 }
 
 /** What a channel is for (`moderators`: where reported messages land as cases, for the moderators). */
-export const CHANNEL_PURPOSES = ['general', 'news', 'chapter', 'managers', 'moderators'] as const;
+export const CHANNEL_PURPOSES = ['general', 'news', 'chapter', 'managers', 'moderators', 'ideas'] as const;
 export type ChannelPurpose = (typeof CHANNEL_PURPOSES)[number];
 
 /** A connected channel. */

@@ -222,6 +222,16 @@ export class FakeDiscordRest {
         if ((message.api.author as { id: string }).id !== this.state.bot.id) throw new HttpError(403, { message: 'Cannot edit a message authored by another user', code: 50005 });
         return [200, this.edit(message, b)];
       }
+      case 'POST channels/:id/messages/:id/threads': {
+        // https://discord.com/developers/docs/resources/channel#start-thread-from-message: one thread per message.
+        const message = this.message(s[1]!, s[3]!);
+        if (message.api['thread'] !== undefined) throw new HttpError(400, { message: 'A thread has already been created for this message', code: 160004 });
+        const name = typeof b.name === 'string' ? b.name : '';
+        if (name.length < 1 || name.length > 100) throw new HttpError(400, { message: 'Invalid Form Body', code: 50035 });
+        const thread = this.state.addThread(s[1]!, name);
+        message.api['thread'] = this.state.channelPayload(thread);
+        return [201, this.state.channelPayload(thread)];
+      }
       case 'DELETE channels/:id/messages/:id':
         this.message(s[1]!, s[3]!).deleted = true;
         return [204, undefined];

@@ -17,7 +17,7 @@ export const en = {
     unknownChapter: 'There is no chapter called "{{chapter}}". Chapters: {{chapters}}',
     listTitle: 'Connected channels',
     none: 'No channels are connected yet. Run `/kring channel connect <purpose>` inside a channel.',
-    purposes: { general: 'general', news: 'news', chapter: 'chapter', managers: 'managers', moderators: 'moderators' },
+    purposes: { general: 'general', news: 'news', chapter: 'chapter', managers: 'managers', moderators: 'moderators', ideas: 'ideas' },
   },
 } as const;
 

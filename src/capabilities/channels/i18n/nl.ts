@@ -20,6 +20,6 @@ export const nl: Widen<typeof en> = {
     unknownChapter: 'Er is geen afdeling "{{chapter}}". Afdelingen: {{chapters}}',
     listTitle: 'Gekoppelde kanalen',
     none: 'Er zijn nog geen kanalen gekoppeld. Voer `/kring channel connect <doel>` uit in een kanaal.',
-    purposes: { general: 'algemeen', news: 'nieuws', chapter: 'afdeling', managers: 'beheer', moderators: 'moderatoren' },
+    purposes: { general: 'algemeen', news: 'nieuws', chapter: 'afdeling', managers: 'beheer', moderators: 'moderatoren', ideas: 'ideeën' },
   },
 };

@@ -125,7 +125,7 @@ export interface TargetChannel {
   platform: Platform;
   workspaceExternalId: string;
   externalId: string;
-  purpose: 'general' | 'news' | 'chapter' | 'managers' | 'moderators';
+  purpose: 'general' | 'news' | 'chapter' | 'managers' | 'moderators' | 'ideas';
   chapterId: string | null;
 }
 

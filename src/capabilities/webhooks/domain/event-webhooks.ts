@@ -20,7 +20,7 @@ function accessOf(member: Member, identities: readonly PlatformIdentity[]): Webh
 
 /**
  * Kring's events as outgoing webhooks: `member.linked`, `member.unlinked`, `member.updated`,
- * `member.lapsed`, `member.reactivated`, `poll.closed`, `announcement.published` and the meet-ups'
+ * `member.lapsed`, `member.reactivated`, `poll.closed`, `statement.closed`, `announcement.published` and the meet-ups'
  * `event.created`, `rsvp.changed` and `event.attended`, access's `access.changed` and moderation's
  * `member.suspended`, `case.opened` and `case.closed`, each to the
  * organisation's endpoints subscribed to it. Publishing only enqueues (one job per endpoint), so it is
@@ -75,6 +75,9 @@ export function eventWebhooks(webhooks: Pick<WebhookService, 'publish'>, deps: {
         totalVoters: poll.totalVoters,
         results: poll.results.map((line, position) => ({ position, label: line.label, votes: line.votes })),
       });
+    },
+    async 'statement.closed'(s) {
+      await webhooks.publish(s.organizationId, 'statement.closed', { statementId: s.statementId, text: s.text, closedAt: s.closedAt.toISOString(), answers: { ...s.answers } });
     },
     async 'announcement.published'(a) {
       await webhooks.publish(a.organizationId, 'announcement.published', {

@@ -14,6 +14,7 @@ export const WEBHOOK_EVENTS = [
   'member.lapsed',
   'member.reactivated',
   'poll.closed',
+  'statement.closed',
   'announcement.published',
   'event.created',
   'rsvp.changed',
@@ -101,6 +102,14 @@ export const webhookDataSchemas = {
       results: z.array(z.object({ position: z.number().int(), label: z.string(), votes: z.number().int() })),
     })
     .meta({ id: 'PollClosedData', description: 'A poll closed (by hand or at its deadline); the final results.' }),
+  'statement.closed': z
+    .object({
+      statementId: z.uuid(),
+      text: z.string(),
+      closedAt: z.iso.datetime(),
+      answers: z.object({ agree: z.number().int(), neutral: z.number().int(), disagree: z.number().int(), total: z.number().int() }),
+    })
+    .meta({ id: 'StatementClosedData', description: 'A statement closed; the final answers (counts only).' }),
   'announcement.published': z
     .object({ announcementId: z.uuid(), title: z.string(), publishedAt: z.iso.datetime(), deliveries: z.number().int() })
     .meta({ id: 'AnnouncementPublishedData', description: 'News went out to its channels.' }),
