@@ -73,6 +73,8 @@ export interface MemberCsvHeader {
   columns: Partial<Record<MemberCsvField, number>>;
   /** Header names that matched no field (ignored). */
   ignoredColumns: string[];
+  /** Those columns by index: their cells are handed on with each row (`MemberCsvRow.columns`). */
+  extraColumns?: { name: string; index: number }[];
   /** Number of cells in the header line. */
   width: number;
 }
@@ -92,6 +94,11 @@ export interface MemberCsvRow {
   roles: MemberRole[];
   /** Absent when the file has no language column (the stored value is kept). */
   locale?: Locale | null;
+  /**
+   * The non-empty cells of the columns membership does not read, by header as written (e.g.
+   * `interesses`): other capabilities fill their own data from them (the `members.imported` event).
+   */
+  columns?: Record<string, string>;
 }
 
 /** Why a row was skipped. */
@@ -276,10 +283,14 @@ export function detectDelimiter(headerLine: string): ',' | ';' | '\t' {
 function readHeader(cells: string[], delimiter: MemberCsvHeader['delimiter']): MemberCsvHeader {
   const columns: Partial<Record<MemberCsvField, number>> = {};
   const ignoredColumns: string[] = [];
+  const extraColumns: { name: string; index: number }[] = [];
   cells.forEach((cell, index) => {
     const field = HEADER_LOOKUP.get(normalizeHeader(cell));
     if (!field) {
-      if (cell.trim() !== '') ignoredColumns.push(cell.trim());
+      if (cell.trim() !== '') {
+        ignoredColumns.push(cell.trim());
+        extraColumns.push({ name: cell.trim(), index });
+      }
       return;
     }
     const earlier = columns[field];
@@ -310,7 +321,7 @@ function readHeader(cells: string[], delimiter: MemberCsvHeader['delimiter']): M
       { params: { missing: labels.join(', '), accepted } },
     );
   }
-  return { kind: 'header', delimiter, columns, ignoredColumns, width: cells.length };
+  return { kind: 'header', delimiter, columns, ignoredColumns, extraColumns, width: cells.length };
 }
 
 /** Builds the raw row from the cells of one record. */
@@ -495,6 +506,11 @@ function* checkRow(
     return;
   }
   const row = result.data;
+  const extra: Record<string, string> = {};
+  for (const { name, index } of header.extraColumns ?? []) {
+    const value = (record[index] ?? '').trim();
+    if (value !== '') extra[name] = value;
+  }
   yield {
     kind: 'row',
     line,
@@ -505,5 +521,6 @@ function* checkRow(
     status: row.status,
     roles: row.roles,
     ...(row.locale === undefined ? {} : { locale: row.locale }),
+    ...(Object.keys(extra).length > 0 ? { columns: extra } : {}),
   };
 }

@@ -85,7 +85,8 @@ export interface MemberImportDeps {
   repos: Pick<Directory, 'organizations' | 'chapters' | 'members' | 'identities'>;
   /**
    * Where the import announces its changes: `member.updated` for every stored member it changed, plus
-   * `member.lapsed` / `member.reactivated` for those who lost or regained access.
+   * `member.lapsed` / `member.reactivated` for those who lost or regained access, and `members.imported`
+   * per written batch with the cells of the columns membership does not read.
    */
   bus?: Pick<EventBus, 'publish'>;
 }
@@ -131,6 +132,12 @@ export class MemberImportService {
     const flush = async (): Promise<void> => {
       if (batch.length > 0) {
         const summary = await sink.write(batch);
+        const extra = batch.filter((r) => r.columns !== undefined);
+        if (!dryRun && this.deps.bus && extra.length > 0) {
+          // The columns membership does not read, for the capabilities that do (connect: `interesses`).
+          const failed = await this.deps.bus.publish('members.imported', { organizationId, rows: extra.map((r) => ({ memberNumber: r.memberNumber, columns: r.columns! })) });
+          if (failed > 0) report.eventErrors += 1;
+        }
         report.created += summary.created;
         report.updated += summary.updated;
         report.unchanged += summary.unchanged;
