@@ -88,13 +88,15 @@ describe('insights: reactions given and received', () => {
     const byName = Object.fromEntries(ambassadors.map((a) => [a.name, a]));
     expect(Object.keys(byName).sort()).toEqual(['Anne', 'Bram']);
     expect(byName['Anne']!.parts).toEqual({
-      helping: { replies: 1, points: 50 },
-      appreciation: { reactionsReceived: 3, points: 25 },
-      consistency: { activeWeeks: 1, weeks: 1, points: 25 },
+      helping: { replies: 1, points: 40 },
+      appreciation: { reactionsReceived: 3, points: 20 },
+      consistency: { activeWeeks: 1, weeks: 1, points: 20 },
+      // No meet-ups in this world (test/integration/meetup-insights.test.ts counts them).
+      turningUp: { meetupsAttended: 0, points: 0 },
     });
-    expect(byName['Anne']!.score).toBe(100);
+    expect(byName['Anne']!.score).toBe(80);
     expect(byName['Bram']!.parts.appreciation).toEqual({ reactionsReceived: 0, points: 0 });
-    expect(byName['Bram']!.score).toBe(75);
+    expect(byName['Bram']!.score).toBe(60);
     expect(ambassadors[0]!.name).toBe('Anne');
   });
 

@@ -187,8 +187,35 @@ export function overviewView(
         value: o.unanswered.medianFirstReplyMinutes === null ? none : t('insights.overview.minutes', { count: o.unanswered.medianFirstReplyMinutes }),
       },
       { label: t('insights.overview.pollRate'), value: o.polls.averageRate === null ? none : `${fmt.format(o.polls.averageRate)}%` },
+      ...(o.meetups.meetups > 0
+        ? [
+            {
+              label: t('insights.overview.meetupTurnout'),
+              value: t('insights.overview.meetupTurnoutValue', {
+                turnedUp: fmt.format(o.meetups.turnedUp),
+                confirmed: fmt.format(o.meetups.confirmed),
+                rate: o.meetups.rate === null ? none : `${fmt.format(o.meetups.rate)}%`,
+                firstTimers: fmt.format(o.meetups.firstTimers),
+                meetups: fmt.format(o.meetups.meetups),
+              }),
+            },
+          ]
+        : []),
     ],
   });
+  if (o.meetups.byChapter.length > 1 || (o.meetups.byChapter.length === 1 && o.meetups.byChapter[0]!.chapterId !== null)) {
+    const lines = o.meetups.byChapter.map(
+      (c) =>
+        `- ${t('insights.overview.meetupChapterLine', {
+          chapter: c.chapterId ? (names.chapterNames.get(c.chapterId) ?? c.name ?? c.chapterId) : t('insights.overview.noChapter'),
+          turnedUp: fmt.format(c.turnedUp),
+          confirmed: fmt.format(c.confirmed),
+          rate: c.rate === null ? none : `${fmt.format(c.rate)}%`,
+          firstTimers: fmt.format(c.firstTimers),
+        })}`,
+    );
+    blocks.push({ type: 'text', text: `${t('insights.overview.meetupsByChapterTitle')}\n${lines.join('\n')}` });
+  }
   if (o.channels.length > 0) {
     blocks.push({ type: 'text', text: t('insights.overview.channelsTitle') });
     blocks.push({ type: 'bars', bars: bars(o.channels, (g) => (g.name ? `#${g.name}` : (g.key ?? none))) });

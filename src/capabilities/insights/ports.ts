@@ -166,6 +166,24 @@ export interface MemberStats {
   /** Distinct ISO weeks with any activity. */
   activeWeeks: number;
   messages: number;
+  /** Meet-ups they checked in at in the period (turning up in person; meet-ups capability). */
+  meetupsAttended: number;
+}
+
+/**
+ * Turn-up at meet-ups that started in a period (read from the meet-ups capability's tables): members with
+ * a confirmed place and how many of them checked in, walk-ins, and first-timers (a member's first
+ * check-in at any meet-up of the organisation). Per chapter of the member (null: no chapter).
+ */
+export interface MeetupTurnout {
+  meetups: number;
+  confirmed: number;
+  /** Members with a confirmed place who checked in. */
+  turnedUp: number;
+  /** Checked in without a confirmed place. */
+  walkIns: number;
+  firstTimers: number;
+  byChapter: { chapterId: string | null; name: string | null; confirmed: number; turnedUp: number; firstTimers: number }[];
 }
 
 export interface CohortCell {
@@ -217,6 +235,8 @@ export interface InsightsQueries {
   unanswered(organizationId: string, since: Date, until: Date, hours: number, platform?: Platform): Promise<UnansweredSummary>;
   polls(organizationId: string, since: Date, until: Date): Promise<PollParticipation[]>;
   memberStats(filter: ActivityFilter, limit: number): Promise<MemberStats[]>;
+  /** Turn-up at the organisation's meet-ups (not cancelled) that started between `since` and `until`. */
+  meetupTurnout(organizationId: string, since: Date, until: Date, chapterId?: string): Promise<MeetupTurnout>;
   cohorts(organizationId: string, fromMonth: string, toDay: string, timezone: string): Promise<{ sizes: CohortSize[]; cells: CohortCell[] }>;
   exportRows(filter: ActivityFilter): Promise<ExportRow[]>;
 }

@@ -1,13 +1,14 @@
 import type { MemberStats } from '../ports.js';
 
 /**
- * The ambassador score: transparent, three parts, each shown to the manager with its inputs.
- * - helping (weight 0.5): replies in threads, relative to the most helpful member of the period;
- * - appreciation (0.25): reactions received, relative to the most appreciated member;
- * - consistency (0.25): share of the period's weeks in which the member was active at all.
+ * The ambassador score: transparent, four parts, each shown to the manager with its inputs.
+ * - helping (weight 0.4): replies in threads, relative to the most helpful member of the period;
+ * - appreciation (0.2): reactions received, relative to the most appreciated member;
+ * - consistency (0.2): share of the period's weeks in which the member was active at all;
+ * - turning up (0.2): meet-ups checked in at, relative to the member who came to most.
  * A member who writes a lot but never helps others or comes back scores low on purpose.
  */
-export const AMBASSADOR_WEIGHTS = { helping: 0.5, appreciation: 0.25, consistency: 0.25 } as const;
+export const AMBASSADOR_WEIGHTS = { helping: 0.4, appreciation: 0.2, consistency: 0.2, turningUp: 0.2 } as const;
 
 export interface AmbassadorCandidate {
   memberId: string;
@@ -20,6 +21,7 @@ export interface AmbassadorCandidate {
     helping: { replies: number; points: number };
     appreciation: { reactionsReceived: number; points: number };
     consistency: { activeWeeks: number; weeks: number; points: number };
+    turningUp: { meetupsAttended: number; points: number };
   };
 }
 
@@ -33,6 +35,7 @@ export function rankAmbassadors(stats: readonly MemberStats[], weeks: number, li
   const eligible = stats.filter((s) => s.replies > 0);
   const maxReplies = Math.max(1, ...eligible.map((s) => s.replies));
   const maxReactions = Math.max(1, ...eligible.map((s) => s.reactionsReceived));
+  const maxMeetups = Math.max(1, ...eligible.map((s) => s.meetupsAttended));
   const w = AMBASSADOR_WEIGHTS;
   const span = Math.max(1, weeks);
   return eligible
@@ -40,16 +43,18 @@ export function rankAmbassadors(stats: readonly MemberStats[], weeks: number, li
       const helping = (100 * w.helping * s.replies) / maxReplies;
       const appreciation = (100 * w.appreciation * s.reactionsReceived) / maxReactions;
       const consistency = (100 * w.consistency * Math.min(s.activeWeeks, span)) / span;
+      const turningUp = (100 * w.turningUp * s.meetupsAttended) / maxMeetups;
       return {
         memberId: s.memberId,
         name: s.name,
         chapterId: s.chapterId,
         alreadyAmbassador: s.roles.includes('ambassador'),
-        score: round1(helping + appreciation + consistency),
+        score: round1(helping + appreciation + consistency + turningUp),
         parts: {
           helping: { replies: s.replies, points: round1(helping) },
           appreciation: { reactionsReceived: s.reactionsReceived, points: round1(appreciation) },
           consistency: { activeWeeks: Math.min(s.activeWeeks, span), weeks: span, points: round1(consistency) },
+          turningUp: { meetupsAttended: s.meetupsAttended, points: round1(turningUp) },
         },
       };
     })

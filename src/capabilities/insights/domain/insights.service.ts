@@ -11,6 +11,7 @@ import type {
   ExportRow,
   GroupTotal,
   InsightsQueries,
+  MeetupTurnout,
   PollParticipation,
   SettingsStore,
   UnansweredSummary,
@@ -86,6 +87,16 @@ export interface InsightsOverview {
   topics: { enabled: boolean; rising: RisingTerm[] };
   unanswered: UnansweredSummary & { hours: number };
   polls: { averageRate: number | null; items: PollSummary[] };
+  /**
+   * Meet-ups that started in the period: turn-up (`rate`: members with a place who checked in, 0-100;
+   * null without any place taken), walk-ins and first-timers, per chapter too.
+   */
+  meetups: Omit<MeetupTurnout, 'byChapter'> & { rate: number | null; byChapter: (MeetupTurnout['byChapter'][number] & { rate: number | null })[] };
+}
+
+/** turnedUp / confirmed as a percentage with one decimal; null when nobody had a place. */
+function turnUpRate(turnedUp: number, confirmed: number): number | null {
+  return confirmed > 0 ? Math.round((1000 * turnedUp) / confirmed) / 10 : null;
 }
 
 /** Everything the dashboard charts. */
@@ -149,7 +160,7 @@ export class InsightsService {
     const since = new Date(now.getTime() - period.days * DAY_MS);
     const [hours, topicsOn] = await Promise.all([this.unansweredHours(org.id), this.topicsEnabled(org.id)]);
 
-    const [totalsNow, totalsBefore, active, channels, chapters, unanswered, polls, rising] = await Promise.all([
+    const [totalsNow, totalsBefore, active, channels, chapters, unanswered, polls, rising, turnout] = await Promise.all([
       queries.totalsByKind(current),
       queries.totalsByKind(previous),
       queries.activeMembers(scope, [
@@ -164,6 +175,7 @@ export class InsightsService {
       queries.unanswered(org.id, since, new Date(now.getTime() - hours * 3_600_000), hours, query.platform),
       queries.polls(org.id, since, now),
       topicsOn ? this.risingTerms(org.id, period, query.platform) : Promise.resolve([]),
+      queries.meetupTurnout(org.id, since, now, query.chapterId),
     ]);
     const sum = (rows: typeof totalsNow, kinds: readonly string[]) => rows.filter((r) => kinds.includes(r.kind)).reduce((n, r) => n + r.count, 0);
     const compare = (...kinds: string[]): Compare => ({ current: sum(totalsNow, kinds), previous: sum(totalsBefore, kinds) });
@@ -190,6 +202,11 @@ export class InsightsService {
       polls: {
         averageRate: rated.length > 0 ? Math.round((10 * rated.reduce((n, p) => n + (p.rate ?? 0), 0)) / rated.length) / 10 : null,
         items,
+      },
+      meetups: {
+        ...turnout,
+        rate: turnUpRate(turnout.turnedUp, turnout.confirmed),
+        byChapter: turnout.byChapter.map((c) => ({ ...c, rate: turnUpRate(c.turnedUp, c.confirmed) })),
       },
     };
   }

@@ -19,6 +19,7 @@ import type {
   ThreadStartRow,
   TopicRow,
   UnansweredSummary,
+  MeetupTurnout,
 } from '../ports.js';
 import type { Platform } from '../../../kernel/types.js';
 import { Prisma, type PrismaClient } from '../../../infra/database/generated/prisma/client.js';
@@ -294,9 +295,59 @@ export class PrismaInsightsRepository implements InsightsRepository {
         ORDER BY replies DESC, weeks DESC LIMIT ${limit}
       )
       SELECT m.id::text AS "memberId", m.name, m.chapter_id::text AS "chapterId", m.roles::text[] AS roles,
-             s.replies, s.reactions AS "reactionsReceived", s.weeks AS "activeWeeks", s.messages
+             s.replies, s.reactions AS "reactionsReceived", s.weeks AS "activeWeeks", s.messages,
+             (SELECT count(*) FROM meetup_attendance ma
+                JOIN meetup mt ON mt.id = ma.meetup_id
+                JOIN organization o ON o.id = mt.organization_id
+               WHERE ma.member_id = m.id AND mt.organization_id = ${f.organizationId}::uuid
+                 AND (ma.checked_in_at AT TIME ZONE o.timezone)::date BETWEEN ${f.from}::date AND ${f.to}::date)::int AS "meetupsAttended"
       FROM s JOIN member m ON m.id::text = s.member_key
       ORDER BY s.replies DESC, s.weeks DESC`;
+  }
+
+  async meetupTurnout(organizationId: string, since: Date, until: Date, chapterId?: string): Promise<MeetupTurnout> {
+    const held = sql`SELECT id FROM meetup WHERE organization_id = ${organizationId}::uuid AND status = 'scheduled' AND starts_at >= ${since} AND starts_at <= ${until}`;
+    const [counted, rows] = await Promise.all([
+      this.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (${held}) h`,
+      this.prisma.$queryRaw<{ chapter_id: string | null; name: string | null; confirmed: number; turned_up: number; walk_ins: number; first_timers: number }[]>`
+        WITH held AS (${held}),
+        pairs AS (
+          SELECT r.meetup_id, r.member_id, true AS confirmed FROM meetup_rsvp r JOIN held ON held.id = r.meetup_id
+           WHERE r.answer = 'going' AND r.seat = 'confirmed'
+        ),
+        came AS (SELECT a.meetup_id, a.member_id FROM meetup_attendance a JOIN held ON held.id = a.meetup_id),
+        firsts AS (
+          SELECT DISTINCT ON (a.member_id) a.member_id, a.meetup_id FROM meetup_attendance a
+            JOIN meetup x ON x.id = a.meetup_id WHERE x.organization_id = ${organizationId}::uuid
+           ORDER BY a.member_id, a.checked_in_at, a.meetup_id
+        ),
+        lines AS (
+          SELECT COALESCE(p.meetup_id, c.meetup_id) AS meetup_id, COALESCE(p.member_id, c.member_id) AS member_id,
+                 p.confirmed IS NOT NULL AS confirmed, c.member_id IS NOT NULL AS came
+            FROM pairs p FULL JOIN came c ON c.meetup_id = p.meetup_id AND c.member_id = p.member_id
+        )
+        SELECT m.chapter_id::text AS chapter_id, ch.name,
+               count(*) FILTER (WHERE l.confirmed)::int AS confirmed,
+               count(*) FILTER (WHERE l.confirmed AND l.came)::int AS turned_up,
+               count(*) FILTER (WHERE l.came AND NOT l.confirmed)::int AS walk_ins,
+               count(f.member_id)::int AS first_timers
+          FROM lines l
+          JOIN member m ON m.id = l.member_id
+          LEFT JOIN chapter ch ON ch.id = m.chapter_id
+          LEFT JOIN firsts f ON f.member_id = l.member_id AND f.meetup_id = l.meetup_id AND l.came
+         WHERE ${chapterId === undefined ? sql`true` : sql`m.chapter_id = ${chapterId}::uuid`}
+         GROUP BY m.chapter_id, ch.name
+         ORDER BY ch.name NULLS LAST`,
+    ]);
+    const sum = (pick: (r: (typeof rows)[number]) => number) => rows.reduce((n, r) => n + pick(r), 0);
+    return {
+      meetups: counted[0]?.n ?? 0,
+      confirmed: sum((r) => r.confirmed),
+      turnedUp: sum((r) => r.turned_up),
+      walkIns: sum((r) => r.walk_ins),
+      firstTimers: sum((r) => r.first_timers),
+      byChapter: rows.map((r) => ({ chapterId: r.chapter_id, name: r.name, confirmed: r.confirmed, turnedUp: r.turned_up, firstTimers: r.first_timers })),
+    };
   }
 
   async cohorts(organizationId: string, fromMonth: string, toDay: string, timezone: string): Promise<{ sizes: CohortSize[]; cells: CohortCell[] }> {

@@ -49,6 +49,15 @@ export const insightsSummarySchema = z
         anonymous: z.boolean(), ballots: z.number().int(), eligible: z.number().int(), rate: z.number().nullable(),
       })),
     }),
+    meetups: z
+      .object({
+        meetups: z.number().int(), confirmed: z.number().int(), turnedUp: z.number().int(), walkIns: z.number().int(), firstTimers: z.number().int(),
+        rate: z.number().nullable().meta({ description: 'Members with a place who checked in, in percent; null when nobody had a place.' }),
+        byChapter: z.array(z.object({
+          chapterId: z.string().nullable(), name: z.string().nullable(), confirmed: z.number().int(), turnedUp: z.number().int(), firstTimers: z.number().int(), rate: z.number().nullable(),
+        })),
+      })
+      .meta({ description: 'Turn-up at meet-ups that started in the period (check-ins), first-timers, per chapter.' }),
   })
   .meta({ id: 'InsightsSummary', description: 'Aggregated counts only: no message text, no individual member.' });
 

@@ -129,7 +129,7 @@
     }
     var table = el('table');
     var head = el('tr');
-    [P.name, P.score, P.helping, P.appreciation, P.consistency].forEach(function (h) { head.appendChild(el('th', h)); });
+    [P.name, P.score, P.helping, P.appreciation, P.consistency, P.turningUp].forEach(function (h) { head.appendChild(el('th', h)); });
     table.appendChild(head);
     list.forEach(function (a) {
       var tr = el('tr');
@@ -138,6 +138,7 @@
       tr.appendChild(el('td', fmt.format(a.parts.helping.replies) + ' → ' + fmt.format(a.parts.helping.points)));
       tr.appendChild(el('td', fmt.format(a.parts.appreciation.reactionsReceived) + ' → ' + fmt.format(a.parts.appreciation.points)));
       tr.appendChild(el('td', a.parts.consistency.activeWeeks + '/' + a.parts.consistency.weeks + ' → ' + fmt.format(a.parts.consistency.points)));
+      tr.appendChild(el('td', fmt.format(a.parts.turningUp.meetupsAttended) + ' → ' + fmt.format(a.parts.turningUp.points)));
       table.appendChild(tr);
     });
     wrap.replaceChildren(table);
