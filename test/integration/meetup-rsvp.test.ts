@@ -261,4 +261,28 @@ describe('meet-ups on PostgreSQL', () => {
     expect(text).toContain(', Utrecht) +1');
     expect(viewText((await h.command(a, `event attendees ${meetup.id.slice(0, 8)}`))!.view)).toContain('Only members with one of these roles');
   });
+  it('sends the reminders the manager chose (--remind=2d,30m), and none with --remind=none', async () => {
+    const meetup = await create('Winter evening | 2027-01-15 19:30 | 21:00 | Zaal 2 --remind=2d,30m');
+    const quiet = await create('Quiet evening | 2027-01-15 19:30 | 21:00 | Zaal 3 --remind=none');
+    const member = acct('slack', 'U-w1');
+    await h.member({ accounts: [member] });
+    for (const m of [meetup, quiet]) await h.press(member, 'meetup.rsvp', rsvpValue(m.id, 'going'));
+    // 19:30 in Amsterdam in winter is 18:30Z.
+    expect((await h.meetups.repo.listReminders(meetup.id)).map((r) => [r.offsetMinutes, r.dueAt.toISOString()])).toEqual([
+      [2880, '2027-01-13T18:30:00.000Z'],
+      [30, '2027-01-15T18:00:00.000Z'],
+    ]);
+    expect(await h.meetups.repo.listReminders(quiet.id)).toEqual([]);
+    clock.advance(new Date('2027-01-13T18:29:00Z').getTime() - clock.now().getTime());
+    await new Promise((r) => setTimeout(r, 300));
+    expect(dmsTo(slack, 'U-w1')).toEqual([]);
+    clock.advance(60_000);
+    await until(() => dmsTo(slack, 'U-w1').some((t) => t.includes('Reminder: **Winter evening** is in 2 days')), 'the two-days-before reminder');
+    clock.advance(new Date('2027-01-15T18:00:00Z').getTime() - clock.now().getTime());
+    await until(() => dmsTo(slack, 'U-w1').some((t) => t.includes('starts in 30 minutes')), 'the half-hour-before reminder');
+    await new Promise((r) => setTimeout(r, 300));
+    // Two reminders, both about the winter evening; the quiet one sends none.
+    expect(dmsTo(slack, 'U-w1').filter((t) => t.includes('Reminder'))).toHaveLength(2);
+    expect(dmsTo(slack, 'U-w1').some((t) => t.includes('Quiet evening'))).toBe(false);
+  });
 });
