@@ -168,7 +168,9 @@ export function accessCommands(deps: AccessCommandDeps): { commands: CommandDefi
   });
 
   const rules = defineCommand({
-    path: ['rules'],
+    // `rules` is also the group of `rules set`: Discord's menu runs `rules show`; typed, `rules` alone works too.
+    path: ['rules', 'show'],
+    aliases: [['rules']],
     access: 'anyone',
     args: [],
     schema: z.object({}),
