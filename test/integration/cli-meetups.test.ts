@@ -51,12 +51,12 @@ describe('kring CLI (events)', () => {
 
   it('creates, lists, shows, exports and cancels a meet-up', async () => {
     const refused = await kring(['events', 'create', '--org', 'fietsclub', '--title', 'Avond', '--start', '2030-03-01 19:30', '--end', '18:00', '--place', 'Zaal 1', '--record-only']);
-    expect(refused.code).toBe(2);
+    expect(refused.code, refused.stderr).toBe(2);
     expect(refused.stderr).toContain('The end must come after the start. Nothing was created or changed. (MEETUP.END_BEFORE_START)');
     expect(await db.prisma.meetup.count()).toBe(0);
 
     const noQueue = await kring(['events', 'create', '--org', 'fietsclub', '--title', 'Avond', '--start', '2030-03-01 19:30', '--end', '21:30', '--place', 'Zaal 1']);
-    expect(noQueue.code).toBe(2);
+    expect(noQueue.code, noQueue.stderr).toBe(2);
 
     const created = await kring(['events', 'create', '--org', 'fietsclub', '--title', 'Voorjaarsavond', '--start', '2030-03-01 19:30', '--end', '21:30', '--place', 'Zaal 1', '--capacity', '20', '--record-only']);
     expect(created.code, created.stderr).toBe(0);
