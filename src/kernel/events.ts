@@ -49,6 +49,16 @@ export interface KringEvents {
     closedAt: Date;
     answers: { agree: number; neutral: number; disagree: number; total: number };
   };
+  /** A manager moved an idea of the idea box on (counts only: never who upvoted). */
+  'idea.status-changed': {
+    organizationId: string;
+    ideaId: string;
+    text: string;
+    status: 'new' | 'under_consideration' | 'planned' | 'done' | 'declined';
+    reason: string | null;
+    votes: number;
+    changedAt: Date;
+  };
   /** An announcement reached every channel it could (nothing pending any more). */
   'announcement.published': {
     organizationId: string;
