@@ -6,6 +6,7 @@ import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { Logger } from '../../kernel/ports/logger.js';
 import { PrismaClient } from './generated/prisma/client.js';
 import { migrate } from './migrate.js';
+import { PgliteProtocolQueue } from './pglite-protocol-queue.js';
 
 /**
  * Opens Kring's database: PostgreSQL when a URL is given, else embedded PGlite (data under
@@ -74,6 +75,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   // PGlite is single-connection; the socket server multiplexes several client connections onto it.
   const server: PGLiteSocketServer = new Server({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
+  // Its own queue lets one connection's Parse and Bind be split by another's (pglite-protocol-queue.ts).
+  (server as unknown as { queryQueue: PgliteProtocolQueue }).queryQueue = new PgliteProtocolQueue(db);
   await server.start();
   const conn = server.getServerConn(); // "127.0.0.1:<port>"
   const url = `postgresql://postgres@${conn}/postgres?sslmode=disable`;
