@@ -1,6 +1,7 @@
 import { defineCapability, type CapabilityContext, type CapabilityParts } from '../../capability.js';
 import { connectCommands } from './commands.js';
 import { IntroService } from './domain/intro.service.js';
+import { PeerService } from './domain/peer.service.js';
 import { ProfileService } from './domain/profile.service.js';
 import { en } from './i18n/en.js';
 import { nl } from './i18n/nl.js';
@@ -8,7 +9,10 @@ import { CONNECT_QUEUE } from './jobs/connect.jobs.js';
 import { ConnectScheduler, type ConnectSchedulerOptions } from './jobs/connect.scheduler.js';
 import { ConnectWorker } from './jobs/connect.worker.js';
 import type { ConnectRepository } from './ports.js';
+import { peerCommands } from './peer.commands.js';
+import { peerMessageView } from './peer-views.js';
 import { PrismaConnectRepository } from './repository/prisma-connect.repository.js';
+import { PrismaPeerRepository } from './repository/prisma-peer.repository.js';
 import { introMessageView } from './views.js';
 
 /** Parts a test or benchmark may tune when building connect. */
@@ -22,6 +26,7 @@ export interface ConnectOptions {
 export interface ConnectParts extends CapabilityParts {
   profiles: ProfileService;
   intros: IntroService;
+  peers: PeerService;
   repo: ConnectRepository;
   scheduler: ConnectScheduler;
 }
@@ -55,13 +60,29 @@ export const connect = defineCapability({
       interestByName: (organizationId, name) => profiles.interestByName(organizationId, name),
       ...(options.random ? { random: options.random } : {}),
     });
+    const peers = new PeerService({
+      repo: ctx.repository(PrismaPeerRepository, ctx.secrets),
+      members: directory.members,
+      identities: directory.identities,
+      organizations: directory.organizations,
+      platforms: ctx.platforms,
+      bus: ctx.bus,
+      clock,
+      logger,
+      render: (message) => peerMessageView(translator.for(message.locale), message),
+    });
     const worker = new ConnectWorker(intros, scheduler);
+    const main = connectCommands({ profiles, intros, chapters: directory.chapters, identities: directory.identities });
+    const peer = peerCommands({ peers });
     return {
       profiles,
       intros,
+      peers,
       repo,
       scheduler,
-      ...connectCommands({ profiles, intros, chapters: directory.chapters, identities: directory.identities }),
+      commands: [...main.commands, ...peer.commands],
+      actions: [...main.actions, ...peer.actions],
+      forms: main.forms,
       on: {
         'members.imported': async ({ organizationId, rows }) => {
           await profiles.importInterests(organizationId, rows);

@@ -87,3 +87,43 @@ export interface ConnectJobs {
   /** Sends one member's "did you meet?" of a group. */
   followUp(groupId: string, memberId: string): Promise<void>;
 }
+
+/** A peer-support situation on the association's list (e.g. a diagnosis). The list holds no people. */
+export interface Situation {
+  id: string;
+  name: string;
+}
+
+/** A member's "I'd like to talk to someone who also …", with the volunteers asked so far. */
+export interface PeerRequest {
+  id: string;
+  organizationId: string;
+  seekerId: string;
+  situationId: string;
+  status: 'asking' | 'introduced' | 'unmatched';
+  asked: { volunteerId: string; answer: 'yes' | 'no' | null }[];
+}
+
+/**
+ * Peer support's storage, kept apart from the rest of connect: who shares which situation is sealed at
+ * rest and is never listed. Every row hangs off the member's profile, so erasing the member erases it.
+ */
+export interface PeerRepository {
+  listSituations(organizationId: string): Promise<Situation[]>;
+  /** Null when one with that key exists. */
+  addSituation(organizationId: string, name: string, nameKey: string): Promise<Situation | null>;
+  /** Records the member's offer to talk about a situation, consent time `at` (again: ends a pause). */
+  offer(organizationId: string, memberId: string, situationId: string, at: Date): Promise<void>;
+  /** Pauses every offer of the member; returns how many. */
+  pause(memberId: string, at: Date): Promise<number>;
+  /** Deletes the member's offers and open requests. */
+  leave(memberId: string): Promise<void>;
+  createRequest(organizationId: string, seekerId: string, situationId: string, at: Date): Promise<string>;
+  getRequest(requestId: string): Promise<PeerRequest | null>;
+  /** The active, unpaused volunteer for the request's situation asked least recently, not asked yet; null when none. */
+  nextVolunteer(request: PeerRequest): Promise<string | null>;
+  recordAsk(requestId: string, volunteerId: string, at: Date): Promise<void>;
+  /** Records a waiting volunteer's answer; false when they were not asked or the request is over. */
+  answer(requestId: string, volunteerId: string, answer: 'yes' | 'no', at: Date): Promise<boolean>;
+  setStatus(requestId: string, status: 'introduced' | 'unmatched', at: Date): Promise<void>;
+}
