@@ -98,6 +98,17 @@ for (const h of harnesses) {
       expect(second!.delivery.attempts).toBe(2);
     });
 
+    it('never gives the same try to two runs that claim a delivery at the same moment', async () => {
+      const a = await create();
+      const [d] = (await sut.startPublishing(a.id, [channelTarget('C1')], at))!.queued;
+      // Each claim is a try of its own (the later one then knows an earlier try may have posted), or the later
+      // run gets nothing; two runs with the same try would both post as if first (claims batched into one
+      // statement did that).
+      const tries = (await Promise.all([sut.claimDelivery(d!.id), sut.claimDelivery(d!.id)])).filter((c) => c !== null).map((c) => c.previousAttempts);
+      expect(tries.length).toBeGreaterThan(0);
+      expect(new Set(tries).size).toBe(tries.length);
+    });
+
     it('records a sent copy only from queued, and reports the winner to a late second run', async () => {
       const a = await create();
       const [d] = (await sut.startPublishing(a.id, [channelTarget('C1')], at))!.queued;

@@ -210,9 +210,13 @@ export class PrismaNewsRepository implements NewsRepository {
       JOIN organization o ON o.id = a.organization_id
       LEFT JOIN member m ON m.id = a.author_member_id`;
     const byId = new Map(rows.map((r) => [r.d_id, r]));
+    // One claim is one try: when two runs of a delivery claim in the same batch, the row was updated once and
+    // only the first gets it (both would post otherwise).
+    const given = new Set<string>();
     return ids.map((id) => {
       const row = byId.get(id);
-      if (!row) return null;
+      if (!row || given.has(id)) return null;
+      given.add(id);
       const delivery = fromRawDelivery(row);
       return { ...fromRawContext(row, delivery), previousAttempts: delivery.attempts - 1, previousError: row.prev_error };
     });
