@@ -275,7 +275,7 @@ describe('select fields and mentions (issue 13)', () => {
 
   it('renders a multi-select as multi_static_select and a select as static_select, with their initial choices', () => {
     const modal = renderModal(form, {});
-    const elements = modal.blocks.map((b) => (b as { element: Record<string, unknown> }).element);
+    const elements = modal.blocks.map((b) => (b as unknown as { element: Record<string, unknown> }).element);
     expect(elements[0]).toMatchObject({ type: 'plain_text_input', multiline: true, initial_value: 'Hallo' });
     expect(elements[1]).toMatchObject({ type: 'multi_static_select', action_id: 'interests', initial_options: [{ value: 'b' }] });
     expect((elements[1]!['options'] as unknown[]).length).toBe(2);

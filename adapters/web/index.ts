@@ -178,7 +178,7 @@ export class WebPlatform implements ChatPlatform {
   /**
    * Whether `viewer` may see a channel: general and news channels every member; a chapter channel its
    * chapter's members and the managers; the managers' channel the managers; the moderators' channel the
- * moderators; their own direct messages.
+   * moderators; the ideas channel every member; their own direct messages.
    * Managers may also open a channel that is not connected yet (to connect it).
    */
   async canSee(viewer: WebViewer, channel: string): Promise<boolean> {
@@ -188,6 +188,8 @@ export class WebPlatform implements ChatPlatform {
     switch (connected.purpose) {
       case 'general':
       case 'news':
+      // Where members' ideas are posted for upvotes: every member.
+      case 'ideas':
         return true;
       case 'chapter':
         return viewer.isManager || (connected.chapterId !== null && connected.chapterId === viewer.member.chapterId);
