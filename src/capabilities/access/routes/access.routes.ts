@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { line } from '../../../http/api/common.schemas.js';
 import { defineRoute, inBody, type ApiRoute } from '../../../http/api/route.js';
 import { MEMBER_ROLES, type Member } from '../../../kernel/community.js';
 import { NotFoundError } from '../../../kernel/errors.js';
@@ -176,7 +177,7 @@ export function accessRoutes(deps: AccessRoutesDeps): ApiRoute[] {
       description: 'Where the member stands (member, grace, ended, suspended) and every place Kring let their chat accounts into.',
       tag: 'Access',
       scope: 'access:read',
-      params: z.object({ memberNumber: z.string().trim().min(1).max(64) }),
+      params: z.object({ memberNumber: line(64) }),
       responses: { 200: { description: "The member's access.", schema: memberAccessSchema } },
       async handle({ organization, params }) {
         const a = await deps.access.memberAccess(await found(organization.id, params.memberNumber));
