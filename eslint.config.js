@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'src/infra/database/generated/', 'test-artifacts/', 'test/architecture/fixtures/'] },
+  { ignores: ['node_modules/', 'dist/', 'dist.next-*/', 'dist.old-*/', 'data/', 'coverage/', 'src/infra/database/generated/', 'test-artifacts/', 'test/architecture/fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

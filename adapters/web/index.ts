@@ -186,9 +186,9 @@ export class WebPlatform implements ChatPlatform {
     const connected = (await this.channels()).find((c) => c.externalId === channel);
     if (!connected) return viewer.isManager;
     switch (connected.purpose) {
+      // The ideas channel: where members' ideas are posted for upvotes, open to every member.
       case 'general':
       case 'news':
-      // Where members' ideas are posted for upvotes: every member.
       case 'ideas':
         return true;
       case 'chapter':
