@@ -16,7 +16,10 @@ export const IDEA_SUBMIT_FORM = 'idea.submit';
  */
 export function ideaCommands(deps: { ideas: IdeaService; clock: Clock }): { commands: CommandDefinition[]; actions: ActionDefinition[]; forms: FormHandlerDefinition[] } {
   const submit = defineCommand({
-    path: ['idea'],
+    // `idea` is also the group of `idea status|list|digest`, which Discord's menu cannot run as a command
+    // too: the menu has `idea submit`; typed, `/kring idea <text>` works as before.
+    path: ['idea', 'submit'],
+    aliases: [['idea']],
     access: 'member',
     args: [{ name: 'text', kind: 'string', required: false, descriptionKey: 'ideas.args.text', rest: true }],
     schema: z.object({ text: z.string().max(4000).optional() }),

@@ -1,7 +1,7 @@
 /** English texts of the statements capability (merged into the catalogue under `statements`). */
 export const statementsEn = {
   commands: {
-    post: 'Post a statement members answer with agree, neutral or disagree (here, --everywhere or --chapter=<name>)',
+    post: 'Post a statement: agree, neutral or disagree (here, --everywhere or --chapter=<name>)',
     close: 'Close a statement and post the summary',
     results: 'Show the answers to a statement, per chapter',
     list: 'List recent statements',

@@ -4,7 +4,7 @@ import type { en, statementsEn } from './en.js';
 /** Nederlandse teksten van stellingen (in de catalogus onder `statements`). */
 export const statementsNl: Widen<typeof statementsEn> = {
   commands: {
-    post: 'Plaats een stelling waarop leden eens, neutraal of oneens antwoorden (hier, --everywhere of --chapter=<naam>)',
+    post: 'Plaats een stelling: eens, neutraal of oneens (hier, --everywhere of --chapter=<naam>)',
     close: 'Sluit een stelling en plaats de samenvatting',
     results: 'Toon de antwoorden op een stelling, per afdeling',
     list: 'Toon de laatste stellingen',
