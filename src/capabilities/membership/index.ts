@@ -1,6 +1,4 @@
 import { defineCapability, type CapabilityContext, type CapabilityParts } from '../../capability.js';
-import type { PlatformIdentity } from '../../kernel/community.js';
-import type { ChatPlatforms } from '../../kernel/ports/chat-platform.js';
 import { membershipCommands } from './commands.js';
 import { registerMembershipCli } from './cli.js';
 import { MemberImportService } from './domain/member-import.service.js';
@@ -27,8 +25,8 @@ export interface MembershipParts extends CapabilityParts {
  * Membership: who is a verified member. Linking a chat account by an e-mailed code (`/kring link`,
  * `verify`, `unlink`, `whoami`), member imports (CSV from the CLI, JSON from the admin API's members and
  * chapters routes), status and role changes. It publishes `member.linked`, `member.unlinked`, `member.updated`,
- * `member.lapsed` and `member.reactivated`, and itself listens to the access events to grant and revoke the
- * platforms' member role.
+ * `member.lapsed` and `member.reactivated`. The platforms' member role (Discord) follows from these in the
+ * access capability, with the grace period and suspensions (it used to be granted here as well: twice).
  */
 export const membership = defineCapability({
   name: 'membership',
@@ -47,8 +45,6 @@ export const membership = defineCapability({
     const importer = new MemberImportService({ repos, bus: ctx.bus });
     const memberSync = new MemberSyncService({ importer, members: ctx.directory.members });
     const catalogue = membershipCommands({ membership, codeTtlMinutes: Math.round(ctx.settings.link.codeTtlMs / 60_000) });
-    const grant = (identity: PlatformIdentity) => memberRole(ctx.platforms, identity, 'grant');
-    const revoke = (identity: PlatformIdentity) => memberRole(ctx.platforms, identity, 'revoke');
     return {
       membership,
       importer,
@@ -65,26 +61,7 @@ export const membership = defineCapability({
           { name: 'Chapters', description: 'Chapters (afdelingen).' },
         ],
       },
-      on: {
-        'member.linked': ({ identity }) => grant(identity),
-        'member.unlinked': ({ identity }) => revoke(identity),
-        'member.lapsed': async ({ identities }) => {
-          for (const identity of identities) await revoke(identity);
-        },
-        // Active again (the admin API, an import or by hand): the member role comes back on every linked account.
-        'member.reactivated': async ({ identities }) => {
-          for (const identity of identities) await grant(identity);
-        },
-      },
     };
   },
   cli: (program, host) => registerMembershipCli(program, host),
 });
-
-/** Gives or takes the platform's member role (Discord); platforms without one do nothing. */
-async function memberRole(platforms: ChatPlatforms, identity: PlatformIdentity, change: 'grant' | 'revoke'): Promise<void> {
-  const platform = platforms.get(identity.platform);
-  const user = { workspaceId: identity.workspaceId, userId: identity.platformUserId };
-  if (change === 'grant') await platform?.grantMemberRole?.(user);
-  else await platform?.revokeMemberRole?.(user);
-}
