@@ -105,9 +105,14 @@ export class ChatRouter implements InboundHandler {
     }
   }
 
-  /** Tells the bus what was seen or handled; the bus isolates and logs a failing listener. */
+  /**
+   * Tells the bus what was seen or handled; the bus isolates and logs a failing listener. Listeners learn
+   * that something happened, not what a member typed or chose: a command's words and options, a button's
+   * value (a peer-support topic, an answer on a secret item) and the platform's raw payload (which holds
+   * both) are left out.
+   */
   private async observe(event: InboundEvent, organization: Organization): Promise<void> {
-    await this.deps.bus?.publish('activity.seen', { event, organization });
+    await this.deps.bus?.publish('activity.seen', { event: withoutContent(event), organization });
   }
 
   /**
@@ -274,4 +279,18 @@ export class ChatRouter implements InboundHandler {
 /** Events a person waits for an answer to (the others go unanswered, also on failure). */
 function answers(event: InboundEvent): boolean {
   return event.type === 'command' || event.type === 'action' || event.type === 'form-submitted' || event.type === 'message-reported';
+}
+
+/** An inbound event as activity listeners get it: its kind, who, where and when, without content. */
+export function withoutContent(event: InboundEvent): InboundEvent {
+  switch (event.type) {
+    case 'command':
+      return { ...event, args: [], options: {}, raw: undefined };
+    case 'action': {
+      const { value: _value, ...rest } = event;
+      return { ...rest, raw: undefined };
+    }
+    default:
+      return { ...event, raw: undefined };
+  }
 }
