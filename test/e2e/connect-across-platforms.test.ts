@@ -7,6 +7,8 @@ import { createDiscordPlatform, type DiscordPlatform } from '../../adapters/disc
 import { createSlackPlatform, type SlackPlatform } from '../../adapters/slack/index.js';
 import type { ChatRouter } from '../../src/chat/chat-router.js';
 import type { ConnectParts } from '../../src/capabilities/connect/index.js';
+import type { InsightsParts } from '../../src/capabilities/insights/index.js';
+import { INSIGHTS_SETTINGS } from '../../src/capabilities/insights/domain/insights.service.js';
 import { seededRandom } from '../../src/capabilities/connect/domain/pairing.js';
 import type { Database } from '../../src/infra/database/database.js';
 import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
@@ -56,6 +58,8 @@ describe('members find each other across Slack and Discord', () => {
   let sender: SlackRequestSender;
   let discordFake: FakeDiscord;
   let discord: DiscordPlatform;
+  let insights: InsightsParts;
+  let baseUrl: string;
   const platforms: ChatPlatform[] = [];
   const clock = new FixedClock('2026-11-02T09:00:00.000Z');
   const handler: InboundHandler = { handle: (event: InboundEvent) => router.handle(event) };
@@ -76,21 +80,26 @@ describe('members find each other across Slack and Discord', () => {
     queue = new InProcessJobQueue(silentLogger, 20);
     const ctx = testContext({ directory: repos, database: db, queue, platforms: platformRegistry(platforms), clock });
     ctx.bus.on('connect.followup-answered', (e) => void heard.push(e), 'test');
-    const built = buildTestCapabilities(['connect'], ctx, {
+    const built = buildTestCapabilities(['connect', 'insights'], ctx, {
       defaultOrganizationSlug: slug,
       // Timed jobs wake every 100 ms of real time and follow the test clock; pairing is seeded.
-      capabilityOptions: { connect: { scheduler: { maxDelayMs: 100 }, random: seededRandom(13) } },
+      capabilityOptions: { connect: { scheduler: { maxDelayMs: 100 }, random: seededRandom(13) }, insights: { schedule: false } },
     });
     router = built.router;
     connect = built.built.parts.connect;
+    insights = built.built.parts.insights;
     await connect.start?.();
 
     await slack.start();
     await discord.start();
     const app = express();
     for (const route of slack.routes) app[route.method === 'GET' ? 'get' : 'post'](route.path, (req, res, next) => route.handle(req, res, next));
+    // The insights dashboard on the same server, as Kring's HTTP server hosts it.
+    insights.mount?.(app);
     slackServer = createServer(app);
     await new Promise<void>((r) => slackServer.listen(0, '127.0.0.1', r));
+    baseUrl = `http://127.0.0.1:${(slackServer.address() as AddressInfo).port}`;
+    await insights.repository.setSetting(organization.id, INSIGHTS_SETTINGS.publicUrl, baseUrl);
     sender = new SlackRequestSender({ eventsUrl: `http://127.0.0.1:${(slackServer.address() as AddressInfo).port}/slack/events`, signingSecret: SIGNING_SECRET, fake: slackFake });
 
     const [utrecht] = await repos.chapters.ensureMany(organization.id, ['Utrecht']);
@@ -219,5 +228,23 @@ describe('members find each other across Slack and Discord', () => {
     const status = await slackCommand('intros status', FAKE_SLACK.userId);
     expect(status).toContain('Round 1');
     expect(status).toContain('met: 1 groups (2 yes, 0 not yet)');
+
+    // 7. The same answers on the insights dashboard: the manager signs in with the link `/kring dashboard`
+    // gave, and the page's data holds the round and its follow-up answers.
+    const link = new URL(/https?:\/\/[^\s"\\)>|]+\/insights\/signin\?token=[A-Za-z0-9_.-]+/.exec(await slackCommand('dashboard', FAKE_SLACK.userId))![0]);
+    const signedIn = await fetch(`${baseUrl}${link.pathname}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: link.searchParams.get('token')! }).toString(),
+      redirect: 'manual',
+    });
+    expect(signedIn.status).toBe(303);
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const data = await fetch(`${baseUrl}/insights/api/data?period=month`, { headers: { cookie } });
+    expect(data.status).toBe(200);
+    const community = ((await data.json()) as { data: { community: { rounds: unknown[]; funnel: Record<string, number> } } }).data.community;
+    expect(community.rounds).toEqual([expect.objectContaining({ roundId: round!.id, number: 1, members: 2, groups: 1, metGroups: 1, answersYes: 2, answersNo: 0 })]);
+    // Both were introduced; neither linked through Kring's own link flow in this test, so the funnel's cohort is empty.
+    expect(community.funnel).toMatchObject({ linked: 0 });
   }, 120_000);
 });

@@ -115,7 +115,18 @@ export const insights = defineCapability({
         }),
         tags: [{ name: 'Insights', description: 'Aggregated activity figures.' }],
       },
-      on: { 'activity.seen': ({ event, organization }) => ingestor.record(event, organization) },
+      on: {
+        'activity.seen': ({ event, organization }) => ingestor.record(event, organization),
+        // Community figures: introduction rounds and their follow-ups, and the onboarding funnel's steps.
+        'connect.round-completed': async (r) => {
+          await repository.recordRound(r.organizationId, { roundId: r.roundId, label: r.label, number: r.number, ranAt: r.ranAt, members: r.members, groups: r.groups });
+          await repository.recordMilestone(r.organizationId, r.memberIds, 'introduced', r.ranAt);
+        },
+        'connect.followup-answered': (f) => repository.recordFollowup(f.organizationId, f.roundId, f.totals),
+        'member.linked': ({ member, identity }) => repository.recordMilestone(member.organizationId, [member.id], 'linked', identity.linkedAt),
+        'member.rules-agreed': ({ member, agreedAt }) => repository.recordMilestone(member.organizationId, [member.id], 'agreed', agreedAt),
+        'connect.profile-saved': ({ member, at }) => repository.recordMilestone(member.organizationId, [member.id], 'profile', at),
+      },
       mount: (app) =>
         mountDashboard(app, {
           insights, privacy, access, organizations: directory.organizations, chapters: directory.chapters, translator, logger,

@@ -239,6 +239,10 @@ export interface InsightsQueries {
   meetupTurnout(organizationId: string, since: Date, until: Date, chapterId?: string): Promise<MeetupTurnout>;
   cohorts(organizationId: string, fromMonth: string, toDay: string, timezone: string): Promise<{ sizes: CohortSize[]; cells: CohortCell[] }>;
   exportRows(filter: ActivityFilter): Promise<ExportRow[]>;
+  /** Introduction rounds that ran in [since, until], newest first. */
+  introRounds(organizationId: string, since: Date, until: Date, limit: number): Promise<IntroRoundFigures[]>;
+  /** The onboarding funnel of the members who linked in [since, until]. */
+  onboardingFunnel(organizationId: string, since: Date, until: Date): Promise<OnboardingFunnel>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -263,6 +267,8 @@ export interface MemberDataExport {
   votes: { pollId: string; question: string; choices: string[]; updatedAt: string }[];
   pendingLinkRequests: { platform: string; createdAt: string; expiresAt: string }[];
   dashboardLinks: { createdAt: string; expiresAt: string; usedAt: string | null }[];
+  /** When they reached each onboarding step (linked, agreed to the house rules, profile, first introduction). */
+  onboarding: { milestone: string; at: string }[];
 }
 
 /** What an erasure changed. */
@@ -302,5 +308,51 @@ export interface RetentionStore {
   deleteBefore(organizationId: string, keepFrom: string, timeZone: string): Promise<{ activityRows: number; topicRows: number; threads: number }>;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Community figures (fed by connect's and access's events on the bus)
+// ---------------------------------------------------------------------------------------------
+
+/** An introduction round as insights count it: from `connect.round-completed`, then each follow-up answer. */
+export interface IntroRoundFigures {
+  roundId: string;
+  /** What the round was for (an interest's or chapter's name). */
+  label: string;
+  number: number;
+  ranAt: Date;
+  /** Members introduced, and the pairs or trios they were in. */
+  members: number;
+  groups: number;
+  /** Groups in which someone answered "yes, we met"; the yes and no answers so far. */
+  metGroups: number;
+  answersYes: number;
+  answersNo: number;
+}
+
+/** The steps of a new member's first weeks, in order (the onboarding funnel). */
+export const MILESTONES = ['linked', 'agreed', 'profile', 'introduced'] as const;
+export type Milestone = (typeof MILESTONES)[number];
+
+/** Of the members who linked in a period: how many reached each later step (so far). */
+export interface OnboardingFunnel {
+  linked: number;
+  /** Agreed to the house rules. */
+  agreed: number;
+  /** Saved a profile. */
+  profile: number;
+  /** Wrote a first message or reply anywhere Kring counts. */
+  messaged: number;
+  /** Were introduced to someone in a round. */
+  introduced: number;
+}
+
+/** Counts per round and per member milestone. Milestones of members who opted out are not recorded. */
+export interface CommunityStore {
+  recordRound(organizationId: string, round: Omit<IntroRoundFigures, 'metGroups' | 'answersYes' | 'answersNo'>): Promise<void>;
+  /** Replaces the round's answer totals (each follow-up event carries the totals after it). */
+  recordFollowup(organizationId: string, roundId: string, totals: { metGroups: number; yes: number; no: number }): Promise<void>;
+  /** The first time each member reached `milestone` (a later time never replaces an earlier one). */
+  recordMilestone(organizationId: string, memberIds: readonly string[], milestone: Milestone, at: Date): Promise<void>;
+}
+
 /** The whole insights store. */
-export type InsightsRepository = ActivityStore & InsightsQueries & SettingsStore & PrivacyStore & DashboardLinkStore & RetentionStore;
+export type InsightsRepository = ActivityStore & InsightsQueries & SettingsStore & PrivacyStore & DashboardLinkStore & RetentionStore & CommunityStore;

@@ -11,6 +11,8 @@ import type {
   ExportRow,
   GroupTotal,
   InsightsQueries,
+  IntroRoundFigures,
+  OnboardingFunnel,
   MeetupTurnout,
   PollParticipation,
   SettingsStore,
@@ -108,6 +110,8 @@ export interface DashboardData {
   retention: { sizes: CohortSize[]; cells: CohortCell[] };
   topTerms: RisingTerm[];
   ambassadors: AmbassadorCandidate[];
+  /** Members finding each other: the period's introduction rounds (newest first) and the onboarding funnel of those who linked in it. */
+  community: { rounds: IntroRoundFigures[]; funnel: OnboardingFunnel };
 }
 
 const DAY_MS = 86_400_000;
@@ -219,13 +223,18 @@ export class InsightsService {
     const filter: ActivityFilter = { organizationId: org.id, chapterId: query.chapterId, platform: query.platform, from: period.from, to: period.to };
     const yearAgo = monthStart(addMonths(monthStart(period.to), -11));
     const weeks = Math.max(1, Math.ceil(period.days / 7));
-    const [daily, weekly, monthly, retention, stats, topTerms] = await Promise.all([
+    // The same window as the overview's polls and meet-ups: the period's length, up to now.
+    const until = this.deps.clock.now();
+    const since = new Date(until.getTime() - period.days * DAY_MS);
+    const [daily, weekly, monthly, retention, stats, topTerms, rounds, funnel] = await Promise.all([
       queries.daily(filter),
       queries.activePer({ ...filter, from: isoWeekStart(period.from) }, 'week'),
       queries.activePer({ ...filter, from: yearAgo }, 'month'),
       queries.cohorts(org.id, yearAgo, period.to, org.timezone),
       queries.memberStats(filter, 200),
       overview.topics.enabled ? this.risingTerms(org.id, period, query.platform) : Promise.resolve([]),
+      queries.introRounds(org.id, since, until, 24),
+      queries.onboardingFunnel(org.id, since, until),
     ]);
     return {
       overview,
@@ -235,6 +244,7 @@ export class InsightsService {
       retention,
       topTerms: [...topTerms].sort((a, b) => b.current - a.current || a.term.localeCompare(b.term)).slice(0, 15),
       ambassadors: rankAmbassadors(stats, weeks, 10),
+      community: { rounds, funnel },
     };
   }
 

@@ -20,6 +20,9 @@ import type {
   TopicRow,
   UnansweredSummary,
   MeetupTurnout,
+  IntroRoundFigures,
+  Milestone,
+  OnboardingFunnel,
 } from '../ports.js';
 import type { Platform } from '../../../kernel/types.js';
 import { Prisma, type PrismaClient } from '../../../infra/database/generated/prisma/client.js';
@@ -385,6 +388,70 @@ export class PrismaInsightsRepository implements InsightsRepository {
       ORDER BY a.day, a.platform, a.channel_key, c.name NULLS FIRST, a.kind`;
   }
 
+  async introRounds(organizationId: string, since: Date, until: Date, limit: number): Promise<IntroRoundFigures[]> {
+    if (!isUuid(organizationId)) return [];
+    const rows = await this.prisma.insightsIntroRound.findMany({
+      where: { organizationId, ranAt: { gte: since, lte: until } },
+      orderBy: [{ ranAt: 'desc' }, { number: 'desc' }],
+      take: limit,
+    });
+    return rows.map(({ organizationId: _org, ...r }) => r);
+  }
+
+  async onboardingFunnel(organizationId: string, since: Date, until: Date): Promise<OnboardingFunnel> {
+    if (!isUuid(organizationId)) return { linked: 0, agreed: 0, profile: 0, messaged: 0, introduced: 0 };
+    const [row] = await this.prisma.$queryRaw<OnboardingFunnel[]>`
+      WITH cohort AS (
+        SELECT member_id FROM insights_member_milestone
+         WHERE organization_id = ${organizationId}::uuid AND milestone = 'linked' AND at >= ${since} AND at <= ${until}
+      ),
+      reached AS (
+        SELECT m.milestone, count(*)::int AS n FROM insights_member_milestone m JOIN cohort c ON c.member_id = m.member_id
+         WHERE m.organization_id = ${organizationId}::uuid GROUP BY m.milestone
+      )
+      SELECT (SELECT count(*)::int FROM cohort) AS linked,
+             COALESCE((SELECT n FROM reached WHERE milestone = 'agreed'), 0) AS agreed,
+             COALESCE((SELECT n FROM reached WHERE milestone = 'profile'), 0) AS profile,
+             (SELECT count(*)::int FROM cohort c WHERE EXISTS (
+                SELECT 1 FROM activity_daily a WHERE a.organization_id = ${organizationId}::uuid
+                   AND a.member_key = c.member_id::text AND a.kind IN ('message', 'reply'))) AS messaged,
+             COALESCE((SELECT n FROM reached WHERE milestone = 'introduced'), 0) AS introduced`;
+    return row ?? { linked: 0, agreed: 0, profile: 0, messaged: 0, introduced: 0 };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Community figures
+  // -------------------------------------------------------------------------------------------
+
+  async recordRound(organizationId: string, round: Omit<IntroRoundFigures, 'metGroups' | 'answersYes' | 'answersNo'>): Promise<void> {
+    const { roundId, ...figures } = round;
+    await this.prisma.insightsIntroRound.upsert({
+      where: { roundId },
+      create: { roundId, organizationId, ...figures },
+      update: figures,
+    });
+  }
+
+  async recordFollowup(organizationId: string, roundId: string, totals: { metGroups: number; yes: number; no: number }): Promise<void> {
+    // A follow-up of a round insights never saw (it ran before insights counted rounds) has nothing to update.
+    await this.prisma.insightsIntroRound.updateMany({
+      where: { roundId, organizationId },
+      data: { metGroups: totals.metGroups, answersYes: totals.yes, answersNo: totals.no },
+    });
+  }
+
+  async recordMilestone(organizationId: string, memberIds: readonly string[], milestone: Milestone, at: Date): Promise<void> {
+    const ids = memberIds.filter(isUuid);
+    if (ids.length === 0) return;
+    // One statement: members of this organisation who did not opt out, first time only.
+    await this.prisma.$executeRaw`
+      INSERT INTO insights_member_milestone (member_id, organization_id, milestone, at)
+      SELECT m.id, m.organization_id, ${milestone}, ${at}
+        FROM member m LEFT JOIN member_privacy p ON p.member_id = m.id
+       WHERE m.id = ANY(${ids}::uuid[]) AND m.organization_id = ${organizationId}::uuid AND NOT COALESCE(p.insights_opt_out, false)
+      ON CONFLICT (member_id, milestone) DO NOTHING`;
+  }
+
   // -------------------------------------------------------------------------------------------
   // Settings
   // -------------------------------------------------------------------------------------------
@@ -434,6 +501,8 @@ export class PrismaInsightsRepository implements InsightsRepository {
 
   async setOptOut(memberId: string, optOut: boolean): Promise<void> {
     await this.prisma.memberPrivacy.upsert({ where: { memberId }, create: { memberId, insightsOptOut: optOut }, update: { insightsOptOut: optOut } });
+    // From now on counted only in anonymous totals: the onboarding steps named them, so they go.
+    if (optOut) await this.prisma.insightsMemberMilestone.deleteMany({ where: { memberId } });
   }
 
   async memberData(organizationId: string, memberId: string): Promise<MemberDataExport | null> {
@@ -442,13 +511,14 @@ export class PrismaInsightsRepository implements InsightsRepository {
     const member = await p.member.findFirst({ where: { id: memberId, organizationId }, include: { chapter: true, identities: true, privacy: true } });
     if (!member) return null;
     const accounts = member.identities.map((i) => ({ platform: i.platform, userId: i.platformUserId }));
-    const [activity, ballots, linkRequests, links, conversations, directMessages] = await Promise.all([
+    const [activity, ballots, linkRequests, links, conversations, directMessages, milestones] = await Promise.all([
       p.activityDaily.findMany({ where: { organizationId, memberKey: memberId }, orderBy: [{ day: 'asc' }, { channelKey: 'asc' }, { kind: 'asc' }] }),
       p.ballot.findMany({ where: { memberId }, include: { poll: { include: { options: true } } }, orderBy: { updatedAt: 'asc' } }),
       p.linkRequest.findMany({ where: { memberId }, orderBy: { createdAt: 'asc' } }),
       p.dashboardLink.findMany({ where: { memberId }, orderBy: { createdAt: 'asc' } }),
       accounts.length === 0 ? [] : p.conversationReference.findMany({ where: { OR: accounts.map((a) => ({ platform: a.platform, scopeKey: `user:${a.userId}` })) } }),
       accounts.length === 0 ? 0 : p.delivery.count({ where: { kind: 'direct', OR: accounts.map((a) => ({ platform: a.platform, targetExternalId: a.userId })) } }),
+      p.insightsMemberMilestone.findMany({ where: { memberId }, orderBy: { at: 'asc' } }),
     ]);
     const iso = (d: Date | null) => (d ? d.toISOString() : null);
     const { chapter, identities, privacy, ...row } = member;
@@ -469,6 +539,7 @@ export class PrismaInsightsRepository implements InsightsRepository {
       })),
       pendingLinkRequests: linkRequests.map((l) => ({ platform: l.platform, createdAt: l.createdAt.toISOString(), expiresAt: l.expiresAt.toISOString() })),
       dashboardLinks: links.map((l) => ({ createdAt: l.createdAt.toISOString(), expiresAt: l.expiresAt.toISOString(), usedAt: iso(l.usedAt) })),
+      onboarding: milestones.map((m) => ({ milestone: m.milestone, at: m.at.toISOString() })),
     };
   }
 

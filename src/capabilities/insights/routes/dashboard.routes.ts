@@ -14,6 +14,7 @@ import type { PrivacyService } from '../domain/privacy.service.js';
 import { PERIODS, type PeriodKey } from '../domain/time.js';
 import type { Member, Organization } from '../../../kernel/community.js';
 import { PLATFORMS, toLocale, type Locale } from '../../../kernel/types.js';
+import { acceptLanguageLocale, cookieValue, escapeHtml, PAGE_SECURITY_HEADERS } from '../../../kernel/web-page.js';
 import type { Logger } from '../../../kernel/ports/logger.js';
 import type { ChapterRepository, OrganizationRepository } from '../../../kernel/ports/directory.js';
 
@@ -46,15 +47,6 @@ const staticDir = join(here, 'dashboard-static');
 // chart.js exports only its module entry points; its UMD build sits next to the CommonJS one.
 const chartJsFile = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 
-const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'X-Content-Type-Options': 'nosniff',
-  // Sign-in and download URLs carry tokens: never pass them on.
-  'Referrer-Policy': 'no-referrer',
-  'X-Frame-Options': 'DENY',
-};
-
 const filterSchema = z.object({
   period: z.enum(Object.keys(PERIODS) as [PeriodKey, ...PeriodKey[]]).default('month'),
   chapter: z.uuid().optional().or(z.literal('').transform(() => undefined)),
@@ -62,19 +54,8 @@ const filterSchema = z.object({
   org: z.string().max(100).optional(),
 });
 
-function cookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
-}
-
-function requestLocale(req: Request): Locale {
-  return toLocale(req.headers['accept-language']?.split(',')[0]) ?? 'nl';
-}
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const cookie = (req: Request, name: string) => cookieValue(req.headers.cookie, name);
+const requestLocale = (req: Request): Locale => acceptLanguageLocale(req.headers['accept-language']);
 const page = (name: string) => readFileSync(join(staticDir, name), 'utf8');
 
 /**
@@ -88,7 +69,7 @@ export function mountDashboard(app: Express, deps: DashboardDeps): void {
   const templates = { index: page('index.html'), message: page('message.html'), confirm: page('confirm.html') };
 
   router.use((_req, res, next) => {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    for (const [k, v] of Object.entries(PAGE_SECURITY_HEADERS)) res.setHeader(k, v);
     next();
   });
 

@@ -154,6 +154,39 @@
     box.replaceChildren.apply(box, out);
   }
 
+  /** Introduction rounds (oldest left): groups and groups that met, and a table with the answers. */
+  function renderCommunity(community) {
+    var rounds = community.rounds.slice().reverse();
+    document.getElementById('intros-none').hidden = rounds.length > 0;
+    var names = rounds.map(function (r) { return short(r.label, 24) + ' #' + r.number; });
+    barChart('chart-intros', names, [
+      { label: P.introGroups, data: rounds.map(function (r) { return r.groups; }) },
+      { label: P.introMet, data: rounds.map(function (r) { return r.metGroups; }) },
+    ]);
+    var wrap = document.getElementById('intros');
+    if (rounds.length === 0) {
+      wrap.replaceChildren();
+    } else {
+      var table = el('table');
+      var head = el('tr');
+      ['', P.introGroups, P.introMet, P.introAnswers].forEach(function (h) { head.appendChild(el('th', h)); });
+      table.appendChild(head);
+      community.rounds.forEach(function (r) {
+        var tr = el('tr');
+        tr.appendChild(el('td', r.label + ' #' + r.number));
+        tr.appendChild(el('td', fmt.format(r.groups)));
+        tr.appendChild(el('td', fmt.format(r.metGroups)));
+        tr.appendChild(el('td', fmt.format(r.answersYes) + ' / ' + fmt.format(r.answersNo)));
+        table.appendChild(tr);
+      });
+      wrap.replaceChildren(table);
+    }
+    var f = community.funnel;
+    barChart('chart-onboarding', [P.funnelLinked, P.funnelAgreed, P.funnelProfile, P.funnelMessaged, P.funnelIntroduced], [
+      { label: P.onboarding, data: [f.linked, f.agreed, f.profile, f.messaged, f.introduced] },
+    ], true, { scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } });
+  }
+
   function render(payload) {
     var d = payload.data;
     var o = d.overview;
@@ -200,6 +233,7 @@
     });
     renderUnanswered(o.unanswered);
     renderAmbassadors(d.ambassadors);
+    renderCommunity(d.community);
     document.body.setAttribute('data-ready', 'true');
   }
 
