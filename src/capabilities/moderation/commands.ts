@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand, type CommandContext, type CommandDefinition, type ReportHandlerDefinition } from '../../chat/command.js';
 import { privateText, reply } from '../../chat/views.js';
 import type { Reply } from '../../kernel/ports/chat-platform.js';
+import { DESK_BASE, DESK_LINK_TTL_MS, type DeskAccess } from './domain/desk-access.js';
 import type { Actor } from './domain/moderation.js';
 import type { Decision, ModerationService } from './domain/moderation.service.js';
 import { formatMoment, platformName } from './views.js';
@@ -13,11 +14,11 @@ const numberArg = { name: 'number', kind: 'integer', required: true, description
 const numberSchema = z.coerce.number().int().min(1).max(10_000_000);
 
 /**
- * `/kring cases` and `/kring case show|dismiss|warn|remove|suspend|counsel|resolve` (moderators and the
+ * `/kring cases` and `/kring case show|dismiss|warn|remove|suspend|counsel|resolve|desk` (moderators and the
  * counsellor: role `moderator` or `counsellor`; the router refuses everyone else politely), and the report
- * handler (verified members).
+ * handler (verified members). `publicUrl` is where people reach Kring's HTTP server (no trailing slash).
  */
-export function moderationCommands(deps: { moderation: ModerationService }): { commands: CommandDefinition[]; messageReports: ReportHandlerDefinition[] } {
+export function moderationCommands(deps: { moderation: ModerationService; desk: DeskAccess; publicUrl: string }): { commands: CommandDefinition[]; messageReports: ReportHandlerDefinition[] } {
   const tz = (ctx: CommandContext) => ctx.organization.timezone;
 
   const cases = defineCommand({
@@ -104,9 +105,24 @@ export function moderationCommands(deps: { moderation: ModerationService }): { c
       },
     });
 
+  const desk = defineCommand({
+    path: ['case', 'desk'],
+    access: 'moderator',
+    args: [],
+    schema: z.object({}),
+    descriptionKey: 'moderation.commands.desk',
+    async run(ctx) {
+      // A personal link in a private answer (never in a channel), as `/kring dashboard` gives managers theirs.
+      const { token } = await deps.desk.createSignInToken(ctx.member!);
+      const url = `${deps.publicUrl}${DESK_BASE}/signin?token=${token}`;
+      return privateText(ctx.t('moderation.desk.link', { url, minutes: DESK_LINK_TTL_MS / 60_000 }));
+    },
+  });
+
   const commands: CommandDefinition[] = [
     cases,
     show,
+    desk,
     decide('dismiss', 'moderation.commands.dismiss', [], z.object({ number: numberSchema }), () => ({ action: 'dismiss' })),
     decide(
       'warn',

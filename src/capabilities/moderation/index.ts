@@ -1,10 +1,13 @@
 import { defineCapability, type CapabilityContext, type CapabilityParts } from '../../capability.js';
 import { moderationCommands } from './commands.js';
+import { DeskAccess } from './domain/desk-access.js';
 import { ModerationService } from './domain/moderation.service.js';
 import { en } from './i18n/en.js';
 import { nl } from './i18n/nl.js';
 import type { ModerationRepository } from './ports.js';
+import { PrismaDeskLinkRepository } from './repository/prisma-desk-link.repository.js';
 import { PrismaModerationRepository } from './repository/prisma-moderation.repository.js';
+import { mountDesk } from './routes/desk.routes.js';
 import { moderationRoutes } from './routes/moderation.routes.js';
 import { moderationViews } from './views.js';
 
@@ -12,6 +15,8 @@ import { moderationViews } from './views.js';
 export interface ModerationParts extends CapabilityParts {
   service: ModerationService;
   repo: ModerationRepository;
+  /** Sign-in links and sessions of the case desk. */
+  desk: DeskAccess;
 }
 
 /**
@@ -19,7 +24,8 @@ export interface ModerationParts extends CapabilityParts {
  * Teams message action) becomes a case in one queue for the moderators (`/kring cases`, a card in every
  * moderators' channel, the admin API); they dismiss, warn, remove the message, suspend the author on every
  * platform (`member.suspended`, carried out by access) or hand the case to the confidential counsellor.
- * Publishes `case.opened` and `case.closed`.
+ * The case desk under `/moderation` (sign-in link: `/kring case desk`) shows the queue and takes the same
+ * decisions in a browser. Publishes `case.opened` and `case.closed`.
  */
 export const moderation = defineCapability({
   name: 'moderation',
@@ -39,14 +45,18 @@ export const moderation = defineCapability({
       views: moderationViews(ctx.translator),
       logger: ctx.logger,
     });
+    const desk = new DeskAccess({ links: ctx.repository(PrismaDeskLinkRepository), secrets: ctx.secrets, members: ctx.directory.members, clock: ctx.clock });
+    const publicUrl = ctx.settings.publicUrl;
     return {
       service,
       repo,
-      ...moderationCommands({ moderation: service }),
+      desk,
+      ...moderationCommands({ moderation: service, desk, publicUrl }),
       api: {
         routes: moderationRoutes({ moderation: service, memberOf: async (organizationId, id) => (id ? ctx.directory.members.findById(organizationId, id) : null) }),
         tags: [{ name: 'Moderation', description: 'Reported messages, the moderators\' decisions and the audit log.' }],
       },
+      mount: (app) => mountDesk(app, { moderation: service, access: desk, organizations: ctx.directory.organizations, translator: ctx.translator, logger: ctx.logger, publicUrl }),
     };
   },
 });

@@ -32,6 +32,8 @@ export interface ModerationRepository {
   /** Cases of these statuses, newest first. */
   listCases(organizationId: string, statuses: readonly CaseStatus[], limit: number): Promise<ModerationCase[]>;
   reportsOf(caseId: string): Promise<ModerationReport[]>;
+  /** How many reports each of these cases has (cases without reports are left out). */
+  reportCounts(caseIds: readonly string[]): Promise<Map<string, number>>;
   /** Hands the case to the counsellor. */
   setCounsellor(caseId: string, counsellorMemberId: string): Promise<ModerationCase>;
   markMessageRemoved(caseId: string, at: Date): Promise<ModerationCase>;
@@ -42,4 +44,16 @@ export interface ModerationRepository {
   /** The case's cards in moderators' channels. */
   savePost(caseId: string, post: { platform: Platform; workspaceId: string; channelId: string; messageId: string }): Promise<void>;
   postsOf(caseId: string): Promise<{ platform: Platform; workspaceId: string; channelId: string; messageId: string }[]>;
+}
+
+/**
+ * Single-use sign-in links to the moderators' case desk (`moderation_desk_link`). Only a token's sha256
+ * is stored; the token itself lives only in the chat reply.
+ */
+export interface DeskLinkStore {
+  createDeskLink(link: { organizationId: string; memberId: string; tokenHash: string; expiresAt: Date }): Promise<void>;
+  /** Marks the link used and returns whose it is, once: null when unknown, used already or expired at `now`. */
+  consumeDeskLink(tokenHash: string, now: Date): Promise<{ organizationId: string; memberId: string } | null>;
+  /** Deletes links that expired before `now`. */
+  pruneDeskLinks(now: Date): Promise<void>;
 }

@@ -103,6 +103,13 @@ export class ModerationService {
     return this.deps.repo.listCases(organizationId, options.closed ? ['closed'] : ['open', 'counsellor'], options.limit ?? 25);
   }
 
+  /** {@link list} with how many reports each case has (the case desk's queue). */
+  async listWithCounts(organizationId: string, options: { closed?: boolean; limit?: number } = {}): Promise<{ case: ModerationCase; reports: number }[]> {
+    const cases = await this.list(organizationId, options);
+    const counts = await this.deps.repo.reportCounts(cases.map((c) => c.id));
+    return cases.map((c) => ({ case: c, reports: counts.get(c.id) ?? 0 }));
+  }
+
   /** A case with its reports and audit log; viewing is audited. @throws `MODERATION.CASE_NOT_FOUND`, `MODERATION.OWN_CASE`. */
   async show(organizationId: string, number: number, actor: Actor): Promise<CaseDetail> {
     const c = await this.find(organizationId, number);

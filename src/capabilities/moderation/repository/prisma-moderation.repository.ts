@@ -114,6 +114,13 @@ export class PrismaModerationRepository implements ModerationRepository {
     }
   }
 
+  async reportCounts(caseIds: readonly string[]): Promise<Map<string, number>> {
+    const ids = caseIds.filter(isUuid);
+    if (ids.length === 0) return new Map();
+    const groups = await this.prisma.moderationReport.groupBy({ by: ['caseId'], where: { caseId: { in: ids } }, _count: { _all: true } });
+    return new Map(groups.map((g) => [g.caseId, g._count._all]));
+  }
+
   async findCase(organizationId: string, number: number): Promise<ModerationCase | null> {
     if (!isUuid(organizationId)) return null;
     const row = await this.prisma.moderationCase.findUnique({ where: { organizationId_number: { organizationId, number } } });
