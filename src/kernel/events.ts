@@ -49,6 +49,18 @@ export interface KringEvents {
     closedAt: Date;
     answers: { agree: number; neutral: number; disagree: number; total: number };
   };
+  /** A survey closed, with its final counts per question (never who answered what; no text answers). */
+  'survey.closed': {
+    organizationId: string;
+    surveyId: string;
+    title: string;
+    anonymous: boolean;
+    closedAt: Date;
+    invited: number;
+    completed: number;
+    respondents: number;
+    questions: { position: number; kind: 'single' | 'multiple' | 'scale' | 'nps' | 'text'; prompt: string; answered: number; counts: { label: string; count: number }[]; average: number | null; nps: number | null }[];
+  };
   /** A manager moved an idea of the idea box on (counts only: never who upvoted). */
   'idea.status-changed': {
     organizationId: string;
