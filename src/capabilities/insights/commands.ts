@@ -112,7 +112,9 @@ export function insightsCommands(deps: InsightsCommandDeps): CommandDefinition[]
   });
 
   const dashboard = defineCommand({
-    path: ['dashboard'],
+    path: ['insights', 'dashboard'],
+    // Typed as `/kring dashboard` too; in Discord's menu it sits in the insights group (25 words under /kring).
+    aliases: [['dashboard']],
     access: 'manager',
     args: [],
     schema: z.object({}),

@@ -22,7 +22,9 @@ export const FORGET_ACTION = 'privacy.forget';
  */
 export function privacyCommands(deps: PrivacyCommandDeps): { commands: CommandDefinition[]; actions: ActionDefinition[] } {
   const privacy = defineCommand({
-    path: ['privacy'],
+    path: ['privacy', 'show'],
+    // Typed as `/kring privacy [on|off]`; Discord's menu (25 words under /kring) has it as `privacy show`.
+    aliases: [['privacy']],
     access: 'anyone',
     args: [{ name: 'setting', kind: 'string', required: false, descriptionKey: 'insights.args.setting' }],
     schema: z.object({ setting: z.string().trim().toLowerCase().optional() }),
@@ -42,7 +44,8 @@ export function privacyCommands(deps: PrivacyCommandDeps): { commands: CommandDe
   });
 
   const mydata = defineCommand({
-    path: ['mydata'],
+    path: ['privacy', 'mydata'],
+    aliases: [['mydata']],
     access: 'anyone',
     args: [],
     schema: z.object({}),
@@ -57,7 +60,8 @@ export function privacyCommands(deps: PrivacyCommandDeps): { commands: CommandDe
   });
 
   const forget = defineCommand({
-    path: ['forget'],
+    path: ['privacy', 'forget'],
+    aliases: [['forget']],
     access: 'anyone',
     args: [{ name: 'confirm', kind: 'string', required: false, descriptionKey: 'insights.args.confirm' }],
     schema: z.object({ confirm: z.string().trim().toLowerCase().optional() }),

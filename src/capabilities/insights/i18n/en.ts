@@ -165,6 +165,7 @@ export const insightsEn = {
 /** Everything insights adds to the catalogue. */
 export const en = {
   insights: insightsEn,
+  commandGroups: { privacy: 'Your privacy: whether insights count you, a copy of your data, erasing it' },
 } as const;
 
 declare module '../../../kernel/i18n.js' {

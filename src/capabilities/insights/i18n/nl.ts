@@ -168,4 +168,5 @@ export const insightsNl: Widen<typeof insightsEn> = {
 /** Alles wat insights aan de catalogus toevoegt. */
 export const nl: Widen<typeof en> = {
   insights: insightsNl,
+  commandGroups: { privacy: 'Je privacy: of inzichten je meetellen, een kopie van je gegevens, ze wissen' },
 };
