@@ -3,6 +3,7 @@ import { chatCatalogue } from './chat/i18n/index.js';
 import { Translator, type Catalogue } from './kernel/i18n.js';
 import { access } from './capabilities/access/index.js';
 import { apiTokens } from './capabilities/api-tokens/index.js';
+import { assembly } from './capabilities/assembly/index.js';
 import { channels } from './capabilities/channels/index.js';
 import { connect } from './capabilities/connect/index.js';
 import { insights } from './capabilities/insights/index.js';
@@ -21,7 +22,7 @@ import { webhooks } from './capabilities/webhooks/index.js';
  * them in this order, and bus listeners run in it. The server (src/main.ts), the CLI and the tests' harness
  * all build from this list. Adding a capability is one folder under src/capabilities/ and one line here.
  */
-export const capabilities = [membership, access, moderation, channels, polls, statements, ideas, news, meetups, connect, insights, webhooks, apiTokens, site] as const;
+export const capabilities = [membership, access, moderation, channels, polls, statements, ideas, news, meetups, assembly, connect, insights, webhooks, apiTokens, site] as const;
 
 /** The list's type (options and parts by capability name). */
 export type Capabilities = typeof capabilities;

@@ -49,6 +49,29 @@ export interface KringEvents {
     closedAt: Date;
     answers: { agree: number; neutral: number; disagree: number; total: number };
   };
+  /**
+   * The chair closed an item of a general assembly (assembly capability), with its result: counts only,
+   * never who voted what.
+   */
+  'assembly.item-closed': {
+    organizationId: string;
+    assemblyId: string;
+    assemblyTitle: string;
+    itemId: string;
+    position: number;
+    title: string;
+    kind: 'motion' | 'election';
+    secret: boolean;
+    closedAt: Date;
+    counts: { choice: string; votes: number }[];
+    ballots: number;
+    turnoutPercent: number;
+    present: number;
+    quorumRequired: number;
+    quorumReached: boolean;
+    adopted: boolean;
+    elected: string | null;
+  };
   /** A survey closed, with its final counts per question (never who answered what; no text answers). */
   'survey.closed': {
     organizationId: string;

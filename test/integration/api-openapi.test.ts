@@ -59,7 +59,7 @@ describe('admin API: OpenAPI document and docs page', () => {
       expect(Boolean(op.requestBody)).toBe(Boolean(route.body));
     }
     expect(Object.keys(doc.webhooks).sort()).toEqual([
-      'access.changed', 'announcement.published', 'case.closed', 'case.opened', 'event.attended', 'event.created', 'member.lapsed', 'member.linked', 'member.reactivated',
+      'access.changed', 'announcement.published', 'assembly.item-closed', 'case.closed', 'case.opened', 'event.attended', 'event.created', 'member.lapsed', 'member.linked', 'member.reactivated',
       'member.suspended', 'member.unlinked', 'member.updated', 'poll.closed', 'rsvp.changed', 'statement.closed',
     ]);
   });

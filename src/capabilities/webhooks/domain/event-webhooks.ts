@@ -155,5 +155,9 @@ export function eventWebhooks(webhooks: Pick<WebhookService, 'publish'>, deps: {
     async 'case.closed'(c) {
       await webhooks.publish(c.organizationId, 'case.closed', { caseNumber: c.caseNumber, outcome: c.outcome, closedAt: c.closedAt.toISOString() });
     },
+    async 'assembly.item-closed'(r) {
+      const { organizationId, closedAt, counts, ...rest } = r;
+      await webhooks.publish(organizationId, 'assembly.item-closed', { ...rest, counts: counts.map((c) => ({ ...c })), closedAt: closedAt.toISOString() });
+    },
   };
 }

@@ -23,6 +23,7 @@ export const WEBHOOK_EVENTS = [
   'member.suspended',
   'case.opened',
   'case.closed',
+  'assembly.item-closed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 export const webhookEventSchema = z.enum(WEBHOOK_EVENTS);
@@ -177,6 +178,26 @@ export const webhookDataSchemas = {
   'case.closed': z
     .object({ caseNumber: z.number().int(), outcome: z.enum(['dismissed', 'warned', 'suspended', 'resolved']), closedAt: z.iso.datetime() })
     .meta({ id: 'CaseClosedData', description: 'The moderators (or the confidential counsellor) decided a case.' }),
+  'assembly.item-closed': z
+    .object({
+      assemblyId: z.uuid(),
+      assemblyTitle: z.string(),
+      itemId: z.uuid(),
+      position: z.number().int(),
+      title: z.string(),
+      kind: z.enum(['motion', 'election']),
+      secret: z.boolean(),
+      closedAt: z.iso.datetime(),
+      counts: z.array(z.object({ choice: z.string(), votes: z.number().int() })),
+      ballots: z.number().int(),
+      turnoutPercent: z.number().int(),
+      present: z.number().int(),
+      quorumRequired: z.number().int(),
+      quorumReached: z.boolean(),
+      adopted: z.boolean(),
+      elected: z.string().nullable(),
+    })
+    .meta({ id: 'AssemblyItemClosedData', description: 'The chair closed an item of a general assembly; its result (counts only, never who voted what).' }),
 } as const satisfies Record<WebhookEventType, z.ZodType>;
 
 /** The chat account in `member.linked`, `member.unlinked`, `member.lapsed` and `member.reactivated`. */
