@@ -127,7 +127,10 @@ beforeAll(async () => {
   http = await startHttpServer({ host: '127.0.0.1', port: 0, logger: silentLogger, routes: [], readiness: [], mount: (app) => app.use(pages) });
   baseUrl = `http://127.0.0.1:${http.port}`;
   const ctx = testContext({ directory: repos, database: db, queue, platforms: platformRegistry([discord]), settings: { publicUrl: baseUrl } });
-  const built = buildTestCapabilities(['membership', 'access', 'moderation'], ctx, { defaultOrganizationSlug: organization.slug });
+  const built = buildTestCapabilities(['membership', 'access', 'moderation', 'insights'], ctx, {
+    defaultOrganizationSlug: organization.slug,
+    capabilityOptions: { insights: { schedule: false } },
+  });
   router = built.router;
   moderation = built.built.parts.moderation;
   for (const c of built.built.all) c.mount?.(pages);
@@ -136,6 +139,8 @@ beforeAll(async () => {
   await member('bram', ['member'], 'nl');
   await member('cas', ['member'], 'en');
   await member('mo', ['member', 'moderator'], 'nl');
+  await member('vera', ['member', 'counsellor'], 'en');
+  await member('mia', ['member', 'manager', 'moderator'], 'nl');
   await member('bestuur', ['member', 'board'], 'nl');
 }, 90_000);
 
@@ -331,11 +336,10 @@ describe('the case desk over HTTP', () => {
     }
     expect((await post('/moderation/cases/abc', { action: 'dismiss', formToken })).status).toBe(400);
     expect((await post('/moderation/cases/99999', { action: 'dismiss', formToken })).status).toBe(404);
-    // A body past the limit, or one that is not a form, never reaches a decision (and never a 500).
+    // A body past the limit, or one that is not a form (so it carries no form token), never reaches a decision.
     expect((await post(at, { action: 'warn', message: 'x'.repeat(20_000), formToken })).status).toBe(413);
     expect((await post(at, { action: 'dismiss', formToken }, 'application/json')).status).toBe(403);
-    // Not a member of the case's author side: the author cannot handle their own case (403), and the
-    // closed case refuses a second decision (409).
+    // None of it decided anything; a good form does, and the closed case then refuses a second decision (409).
     expect((await moderation.repo.findCase(organization.id, number))?.status).toBe('open');
     expect((await moderation.repo.auditOf(organization.id, number)).map((a) => a.action).filter((a) => a !== 'viewed' && a !== 'reported')).toEqual([]);
     const done = await post(at, { action: 'warn', message: 'Let op je toon, alsjeblieft.', formToken });
@@ -345,7 +349,7 @@ describe('the case desk over HTTP', () => {
     expect((await post(at, { action: 'dismiss', formToken })).status).toBe(409);
   });
 
-  it('refuses a moderator their own case (403) and shows a case with the counsellor only as the chat does', async () => {
+  it('refuses a moderator their own case (403)', async () => {
     await report('bram', 'mo', 'm-own', 'Mo schreef iets');
     const own = await caseNumberOf('m-own');
     const { cookie, formToken } = await httpSession('mo');
@@ -361,5 +365,60 @@ describe('the case desk over HTTP', () => {
     });
     expect(decide.status).toBe(403);
     expect((await moderation.repo.findCase(organization.id, own))?.status).toBe('open');
+  });
+
+  it('hands a case to the counsellor with the form; then only the counsellor reads the reports and resolves it, as in the chat', async () => {
+    await report('bram', 'cas', 'm-counsel', 'Iets wat alleen de vertrouwenspersoon moet lezen');
+    const number = await caseNumberOf('m-counsel');
+    const mo = await httpSession('mo');
+    const form = (session: { cookie: string; formToken: string }, action: string) =>
+      fetch(`${baseUrl}/moderation/cases/${number}`, {
+        method: 'POST',
+        headers: { cookie: session.cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ action, formToken: session.formToken }).toString(),
+        redirect: 'manual',
+      });
+    expect((await form(mo, 'counsel')).status).toBe(303);
+    expect(discord.callsOf('sendDirect').some((c) => c.user?.userId === 'u-vera' && viewText(c.view).includes(`case ${number}`))).toBe(true);
+
+    // The moderator sees that the case exists, not what was reported, and has no form to decide it.
+    const hidden = await (await fetch(`${baseUrl}/moderation/cases/${number}`, { headers: { cookie: mo.cookie } })).text();
+    expect(hidden).toContain('id="hidden"');
+    expect(hidden).not.toContain('alleen de vertrouwenspersoon moet lezen');
+    expect(hidden).not.toContain('id="do-dismiss"');
+    expect((await form(mo, 'dismiss')).status).toBe(409);
+
+    const vera = await httpSession('vera');
+    const shown = await (await fetch(`${baseUrl}/moderation/cases/${number}`, { headers: { cookie: vera.cookie } })).text();
+    expect(shown).toContain('Iets wat alleen de vertrouwenspersoon moet lezen');
+    expect(shown).toContain('<html lang="en">');
+    expect(shown).not.toContain('id="do-counsel"');
+    expect((await form(vera, 'resolve')).status).toBe(303);
+    expect((await moderation.repo.findCase(organization.id, number))?.outcome).toBe('resolved');
+    expect(discord.callsOf('sendDirect').some((c) => c.user?.userId === 'u-bram' && c.options.idempotencyKey?.includes('-outcome-') && viewText(c.view).includes(`zaak ${number}`))).toBe(true);
+    const log = await moderation.repo.auditOf(organization.id, number);
+    expect(log.find((a) => a.action === 'counsellor')?.actorMemberId).toBe(people['mo']!.id);
+    expect(log.find((a) => a.action === 'resolved')?.actorMemberId).toBe(people['vera']!.id);
+  });
+
+  it('links the insights dashboard of a manager who is also a moderator to the desk, and nobody else\'s', async () => {
+    const dashboard = async (key: string): Promise<{ cookie: string; html: string }> => {
+      const link = new URL(/\]\((https?:\/\/[^)]+)\)/.exec(replyText(await command(key, ['dashboard'])))![1]!);
+      const res = await fetch(`${baseUrl}/insights/signin`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: link.searchParams.get('token')! }).toString(),
+        redirect: 'manual',
+      });
+      const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+      return { cookie, html: await (await fetch(`${baseUrl}/insights/`, { headers: { cookie } })).text() };
+    };
+    const mia = await dashboard('mia');
+    expect(mia.html).toContain('<a id="desk-link" href="/moderation/">Zakenoverzicht (moderatoren)</a>');
+    expect((await dashboard('bestuur')).html).not.toContain('desk-link');
+    // The desk wants its own sign-in: the dashboard's session does not open it, the desk link does.
+    expect((await fetch(`${baseUrl}/moderation/`, { headers: { cookie: mia.cookie } })).status).toBe(401);
+    const { cookie } = await httpSession('mia');
+    expect((await fetch(`${baseUrl}/moderation/`, { headers: { cookie } })).status).toBe(200);
   });
 });

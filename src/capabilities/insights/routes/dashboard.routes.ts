@@ -12,7 +12,7 @@ import type { DashboardAccess } from '../domain/dashboard-access.js';
 import type { InsightsService } from '../domain/insights.service.js';
 import type { PrivacyService } from '../domain/privacy.service.js';
 import { PERIODS, type PeriodKey } from '../domain/time.js';
-import type { Member, Organization } from '../../../kernel/community.js';
+import { isModerator, type Member, type Organization } from '../../../kernel/community.js';
 import { PLATFORMS, toLocale, type Locale } from '../../../kernel/types.js';
 import { acceptLanguageLocale, cookieValue, escapeHtml, PAGE_SECURITY_HEADERS } from '../../../kernel/web-page.js';
 import type { Logger } from '../../../kernel/ports/logger.js';
@@ -147,9 +147,14 @@ export function mountDashboard(app: Express, deps: DashboardDeps): void {
       return;
     }
     const locale = s.member.locale ?? org.defaultLocale;
+    const t = deps.translator.for(locale);
+    // A manager who is also a moderator gets a way to the moderators' case desk (the moderation capability's
+    // page and text; it signs in with its own link, `/kring case desk`).
+    const desk = isModerator(s.member) ? `<a id="desk-link" href="/moderation/">${escapeHtml(t('moderation.desk.dashboardLink'))}</a>` : '';
     const html = templates.index
       .replaceAll('{{lang}}', locale)
-      .replaceAll('{{title}}', escapeHtml(deps.translator.for(locale)('insights.dashboard.page.title', { org: org.name })))
+      .replaceAll('{{title}}', escapeHtml(t('insights.dashboard.page.title', { org: org.name })))
+      .replace('{{desk}}', desk)
       .replace('{{labels}}', JSON.stringify(labels(deps.translator, locale, org, s.member)).replace(/</g, '\\u003c'));
     res.status(200).type('html').setHeader('Cache-Control', 'no-store').send(html);
   });

@@ -77,6 +77,7 @@ export const moderationEn = {
     signInButton: 'Open the case desk',
     signInFailed: 'This sign-in link does not work (any more). Links work once and for 10 minutes: ask a new one with `/kring case desk`.',
     signInRequired: 'Please sign in: type `/kring case desk` in the chat to get a personal link (moderators and the confidential counsellor).',
+    dashboardLink: 'Case desk (moderators)',
     signedInAs: 'Signed in as {{name}}',
     signOut: 'Sign out',
     signedOut: 'You are signed out of the case desk.',

@@ -81,6 +81,7 @@ export const nl: Widen<typeof en> = {
       signInButton: 'Open het zakenoverzicht',
       signInFailed: 'Deze inloglink werkt niet (meer). Links werken één keer en 10 minuten lang: vraag een nieuwe met `/kring case desk`.',
       signInRequired: 'Log eerst in: typ `/kring case desk` in de chat voor een persoonlijke link (moderatoren en de vertrouwenspersoon).',
+      dashboardLink: 'Zakenoverzicht (moderatoren)',
       signedInAs: 'Ingelogd als {{name}}',
       signOut: 'Uitloggen',
       signedOut: 'Je bent uitgelogd bij het zakenoverzicht.',
