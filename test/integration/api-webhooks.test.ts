@@ -212,6 +212,22 @@ describe('admin API: chapters and webhooks', () => {
       await h.install.webhooks.remove(endpoint.id);
     });
 
+    it('tells member.suspended and member.suspension-ended as moderation and access publish them', async () => {
+      const { endpoint, secret } = await h.install.webhooks.add({ organizationId: h.orgA.id, url: receiver.url, events: ['member.suspended', 'member.suspension-ended'] });
+      receiver.secret = secret;
+      receiver.received.length = 0;
+      await h.repos.members.upsertMany(h.orgA.id, [{ memberNumber: 'S-100', name: 'Sanne', email: null, status: 'active', roles: ['member'], chapterId: null }]);
+      const member = (await h.repos.members.findByNumber(h.orgA.id, 'S-100'))!;
+      const until = new Date('2026-12-10T09:00:00.000Z');
+      // What ModerationService.decide publishes for "suspend", and AccessService when the time is up.
+      await h.bus.publish('member.suspended', { member, until, caseNumber: 4 });
+      await h.bus.publish('member.suspension-ended', { member, endedAt: until, caseNumber: 4 });
+      await receiver.waitFor(2);
+      expect(receiver.received.map((r) => [r.event, r.verified])).toEqual([['member.suspended', true], ['member.suspension-ended', true]]);
+      expect(receiver.received[1]!.body['data']).toEqual({ member: { memberNumber: 'S-100', name: 'Sanne' }, endedAt: until.toISOString(), caseNumber: 4 });
+      await h.install.webhooks.remove(endpoint.id);
+    });
+
     it('retries a failing receiver with backoff until it answers 2xx', async () => {
       const { endpoint, secret } = await h.install.webhooks.add({ organizationId: h.orgA.id, url: receiver.url, events: ['poll.closed'] });
       receiver.secret = secret;

@@ -22,7 +22,7 @@ function accessOf(member: Member, identities: readonly PlatformIdentity[]): Webh
  * Kring's events as outgoing webhooks: `member.linked`, `member.unlinked`, `member.updated`,
  * `member.lapsed`, `member.reactivated`, `poll.closed`, `statement.closed`, `announcement.published` and the meet-ups'
  * `event.created`, `rsvp.changed` and `event.attended`, access's `access.changed` and moderation's
- * `member.suspended`, `case.opened` and `case.closed`, each to the
+ * `member.suspended`, `member.suspension-ended`, `case.opened` and `case.closed`, each to the
  * organisation's endpoints subscribed to it. Publishing only enqueues (one job per endpoint), so it is
  * quick; a failure is logged by the bus and never undoes what happened. `chapters` names a member's chapter.
  */
@@ -141,6 +141,13 @@ export function eventWebhooks(webhooks: Pick<WebhookService, 'publish'>, deps: {
       await webhooks.publish(s.member.organizationId, 'member.suspended', {
         member: { memberNumber: s.member.memberNumber, name: s.member.name },
         until: s.until.toISOString(),
+        caseNumber: s.caseNumber,
+      });
+    },
+    async 'member.suspension-ended'(s) {
+      await webhooks.publish(s.member.organizationId, 'member.suspension-ended', {
+        member: { memberNumber: s.member.memberNumber, name: s.member.name },
+        endedAt: s.endedAt.toISOString(),
         caseNumber: s.caseNumber,
       });
     },

@@ -21,6 +21,7 @@ export const WEBHOOK_EVENTS = [
   'event.attended',
   'access.changed',
   'member.suspended',
+  'member.suspension-ended',
   'case.opened',
   'case.closed',
   'assembly.item-closed',
@@ -167,6 +168,9 @@ export const webhookDataSchemas = {
   'member.suspended': z
     .object({ member: z.object({ memberNumber: z.string(), name: z.string() }), until: z.iso.datetime(), caseNumber: z.number().int().nullable() })
     .meta({ id: 'MemberSuspendedData', description: 'The moderators suspended a member from the community until `until` (access on every platform comes back then).' }),
+  'member.suspension-ended': z
+    .object({ member: z.object({ memberNumber: z.string(), name: z.string() }), endedAt: z.iso.datetime(), caseNumber: z.number().int().nullable() })
+    .meta({ id: 'MemberSuspensionEndedData', description: 'A suspension\'s time was up: the member is let back into the members-only places on every platform (each place also sends `access.changed`).' }),
   'case.opened': z
     .object({
       caseNumber: z.number().int(),
