@@ -15,6 +15,7 @@ import { polls } from './capabilities/polls/index.js';
 import { site } from './capabilities/site/index.js';
 import { statements } from './capabilities/statements/index.js';
 import { ideas } from './capabilities/ideas/index.js';
+import { surveys } from './capabilities/surveys/index.js';
 import { webhooks } from './capabilities/webhooks/index.js';
 
 /**
@@ -22,7 +23,7 @@ import { webhooks } from './capabilities/webhooks/index.js';
  * them in this order, and bus listeners run in it. The server (src/main.ts), the CLI and the tests' harness
  * all build from this list. Adding a capability is one folder under src/capabilities/ and one line here.
  */
-export const capabilities = [membership, access, moderation, channels, polls, statements, ideas, news, meetups, assembly, connect, insights, webhooks, apiTokens, site] as const;
+export const capabilities = [membership, access, moderation, channels, polls, statements, ideas, surveys, news, meetups, assembly, connect, insights, webhooks, apiTokens, site] as const;
 
 /** The list's type (options and parts by capability name). */
 export type Capabilities = typeof capabilities;

@@ -6,6 +6,7 @@ import { capabilities } from '../../src/capabilities.js';
 import type { ApiScope } from '../../src/kernel/api-access.js';
 import type { MatchedResponse } from '../support/openapi-contract.js';
 import { startApiHarness, type ApiHarness, type ApiResponse } from './api-harness.js';
+import { prismaRepositories } from '../support/database.js';
 
 /**
  * The admin API against its own OpenAPI document (issue 21, item 18): every response an operation gives
@@ -134,6 +135,22 @@ describe('admin API contract: every operation, every documented response', () =>
     expect((await h.call('GET', org(`/statements/${statement.body.id}`), auth)).status).toBe(200);
     expect((await h.call('POST', org(`/statements/${statement.body.id}/close`), auth)).status).toBe(200);
     expect((await h.call('POST', org(`/statements/${statement.body.id}/close`), auth)).status).toBe(409);
+
+    // Surveys (a member with a linked account, so there is someone to ask).
+    const direct = prismaRepositories(h.db.prisma);
+    await direct.members.upsertMany(h.orgA.id, [{ memberNumber: 'S-1', name: 'Sanne Bakker', email: null, status: 'active', roles: ['member'], chapterId: null }]);
+    const sanne = (await direct.members.findByNumber(h.orgA.id, 'S-1'))!;
+    const link = await direct.linkRequests.create({ organizationId: h.orgA.id, memberId: sanne.id, platform: 'discord', workspaceId: 'G-fietsclub', platformUserId: 'D-sanne', codeHash: 'x', expiresAt: new Date(Date.now() + 60_000), createdAt: new Date() });
+    await direct.linkRequests.confirm(link.id, new Date(), null);
+    const questions = [{ kind: 'single', prompt: 'Welke avond past jou?', options: ['Maandag', 'Donderdag'] }, { kind: 'nps', prompt: 'Zou je ons aanraden?' }];
+    expect((await h.call('POST', org('/surveys'), { ...auth, json: { title: 'Ledenpeiling', audience: { role: 'counsellor' }, questions, send: true } })).status).toBe(409);
+    const survey = await h.call('POST', org('/surveys'), { ...auth, json: { title: 'Ledenpeiling', questions, send: true } });
+    expect(survey.status).toBe(201);
+    expect((await h.call('GET', org('/surveys'), auth)).status).toBe(200);
+    expect((await h.call('GET', org(`/surveys/${survey.body.id}`), auth)).status).toBe(200);
+    expect((await h.call('GET', org(`/surveys/${survey.body.id}/export.csv`), auth)).status).toBe(200);
+    expect((await h.call('POST', org(`/surveys/${survey.body.id}/close`), auth)).status).toBe(200);
+    expect((await h.call('POST', org(`/surveys/${survey.body.id}/close`), auth)).status).toBe(409);
 
     // News.
     const news = await h.call('POST', org('/news'), { ...auth, json: { title: 'ALV', body: 'Op 12 maart.' } });

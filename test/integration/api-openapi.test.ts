@@ -60,7 +60,7 @@ describe('admin API: OpenAPI document and docs page', () => {
     }
     expect(Object.keys(doc.webhooks).sort()).toEqual([
       'access.changed', 'announcement.published', 'assembly.item-closed', 'case.closed', 'case.opened', 'event.attended', 'event.created', 'member.lapsed', 'member.linked', 'member.reactivated',
-      'member.suspended', 'member.suspension-ended', 'member.unlinked', 'member.updated', 'poll.closed', 'rsvp.changed', 'statement.closed',
+      'member.suspended', 'member.suspension-ended', 'member.unlinked', 'member.updated', 'poll.closed', 'rsvp.changed', 'statement.closed', 'survey.closed',
     ]);
   });
 

@@ -20,7 +20,7 @@ function accessOf(member: Member, identities: readonly PlatformIdentity[]): Webh
 
 /**
  * Kring's events as outgoing webhooks: `member.linked`, `member.unlinked`, `member.updated`,
- * `member.lapsed`, `member.reactivated`, `poll.closed`, `statement.closed`, `announcement.published` and the meet-ups'
+ * `member.lapsed`, `member.reactivated`, `poll.closed`, `statement.closed`, `survey.closed`, `announcement.published` and the meet-ups'
  * `event.created`, `rsvp.changed` and `event.attended`, access's `access.changed` and moderation's
  * `member.suspended`, `member.suspension-ended`, `case.opened` and `case.closed`, each to the
  * organisation's endpoints subscribed to it. Publishing only enqueues (one job per endpoint), so it is
@@ -78,6 +78,18 @@ export function eventWebhooks(webhooks: Pick<WebhookService, 'publish'>, deps: {
     },
     async 'statement.closed'(s) {
       await webhooks.publish(s.organizationId, 'statement.closed', { statementId: s.statementId, text: s.text, closedAt: s.closedAt.toISOString(), answers: { ...s.answers } });
+    },
+    async 'survey.closed'(s) {
+      await webhooks.publish(s.organizationId, 'survey.closed', {
+        surveyId: s.surveyId,
+        title: s.title,
+        anonymous: s.anonymous,
+        closedAt: s.closedAt.toISOString(),
+        invited: s.invited,
+        completed: s.completed,
+        respondents: s.respondents,
+        questions: s.questions.map((q) => ({ ...q, counts: q.counts.map((c) => ({ ...c })) })),
+      });
     },
     async 'announcement.published'(a) {
       await webhooks.publish(a.organizationId, 'announcement.published', {

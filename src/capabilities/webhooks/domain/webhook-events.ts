@@ -15,6 +15,7 @@ export const WEBHOOK_EVENTS = [
   'member.reactivated',
   'poll.closed',
   'statement.closed',
+  'survey.closed',
   'announcement.published',
   'event.created',
   'rsvp.changed',
@@ -112,6 +113,28 @@ export const webhookDataSchemas = {
       answers: z.object({ agree: z.number().int(), neutral: z.number().int(), disagree: z.number().int(), total: z.number().int() }),
     })
     .meta({ id: 'StatementClosedData', description: 'A statement closed; the final answers (counts only).' }),
+  'survey.closed': z
+    .object({
+      surveyId: z.uuid(),
+      title: z.string(),
+      anonymous: z.boolean(),
+      closedAt: z.iso.datetime(),
+      invited: z.number().int(),
+      completed: z.number().int(),
+      respondents: z.number().int(),
+      questions: z.array(
+        z.object({
+          position: z.number().int(),
+          kind: z.enum(['single', 'multiple', 'scale', 'nps', 'text']),
+          prompt: z.string(),
+          answered: z.number().int(),
+          counts: z.array(z.object({ label: z.string(), count: z.number().int() })).meta({ description: 'Per option (choice questions) or per value (scale 1–5, NPS 0–10); empty for text questions.' }),
+          average: z.number().nullable().meta({ description: 'Scale questions: the mean answer.' }),
+          nps: z.number().int().nullable().meta({ description: 'NPS questions: the Net Promoter Score, −100 to 100.' }),
+        }),
+      ),
+    })
+    .meta({ id: 'SurveyClosedData', description: 'A survey closed; the final counts per question (never who answered, never the text answers).' }),
   'announcement.published': z
     .object({ announcementId: z.uuid(), title: z.string(), publishedAt: z.iso.datetime(), deliveries: z.number().int() })
     .meta({ id: 'AnnouncementPublishedData', description: 'News went out to its channels.' }),
