@@ -104,7 +104,11 @@ describe('insights: introduction rounds and the onboarding funnel', () => {
     const community = await dashboard();
     expect(community.rounds).toEqual([{ roundId, label: 'Wandelen', number: 3, ranAt: daysAgo(7), members: 3, groups: 1, metGroups: 1, answersYes: 1, answersNo: 1 }]);
     expect(community.funnel).toEqual({ linked: 3, agreed: 2, profile: 1, messaged: 1, introduced: 2 });
-    expect((await insights.insights.dashboard(other, { period: 'month' })).community).toEqual({ rounds: [], funnel: { linked: 1, agreed: 0, profile: 0, messaged: 0, introduced: 0 } });
+    expect((await insights.insights.dashboard(other, { period: 'month' })).community).toEqual({
+      rounds: [],
+      funnel: { linked: 1, agreed: 0, profile: 0, messaged: 0, introduced: 0 },
+      totals: { asked: 0, helped: 0, escalated: 0, peerIntroductions: 0 },
+    });
 
     // A member's own copy of their data names their steps.
     const file = await insights.privacy.exportData(m.ann, org.name);

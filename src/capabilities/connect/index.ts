@@ -1,5 +1,8 @@
 import { defineCapability, type CapabilityContext, type CapabilityParts } from '../../capability.js';
+import { askCommands } from './ask.commands.js';
+import { askMessageView } from './ask-views.js';
 import { connectCommands } from './commands.js';
+import { AskService } from './domain/ask.service.js';
 import { IntroService } from './domain/intro.service.js';
 import { PeerService } from './domain/peer.service.js';
 import { ProfileService } from './domain/profile.service.js';
@@ -11,6 +14,7 @@ import { ConnectWorker } from './jobs/connect.worker.js';
 import type { ConnectRepository } from './ports.js';
 import { peerCommands } from './peer.commands.js';
 import { peerMessageView } from './peer-views.js';
+import { PrismaAskRepository } from './repository/prisma-ask.repository.js';
 import { PrismaConnectRepository } from './repository/prisma-connect.repository.js';
 import { PrismaPeerRepository } from './repository/prisma-peer.repository.js';
 import { introMessageView } from './views.js';
@@ -27,13 +31,15 @@ export interface ConnectParts extends CapabilityParts {
   profiles: ProfileService;
   intros: IntroService;
   peers: PeerService;
+  asks: AskService;
   repo: ConnectRepository;
   scheduler: ConnectScheduler;
 }
 
 /**
  * Members find each other (issue 13): the association's interests, members' own profiles, `/kring find`,
- * introduction rounds across platforms with a "did you meet?" follow-up. Everything is opt-in and seen
+ * introduction rounds across platforms with a "did you meet?" follow-up, peer support, and asks for help
+ * (`/kring ask`: a question to a few members who offered help on its topic, then the managers). Everything is opt-in and seen
  * only by verified active members of the same association. Fills interests from the member import's
  * `interesses` column (`members.imported`). Publishes `connect.*` events.
  */
@@ -71,17 +77,32 @@ export const connect = defineCapability({
       logger,
       render: (message) => peerMessageView(translator.for(message.locale), message),
     });
-    const worker = new ConnectWorker(intros, scheduler);
+    const asks = new AskService({
+      repo: ctx.repository(PrismaAskRepository),
+      jobs: scheduler,
+      members: directory.members,
+      identities: directory.identities,
+      organizations: directory.organizations,
+      platforms: ctx.platforms,
+      bus: ctx.bus,
+      clock,
+      logger,
+      listInterests: (organizationId) => repo.listInterests(organizationId),
+      render: (message) => askMessageView(translator.for(message.locale), message),
+    });
+    const worker = new ConnectWorker(intros, scheduler, asks);
     const main = connectCommands({ profiles, intros, chapters: directory.chapters, identities: directory.identities });
     const peer = peerCommands({ peers });
+    const ask = askCommands({ asks });
     return {
       profiles,
       intros,
       peers,
+      asks,
       repo,
       scheduler,
-      commands: [...main.commands, ...peer.commands],
-      actions: [...main.actions, ...peer.actions],
+      commands: [...main.commands, ...peer.commands, ...ask.commands],
+      actions: [...main.actions, ...peer.actions, ...ask.actions],
       forms: main.forms,
       on: {
         'members.imported': async ({ organizationId, rows }) => {

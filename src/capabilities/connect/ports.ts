@@ -86,6 +86,8 @@ export interface ConnectJobs {
   scheduleFollowUp(roundId: string, at: Date): Promise<void>;
   /** Sends one member's "did you meet?" of a group. */
   followUp(groupId: string, memberId: string): Promise<void>;
+  /** Hands an open question to the managers at `at` when nobody offered help by then. */
+  scheduleEscalation(askId: string, at: Date): Promise<void>;
 }
 
 /** A peer-support situation on the association's list (e.g. a diagnosis). The list holds no people. */
@@ -126,4 +128,44 @@ export interface PeerRepository {
   /** Records a waiting volunteer's answer; false when they were not asked or the request is over. */
   answer(requestId: string, volunteerId: string, answer: 'yes' | 'no', at: Date): Promise<boolean>;
   setStatus(requestId: string, status: 'introduced' | 'unmatched', at: Date): Promise<void>;
+}
+
+/** A member's question to members who offered help on a topic (`/kring ask`). */
+export interface Ask {
+  id: string;
+  organizationId: string;
+  askerId: string;
+  interestId: string;
+  question: string;
+  /** `draft`: waiting for the asker's OK to send it; then `open`, `helped`, `escalated` or `cancelled`. */
+  status: 'draft' | 'open' | 'helped' | 'escalated' | 'cancelled';
+  createdAt: Date;
+  helperId: string | null;
+  escalateAt: Date | null;
+  /** Members it was sent to. */
+  recipientIds: string[];
+}
+
+/** Asks for help over the connect tables; every row hangs off a profile, so erasing a member erases their asks. */
+export interface AskRepository {
+  /** Stores a draft (creating a hidden profile for the asker when they have none). */
+  createDraft(input: { organizationId: string; askerId: string; interestId: string; question: string; at: Date }): Promise<Ask>;
+  getAsk(askId: string): Promise<Ask | null>;
+  /**
+   * Up to `limit` active members with a linked account who offered help on the interest, not the asker,
+   * those sent a question on it least recently first (never sent: first; ties in random order).
+   */
+  pickHelpers(organizationId: string, interestId: string, exceptMemberId: string, limit: number): Promise<string[]>;
+  /** Draft -> open in one transaction: the recipients, their `last_asked_at`, the escalation moment. False when it was not a draft any more. */
+  open(askId: string, recipientIds: readonly string[], at: Date, escalateAt: Date): Promise<boolean>;
+  /** Open -> helped by this recipient; false when it was not open or they were not sent it. */
+  claim(askId: string, helperId: string, at: Date): Promise<boolean>;
+  /** Draft or open -> escalated; false when it was neither. */
+  escalate(askId: string, at: Date): Promise<boolean>;
+  /** Draft or open -> cancelled, only for the asker; false otherwise. */
+  cancel(askId: string, askerId: string): Promise<boolean>;
+  /** The association's ask settings: how many helpers one question goes to, and after how many hours unanswered ones go to the managers. */
+  askSettings(organizationId: string): Promise<{ helpers: number; escalateHours: number }>;
+  /** Active managers (roles manager or board) with a linked account. */
+  managers(organizationId: string): Promise<string[]>;
 }

@@ -12,6 +12,8 @@ import { enqueueDigestNow, processInsightsJobs, scheduleInsightsJobs } from './j
 import { RetentionService } from './domain/retention.service.js';
 import { registerInsightsCli } from './cli.js';
 import { privacyCommands } from './privacy.commands.js';
+import type { CommunityMetric } from './ports.js';
+import { localDay } from './domain/time.js';
 import { PrismaInsightsRepository } from './repository/prisma-insights.repository.js';
 import { mountDashboard } from './routes/dashboard.routes.js';
 import { insightsRoutes } from './routes/insights.routes.js';
@@ -87,6 +89,12 @@ export const insights = defineCapability({
 
     const retention = new RetentionService({ settings: repository, store: repository, organizations: directory.organizations, clock, logger });
 
+    /** Counts a community event on its day in the organisation's time zone. */
+    const countCommunity = async (organizationId: string, at: Date, metric: CommunityMetric) => {
+      const org = await directory.organizations.findById(organizationId);
+      if (org) await repository.countCommunity(organizationId, localDay(at, org.timezone), metric);
+    };
+
     const fallbackUrl = (options.publicUrl ?? ctx.settings.publicUrl).replace(/\/+$/, '');
     const publicUrl = async (organizationId: string) => {
       const configured = await repository.getSetting(organizationId, INSIGHTS_SETTINGS.publicUrl);
@@ -126,6 +134,10 @@ export const insights = defineCapability({
         'member.linked': ({ member, identity }) => repository.recordMilestone(member.organizationId, [member.id], 'linked', identity.linkedAt),
         'member.rules-agreed': ({ member, agreedAt }) => repository.recordMilestone(member.organizationId, [member.id], 'agreed', agreedAt),
         'connect.profile-saved': ({ member, at }) => repository.recordMilestone(member.organizationId, [member.id], 'profile', at),
+        'connect.ask-opened': (e) => countCommunity(e.organizationId, e.at, 'asked'),
+        'connect.ask-helped': (e) => countCommunity(e.organizationId, e.at, 'helped'),
+        'connect.ask-escalated': (e) => countCommunity(e.organizationId, e.at, 'escalated'),
+        'connect.peer-introduced': (e) => countCommunity(e.organizationId, e.at, 'peerIntroductions'),
       },
       mount: (app) =>
         mountDashboard(app, {

@@ -241,6 +241,8 @@ export interface InsightsQueries {
   exportRows(filter: ActivityFilter): Promise<ExportRow[]>;
   /** Introduction rounds that ran in [since, until], newest first. */
   introRounds(organizationId: string, since: Date, until: Date, limit: number): Promise<IntroRoundFigures[]>;
+  /** Community counts of the local days [from, to] (`YYYY-MM-DD`). */
+  communityTotals(organizationId: string, from: string, to: string): Promise<CommunityTotals>;
   /** The onboarding funnel of the members who linked in [since, until]. */
   onboardingFunnel(organizationId: string, since: Date, until: Date): Promise<OnboardingFunnel>;
 }
@@ -345,8 +347,22 @@ export interface OnboardingFunnel {
   introduced: number;
 }
 
+/** Community counts of a period: questions asked (`/kring ask`), taken on by a helper, handed to the managers; peer-support introductions. */
+export interface CommunityTotals {
+  asked: number;
+  helped: number;
+  escalated: number;
+  peerIntroductions: number;
+}
+
+/** The metrics of `insights_community_daily`. */
+export const COMMUNITY_METRICS = ['asked', 'helped', 'escalated', 'peerIntroductions'] as const;
+export type CommunityMetric = (typeof COMMUNITY_METRICS)[number];
+
 /** Counts per round and per member milestone. Milestones of members who opted out are not recorded. */
 export interface CommunityStore {
+  /** Adds one to the metric's count of that local day (`YYYY-MM-DD`). */
+  countCommunity(organizationId: string, day: string, metric: CommunityMetric): Promise<void>;
   recordRound(organizationId: string, round: Omit<IntroRoundFigures, 'metGroups' | 'answersYes' | 'answersNo'>): Promise<void>;
   /** Replaces the round's answer totals (each follow-up event carries the totals after it). */
   recordFollowup(organizationId: string, roundId: string, totals: { metGroups: number; yes: number; no: number }): Promise<void>;

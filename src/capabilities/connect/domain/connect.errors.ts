@@ -31,6 +31,12 @@ export const CONNECT_ERRORS = {
   'CONNECT.UNKNOWN_SITUATION': 'connect.errors.unknownSituation',
   /** A peer-support answer button for a request that is not the presser's or is over. */
   'CONNECT.PEER_NOT_YOURS': 'connect.errors.peerNotYours',
+  /** `/kring ask` without a topic from the list and a question; params `{ known }`. */
+  'CONNECT.ASK_USAGE': 'connect.errors.askUsage',
+  /** A question over the limit; params `{ max, length }`. */
+  'CONNECT.QUESTION_TOO_LONG': 'connect.errors.questionTooLong',
+  /** A button of a question that is not the presser's (send, cancel, "I'll help") or that is over. */
+  'CONNECT.ASK_NOT_YOURS': 'connect.errors.askNotYours',
 } as const;
 
 /** The stable codes of connect errors. */

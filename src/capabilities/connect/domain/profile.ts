@@ -11,6 +11,8 @@ export const CONNECT_LIMITS = {
   interests: FORM_LIMITS.options,
   /** Members per page of `/kring find`. */
   findPage: 10,
+  /** A question to helpers (`/kring ask`). */
+  question: 500,
 } as const;
 
 /** Cadences a member can choose for introductions, in weeks (null: not open to introductions). */

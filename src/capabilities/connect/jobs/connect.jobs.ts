@@ -13,11 +13,14 @@ export const CONNECT_JOB = {
   followUp: 'follow-up',
   /** One member's "did you meet?". */
   followUpOne: 'follow-up-one',
+  /** A question nobody took on goes to the managers (in hops towards its moment). */
+  askEscalate: 'ask-escalate',
 } as const;
 
 export const roundPayload = z.object({ programId: z.uuid(), at: z.number().int(), hop: z.number().int().min(0) });
 export const followUpPayload = z.object({ roundId: z.uuid(), at: z.number().int(), hop: z.number().int().min(0) });
 export const memberPayload = z.object({ groupId: z.uuid(), memberId: z.uuid() });
+export const askEscalatePayload = z.object({ askId: z.uuid(), at: z.number().int(), hop: z.number().int().min(0) });
 
 /** Deterministic job ids (BullMQ forbids `:`). */
 export const connectJobId = {
@@ -25,4 +28,5 @@ export const connectJobId = {
   introduce: (groupId: string, memberId: string) => `connect-intro-${groupId}-${memberId}`,
   followUp: (roundId: string, at: number, hop: number) => `connect-followup-${roundId}-${at}-${hop}`,
   followUpOne: (groupId: string, memberId: string) => `connect-followup-one-${groupId}-${memberId}`,
+  askEscalate: (askId: string, at: number, hop: number) => `connect-ask-escalate-${askId}-${at}-${hop}`,
 };

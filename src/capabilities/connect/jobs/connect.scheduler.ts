@@ -48,6 +48,14 @@ export class ConnectScheduler implements ConnectJobs {
     await this.queue.enqueue(CONNECT_QUEUE, CONNECT_JOB.followUpOne, { groupId, memberId }, { jobId: connectJobId.followUpOne(groupId, memberId), attempts: 6 });
   }
 
+  scheduleEscalation(askId: string, at: Date): Promise<void> {
+    return this.escalationHop(askId, at.getTime(), 0);
+  }
+
+  async escalationHop(askId: string, at: number, hop: number): Promise<void> {
+    await this.queue.enqueue(CONNECT_QUEUE, CONNECT_JOB.askEscalate, { askId, at, hop }, { jobId: connectJobId.askEscalate(askId, at, hop), delayMs: this.delayTo(at) });
+  }
+
   /** Whether `at` has come (a hop that wakes early enqueues the next one). */
   due(at: number): boolean {
     return at <= this.clock.now().getTime();

@@ -1,13 +1,15 @@
 import { PermanentJobError } from '../../../kernel/ports/job-queue.js';
+import type { AskService } from '../domain/ask.service.js';
 import type { IntroService } from '../domain/intro.service.js';
-import { CONNECT_JOB, followUpPayload, memberPayload, roundPayload } from './connect.jobs.js';
+import { askEscalatePayload, CONNECT_JOB, followUpPayload, memberPayload, roundPayload } from './connect.jobs.js';
 import type { ConnectScheduler } from './connect.scheduler.js';
 
 /** Parses connect's jobs and calls the services; a far moment is reached in hops. */
 export class ConnectWorker {
   constructor(
     private readonly intros: Pick<IntroService, 'runRound' | 'introduce' | 'followUpRound' | 'followUp'>,
-    private readonly scheduler: Pick<ConnectScheduler, 'due' | 'roundHop' | 'followUpHop'>,
+    private readonly scheduler: Pick<ConnectScheduler, 'due' | 'roundHop' | 'followUpHop' | 'escalationHop'>,
+    private readonly asks: Pick<AskService, 'escalateIfUnanswered'>,
   ) {}
 
   readonly handle = async (name: string, payload: unknown): Promise<void> => {
@@ -32,6 +34,12 @@ export class ConnectWorker {
       case CONNECT_JOB.followUpOne: {
         const p = parse(memberPayload, payload, name);
         await this.intros.followUp(p.groupId, p.memberId);
+        return;
+      }
+      case CONNECT_JOB.askEscalate: {
+        const p = parse(askEscalatePayload, payload, name);
+        if (!this.scheduler.due(p.at)) return this.scheduler.escalationHop(p.askId, p.at, p.hop + 1);
+        await this.asks.escalateIfUnanswered(p.askId);
         return;
       }
       default:

@@ -11,6 +11,7 @@ import type {
   ExportRow,
   GroupTotal,
   InsightsQueries,
+  CommunityTotals,
   IntroRoundFigures,
   OnboardingFunnel,
   MeetupTurnout,
@@ -111,7 +112,7 @@ export interface DashboardData {
   topTerms: RisingTerm[];
   ambassadors: AmbassadorCandidate[];
   /** Members finding each other: the period's introduction rounds (newest first) and the onboarding funnel of those who linked in it. */
-  community: { rounds: IntroRoundFigures[]; funnel: OnboardingFunnel };
+  community: { rounds: IntroRoundFigures[]; funnel: OnboardingFunnel; totals: CommunityTotals };
 }
 
 const DAY_MS = 86_400_000;
@@ -226,7 +227,7 @@ export class InsightsService {
     // The same window as the overview's polls and meet-ups: the period's length, up to now.
     const until = this.deps.clock.now();
     const since = new Date(until.getTime() - period.days * DAY_MS);
-    const [daily, weekly, monthly, retention, stats, topTerms, rounds, funnel] = await Promise.all([
+    const [daily, weekly, monthly, retention, stats, topTerms, rounds, funnel, totals] = await Promise.all([
       queries.daily(filter),
       queries.activePer({ ...filter, from: isoWeekStart(period.from) }, 'week'),
       queries.activePer({ ...filter, from: yearAgo }, 'month'),
@@ -235,6 +236,7 @@ export class InsightsService {
       overview.topics.enabled ? this.risingTerms(org.id, period, query.platform) : Promise.resolve([]),
       queries.introRounds(org.id, since, until, 24),
       queries.onboardingFunnel(org.id, since, until),
+      queries.communityTotals(org.id, period.from, period.to),
     ]);
     return {
       overview,
@@ -244,7 +246,7 @@ export class InsightsService {
       retention,
       topTerms: [...topTerms].sort((a, b) => b.current - a.current || a.term.localeCompare(b.term)).slice(0, 15),
       ambassadors: rankAmbassadors(stats, weeks, 10),
-      community: { rounds, funnel },
+      community: { rounds, funnel, totals },
     };
   }
 

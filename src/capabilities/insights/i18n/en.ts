@@ -116,6 +116,7 @@ export const insightsEn = {
       funnelProfile: 'Saved a profile',
       funnelMessaged: 'First message',
       funnelIntroduced: 'First introduction',
+      asks: 'Questions asked (`/kring ask`): {asked} · a helper said yes: {helped} · to the managers: {escalated} · peer-support introductions: {peers}',
       name: 'Name',
       score: 'Score',
       helping: 'Helping',

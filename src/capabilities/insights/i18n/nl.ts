@@ -119,6 +119,7 @@ export const insightsNl: Widen<typeof insightsEn> = {
       funnelProfile: 'Profiel bewaard',
       funnelMessaged: 'Eerste bericht',
       funnelIntroduced: 'Eerste kennismaking',
+      asks: 'Gestelde vragen (`/kring ask`): {asked} · een helper zei ja: {helped} · naar de communitymanagers: {escalated} · lotgenoten voorgesteld: {peers}',
       name: 'Naam',
       score: 'Score',
       helping: 'Helpen',

@@ -21,6 +21,8 @@ import type {
   UnansweredSummary,
   MeetupTurnout,
   IntroRoundFigures,
+  CommunityMetric,
+  CommunityTotals,
   Milestone,
   OnboardingFunnel,
 } from '../ports.js';
@@ -422,6 +424,22 @@ export class PrismaInsightsRepository implements InsightsRepository {
   // -------------------------------------------------------------------------------------------
   // Community figures
   // -------------------------------------------------------------------------------------------
+
+  async countCommunity(organizationId: string, day: string, metric: CommunityMetric): Promise<void> {
+    await this.prisma.$executeRaw`
+      INSERT INTO insights_community_daily AS d (organization_id, day, metric, count) VALUES (${organizationId}::uuid, ${day}::date, ${metric}, 1)
+      ON CONFLICT (organization_id, day, metric) DO UPDATE SET count = d.count + 1`;
+  }
+
+  async communityTotals(organizationId: string, from: string, to: string): Promise<CommunityTotals> {
+    const totals: CommunityTotals = { asked: 0, helped: 0, escalated: 0, peerIntroductions: 0 };
+    if (!isUuid(organizationId)) return totals;
+    const rows = await this.prisma.$queryRaw<{ metric: string; n: number }[]>`
+      SELECT metric, sum(count)::int AS n FROM insights_community_daily
+       WHERE organization_id = ${organizationId}::uuid AND day BETWEEN ${from}::date AND ${to}::date GROUP BY metric`;
+    for (const r of rows) if (r.metric in totals) totals[r.metric as CommunityMetric] = r.n;
+    return totals;
+  }
 
   async recordRound(organizationId: string, round: Omit<IntroRoundFigures, 'metGroups' | 'answersYes' | 'answersNo'>): Promise<void> {
     const { roundId, ...figures } = round;

@@ -181,6 +181,10 @@
       });
       wrap.replaceChildren(table);
     }
+    var n = community.totals;
+    document.getElementById('asks').textContent = P.asks
+      .replace('{asked}', fmt.format(n.asked)).replace('{helped}', fmt.format(n.helped))
+      .replace('{escalated}', fmt.format(n.escalated)).replace('{peers}', fmt.format(n.peerIntroductions));
     var f = community.funnel;
     barChart('chart-onboarding', [P.funnelLinked, P.funnelAgreed, P.funnelProfile, P.funnelMessaged, P.funnelIntroduced], [
       { label: P.onboarding, data: [f.linked, f.agreed, f.profile, f.messaged, f.introduced] },
