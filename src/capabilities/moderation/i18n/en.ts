@@ -54,7 +54,7 @@ export const moderationEn = {
   card: {
     title: 'New report: case {{number}}',
     titleUpdated: 'Case {{number}}: {{status}}',
-    body: 'A message on {{platform}} was reported ({{reports}}).{{member}} See it with `/kring case show {{number}}`.',
+    body: 'A message on {{platform}} was reported ({{reports}}).{{member}} See it with `/kring case show {{number}}` or on the case desk (`/kring case desk`).',
     about: ' About: {{name}}.',
     open: '[Open the message]({{link}})',
   },
@@ -67,7 +67,7 @@ export const moderationEn = {
     outcomeTitle: 'Your report to the moderators of {{organization}}',
     outcome: 'The moderators decided on the message you reported (case {{number}}): {{outcome}}. Thank you for reporting it.',
     counsellorTitle: 'A case for you, as confidential counsellor of {{organization}}',
-    counsellor: 'The moderators handed case {{number}} to you. Read it with `/kring case show {{number}}` and close it with `/kring case resolve {{number}}`.',
+    counsellor: 'The moderators handed case {{number}} to you. Read it with `/kring case show {{number}}` and close it with `/kring case resolve {{number}}`, or do both on the case desk (`/kring case desk`).',
   },
   desk: {
     link: 'Your personal sign-in link to the case desk: [open the case desk]({{url}}). It works once, within {{minutes}} minutes. Do not share it.',

@@ -58,7 +58,7 @@ export const nl: Widen<typeof en> = {
     card: {
       title: 'Nieuwe melding: zaak {{number}}',
       titleUpdated: 'Zaak {{number}}: {{status}}',
-      body: 'Er is een bericht op {{platform}} gemeld ({{reports}}).{{member}} Bekijk het met `/kring case show {{number}}`.',
+      body: 'Er is een bericht op {{platform}} gemeld ({{reports}}).{{member}} Bekijk het met `/kring case show {{number}}` of in het zakenoverzicht (`/kring case desk`).',
       about: ' Over: {{name}}.',
       open: '[Open het bericht]({{link}})',
     },
@@ -71,7 +71,7 @@ export const nl: Widen<typeof en> = {
       outcomeTitle: 'Je melding bij de moderatoren van {{organization}}',
       outcome: 'De moderatoren hebben besloten over het bericht dat je meldde (zaak {{number}}): {{outcome}}. Dank je voor je melding.',
       counsellorTitle: 'Een zaak voor jou als vertrouwenspersoon van {{organization}}',
-      counsellor: 'De moderatoren hebben zaak {{number}} aan jou doorgegeven. Lees hem met `/kring case show {{number}}` en sluit hem met `/kring case resolve {{number}}`.',
+      counsellor: 'De moderatoren hebben zaak {{number}} aan jou doorgegeven. Lees hem met `/kring case show {{number}}` en sluit hem met `/kring case resolve {{number}}`, of doe beide in het zakenoverzicht (`/kring case desk`).',
     },
     desk: {
       link: 'Je persoonlijke inloglink voor het zakenoverzicht: [open het zakenoverzicht]({{url}}). Hij werkt één keer, binnen {{minutes}} minuten. Deel hem niet.',
