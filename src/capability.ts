@@ -98,7 +98,7 @@ export interface CapabilityParts {
   messageReports?: readonly ReportHandlerDefinition[];
   /** Admin-API operations (`/api/v1/orgs/{org}/…`), their tags and webhooks, validated and documented by src/http/api. */
   api?: ApiContribution;
-  /** Other HTTP pages on the shared server (the insights dashboard). */
+  /** Other HTTP pages on the shared server (the insights dashboard, the moderators' case desk). */
   mount?: (app: Express) => void;
   /** Checks admin-API bearer tokens (the api-tokens capability). */
   apiTokens?: ApiTokenVerifier;
