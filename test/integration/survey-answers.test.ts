@@ -281,5 +281,47 @@ describe('surveys through the app path', () => {
     expect(results.chapters).toBeNull();
     expect(results.questions[2]!.texts.every((x) => x.name === null)).toBe(true);
     expect(text(await command(manager, `survey results ${survey.id.slice(0, 8)}`))).not.toContain('Lid ');
+    // The admin API's results and export (the operations' own handlers) name nobody either.
+    const route = (id: string) => parts.api!.routes.find((r) => r.operationId === id)!;
+    const request = { organization, params: { org: organization.slug, surveyId: survey.id }, query: {}, body: undefined } as never;
+    const apiResults = JSON.stringify(await route('getSurveyResults').handle(request));
+    const apiCsv = JSON.stringify(await route('exportSurveyCsv').handle(request));
+    for (const m of members) for (const out of [apiResults, apiCsv]) {
+      expect(out).not.toContain(m.member.id);
+      expect(out).not.toContain(m.member.name);
+      expect(out).not.toContain(m.member.memberNumber);
+    }
+    expect(apiResults).toContain('"chapters":null');
+    expect(apiCsv).toContain(secretTexts.values().next().value!);
   }, 90_000);
+
+  it('draws a random sample of N, takes a multiple-choice answer from its form, reminds and closes on its own', async () => {
+    const id = shortId(await command(manager, 'survey create Steekproef --sample=3'));
+    await command(manager, `survey question ${id} multiple Which topics? | Sports | Culture | Travel`);
+    const survey = await parts.service.find(organization.id, id);
+    expect(survey.audience).toEqual({ base: { kind: 'all' }, sample: 3 });
+    expect(text(await command(manager, `survey send ${id}`))).toContain('on its way to 3 members');
+    expect((await parts.service.counts(survey)).invited).toBe(3);
+    const invited = await sql.query<{ member_id: string }>('SELECT member_id::text AS member_id FROM survey_invite WHERE survey_id = $1', [survey.id]);
+    const who = members.find((m) => m.member.id === invited.rows[0]!.member_id)!.accounts[0]!;
+    // The form's multi-select answers with the chosen option values; a forged value is refused.
+    const opened = await press(who, 'survey.form', questionRef(survey.id, 0));
+    expect(opened?.form?.fields[0]).toMatchObject({ kind: 'multi-select', options: [{ value: '0' }, { value: '1' }, { value: '2' }] });
+    const field = answerFieldName(survey.id, 0);
+    expect(text(await submit(who, { [field]: '0,7' }))).toMatch(/not one of the choices|geen van de keuzes/);
+    expect(text(await submit(who, { [field]: '0,2' }))).toMatch(/Thank you|Bedankt/);
+    expect((await parts.service.results(survey)).questions[0]!.bars.map((b) => b.count)).toEqual([1, 0, 1]);
+
+    // A survey that closes in six seconds: the reminder goes halfway (to the one who has not answered), then it closes by itself.
+    const soon = await parts.service.create({ organizationId: organization.id, createdByMemberId: null, title: 'Korte peiling', anonymous: false, audience: { base: { kind: 'chapter', chapterId: chapters.zwolle }, sample: null }, closesAt: new Date(Date.now() + 6000) });
+    await parts.service.addQuestion(soon, { kind: 'scale', prompt: 'How satisfied are you?' });
+    const sent = await parts.service.send((await parts.service.findById(soon.id))!);
+    expect(sent.invited).toBe(2);
+    await press(account(6), 'survey.answer', answerButtonValue(soon.id, 0, 4));
+    await until(() => discord.messagesIn('dm-D7').some((m) => m.text.includes('A reminder')), 'the automatic reminder', 20_000);
+    expect(discord.messagesIn('dm-D6').some((m) => m.text.includes('A reminder'))).toBe(false);
+    await until(() => closedEvents.some((e) => e.surveyId === soon.id), 'the automatic close', 20_000);
+    expect((await parts.service.findById(soon.id))!.status).toBe('closed');
+    expect(closedEvents.find((e) => e.surveyId === soon.id)!.questions[0]).toMatchObject({ kind: 'scale', average: 4 });
+  }, 60_000);
 });
