@@ -3,6 +3,9 @@ import { askCommands } from './ask.commands.js';
 import { askMessageView } from './ask-views.js';
 import { connectCommands } from './commands.js';
 import { AskService } from './domain/ask.service.js';
+import { OnboardingService } from './domain/onboarding.service.js';
+import { onboardingCommands } from './onboarding.commands.js';
+import { onboardingMessageView } from './onboarding-views.js';
 import { IntroService } from './domain/intro.service.js';
 import { PeerService } from './domain/peer.service.js';
 import { ProfileService } from './domain/profile.service.js';
@@ -16,6 +19,7 @@ import { peerCommands } from './peer.commands.js';
 import { peerMessageView } from './peer-views.js';
 import { PrismaAskRepository } from './repository/prisma-ask.repository.js';
 import { PrismaConnectRepository } from './repository/prisma-connect.repository.js';
+import { PrismaOnboardingRepository } from './repository/prisma-onboarding.repository.js';
 import { PrismaPeerRepository } from './repository/prisma-peer.repository.js';
 import { introMessageView } from './views.js';
 
@@ -32,6 +36,7 @@ export interface ConnectParts extends CapabilityParts {
   intros: IntroService;
   peers: PeerService;
   asks: AskService;
+  onboarding: OnboardingService;
   repo: ConnectRepository;
   scheduler: ConnectScheduler;
 }
@@ -90,24 +95,38 @@ export const connect = defineCapability({
       listInterests: (organizationId) => repo.listInterests(organizationId),
       render: (message) => askMessageView(translator.for(message.locale), message),
     });
+    const onboarding = new OnboardingService({
+      repo: ctx.repository(PrismaOnboardingRepository),
+      members: directory.members,
+      identities: directory.identities,
+      organizations: directory.organizations,
+      platforms: ctx.platforms,
+      clock,
+      logger,
+      listInterests: (organizationId) => repo.listInterests(organizationId),
+      render: (message) => onboardingMessageView(translator.for(message.locale), message),
+    });
     const worker = new ConnectWorker(intros, scheduler, asks);
     const main = connectCommands({ profiles, intros, chapters: directory.chapters, identities: directory.identities });
     const peer = peerCommands({ peers });
     const ask = askCommands({ asks });
+    const welcome = onboardingCommands({ onboarding });
     return {
       profiles,
       intros,
       peers,
       asks,
+      onboarding,
       repo,
       scheduler,
-      commands: [...main.commands, ...peer.commands, ...ask.commands],
+      commands: [...main.commands, ...peer.commands, ...ask.commands, ...welcome.commands],
       actions: [...main.actions, ...peer.actions, ...ask.actions],
       forms: main.forms,
       on: {
         'members.imported': async ({ organizationId, rows }) => {
           await profiles.importInterests(organizationId, rows);
         },
+        'member.linked': ({ member, identity }) => onboarding.welcome(member, identity),
       },
       async start() {
         ctx.queue.process(CONNECT_QUEUE, (name, payload) => worker.handle(name, payload));

@@ -169,3 +169,15 @@ export interface AskRepository {
   /** Active managers (roles manager or board) with a linked account. */
   managers(organizationId: string): Promise<string[]>;
 }
+
+/** The welcome of new members and the ambassadors who offer to be their buddy (`connect_onboarding`, `connect_profile.buddy`). */
+export interface OnboardingRepository {
+  /** Sets whether the member offers to be a newcomer's buddy (creating a hidden profile when they have none). */
+  setBuddy(organizationId: string, memberId: string, on: boolean): Promise<void>;
+  /**
+   * The first time only, in one transaction: picks a buddy (an active, linked ambassador who offered, not the
+   * member, the one who had a newcomer longest ago first, ties at random), records the welcome and the buddy's
+   * `last_buddy_at`. Null when the member was welcomed before; `buddyId` null when no buddy offered.
+   */
+  claimWelcome(organizationId: string, memberId: string, at: Date): Promise<{ buddyId: string | null } | null>;
+}

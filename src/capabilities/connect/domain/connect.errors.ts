@@ -37,6 +37,8 @@ export const CONNECT_ERRORS = {
   'CONNECT.QUESTION_TOO_LONG': 'connect.errors.questionTooLong',
   /** A button of a question that is not the presser's (send, cancel, "I'll help") or that is over. */
   'CONNECT.ASK_NOT_YOURS': 'connect.errors.askNotYours',
+  /** `/kring intros buddy` by a member without the ambassador role. */
+  'CONNECT.NOT_AMBASSADOR': 'connect.errors.notAmbassador',
 } as const;
 
 /** The stable codes of connect errors. */

@@ -10,6 +10,7 @@ export const en = {
       introsStart: 'Start introduction rounds for an interest, a chapter or everyone',
       introsStop: 'Stop introduction rounds',
       introsStatus: 'Show the introduction rounds and how many people met',
+      introsBuddy: 'Ambassadors: offer to be a new member’s buddy (`on`) or stop (`off`)',
       peersAdd: 'Add a topic to the peer-support list (lotgenoten)',
       peers: 'Peer support: talk to someone who shares your situation, or offer to listen',
       ask: 'Ask members who offered help on a topic: /kring ask <topic> <question>',
@@ -20,6 +21,7 @@ export const en = {
       scope: '`interest <name>`, `chapter <name>` or `all`, then `--every=<weeks>` (default 2)',
       situation: 'the topic, e.g. a diagnosis',
       ask: 'the topic (an interest), then your question',
+      buddy: 'on or off',
     },
     platforms: { slack: 'Slack', discord: 'Discord', teams: 'Teams', web: 'the web' },
     interests: {
@@ -140,6 +142,17 @@ export const en = {
       managerBodyNobody: 'Nobody has offered help on **{{topic}}** yet, so the question of {{asker}} comes to you. Could you help or find someone?',
       toManagers: 'Nobody could take on your question about **{{topic}}** yet, so it went to the community managers.',
     },
+    onboarding: {
+      heading: 'Welcome to {{org}}!',
+      profile: 'Tell the others who you are and what you like: fill in your profile with `/kring profile` and pick your interests. Members who share one find you with `/kring find <interest>`, if you want to be found.',
+      interests: 'Interests in the association: {{interests}}',
+      intros: 'Would you like to meet people? Say in your profile how often you are open to an introduction; Kring then pairs you with another member now and then.',
+      buddy: 'Your buddy is {{buddy}}: an ambassador who will gladly help you find your way. Say hello!',
+      forBuddy: '{{newcomer}} just joined and you are their buddy. Say hello and help them find their way.',
+      buddyUsage: 'Use `/kring intros buddy on` or `/kring intros buddy off`.',
+      buddyOn: 'Thank you! New members may now get you as their buddy; Kring tells you when.',
+      buddyOff: 'You are no longer offered as a buddy to new members.',
+    },
     errors: {
       unknownInterest: '“{{name}}” is not on the association’s list of interests. The list: {{known}}.',
       interestExists: '**{{name}}** is on the list already.',
@@ -157,6 +170,7 @@ export const en = {
       askUsage: 'Start with a topic from the list, then your question: `/kring ask <topic> <question>`. The topics: {{known}}.',
       questionTooLong: 'Your question is {{length}} characters; at most {{max}} fit. Nothing was sent: shorten it and ask again.',
       askNotYours: 'This question is not yours to answer, or it is over. Nothing was recorded.',
+      notAmbassador: 'Buddies are ambassadors of the association. Ask a community manager if you would like to be one.',
     },
   },
   commandGroups: {

@@ -13,6 +13,7 @@ export const nl: Widen<typeof en> = {
       introsStart: 'Start kennismakingsrondes voor een interesse, een afdeling of iedereen',
       introsStop: 'Stop kennismakingsrondes',
       introsStatus: 'Toon de kennismakingsrondes en hoeveel mensen elkaar spraken',
+      introsBuddy: 'Ambassadeurs: bied aan de buddy van een nieuw lid te zijn (`on`) of stop (`off`)',
       peersAdd: 'Zet een onderwerp op de lotgenotenlijst',
       peers: 'Lotgenoten: praat met iemand die hetzelfde meemaakt, of bied aan te luisteren',
       ask: 'Vraag leden die hulp aanboden bij een onderwerp: /kring ask <onderwerp> <vraag>',
@@ -23,6 +24,7 @@ export const nl: Widen<typeof en> = {
       scope: '`interest <naam>`, `chapter <naam>` of `all`, dan `--every=<weken>` (standaard 2)',
       situation: 'het onderwerp, bijv. een diagnose',
       ask: 'het onderwerp (een interesse), dan je vraag',
+      buddy: 'on of off',
     },
     platforms: { slack: 'Slack', discord: 'Discord', teams: 'Teams', web: 'het web' },
     interests: {
@@ -143,6 +145,17 @@ export const nl: Widen<typeof en> = {
       managerBodyNobody: 'Nog niemand bood hulp aan bij **{{topic}}**, dus de vraag van {{asker}} komt bij jou. Kun jij helpen of iemand vinden?',
       toManagers: 'Nog niemand kon je vraag over **{{topic}}** oppakken, dus hij is naar de communitymanagers gegaan.',
     },
+    onboarding: {
+      heading: 'Welkom bij {{org}}!',
+      profile: 'Vertel de anderen wie je bent en wat je leuk vindt: vul je profiel in met `/kring profile` en kies je interesses. Leden met dezelfde interesse vinden je met `/kring find <interesse>`, als je gevonden wilt worden.',
+      interests: 'Interesses in de vereniging: {{interests}}',
+      intros: 'Wil je mensen leren kennen? Zet in je profiel hoe vaak je open staat voor een kennismaking; Kring brengt je dan af en toe met een ander lid in contact.',
+      buddy: 'Je buddy is {{buddy}}: een ambassadeur die je graag op weg helpt. Zeg gerust hallo!',
+      forBuddy: '{{newcomer}} is net lid geworden en jij bent de buddy. Zeg hallo en help op weg.',
+      buddyUsage: 'Gebruik `/kring intros buddy on` of `/kring intros buddy off`.',
+      buddyOn: 'Dank je! Nieuwe leden kunnen jou nu als buddy krijgen; Kring laat het je weten.',
+      buddyOff: 'Je wordt niet meer als buddy aan nieuwe leden voorgesteld.',
+    },
     errors: {
       unknownInterest: '‘{{name}}’ staat niet op de lijst met interesses van de vereniging. De lijst: {{known}}.',
       interestExists: '**{{name}}** staat al op de lijst.',
@@ -160,6 +173,7 @@ export const nl: Widen<typeof en> = {
       askUsage: 'Begin met een onderwerp van de lijst en dan je vraag: `/kring ask <onderwerp> <vraag>`. De onderwerpen: {{known}}.',
       questionTooLong: 'Je vraag is {{length}} tekens; er passen er hoogstens {{max}}. Er is niets verstuurd: maak hem korter en vraag opnieuw.',
       askNotYours: 'Deze vraag is niet voor jou, of hij is voorbij. Er is niets vastgelegd.',
+      notAmbassador: 'Buddy’s zijn ambassadeurs van de vereniging. Vraag een communitymanager als je dat wilt worden.',
     },
   },
   commandGroups: {

@@ -1,0 +1,73 @@
+import type { Clock } from '../../../kernel/clock.js';
+import { isActive, type Member, type PlatformIdentity } from '../../../kernel/community.js';
+import type { ChatPlatforms, View } from '../../../kernel/ports/chat-platform.js';
+import type { IdentityRepository, MemberRepository } from '../../../kernel/ports/directory.js';
+import type { Logger } from '../../../kernel/ports/logger.js';
+import type { Locale } from '../../../kernel/types.js';
+import type { OnboardingRepository } from '../ports.js';
+import type { AskPerson } from './ask.service.js';
+import { connectError } from './connect.errors.js';
+import type { Interest } from './profile.js';
+
+/** What a welcome-time direct message says (rendered in the reader's language). */
+export type OnboardingMessage =
+  | { kind: 'welcome'; locale: Locale; organization: string; interests: string[]; buddy: AskPerson | null }
+  | { kind: 'buddy'; locale: Locale; newcomer: AskPerson };
+
+export interface OnboardingServiceDeps {
+  repo: OnboardingRepository;
+  members: Pick<MemberRepository, 'findById'>;
+  identities: Pick<IdentityRepository, 'listByMember'>;
+  organizations: { findById(id: string): Promise<{ name: string; defaultLocale: Locale } | null> };
+  platforms: ChatPlatforms;
+  clock: Clock;
+  logger: Logger;
+  listInterests(organizationId: string): Promise<Interest[]>;
+  render(message: OnboardingMessage): View;
+}
+
+/**
+ * The welcome of a new member (issue 13, onboarding): when a member links their first chat account
+ * (`member.linked`), a direct message in their language on that account: how to fill in a profile and pick
+ * interests, find others and be open to introductions, and their buddy, an ambassador who offered
+ * (`/kring intros buddy on`), who gets a message to say hello. The house rules with their "I agree" button
+ * come from the access capability on the same event. Once per member, whatever they link later.
+ */
+export class OnboardingService {
+  constructor(private readonly deps: OnboardingServiceDeps) {}
+
+  /** An ambassador offers (or stops offering) to be a newcomer's buddy. CONNECT.NOT_AMBASSADOR. */
+  async setBuddy(member: Member, on: boolean): Promise<void> {
+    if (!isActive(member) || !member.roles.includes('ambassador')) throw connectError('CONNECT.NOT_AMBASSADOR', 'not an ambassador');
+    await this.deps.repo.setBuddy(member.organizationId, member.id, on);
+  }
+
+  /** The welcome after a member linked `identity`; nothing when they were welcomed before or are not active. */
+  async welcome(member: Member, identity: PlatformIdentity): Promise<void> {
+    if (!isActive(member)) return;
+    const claimed = await this.deps.repo.claimWelcome(member.organizationId, member.id, this.deps.clock.now());
+    if (!claimed) return;
+    const org = await this.deps.organizations.findById(member.organizationId);
+    const buddy = claimed.buddyId ? await this.deps.members.findById(member.organizationId, claimed.buddyId) : null;
+    const interests = (await this.deps.listInterests(member.organizationId)).map((i) => i.name);
+    const buddyAccounts = buddy ? await this.deps.identities.listByMember(buddy.id) : [];
+    const here = buddyAccounts.find((a) => a.platform === identity.platform && a.workspaceId === identity.workspaceId);
+    const named: AskPerson | null = buddy ? { name: buddy.name, mentionUserId: here?.platformUserId ?? null, platform: here ? null : (buddyAccounts[0]?.platform ?? null) } : null;
+    await this.send(identity, this.deps.render({ kind: 'welcome', locale: member.locale ?? org?.defaultLocale ?? 'nl', organization: org?.name ?? '', interests, buddy: named }), `connect-welcome-${member.id}`);
+    if (!buddy) return;
+    const [account] = buddyAccounts;
+    if (!account) return;
+    const sameWorkspace = account.platform === identity.platform && account.workspaceId === identity.workspaceId;
+    const newcomer: AskPerson = { name: member.name, mentionUserId: sameWorkspace ? identity.platformUserId : null, platform: sameWorkspace ? null : identity.platform };
+    await this.send(account, this.deps.render({ kind: 'buddy', locale: buddy.locale ?? org?.defaultLocale ?? 'nl', newcomer }), `connect-buddy-${member.id}`);
+  }
+
+  private async send(account: Pick<PlatformIdentity, 'platform' | 'workspaceId' | 'platformUserId'>, view: View, key: string): Promise<void> {
+    const platform = this.deps.platforms.get(account.platform);
+    if (!platform) {
+      this.deps.logger.warn({ platform: account.platform }, 'welcome message not sent: platform not connected');
+      return;
+    }
+    await platform.sendDirect({ workspaceId: account.workspaceId, userId: account.platformUserId }, view, { idempotencyKey: key });
+  }
+}

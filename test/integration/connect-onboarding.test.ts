@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatRouter } from '../../src/chat/chat-router.js';
+import type { ConnectParts } from '../../src/capabilities/connect/index.js';
+import type { MembershipRepositories } from '../../src/capabilities/membership/ports.js';
+import type { Database } from '../../src/infra/database/database.js';
+import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
+import type { Member, Organization } from '../../src/kernel/community.js';
+import type { EventBus } from '../../src/kernel/events.js';
+import type { CommandEvent, Reply } from '../../src/kernel/ports/chat-platform.js';
+import { FakeChatPlatform, platformRegistry } from '../fakes/fake-chat-platform.js';
+import { buildTestCapabilities, testContext } from '../support/capabilities.js';
+import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
+import { silentLogger } from '../support/logger.js';
+
+/**
+ * The welcome of new members (issue 13, onboarding) on PostgreSQL: when a member links (`member.linked`),
+ * one direct message in their language with the profile, the association's interests, introductions and
+ * their buddy (an ambassador who offered, in turn), and a message to the buddy; never twice; only
+ * ambassadors can offer to be a buddy.
+ */
+describe('connect: welcoming new members', () => {
+  let db: Database;
+  let repos: MembershipRepositories;
+  let org: Organization;
+  let router: ChatRouter;
+  let connect: ConnectParts;
+  let bus: EventBus;
+  const slack = new FakeChatPlatform('slack');
+  const discord = new FakeChatPlatform('discord');
+  const queue = new InProcessJobQueue(silentLogger, 5);
+  const slug = `org-${randomUUID().slice(0, 8)}`;
+  let seq = 0;
+
+  beforeAll(async () => {
+    db = await createPostgresTestDatabase();
+    repos = prismaRepositories(db.prisma);
+    org = await repos.organizations.ensure({ slug, name: 'Tennisclub De Baan', defaultLocale: 'nl', timezone: 'Europe/Amsterdam' });
+    const ctx = testContext({ directory: repos, database: db, queue, platforms: platformRegistry([slack, discord]) });
+    bus = ctx.bus;
+    const built = buildTestCapabilities(['connect'], ctx, { defaultOrganizationSlug: slug });
+    router = built.router;
+    connect = built.built.parts.connect;
+  }, 60_000);
+
+  afterAll(async () => {
+    await queue.close();
+    await db?.close();
+  });
+
+  /** A member linked on a platform (the link itself as the membership capability stores it). */
+  async function member(name: string, roles: Member['roles'], platform: 'slack' | 'discord', locale: 'nl' | 'en' = 'nl') {
+    const memberNumber = String(9000 + ++seq);
+    const userId = `${platform === 'slack' ? 'U' : '1'}${memberNumber}`;
+    const workspaceId = platform === 'slack' ? 'T1' : 'G1';
+    await repos.members.upsertMany(org.id, [{ memberNumber, name, email: null, status: 'active', roles, chapterId: null, locale }]);
+    const m = (await repos.members.findByNumber(org.id, memberNumber))!;
+    await repos.workspaces.upsert({ organizationId: org.id, platform, externalId: workspaceId });
+    const request = await repos.linkRequests.create({ organizationId: org.id, memberId: m.id, platform, workspaceId, platformUserId: userId, codeHash: 'x', expiresAt: new Date(Date.now() + 60_000), createdAt: new Date() });
+    await repos.linkRequests.confirm(request.id, new Date(), null);
+    return { member: m, userId };
+  }
+  const linked = async (m: Member) => {
+    const identities = await repos.identities.listByMember(m.id);
+    await bus.publish('member.linked', { member: m, identity: identities.at(-1)! });
+  };
+  const command = (userId: string, path: string[], args: string[] = []) =>
+    router.handle({ type: 'command', platform: 'slack', workspaceId: 'T1', userId, channelId: 'D1', raw: null, path, args, options: {} } satisfies CommandEvent);
+  const text = (r: Reply | undefined) => JSON.stringify(r ?? null);
+  const dmsTo = (platform: FakeChatPlatform, userId: string) => platform.calls.filter((c) => c.op === 'sendDirect' && c.user?.userId === userId).map((c) => JSON.stringify(c.view));
+
+  it('welcomes a new member once, names a buddy in turn and tells the buddy', async () => {
+    await connect.profiles.addInterest(org.id, 'Dubbelspel');
+    const plain = await member('Piet Gewoon', ['member'], 'slack');
+    const ambassadors = [await member('Anouk Ambassadeur', ['member', 'ambassador'], 'slack'), await member('Arjen Ambassadeur', ['member', 'ambassador'], 'discord', 'en')];
+
+    // Only ambassadors offer to be a buddy; a bad setting is explained.
+    expect(text(await command(plain.userId, ['intros', 'buddy'], ['on']))).toContain('Buddy’s zijn ambassadeurs');
+    expect(text(await command(ambassadors[0]!.userId, ['intros', 'buddy'], ['misschien']))).toContain('/kring intros buddy on');
+    expect(text(await command(ambassadors[0]!.userId, ['intros', 'buddy'], ['on']))).toContain('Nieuwe leden kunnen jou nu als buddy krijgen');
+    await connect.onboarding.setBuddy(ambassadors[1]!.member, true);
+
+    // Two newcomers: each gets a welcome naming a different buddy, and each buddy hears of their newcomer.
+    const first = await member('Nina Nieuw', ['member'], 'slack');
+    const second = await member('Noah New', ['member'], 'slack', 'en');
+    await linked(first.member);
+    await linked(second.member);
+    const [welcomeNina] = dmsTo(slack, first.userId);
+    const [welcomeNoah] = dmsTo(slack, second.userId);
+    expect(welcomeNina).toContain('Welkom bij Tennisclub De Baan!');
+    expect(welcomeNina).toContain('Dubbelspel');
+    expect(welcomeNoah).toContain('Welcome to Tennisclub De Baan!');
+    const buddyOf = (welcome: string) => ambassadors.find((a) => welcome.includes(a.member.name));
+    expect(buddyOf(welcomeNina!)).toBeDefined();
+    expect(buddyOf(welcomeNoah!)).toBeDefined();
+    expect(buddyOf(welcomeNina!)).not.toBe(buddyOf(welcomeNoah!));
+    // The buddy on the same Slack is a mention; the one on Discord is named with their platform.
+    expect(`${welcomeNina}${welcomeNoah}`).toContain(`mention:${ambassadors[0]!.userId}`);
+    expect(`${welcomeNina}${welcomeNoah}`).toMatch(/Arjen Ambassadeur \((op|on) Discord\)/);
+    expect(dmsTo(slack, ambassadors[0]!.userId).join()).toMatch(/net lid geworden/);
+    expect(dmsTo(discord, ambassadors[1]!.userId).join()).toMatch(/just joined/);
+
+    // Linking a second account later welcomes nobody again.
+    const before = slack.calls.length + discord.calls.length;
+    await linked(first.member);
+    expect(slack.calls.length + discord.calls.length).toBe(before);
+
+    // With no buddy on offer the welcome has no buddy line.
+    await connect.onboarding.setBuddy(ambassadors[0]!.member, false);
+    await connect.onboarding.setBuddy(ambassadors[1]!.member, false);
+    const third = await member('Olga Onbekend', ['member'], 'slack');
+    await linked(third.member);
+    expect(dmsTo(slack, third.userId)[0]).toContain('Welkom');
+    expect(dmsTo(slack, third.userId)[0]).not.toContain('buddy');
+    expect(await db.prisma.connectOnboarding.count()).toBe(3);
+  }, 60_000);
+});
