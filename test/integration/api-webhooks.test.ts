@@ -228,6 +228,31 @@ describe('admin API: chapters and webhooks', () => {
       await h.install.webhooks.remove(endpoint.id);
     });
 
+    it('tells survey.closed with the counts per question, never who answered', async () => {
+      const { endpoint, secret } = await h.install.webhooks.add({ organizationId: h.orgA.id, url: receiver.url, events: ['survey.closed'] });
+      receiver.secret = secret;
+      receiver.received.length = 0;
+      const closedAt = new Date('2026-12-20T22:59:00.000Z');
+      // What SurveyService.close publishes (tested in test/integration/survey-answers.test.ts).
+      await h.bus.publish('survey.closed', {
+        organizationId: h.orgA.id, surveyId: '00000000-0000-4000-8000-000000000014', title: 'Ledenpeiling', anonymous: true, closedAt, invited: 40, completed: 31, respondents: 33,
+        questions: [
+          { position: 0, kind: 'nps', prompt: 'Zou je ons aanraden?', answered: 33, counts: [{ label: '10', count: 20 }, { label: '3', count: 13 }], average: null, nps: 21 },
+          { position: 1, kind: 'text', prompt: 'Wat moet er anders?', answered: 12, counts: [], average: null, nps: null },
+        ],
+      });
+      await receiver.waitFor(1);
+      expect(receiver.received.map((r) => [r.event, r.verified])).toEqual([['survey.closed', true]]);
+      expect(receiver.received[0]!.body['data']).toEqual({
+        surveyId: '00000000-0000-4000-8000-000000000014', title: 'Ledenpeiling', anonymous: true, closedAt: closedAt.toISOString(), invited: 40, completed: 31, respondents: 33,
+        questions: [
+          { position: 0, kind: 'nps', prompt: 'Zou je ons aanraden?', answered: 33, counts: [{ label: '10', count: 20 }, { label: '3', count: 13 }], average: null, nps: 21 },
+          { position: 1, kind: 'text', prompt: 'Wat moet er anders?', answered: 12, counts: [], average: null, nps: null },
+        ],
+      });
+      await h.install.webhooks.remove(endpoint.id);
+    });
+
     it('retries a failing receiver with backoff until it answers 2xx', async () => {
       const { endpoint, secret } = await h.install.webhooks.add({ organizationId: h.orgA.id, url: receiver.url, events: ['poll.closed'] });
       receiver.secret = secret;
