@@ -214,6 +214,14 @@ describe.skipIf(!hasChromium)('the case desk in headless Chromium', () => {
     expect(await page.textContent('#banner')).toMatch(/De schrijver is tot \d{4}-\d\d-\d\d \d\d:\d\d geschorst op elk platform/);
     expect(await page.locator('#closed-note').count()).toBe(1);
     expect(await page.locator('#audit tr[data-action="suspended"]').innerText()).toContain(`member ${people['mo']!.memberNumber}`);
+    expect(await page.locator('#audit tr[data-action="suspended"]').innerText()).toMatch(/3 dagen, tot \d{4}-\d\d-\d\d \d\d:\d\d/);
+    // The log never names who reported.
+    const reportedRows = await page.locator('#audit tr[data-action="reported"]').allInnerTexts();
+    expect(reportedRows).toHaveLength(2);
+    for (const row of reportedRows) {
+      expect(row).toContain('een melder');
+      expect(row).not.toMatch(/Bram|Cas/);
+    }
     expect(await axeProblems(page)).toEqual([]);
 
     // The outcome is the chat's: the reporters are told in their language, the log has it, access is suspended.

@@ -126,7 +126,13 @@ export function casePage(locale: Locale, t: Translate, org: Organization, viewer
     `<table id="audit"><caption class="visually-hidden">${e(t('moderation.desk.auditTitle'))}</caption>\n<thead><tr>` +
     ['auditWhen', 'auditWhat', 'auditWho', 'auditDetail'].map((k) => `<th scope="col">${e(t(`moderation.desk.${k as 'auditWhen'}`))}</th>`).join('') +
     `</tr></thead>\n<tbody>\n` +
-    audit.map((a) => `<tr data-action="${a.action}"><td>${e(formatMoment(a.at, tz))}</td><td>${e(t(`moderation.desk.actions.${a.action}`))}</td><td>${e(a.actorLabel)}</td><td>${e(detailText(a))}</td></tr>`).join('\n') +
+    audit
+      .map(
+        (a) =>
+          `<tr data-action="${a.action}"><td>${e(formatMoment(a.at, tz))}</td><td>${e(t(`moderation.desk.actions.${a.action}`))}</td>` +
+          `<td>${e(actorText(t, a))}</td><td>${e(detailText(t, a, tz))}</td></tr>`,
+      )
+      .join('\n') +
     `\n</tbody></table>`;
 
   const bannerHtml = banner
@@ -178,8 +184,20 @@ function statusText(t: Translate, c: ModerationCase): string {
   return c.outcome ? t(`moderation.outcome.${c.outcome}`) : t(`moderation.status.${c.status}`);
 }
 
-function detailText(a: AuditEntry): string {
-  return Object.entries(a.detail)
+/** Who acted, in words: a report (the log never names the reporter), a moderator, or the admin API. */
+function actorText(t: Translate, a: AuditEntry): string {
+  return a.action === 'reported' && a.actorMemberId === null ? t('moderation.desk.byReporter') : a.actorLabel;
+}
+
+/** The log's detail in words for the decisions that have one; anything else as `key: value`. */
+function detailText(t: Translate, a: AuditEntry, timeZone: string): string {
+  const d = a.detail;
+  if (a.action === 'reported') return d['newCase'] === true ? t('moderation.desk.detailNewCase') : t('moderation.desk.detailJoined');
+  if (a.action === 'suspended' && typeof d['days'] === 'number' && typeof d['until'] === 'string') {
+    return t('moderation.desk.detailSuspended', { count: d['days'], until: formatMoment(new Date(d['until']), timeZone) });
+  }
+  if (a.action === 'warned') return d['message'] === true ? t('moderation.desk.detailWithMessage') : '';
+  return Object.entries(d)
     .map(([k, v]) => `${k}: ${String(v)}`)
     .join(', ');
 }
