@@ -226,6 +226,24 @@ describe('admin API contract: every operation, every documented response', () =>
     expect((await h.call('POST', org('/cases/2/decision'), { ...auth, json: { action: 'suspend', days: 7 } })).status).toBe(422);
     expect((await h.call('GET', org('/cases/99'), auth)).status).toBe(404);
 
+    // General assembly (issue 19): create, agenda, register, results and the decision list.
+    const start = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    expect((await h.call('POST', org('/assemblies'), { ...auth, json: { title: 'ALV 2027', startsAt: start, earlyVotingFrom: new Date(Date.now() - 30 * 86_400_000).toISOString() } })).status).toBe(422);
+    const alv = await h.call('POST', org('/assemblies'), { ...auth, json: { title: 'ALV 2027', startsAt: start, maxProxiesPerHolder: 2, quorum: { kind: 'fraction', numerator: 1, denominator: 2 } } });
+    expect(alv.status).toBe(201);
+    const alvPath = `/assemblies/${alv.body.id}`;
+    expect((await h.call('POST', org(`${alvPath}/items`), { ...auth, json: { title: 'Voorzitter', kind: 'election', candidates: ['Anna', 'Bram'] } })).status).toBe(201);
+    expect((await h.call('POST', org(`${alvPath}/snapshot`), { ...auth, json: { weights: { 'NIET-1': 2 } } })).status).toBe(422);
+    expect((await h.call('POST', org(`${alvPath}/snapshot`), { ...auth, json: {} })).status).toBe(200);
+    expect((await h.call('POST', org(`${alvPath}/snapshot`), { ...auth, json: {} })).status).toBe(422);
+    expect((await h.call('GET', org(alvPath), auth)).status).toBe(200);
+    expect((await h.call('GET', org(`${alvPath}/voters`), auth)).status).toBe(200);
+    expect((await h.call('GET', org(`${alvPath}/results`), auth)).status).toBe(200);
+    expect((await h.call('GET', org(`${alvPath}/decisions.md`), auth)).text).toContain('# Besluitenlijst');
+    expect((await h.call('GET', org(`${alvPath}/decisions.pdf?lang=en`), auth)).status).toBe(200);
+    await h.db.prisma.assembly.update({ where: { id: alv.body.id }, data: { votingOpenedAt: new Date() } });
+    expect((await h.call('POST', org(`${alvPath}/items`), { ...auth, json: { title: 'Te laat', kind: 'motion' } })).status).toBe(422);
+
     // Webhooks.
     const hook = await h.call('POST', org('/webhooks'), { ...auth, json: { url: 'https://crm.example.org/kring', events: ['member.updated'] } });
     expect(hook.status).toBe(201);

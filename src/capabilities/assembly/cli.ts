@@ -13,7 +13,7 @@ type AssemblyCliParts = { service: AssemblyService };
 
 const HINT = (org: string) => `see: kring assembly list --org ${org}`;
 
-/** A domain refusal as one line on stderr and exit code 1 (never a stack trace). */
+/** A domain refusal as one line on stderr with its code and exit code 2, as other usage errors (never a stack trace). */
 async function refusing<T>(cmd: Command, work: () => Promise<T>): Promise<T> {
   try {
     return await work();

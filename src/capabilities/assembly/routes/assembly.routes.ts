@@ -125,7 +125,7 @@ export function assemblyRoutes(deps: AssemblyRoutesDeps): ApiRoute[] {
       summary: 'The decision list (besluitenlijst) as Markdown',
       params: idPath,
       query: langQuery,
-      responses: { 200: { description: 'Markdown.', contentType: 'text/markdown' } },
+      responses: { 200: { description: 'Markdown.', schema: z.string(), contentType: 'text/markdown' } },
       async handle({ organization, params, query }) {
         const a = await find(organization.id, params.assemblyId);
         return { status: 200, text: decisionListMarkdown(await lines(organization, a, query.lang)), contentType: 'text/markdown; charset=utf-8' };
@@ -136,7 +136,7 @@ export function assemblyRoutes(deps: AssemblyRoutesDeps): ApiRoute[] {
       summary: 'The decision list (besluitenlijst) as PDF',
       params: idPath,
       query: langQuery,
-      responses: { 200: { description: 'PDF.', contentType: 'application/pdf' } },
+      responses: { 200: { description: 'The decision list as a PDF document (A4, standard fonts).', schema: z.string().meta({ format: 'binary' }), contentType: 'application/pdf' } },
       async handle({ organization, params, query }) {
         const a = await find(organization.id, params.assemblyId);
         const bytes = await decisionListPdf(await lines(organization, a, query.lang), { title: a.title });
