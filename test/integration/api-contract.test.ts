@@ -149,6 +149,7 @@ describe('admin API contract: every operation, every documented response', () =>
     expect((await h.call('GET', org('/surveys'), auth)).status).toBe(200);
     expect((await h.call('GET', org(`/surveys/${survey.body.id}`), auth)).status).toBe(200);
     expect((await h.call('GET', org(`/surveys/${survey.body.id}/export.csv`), auth)).status).toBe(200);
+    expect((await h.call('GET', org(`/surveys/${survey.body.id}/export.xlsx`), auth)).status).toBe(200);
     expect((await h.call('POST', org(`/surveys/${survey.body.id}/close`), auth)).status).toBe(200);
     expect((await h.call('POST', org(`/surveys/${survey.body.id}/close`), auth)).status).toBe(409);
 

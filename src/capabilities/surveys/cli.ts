@@ -5,7 +5,7 @@ import { fail, findOrg, orFail, positiveInt, QUEUE_HELP, table, when } from '../
 import { toLocale } from '../../kernel/types.js';
 import type { SurveyResultsData } from './domain/survey-results.js';
 import type { SurveyService } from './domain/survey.service.js';
-import { surveyCsv } from './survey-csv.js';
+import { surveyCsv, surveyXlsx } from './survey-csv.js';
 
 /** The parts of this capability its commands use. */
 type SurveysCliParts = { service: SurveyService };
@@ -68,17 +68,25 @@ export function registerSurveysCli(program: Command, ctx: CliHost<SurveysCliPart
 
   surveys
     .command('export')
-    .description('a survey as CSV (formula-safe): named surveys one line per member, anonymous ones without any member column')
+    .description('a survey as CSV or XLSX (formula-safe): named surveys one line per member, anonymous ones without any member column')
     .argument('<id>', 'survey id (or its first 8 characters)')
     .requiredOption('--org <slug>', 'organisation')
-    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--out <file>', 'write to this file instead of stdout (required for --xlsx)')
+    .option('--xlsx', 'an Excel workbook instead of CSV')
     .option('--lang <nl|en>', "column headers' language (default: the organisation's)")
-    .action(async (id: string, opts: { org: string; out?: string; lang?: string }, cmd: Command) => {
+    .action(async (id: string, opts: { org: string; out?: string; lang?: string; xlsx?: boolean }, cmd: Command) => {
+      if (opts.xlsx && !opts.out) fail(cmd, 'An XLSX export needs --out <file>.');
       const repos = await ctx.directory();
       const service = (await ctx.parts()).service;
       const org = await findOrg(cmd, repos, opts.org);
       const survey = await orFail(cmd, HINT(org.slug), () => service.find(org.id, id));
-      const csv = surveyCsv(survey, await service.exportAnswers(survey), ctx.translator.for(toLocale(opts.lang) ?? org.defaultLocale));
+      const t = ctx.translator.for(toLocale(opts.lang) ?? org.defaultLocale);
+      const answers = await service.exportAnswers(survey);
+      if (opts.xlsx) {
+        await writeFile(opts.out!, await surveyXlsx(survey, answers, t));
+        return ctx.err(`Wrote ${opts.out}: survey ${short(survey.id)}.`);
+      }
+      const csv = surveyCsv(survey, answers, t);
       if (!opts.out) return ctx.write(csv);
       await writeFile(opts.out, csv);
       ctx.err(`Wrote ${opts.out}: survey ${short(survey.id)}.`);

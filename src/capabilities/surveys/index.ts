@@ -11,7 +11,7 @@ import { QueueSurveyJobs, SURVEY_QUEUE, SurveyWorker } from './jobs/survey.jobs.
 import type { SurveyRepository } from './ports.js';
 import { PrismaSurveyRepository } from './repository/prisma-survey.repository.js';
 import { surveyRoutes } from './routes/surveys.routes.js';
-import { surveyCsv } from './survey-csv.js';
+import { surveyCsv, surveyXlsx } from './survey-csv.js';
 import { invitationView } from './views.js';
 
 /** Parts a test or benchmark may replace. */
@@ -34,7 +34,7 @@ export interface SurveysParts extends CapabilityParts {
  * N), sends it by direct message (one job per member, paced at the platforms' limits), and members answer
  * question by question with buttons and forms, once, from whichever platform; a reminder goes to those who
  * have not finished. Anonymous surveys keep no path from an answer to a member. Results with bars, NPS,
- * averages, texts and a breakdown per chapter for large enough groups; CSV export; `survey.closed`.
+ * averages, texts and a breakdown per chapter for large enough groups; CSV and XLSX export; `survey.closed`.
  */
 export const surveys = defineCapability({
   name: 'surveys',
@@ -66,7 +66,11 @@ export const surveys = defineCapability({
       repo,
       ...surveyCommands({ surveys: service, chapters: ctx.directory.chapters }),
       api: {
-        routes: surveyRoutes({ surveys: service, csv: (survey, answers, locale) => surveyCsv(survey, answers, ctx.translator.for(locale)) }),
+        routes: surveyRoutes({
+          surveys: service,
+          csv: (survey, answers, locale) => surveyCsv(survey, answers, ctx.translator.for(locale)),
+          xlsx: (survey, answers, locale) => surveyXlsx(survey, answers, ctx.translator.for(locale)),
+        }),
         tags: [{ name: 'Surveys', description: 'Multi-question surveys sent by direct message; results, per-chapter breakdowns for large enough groups, CSV.' }],
       },
       async start() {

@@ -86,7 +86,8 @@ export const surveysEn = {
   },
   export: {
     title: 'Export: {{title}}',
-    cut: 'The export is longer than a message: use `kring survey export` or the admin API for all of it.',
+    cut: 'The export is longer than a message: use `kring surveys export` or the admin API (CSV or XLSX) for all of it.',
+    sheet: 'Answers',
     columns: { response: 'Response', memberNumber: 'Member number', name: 'Name', chapter: 'Chapter' },
   },
   list: {

@@ -89,7 +89,8 @@ export const surveysNl: Widen<typeof surveysEn> = {
   },
   export: {
     title: 'Export: {{title}}',
-    cut: 'De export is langer dan een bericht: gebruik `kring survey export` of de admin-API voor alles.',
+    cut: 'De export is langer dan een bericht: gebruik `kring surveys export` of de admin-API (CSV of XLSX) voor alles.',
+    sheet: 'Antwoorden',
     columns: { response: 'Reactie', memberNumber: 'Lidnummer', name: 'Naam', chapter: 'Afdeling' },
   },
   list: {

@@ -13,7 +13,11 @@ export interface SurveyRoutesDeps {
   surveys: Pick<SurveyService, 'create' | 'addQuestion' | 'send' | 'findById' | 'list' | 'results' | 'close' | 'exportAnswers'>;
   /** The CSV the chat command exports, in a language (survey-csv.ts). */
   csv(survey: Survey, answers: readonly ResultAnswer[], locale: Locale): string;
+  /** The same as an XLSX workbook. */
+  xlsx(survey: Survey, answers: readonly ResultAnswer[], locale: Locale): Promise<Uint8Array>;
 }
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 function surveyView(s: Survey): z.output<typeof surveySchema> {
   return {
@@ -66,7 +70,7 @@ async function bodyRule<T>(where: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Surveys: create (and send), list, results, close, CSV export. */
+/** Surveys: create (and send), list, results, close, CSV and XLSX export. */
 export function surveyRoutes(deps: SurveyRoutesDeps): ApiRoute[] {
   const find = async (organizationId: string, id: string): Promise<Survey> => {
     const s = await deps.surveys.findById(id);
@@ -187,6 +191,23 @@ export function surveyRoutes(deps: SurveyRoutesDeps): ApiRoute[] {
         const survey = await find(organization.id, params.surveyId);
         const csv = deps.csv(survey, await deps.surveys.exportAnswers(survey), query.lang ?? organization.defaultLocale);
         return { status: 200, text: csv, contentType: 'text/csv; charset=utf-8', headers: { 'Content-Disposition': `attachment; filename="survey-${survey.id.slice(0, 8)}.csv"` } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/orgs/{org}/surveys/{surveyId}/export.xlsx',
+      operationId: 'exportSurveyXlsx',
+      summary: 'Export a survey as XLSX',
+      description: 'The CSV export as an Excel workbook: one sheet, numbers as numbers, no cell starts like a formula.',
+      tag: 'Surveys',
+      scope: 'surveys:read',
+      params: path,
+      query: surveyExportQuery,
+      responses: { 200: { description: 'An Excel workbook.', schema: z.string().meta({ format: 'binary' }), contentType: XLSX } },
+      async handle({ organization, params, query }) {
+        const survey = await find(organization.id, params.surveyId);
+        const bytes = await deps.xlsx(survey, await deps.surveys.exportAnswers(survey), query.lang ?? organization.defaultLocale);
+        return { status: 200, bytes, contentType: XLSX, headers: { 'Content-Disposition': `attachment; filename="survey-${survey.id.slice(0, 8)}.xlsx"` } };
       },
     }),
   ];
