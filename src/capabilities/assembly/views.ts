@@ -15,14 +15,15 @@ export function choiceLabel(item: Pick<AgendaItem, 'kind'>, choice: string, t: T
 
 /**
  * The member's ballot (shown only to them): per item open for voting, one row of buttons for their own vote
- * and one per proxy they hold; rows already voted show that instead. Discord shows 5 rows of buttons at
- * most, so at most 5 rows are shown (the maximum proxies per holder keeps this small).
+ * and one per proxy they hold; rows already voted show that instead. At most 5 rows of buttons (Discord's
+ * limit); the rest is shown once these are voted.
  */
 export function ballotView(sheet: BallotSheet, t: Translate): View {
   const blocks: ViewBlock[] = [{ type: 'heading', text: t('assembly.vote.title') }];
   if (sheet.gaveProxyTo) blocks.push({ type: 'context', text: t('assembly.vote.gaveProxy', { name: sheet.gaveProxyTo.name }) });
   if (sheet.items.length === 0) blocks.push({ type: 'text', text: t('assembly.vote.none') });
   let rows = 0;
+  let more = false;
   for (const entry of sheet.items) {
     blocks.push({ type: 'text', text: `**${t('assembly.vote.item', { position: entry.item.position, title: entry.item.title })}**` });
     const notes = [entry.item.secret ? t('assembly.vote.secretNote') : null, entry.early ? t('assembly.vote.earlyNote') : null].filter((n): n is string => n !== null);
@@ -33,8 +34,13 @@ export function ballotView(sheet: BallotSheet, t: Translate): View {
         blocks.push({ type: 'context', text: `${label}: ${t('assembly.vote.voted')}` });
         continue;
       }
-      if (rows >= 5) continue;
-      rows++;
+      // Discord shows 5 buttons a row and 5 rows a message; what does not fit waits for the next ballot.
+      const need = Math.ceil(entry.item.choices.length / 5);
+      if (rows + need > 5) {
+        more = true;
+        continue;
+      }
+      rows += need;
       blocks.push({ type: 'context', text: label });
       blocks.push({
         type: 'buttons',
@@ -47,6 +53,7 @@ export function ballotView(sheet: BallotSheet, t: Translate): View {
       });
     }
   }
+  if (more) blocks.push({ type: 'context', text: t('assembly.vote.more') });
   return { fallback: t('assembly.vote.title'), blocks };
 }
 

@@ -66,6 +66,7 @@ export const assemblyEn = {
     self: 'Your own vote',
     forProxy: 'For {{name}} (proxy)',
     voted: 'Voted ✓',
+    more: 'More ballots follow once you have voted on these: run `/kring assembly vote` again.',
     recorded: 'Your vote on "{{title}}" is recorded: **{{choice}}**.',
     recordedProxy: 'Your vote for {{name}} on "{{title}}" is recorded: **{{choice}}**.',
     recordedSecret: 'Your secret ballot on "{{title}}" is in. Your receipt: `{{receipt}}`. Keep it to yourself: the published result lists every receipt with its choice, so you can check yours was counted.',

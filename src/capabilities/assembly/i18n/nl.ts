@@ -69,6 +69,7 @@ export const assemblyNl: Widen<typeof assemblyEn> = {
     self: 'Je eigen stem',
     forProxy: 'Voor {{name}} (volmacht)',
     voted: 'Gestemd ✓',
+    more: 'Er volgen meer stembiljetten zodra je hierop hebt gestemd: doe dan opnieuw `/kring assembly vote`.',
     recorded: 'Je stem op "{{title}}" is vastgelegd: **{{choice}}**.',
     recordedProxy: 'Je stem voor {{name}} op "{{title}}" is vastgelegd: **{{choice}}**.',
     recordedSecret: 'Je geheime stem op "{{title}}" is uitgebracht. Je stembewijs: `{{receipt}}`. Houd het voor jezelf: de gepubliceerde uitslag toont elk stembewijs met de keuze, zodat je kunt nagaan dat jouw stem is geteld.',
