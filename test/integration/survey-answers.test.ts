@@ -136,9 +136,12 @@ describe('surveys through the app path', () => {
 
   it('sends a named survey to a chapter by direct message, takes answers question by question on two platforms, and counts one response per member', async () => {
     const survey = await writeSurvey('--chapter=Utrecht');
+    // Discord fails D3's first direct message: the job is tried again and it arrives once.
+    discord.failNext({ code: 'TRANSIENT', op: 'sendDirect', channelId: 'dm-D3' });
     expect(text(await command(manager, `survey send ${survey.id.slice(0, 8)}`))).toContain('on its way to 6 members');
     // One invitation per member, on their first platform (Discord), in their language.
     for (let i = 0; i < 6; i++) await until(() => discord.messagesIn(`dm-D${i}`).length === 1, `the invitation of D${i}`);
+    expect(discord.calls.filter((c) => c.op === 'sendDirect' && c.channelId === 'dm-D3').map((c) => c.outcome)).toEqual(['TRANSIENT', 'ok']);
     expect(discord.messagesIn('dm-D6')).toEqual([]);
     expect(slack.messagesIn('dm-U-bram')).toEqual([]);
     expect(discord.messagesIn('dm-D0')[0]!.text).toContain('Het bestuur hoort graag van je');

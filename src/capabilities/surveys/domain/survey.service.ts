@@ -282,6 +282,7 @@ export class SurveyService {
     const [member, organization] = await Promise.all([this.deps.members.findById(survey.organizationId, memberId), this.deps.organizations.findById(survey.organizationId)]);
     if (!member || member.status !== 'active' || !organization) return;
     const view = this.deps.views.invitation({ survey, member, organization, nextQuestion: invite.nextQuestion, reminder: kind === 'reminder' });
+    let failed = 0;
     for (const identity of await this.deps.identities.listByMember(member.id)) {
       const platform = this.deps.platforms.get(identity.platform);
       if (!platform) continue;
@@ -298,10 +299,13 @@ export class SurveyService {
         if (kind === 'invitation') await this.deps.repo.markDelivered(surveyId, memberId);
         return;
       } catch (err) {
+        failed++;
         this.deps.logger.warn({ surveyId, platform: identity.platform, err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, `survey: ${kind} failed`);
       } finally {
         if (request && ticket) await this.deps.pacing.pacer.sent(request, ticket, Date.now()).catch(() => undefined);
       }
     }
+    // No platform took it: the job is tried again later (the queue's backoff), on every platform again.
+    if (failed > 0) throw new Error(`survey ${kind}: no platform took the direct message`);
   }
 }
