@@ -153,6 +153,16 @@ describe('admin API contract: every operation, every documented response', () =>
     expect((await h.call('POST', org(`/surveys/${survey.body.id}/close`), auth)).status).toBe(200);
     expect((await h.call('POST', org(`/surveys/${survey.body.id}/close`), auth)).status).toBe(409);
 
+    // Connect: the list of interests, the profiles members agreed to share, introduction rounds.
+    const interest = await h.call('POST', org('/interests'), { ...auth, json: { name: 'Fietsen' } });
+    expect(interest.status).toBe(201);
+    expect((await h.call('POST', org('/interests'), { ...auth, json: { name: 'fietsen' } })).status).toBe(409);
+    expect((await h.call('POST', org('/interests'), { ...auth, json: { name: 'Fietsen, wandelen' } })).status).toBe(422);
+    expect((await h.call('GET', org('/interests'), auth)).status).toBe(200);
+    expect((await h.call('GET', org('/profiles'), auth)).status).toBe(200);
+    expect((await h.call('GET', org('/intros'), auth)).status).toBe(200);
+    expect((await h.call('DELETE', org(`/interests/${interest.body.id}`), auth)).status).toBe(204);
+
     // News.
     const news = await h.call('POST', org('/news'), { ...auth, json: { title: 'ALV', body: 'Op 12 maart.' } });
     expect(news.status).toBe(201);

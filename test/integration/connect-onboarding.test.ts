@@ -114,4 +114,15 @@ describe('connect: welcoming new members', () => {
     expect(dmsTo(slack, third.userId)[0]).not.toContain('buddy');
     expect(await db.prisma.connectOnboarding.count()).toBe(3);
   }, 60_000);
+
+  it('shares a profile with the association\'s own systems only when the member says so', async () => {
+    const piet = await member('Piet Deelt', ['member'], 'slack');
+    expect(text(await command(piet.userId, ['privacy', 'share']))).toContain('Je profiel blijft in Kring');
+    expect(text(await command(piet.userId, ['privacy', 'share'], ['misschien']))).toContain('/kring privacy share on');
+    expect(await db.prisma.connectProfile.count({ where: { memberId: piet.member.id, shareWithApi: true } })).toBe(0);
+    expect(text(await command(piet.userId, ['privacy', 'share'], ['on']))).toContain('mogen je profiel nu lezen');
+    expect((await connect.profiles.sharedProfiles(org.id)).map((p) => p.member.name)).toEqual(['Piet Deelt']);
+    expect(text(await command(piet.userId, ['privacy', 'share'], ['off']))).toContain('lezen je profiel niet meer');
+    expect(await connect.profiles.sharedProfiles(org.id)).toEqual([]);
+  });
 });

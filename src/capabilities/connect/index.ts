@@ -5,6 +5,9 @@ import { connectCommands } from './commands.js';
 import { AskService } from './domain/ask.service.js';
 import { OnboardingService } from './domain/onboarding.service.js';
 import { onboardingCommands } from './onboarding.commands.js';
+import { shareCommands } from './share.commands.js';
+import { connectRoutes } from './routes/connect.routes.js';
+import { registerConnectCli } from './cli.js';
 import { onboardingMessageView } from './onboarding-views.js';
 import { IntroService } from './domain/intro.service.js';
 import { PeerService } from './domain/peer.service.js';
@@ -51,6 +54,7 @@ export interface ConnectParts extends CapabilityParts {
 export const connect = defineCapability({
   name: 'connect',
   texts: { en, nl },
+  apiScopes: ['connect:read', 'connect:write'],
   build(ctx: CapabilityContext, options: ConnectOptions = {}): ConnectParts {
     const { directory, translator, clock, logger } = ctx;
     const repo = ctx.repository(PrismaConnectRepository);
@@ -111,6 +115,7 @@ export const connect = defineCapability({
     const peer = peerCommands({ peers });
     const ask = askCommands({ asks });
     const welcome = onboardingCommands({ onboarding });
+    const sharing = shareCommands({ profiles });
     return {
       profiles,
       intros,
@@ -119,9 +124,13 @@ export const connect = defineCapability({
       onboarding,
       repo,
       scheduler,
-      commands: [...main.commands, ...peer.commands, ...ask.commands, ...welcome.commands],
+      commands: [...main.commands, ...peer.commands, ...ask.commands, ...welcome.commands, ...sharing.commands],
       actions: [...main.actions, ...peer.actions, ...ask.actions],
       forms: main.forms,
+      api: {
+        routes: connectRoutes({ profiles, intros }),
+        tags: [{ name: 'Connect', description: 'Members finding each other: interests, profiles members agreed to share, introduction rounds.' }],
+      },
       on: {
         'members.imported': async ({ organizationId, rows }) => {
           await profiles.importInterests(organizationId, rows);
@@ -133,4 +142,5 @@ export const connect = defineCapability({
       },
     };
   },
+  cli: (program, host) => registerConnectCli(program, host),
 });

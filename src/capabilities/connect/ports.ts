@@ -42,6 +42,10 @@ export interface ConnectRepository {
    * number of choices added.
    */
   addMemberInterests(organizationId: string, entries: readonly { memberId: string; interestIds: readonly string[] }[]): Promise<number>;
+  /** Sets whether the association's own systems may read the member's profile (creating a hidden one when there is none). */
+  setSharing(organizationId: string, memberId: string, on: boolean): Promise<void>;
+  /** Profiles whose members agreed to share them (`share_with_api`), by member id. */
+  sharedProfiles(organizationId: string): Promise<Profile[]>;
   /** Findable (reach not hidden) active members with this interest, by name, one page; and how many there are. */
   findByInterest(organizationId: string, interestId: string, page: { offset: number; limit: number }): Promise<{ total: number; items: FoundProfile[] }>;
 

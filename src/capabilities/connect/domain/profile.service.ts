@@ -37,7 +37,7 @@ export class ProfileService {
   constructor(
     private readonly deps: {
       repo: ConnectRepository;
-      members: Pick<MemberRepository, 'findByNumber'>;
+      members: Pick<MemberRepository, 'findByNumber' | 'findByIds'>;
       bus: Pick<EventBus, 'publish'>;
       clock: Clock;
     },
@@ -71,6 +71,15 @@ export class ProfileService {
     return interest;
   }
 
+  /** Removes the interest with this id (the admin API). CONNECT.UNKNOWN_INTEREST when it is not on the list. */
+  async removeInterestById(organizationId: string, interestId: string): Promise<Interest> {
+    const interest = (await this.deps.repo.listInterests(organizationId)).find((i) => i.id === interestId);
+    if (!interest) throw connectError('CONNECT.UNKNOWN_INTEREST', 'unknown interest', { name: interestId, known: '—' });
+    await this.deps.repo.removeInterest(organizationId, interest.id);
+    await this.deps.bus.publish('connect.interest-removed', { organizationId, interestId: interest.id, name: interest.name, at: this.deps.clock.now() });
+    return interest;
+  }
+
   /** The interest called `name` (any case, accents or spaces). CONNECT.UNKNOWN_INTEREST names the list. */
   async interestByName(organizationId: string, name: string): Promise<Interest> {
     const list = await this.deps.repo.listInterests(organizationId);
@@ -92,6 +101,7 @@ export class ProfileService {
         introsEveryWeeks: null,
         reach: 'hidden',
         savedAt: null,
+        shareWithApi: false,
       }
     );
   }
@@ -119,10 +129,37 @@ export class ProfileService {
     const input: ProfileInput = { intro, interestIds, helpsWithIds, introsEveryWeeks: cadence, reach };
     const at = this.deps.clock.now();
     const { profile, firstTime } = await this.deps.repo.saveProfile(member.organizationId, member.id, input, at);
+    await this.publishSaved(member, profile, interests, firstTime, at);
+    return profile;
+  }
+
+  /**
+   * `/kring privacy share on|off`: whether the association's own systems (admin API, webhooks) may read
+   * the member's profile. Turning it on tells them the profile as it is now. CONNECT.NOT_MEMBER.
+   */
+  async setSharing(member: Member, on: boolean): Promise<Profile> {
+    if (!isActive(member)) throw connectError('CONNECT.NOT_MEMBER', 'not an active member');
+    await this.deps.repo.setSharing(member.organizationId, member.id, on);
+    const profile = await this.profileOf(member);
+    if (on) await this.publishSaved(member, profile, await this.deps.repo.listInterests(member.organizationId), false, this.deps.clock.now());
+    return profile;
+  }
+
+  /** Profiles of active members who agreed to share them with the association's own systems (admin API). */
+  async sharedProfiles(organizationId: string): Promise<{ member: Member; profile: Profile }[]> {
+    const shared = await this.deps.repo.sharedProfiles(organizationId);
+    const members = await this.deps.members.findByIds(organizationId, shared.map((p) => p.memberId));
+    return shared.flatMap((profile) => {
+      const member = members.find((m) => m.id === profile.memberId);
+      return member && isActive(member) ? [{ member, profile }] : [];
+    });
+  }
+
+  private async publishSaved(member: Member, profile: Profile, interests: readonly Interest[], firstTime: boolean, at: Date): Promise<void> {
     await this.deps.bus.publish('connect.profile-saved', {
       member,
       firstTime,
-      shared: false,
+      shared: profile.shareWithApi,
       profile: {
         intro: profile.intro,
         interests: interests.filter((i) => profile.interestIds.includes(i.id)).map((i) => i.name),
@@ -132,7 +169,6 @@ export class ProfileService {
       },
       at,
     });
-    return profile;
   }
 
   /**

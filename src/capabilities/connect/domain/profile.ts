@@ -46,6 +46,8 @@ export interface Profile {
   reach: Reach;
   /** When they saved it themselves (null: only the import touched it). */
   savedAt: Date | null;
+  /** They agreed that the association's own systems (admin API, webhooks) may read it (`/kring privacy share on`). */
+  shareWithApi: boolean;
 }
 
 /** What a member submits. */

@@ -11,6 +11,7 @@ export const en = {
       introsStop: 'Stop introduction rounds',
       introsStatus: 'Show the introduction rounds and how many people met',
       introsBuddy: 'Ambassadors: offer to be a new member’s buddy (`on`) or stop (`off`)',
+      share: 'Let the association’s own systems (member administration) read your profile: `on` or `off`',
       peersAdd: 'Add a topic to the peer-support list (lotgenoten)',
       peers: 'Peer support: talk to someone who shares your situation, or offer to listen',
       ask: 'Ask members who offered help on a topic: /kring ask <topic> <question>',
@@ -152,6 +153,13 @@ export const en = {
       buddyUsage: 'Use `/kring intros buddy on` or `/kring intros buddy off`.',
       buddyOn: 'Thank you! New members may now get you as their buddy; Kring tells you when.',
       buddyOff: 'You are no longer offered as a buddy to new members.',
+    },
+    share: {
+      usage: 'Use `/kring privacy share on` or `/kring privacy share off`.',
+      isOn: 'The association’s own systems (its member administration) may read your profile. `/kring privacy share off` stops that.',
+      isOff: 'Your profile stays in Kring: the association’s own systems do not read it. `/kring privacy share on` allows it.',
+      on: 'Done: the association’s own systems may now read your profile (introduction, interests, what you can help with). `/kring privacy share off` stops it at any time.',
+      off: 'Done: the association’s own systems no longer read your profile.',
     },
     errors: {
       unknownInterest: '“{{name}}” is not on the association’s list of interests. The list: {{known}}.',

@@ -14,6 +14,7 @@ export const nl: Widen<typeof en> = {
       introsStop: 'Stop kennismakingsrondes',
       introsStatus: 'Toon de kennismakingsrondes en hoeveel mensen elkaar spraken',
       introsBuddy: 'Ambassadeurs: bied aan de buddy van een nieuw lid te zijn (`on`) of stop (`off`)',
+      share: 'Laat de eigen systemen van de vereniging (ledenadministratie) je profiel lezen: `on` of `off`',
       peersAdd: 'Zet een onderwerp op de lotgenotenlijst',
       peers: 'Lotgenoten: praat met iemand die hetzelfde meemaakt, of bied aan te luisteren',
       ask: 'Vraag leden die hulp aanboden bij een onderwerp: /kring ask <onderwerp> <vraag>',
@@ -155,6 +156,13 @@ export const nl: Widen<typeof en> = {
       buddyUsage: 'Gebruik `/kring intros buddy on` of `/kring intros buddy off`.',
       buddyOn: 'Dank je! Nieuwe leden kunnen jou nu als buddy krijgen; Kring laat het je weten.',
       buddyOff: 'Je wordt niet meer als buddy aan nieuwe leden voorgesteld.',
+    },
+    share: {
+      usage: 'Gebruik `/kring privacy share on` of `/kring privacy share off`.',
+      isOn: 'De eigen systemen van de vereniging (de ledenadministratie) mogen je profiel lezen. `/kring privacy share off` stopt dat.',
+      isOff: 'Je profiel blijft in Kring: de eigen systemen van de vereniging lezen het niet. `/kring privacy share on` staat het toe.',
+      on: 'Klaar: de eigen systemen van de vereniging mogen je profiel nu lezen (introductie, interesses, waarbij je kunt helpen). `/kring privacy share off` stopt dat wanneer je wilt.',
+      off: 'Klaar: de eigen systemen van de vereniging lezen je profiel niet meer.',
     },
     errors: {
       unknownInterest: '‘{{name}}’ staat niet op de lijst met interesses van de vereniging. De lijst: {{known}}.',

@@ -57,6 +57,15 @@ export class PrismaConnectRepository implements ConnectRepository {
     });
   }
 
+  async setSharing(organizationId: string, memberId: string, on: boolean): Promise<void> {
+    await this.prisma.connectProfile.upsert({ where: { memberId }, create: { memberId, organizationId, shareWithApi: on }, update: { shareWithApi: on } });
+  }
+
+  async sharedProfiles(organizationId: string): Promise<Profile[]> {
+    const rows = await this.prisma.connectProfile.findMany({ where: { organizationId, shareWithApi: true }, include: { interests: true }, orderBy: { memberId: 'asc' } });
+    return rows.map(toProfile);
+  }
+
   async addMemberInterests(organizationId: string, entries: readonly { memberId: string; interestIds: readonly string[] }[]): Promise<number> {
     if (entries.length === 0) return 0;
     // Only members of this organisation: the ids come from its own member numbers, checked once more here.
@@ -286,6 +295,7 @@ function toProfile(row: ProfileRow): Profile {
     introsEveryWeeks: row.introsEveryWeeks,
     reach: row.reach as Reach,
     savedAt: row.savedAt,
+    shareWithApi: row.shareWithApi,
   };
 }
 

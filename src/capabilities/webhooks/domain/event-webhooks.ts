@@ -178,5 +178,13 @@ export function eventWebhooks(webhooks: Pick<WebhookService, 'publish'>, deps: {
       const { organizationId, closedAt, counts, ...rest } = r;
       await webhooks.publish(organizationId, 'assembly.item-closed', { ...rest, counts: counts.map((c) => ({ ...c })), closedAt: closedAt.toISOString() });
     },
+    async 'connect.profile-saved'({ member, shared, profile, at }) {
+      // Only with the member's consent: the association's own systems read a profile only when it is shared.
+      if (!shared) return;
+      await webhooks.publish(member.organizationId, 'profile.shared', { memberNumber: member.memberNumber, name: member.name, ...profile, helpsWith: [...profile.helpsWith], interests: [...profile.interests], savedAt: at.toISOString() });
+    },
+    async 'connect.round-completed'(r) {
+      await webhooks.publish(r.organizationId, 'intros.round-completed', { roundId: r.roundId, label: r.label, number: r.number, ranAt: r.ranAt.toISOString(), members: r.members, groups: r.groups });
+    },
   };
 }

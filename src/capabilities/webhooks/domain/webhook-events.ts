@@ -26,6 +26,8 @@ export const WEBHOOK_EVENTS = [
   'case.opened',
   'case.closed',
   'assembly.item-closed',
+  'profile.shared',
+  'intros.round-completed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 export const webhookEventSchema = z.enum(WEBHOOK_EVENTS);
@@ -225,6 +227,21 @@ export const webhookDataSchemas = {
       elected: z.string().nullable(),
     })
     .meta({ id: 'AssemblyItemClosedData', description: 'The chair closed an item of a general assembly; its result (counts only, never who voted what).' }),
+  'profile.shared': z
+    .object({
+      memberNumber: z.string(),
+      name: z.string(),
+      intro: z.string(),
+      interests: z.array(z.string()),
+      helpsWith: z.array(z.string()),
+      introductionsEveryWeeks: z.number().int().nullable(),
+      findable: z.boolean(),
+      savedAt: z.iso.datetime(),
+    })
+    .meta({ id: 'ProfileSharedData', description: 'A member who agreed to share their profile (`/kring privacy share on`) saved it or turned sharing on. Never sent for anyone else; never holds peer-support situations.' }),
+  'intros.round-completed': z
+    .object({ roundId: z.uuid(), label: z.string(), number: z.number().int(), ranAt: z.iso.datetime(), members: z.number().int(), groups: z.number().int() })
+    .meta({ id: 'IntroRoundCompletedData', description: 'An introduction round paired its members (counts only, never who met whom).' }),
 } as const satisfies Record<WebhookEventType, z.ZodType>;
 
 /** The chat account in `member.linked`, `member.unlinked`, `member.lapsed` and `member.reactivated`. */
