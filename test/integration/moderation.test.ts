@@ -118,6 +118,8 @@ describe('moderation through the chat router', () => {
     expect(hidden).toMatch(/only they see the reports/);
     expect(hidden).not.toContain('Jullie zijn allemaal dom');
     expect(text(await command('mia', 'case dismiss 1'))).toMatch(/with the confidential counsellor/);
+    // Nor do the association's own systems through the admin API (no member acts there).
+    expect((await moderation.service.show(organization.id, 1, { memberId: null, label: 'admin API' })).reports).toEqual([]);
     expect(text(await command('vera', 'case show 1'))).toContain('Jullie zijn allemaal dom');
     expect(text(await command('vera', 'case resolve 1'))).toMatch(/closed/);
 

@@ -114,8 +114,9 @@ export class ModerationService {
   async show(organizationId: string, number: number, actor: Actor): Promise<CaseDetail> {
     const c = await this.find(organizationId, number);
     this.refuseOwn(c, actor);
-    // A case handed to the counsellor is theirs: others see that it exists, not what was reported.
-    const hidden = c.status === 'counsellor' && actor.memberId !== null && actor.memberId !== c.counsellorMemberId;
+    // A case handed to the counsellor is theirs: others see that it exists, not what was reported. That
+    // holds for the admin API too (no member: the association's systems are not the counsellor).
+    const hidden = c.status === 'counsellor' && actor.memberId !== c.counsellorMemberId;
     const [reported, reports, audit] = await Promise.all([
       c.reportedMemberId ? this.deps.members.findById(organizationId, c.reportedMemberId) : Promise.resolve(null),
       hidden ? Promise.resolve([]) : this.deps.repo.reportsOf(c.id),
