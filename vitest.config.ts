@@ -24,6 +24,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/contracts/**/*.test.ts'],
           environment: 'node',
+          // dist/ built once up front: the tests start Kring and the CLI through it (test/support/build-once.ts).
+          globalSetup: ['test/support/build-once.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // Two cores: keep parallel files to what the machine carries.

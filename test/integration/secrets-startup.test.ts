@@ -10,7 +10,7 @@ import { GENERATED_KEY_FILE } from '../../src/infra/secrets/open-secret-box.js';
 import { createPostgresTestDatabase } from '../support/database.js';
 
 /**
- * The real `src/main.ts` as a process, as an operator meets KRING_SECRET: refused in production without
+ * The real Kring as a process (as `npm start` runs it, scripts/start.mjs), as an operator meets KRING_SECRET: refused in production without
  * it (exit 78, saying how to make one), generated into the data directory on the embedded default (0600,
  * loudly), and a key that does not open the stored secrets stops start-up (exit 78) instead of breaking them.
  */
@@ -29,7 +29,7 @@ interface Run {
 /** Runs Kring until it listens (then stops it with SIGTERM) or exits by itself. */
 function runKring(env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, ['scripts/start.mjs'], {
       cwd: root,
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
