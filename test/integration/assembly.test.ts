@@ -11,7 +11,7 @@ import type { Database } from '../../src/infra/database/database.js';
 import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
 import type { Member, MemberRole, MemberStatus, Organization } from '../../src/kernel/community.js';
 import type { ActionEvent, CommandEvent, Reply } from '../../src/kernel/ports/chat-platform.js';
-import type { KringEvents } from '../../src/kernel/events.js';
+import type { EventBus, KringEvents } from '../../src/kernel/events.js';
 import { FakeChatPlatform, platformRegistry } from '../fakes/fake-chat-platform.js';
 import { buildTestCapabilities, testContext } from '../support/capabilities.js';
 import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
@@ -38,6 +38,7 @@ describe('the general assembly through the chat router', () => {
   const closed: KringEvents['assembly.item-closed'][] = [];
   const people: Record<string, Member> = {};
   let assembly: Assembly;
+  let bus: EventBus;
 
   async function member(key: string, roles: MemberRole[], locale: 'nl' | 'en', status: MemberStatus = 'active'): Promise<void> {
     const memberNumber = `${key}-${randomUUID().slice(0, 6)}`;
@@ -68,6 +69,7 @@ describe('the general assembly through the chat router', () => {
     organization = await repos.organizations.ensure({ slug: `alv-${randomUUID().slice(0, 8)}`, name: 'Vereniging Test', defaultLocale: 'nl', timezone: 'Europe/Amsterdam' });
     const ctx = testContext({ directory: repos, database: db, queue, platforms: platformRegistry([new FakeChatPlatform('slack')]), clock: { now: () => now } });
     ctx.bus.on('assembly.item-closed', async (e) => void closed.push(e));
+    bus = ctx.bus;
     const built = buildTestCapabilities(['membership', 'assembly'], ctx, { defaultOrganizationSlug: organization.slug });
     router = built.router;
     parts = built.built.parts.assembly;
@@ -198,5 +200,15 @@ describe('the general assembly through the chat router', () => {
     const { rows } = await sql.query('SELECT count(*)::int AS n FROM assembly_has_voted WHERE item_id = $1', [election!.id]);
     expect(rows[0].n).toBe(0);
     expect((await parts.service.items(fresh))[1]!.status).toBe('open');
+  });
+
+  it('forgets an erased member in the register: no name, number or member id left, the counts unchanged', async () => {
+    const gijs = people['gijs']!;
+    const before = (await parts.service.voters(assembly)).length;
+    await bus.publish('member.forgotten', { organizationId: organization.id, memberId: gijs.id, at: new Date() });
+    const voters = await parts.service.voters(assembly);
+    expect(voters).toHaveLength(before);
+    expect(voters.some((v) => v.memberId === gijs.id || v.name === 'gijs' || v.memberNumber === gijs.memberNumber)).toBe(false);
+    expect(voters.filter((v) => v.name === '—')).toHaveLength(1);
   });
 });

@@ -39,6 +39,11 @@ export const assembly = defineCapability({
       service,
       repo,
       ...assemblyCommands({ assemblies: service }),
+      on: {
+        async 'member.forgotten'({ organizationId, memberId }) {
+          await repo.forgetMember(organizationId, memberId);
+        },
+      },
       api: {
         routes: assemblyRoutes({ assemblies: service, translator: ctx.translator }),
         tags: [{ name: 'Assembly', description: 'The general assembly: agenda, register of voters, results and the decision list.' }],

@@ -59,6 +59,12 @@ export interface AssemblyRepository {
   closeItem(itemId: string, at: Date, result: ItemResult, sealed: readonly SealedBallot[]): Promise<boolean>;
   /** The sealed ballots of a closed secret item, by receipt (alphabetical, so no order is revealed). */
   listSealedBallots(itemId: string): Promise<SealedBallot[]>;
+  /**
+   * An erased member (`member.forgotten`): their entries in the organisation's registers keep their place
+   * (the counts and the has-voted register stay whole) but lose name, member number, roles and the link to
+   * the member. Returns how many entries changed.
+   */
+  forgetMember(organizationId: string, memberId: string): Promise<number>;
 }
 
 export interface NewAssemblyRecord {

@@ -178,12 +178,24 @@ export class PrismaAssemblyRepository implements AssemblyRepository {
     });
   }
 
+  async forgetMember(organizationId: string, memberId: string): Promise<number> {
+    if (!isUuid(organizationId) || !isUuid(memberId)) return 0;
+    const rows = await this.prisma.assemblyVoter.findMany({ where: { memberId, assembly: { organizationId } }, select: { id: true } });
+    for (const row of rows) {
+      // A fresh random id in place of the member's: nothing joins the entry to the erased member any more.
+      await this.prisma.assemblyVoter.update({ where: { id: row.id }, data: { memberId: randomUUID(), name: ERASED, memberNumber: ERASED, roles: [] } });
+    }
+    return rows.length;
+  }
+
   async listSealedBallots(itemId: string): Promise<SealedBallot[]> {
     if (!isUuid(itemId)) return [];
     return (await this.prisma.assemblyBallot.findMany({ where: { itemId }, orderBy: { receipt: 'asc' }, select: { receipt: true, choice: true, weight: true } })).map((r) => ({ ...r }));
   }
 }
 
+/** What an erased member's register entry shows instead of their name and number. */
+const ERASED = '—';
 function toAssembly(row: AssemblyRow): Assembly {
   return {
     id: row.id,
