@@ -15,6 +15,12 @@ export default defineConfig({
           // and the 5 s default turned that into failures. Slowness is measured in bench/, not here.
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // Vitest's default on 2 cores is one worker (cores - 1): two keep both busy.
+          maxWorkers: 2,
+          // Unit tests are pure (no services, no module mocks, no stubbed globals or env), so the files of a
+          // worker share their imported modules instead of each importing the application again: that was
+          // most of this project's CPU time. A file that changes global state (fake timers) restores it.
+          isolate: false,
           // Unit tests first, then the integration project with its own worker limit.
           sequence: { groupOrder: 0 },
         },
