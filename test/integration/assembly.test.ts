@@ -202,6 +202,21 @@ describe('the general assembly through the chat router', () => {
     expect((await parts.service.items(fresh))[1]!.status).toBe('open');
   });
 
+  it('answers bad input politely in the member’s language, never an error', async () => {
+    for (const [key, words, expected] of [
+      ['voorzitter', ['open', 'x'], /\/kring assembly open <item>/],
+      ['voorzitter', ['close', '9'], /Er is geen agendapunt 9/],
+      ['anna', ['proxy'], /\/kring assembly proxy <member>/],
+      ['anna', ['status', 'zzzz'], /There is no general assembly `zzzz`/],
+      ['voorzitter', ['create', 'ALV', '--at=morgen'], /kan \\"morgen\\" niet lezen/],
+      ['voorzitter', ['item', 'election', 'Voorzitter'], /Schrijf het zo/],
+    ] as const) {
+      const reply = text(await say(key, ...words));
+      expect(reply, words.join(' ')).toMatch(expected);
+      expect(reply, reply).not.toMatch(/stack|Error:|\n\s+at /);
+    }
+  });
+
   it('forgets an erased member in the register: no name, number or member id left, the counts unchanged', async () => {
     const gijs = people['gijs']!;
     const before = (await parts.service.voters(assembly)).length;
