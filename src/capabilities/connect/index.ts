@@ -6,6 +6,9 @@ import { AskService } from './domain/ask.service.js';
 import { OnboardingService } from './domain/onboarding.service.js';
 import { onboardingCommands } from './onboarding.commands.js';
 import { shareCommands } from './share.commands.js';
+import { InterestPlaceService } from './domain/interest-places.service.js';
+import { interestPlaceCommands } from './interest-places.commands.js';
+import { PrismaInterestPlaceRepository } from './repository/prisma-interest-place.repository.js';
 import { connectRoutes } from './routes/connect.routes.js';
 import { registerConnectCli } from './cli.js';
 import { onboardingMessageView } from './onboarding-views.js';
@@ -59,7 +62,8 @@ export const connect = defineCapability({
     const { directory, translator, clock, logger } = ctx;
     const repo = ctx.repository(PrismaConnectRepository);
     const scheduler = new ConnectScheduler(ctx.queue, clock, options.scheduler);
-    const profiles = new ProfileService({ repo, members: directory.members, bus: ctx.bus, clock });
+    const places = new InterestPlaceService({ repo: ctx.repository(PrismaInterestPlaceRepository), identities: directory.identities, platforms: ctx.platforms, logger });
+    const profiles = new ProfileService({ repo, members: directory.members, bus: ctx.bus, clock, interestsChanged: (member, before, after) => places.sync(member, before, after) });
     const intros = new IntroService({
       repo,
       jobs: scheduler,
@@ -116,6 +120,7 @@ export const connect = defineCapability({
     const ask = askCommands({ asks });
     const welcome = onboardingCommands({ onboarding });
     const sharing = shareCommands({ profiles });
+    const placing = interestPlaceCommands({ profiles, places });
     return {
       profiles,
       intros,
@@ -124,7 +129,7 @@ export const connect = defineCapability({
       onboarding,
       repo,
       scheduler,
-      commands: [...main.commands, ...peer.commands, ...ask.commands, ...welcome.commands, ...sharing.commands],
+      commands: [...main.commands, ...peer.commands, ...ask.commands, ...welcome.commands, ...sharing.commands, ...placing.commands],
       actions: [...main.actions, ...peer.actions, ...ask.actions],
       forms: main.forms,
       api: {

@@ -185,3 +185,22 @@ export interface OnboardingRepository {
    */
   claimWelcome(organizationId: string, memberId: string, at: Date): Promise<{ buddyId: string | null } | null>;
 }
+
+/** Where an interest opens a door: a Discord role or a Slack/Teams channel that members who chose it get into. */
+export interface InterestPlace {
+  interestId: string;
+  platform: Platform;
+  /** Slack team id, Discord guild id, Teams tenant id. */
+  workspaceId: string;
+  kind: 'role' | 'channel';
+  /** The Discord role id, or the channel id. */
+  externalId: string;
+}
+
+/** The interests' places (`connect_interest_place`): at most one per interest and workspace. */
+export interface InterestPlaceRepository {
+  /** Sets the interest's place in that workspace (replacing an earlier one). */
+  setPlace(place: InterestPlace): Promise<void>;
+  /** Every place of the organisation's interests. */
+  placesOf(organizationId: string): Promise<InterestPlace[]>;
+}

@@ -39,6 +39,8 @@ export const CONNECT_ERRORS = {
   'CONNECT.ASK_NOT_YOURS': 'connect.errors.askNotYours',
   /** `/kring intros buddy` by a member without the ambassador role. */
   'CONNECT.NOT_AMBASSADOR': 'connect.errors.notAmbassador',
+  /** `/kring interests place` where the platform opens no such place (a channel on Discord: give a role). */
+  'CONNECT.PLACE_NOT_SUPPORTED': 'connect.errors.placeNotSupported',
 } as const;
 
 /** The stable codes of connect errors. */

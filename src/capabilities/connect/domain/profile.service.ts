@@ -40,6 +40,8 @@ export class ProfileService {
       members: Pick<MemberRepository, 'findByNumber' | 'findByIds'>;
       bus: Pick<EventBus, 'publish'>;
       clock: Clock;
+      /** After a save: the member's interests before and after (interest places follow them). */
+      interestsChanged?: (member: Member, before: readonly string[], after: readonly string[]) => Promise<void>;
     },
   ) {}
 
@@ -128,7 +130,9 @@ export class ProfileService {
 
     const input: ProfileInput = { intro, interestIds, helpsWithIds, introsEveryWeeks: cadence, reach };
     const at = this.deps.clock.now();
+    const before = (await this.deps.repo.getProfile(member.organizationId, member.id))?.interestIds ?? [];
     const { profile, firstTime } = await this.deps.repo.saveProfile(member.organizationId, member.id, input, at);
+    await this.deps.interestsChanged?.(member, before, profile.interestIds);
     await this.publishSaved(member, profile, interests, firstTime, at);
     return profile;
   }

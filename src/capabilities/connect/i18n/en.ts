@@ -5,6 +5,7 @@ export const en = {
       interestsAdd: 'Add an interest to the association’s list',
       interestsRemove: 'Remove an interest from the list (members’ choices of it go too)',
       interestsList: 'Show the association’s interests',
+      interestsPlace: 'Members who pick an interest get this channel (Slack, Teams) or a Discord role',
       profile: 'Fill in your profile: who you are, your interests, introductions',
       find: 'Find members who share an interest (only those who chose to be findable)',
       introsStart: 'Start introduction rounds for an interest, a chapter or everyone',
@@ -21,6 +22,7 @@ export const en = {
       interestThenPage: 'the interest, and a page number to see more',
       scope: '`interest <name>`, `chapter <name>` or `all`, then `--every=<weeks>` (default 2)',
       situation: 'the topic, e.g. a diagnosis',
+      place: 'the interest; on Discord, then the role (a mention)',
       ask: 'the topic (an interest), then your question',
       buddy: 'on or off',
     },
@@ -28,6 +30,8 @@ export const en = {
     interests: {
       added: '**{{name}}** is on the list of interests.',
       removed: '**{{name}}** is off the list; members who had chosen it no longer have it.',
+      placedChannel: 'Members who pick **{{name}}** in their profile are now invited to this channel (and taken out when they drop it).',
+      placedRole: 'Members who pick **{{name}}** in their profile now get this role (and lose it when they drop it).',
       heading: 'Interests',
       empty: 'The list of interests is empty. A manager adds one with `/kring interests add <name>`.',
       hint: 'Choose yours with `/kring profile`; find others with `/kring find <interest>`.',
@@ -179,6 +183,7 @@ export const en = {
       questionTooLong: 'Your question is {{length}} characters; at most {{max}} fit. Nothing was sent: shorten it and ask again.',
       askNotYours: 'This question is not yours to answer, or it is over. Nothing was recorded.',
       notAmbassador: 'Buddies are ambassadors of the association. Ask a community manager if you would like to be one.',
+      placeNotSupported: 'Kring cannot open that here. On Slack and Teams, type this in the (private) channel; on Discord, name a role: `/kring interests place <interest> @role`.',
     },
   },
   commandGroups: {

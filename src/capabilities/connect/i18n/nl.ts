@@ -8,6 +8,7 @@ export const nl: Widen<typeof en> = {
       interestsAdd: 'Zet een interesse op de lijst van de vereniging',
       interestsRemove: 'Haal een interesse van de lijst (ook bij de leden die hem kozen)',
       interestsList: 'Toon de interesses van de vereniging',
+      interestsPlace: 'Leden die een interesse kiezen krijgen dit kanaal (Slack, Teams) of een Discord-rol',
       profile: 'Vul je profiel in: wie je bent, je interesses, kennismakingen',
       find: 'Vind leden met dezelfde interesse (alleen wie vindbaar wil zijn)',
       introsStart: 'Start kennismakingsrondes voor een interesse, een afdeling of iedereen',
@@ -24,6 +25,7 @@ export const nl: Widen<typeof en> = {
       interestThenPage: 'de interesse, en een paginanummer om meer te zien',
       scope: '`interest <naam>`, `chapter <naam>` of `all`, dan `--every=<weken>` (standaard 2)',
       situation: 'het onderwerp, bijv. een diagnose',
+      place: 'de interesse; op Discord daarna de rol (een vermelding)',
       ask: 'het onderwerp (een interesse), dan je vraag',
       buddy: 'on of off',
     },
@@ -31,6 +33,8 @@ export const nl: Widen<typeof en> = {
     interests: {
       added: '**{{name}}** staat op de lijst met interesses.',
       removed: '**{{name}}** staat niet meer op de lijst; leden die hem kozen, hebben hem niet meer.',
+      placedChannel: 'Leden die **{{name}}** in hun profiel kiezen, worden nu voor dit kanaal uitgenodigd (en eruit gehaald als ze het weghalen).',
+      placedRole: 'Leden die **{{name}}** in hun profiel kiezen, krijgen nu deze rol (en raken hem kwijt als ze het weghalen).',
       heading: 'Interesses',
       empty: 'De lijst met interesses is leeg. Een communitymanager zet er een op met `/kring interests add <naam>`.',
       hint: 'Kies de jouwe met `/kring profile`; vind anderen met `/kring find <interesse>`.',
@@ -182,6 +186,7 @@ export const nl: Widen<typeof en> = {
       questionTooLong: 'Je vraag is {{length}} tekens; er passen er hoogstens {{max}}. Er is niets verstuurd: maak hem korter en vraag opnieuw.',
       askNotYours: 'Deze vraag is niet voor jou, of hij is voorbij. Er is niets vastgelegd.',
       notAmbassador: 'Buddy’s zijn ambassadeurs van de vereniging. Vraag een communitymanager als je dat wilt worden.',
+      placeNotSupported: 'Dat kan Kring hier niet openen. Typ dit op Slack en Teams in het (privé)kanaal; noem op Discord een rol: `/kring interests place <interesse> @rol`.',
     },
   },
   commandGroups: {
