@@ -41,6 +41,7 @@ describe('connect: welcoming new members', () => {
     const built = buildTestCapabilities(['connect'], ctx, { defaultOrganizationSlug: slug });
     router = built.router;
     connect = built.built.parts.connect;
+    await connect.start?.();
   }, 60_000);
 
   afterAll(async () => {
@@ -64,6 +65,15 @@ describe('connect: welcoming new members', () => {
     const identities = await repos.identities.listByMember(m.id);
     await bus.publish('member.linked', { member: m, identity: identities.at(-1)! });
   };
+  /** The welcome goes through the queue (a second after the link): wait for it. */
+  async function until<T>(probe: () => T | undefined, what: string): Promise<T> {
+    for (let i = 0; i < 600; i++) {
+      const v = probe();
+      if (v !== undefined) return v;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
   const command = (userId: string, path: string[], args: string[] = []) =>
     router.handle({ type: 'command', platform: 'slack', workspaceId: 'T1', userId, channelId: 'D1', raw: null, path, args, options: {} } satisfies CommandEvent);
   const text = (r: Reply | undefined) => JSON.stringify(r ?? null);
@@ -85,8 +95,9 @@ describe('connect: welcoming new members', () => {
     const second = await member('Noah New', ['member'], 'slack', 'en');
     await linked(first.member);
     await linked(second.member);
-    const [welcomeNina] = dmsTo(slack, first.userId);
-    const [welcomeNoah] = dmsTo(slack, second.userId);
+    const welcomeNina = await until(() => dmsTo(slack, first.userId)[0], 'Nina’s welcome');
+    const welcomeNoah = await until(() => dmsTo(slack, second.userId)[0], 'Noah’s welcome');
+    await until(() => (dmsTo(slack, ambassadors[0]!.userId).length + dmsTo(discord, ambassadors[1]!.userId).length === 2 ? true : undefined), 'both buddies told');
     expect(welcomeNina).toContain('Welkom bij Tennisclub De Baan!');
     expect(welcomeNina).toContain('Dubbelspel');
     expect(welcomeNoah).toContain('Welcome to Tennisclub De Baan!');
@@ -100,18 +111,20 @@ describe('connect: welcoming new members', () => {
     expect(dmsTo(slack, ambassadors[0]!.userId).join()).toMatch(/net lid geworden/);
     expect(dmsTo(discord, ambassadors[1]!.userId).join()).toMatch(/just joined/);
 
-    // Linking a second account later welcomes nobody again.
+    // Linking a second account later welcomes nobody again (the next member's welcome shows the queue ran).
     const before = slack.calls.length + discord.calls.length;
     await linked(first.member);
-    expect(slack.calls.length + discord.calls.length).toBe(before);
 
     // With no buddy on offer the welcome has no buddy line.
     await connect.onboarding.setBuddy(ambassadors[0]!.member, false);
     await connect.onboarding.setBuddy(ambassadors[1]!.member, false);
     const third = await member('Olga Onbekend', ['member'], 'slack');
     await linked(third.member);
-    expect(dmsTo(slack, third.userId)[0]).toContain('Welkom');
-    expect(dmsTo(slack, third.userId)[0]).not.toContain('buddy');
+    const welcomeOlga = await until(() => dmsTo(slack, third.userId)[0], 'Olga’s welcome');
+    expect(welcomeOlga).toContain('Welkom');
+    expect(welcomeOlga).not.toContain('buddy');
+    expect(slack.calls.length + discord.calls.length).toBe(before + 1);
+    expect(dmsTo(slack, first.userId)).toHaveLength(1);
     expect(await db.prisma.connectOnboarding.count()).toBe(3);
   }, 60_000);
 

@@ -114,7 +114,7 @@ export const connect = defineCapability({
       listInterests: (organizationId) => repo.listInterests(organizationId),
       render: (message) => onboardingMessageView(translator.for(message.locale), message),
     });
-    const worker = new ConnectWorker(intros, scheduler, asks);
+    const worker = new ConnectWorker(intros, scheduler, asks, onboarding);
     const main = connectCommands({ profiles, intros, chapters: directory.chapters, identities: directory.identities });
     const peer = peerCommands({ peers });
     const ask = askCommands({ asks });
@@ -140,7 +140,8 @@ export const connect = defineCapability({
         'members.imported': async ({ organizationId, rows }) => {
           await profiles.importInterests(organizationId, rows);
         },
-        'member.linked': ({ member, identity }) => onboarding.welcome(member, identity),
+        // Through the queue, so the welcome follows the link's own answer instead of overtaking it.
+        'member.linked': ({ member, identity }) => scheduler.welcome(member.organizationId, member.id, identity.id),
       },
       async start() {
         ctx.queue.process(CONNECT_QUEUE, (name, payload) => worker.handle(name, payload));

@@ -42,6 +42,13 @@ export class OnboardingService {
     await this.deps.repo.setBuddy(member.organizationId, member.id, on);
   }
 
+  /** The welcome job: the member and the account they linked, as they are now (nothing when either is gone). */
+  async welcomeById(organizationId: string, memberId: string, identityId: string): Promise<void> {
+    const member = await this.deps.members.findById(organizationId, memberId);
+    const identity = member ? (await this.deps.identities.listByMember(member.id)).find((i) => i.id === identityId) : undefined;
+    if (member && identity) await this.welcome(member, identity);
+  }
+
   /** The welcome after a member linked `identity`; nothing when they were welcomed before or are not active. */
   async welcome(member: Member, identity: PlatformIdentity): Promise<void> {
     if (!isActive(member)) return;
@@ -68,6 +75,12 @@ export class OnboardingService {
       this.deps.logger.warn({ platform: account.platform }, 'welcome message not sent: platform not connected');
       return;
     }
-    await platform.sendDirect({ workspaceId: account.workspaceId, userId: account.platformUserId }, view, { idempotencyKey: key });
+    try {
+      await platform.sendDirect({ workspaceId: account.workspaceId, userId: account.platformUserId }, view, { idempotencyKey: key });
+    } catch (err) {
+      // A welcome is a courtesy: a platform that cannot deliver it (the account is gone, DMs are closed)
+      // must not fail the link that triggered it, nor the buddy's message.
+      this.deps.logger.warn({ platform: account.platform, code: (err as { code?: string }).code ?? 'unknown' }, 'welcome message not sent');
+    }
   }
 }

@@ -56,6 +56,11 @@ export class ConnectScheduler implements ConnectJobs {
     await this.queue.enqueue(CONNECT_QUEUE, CONNECT_JOB.askEscalate, { askId, at, hop }, { jobId: connectJobId.askEscalate(askId, at, hop), delayMs: this.delayTo(at) });
   }
 
+  /** A new member's welcome, once per member (the job id says so); a second after the link so it follows the link's answer. */
+  async welcome(organizationId: string, memberId: string, identityId: string): Promise<void> {
+    await this.queue.enqueue(CONNECT_QUEUE, CONNECT_JOB.welcome, { organizationId, memberId, identityId }, { jobId: connectJobId.welcome(memberId), delayMs: 1000, attempts: 3 });
+  }
+
   /** Whether `at` has come (a hop that wakes early enqueues the next one). */
   due(at: number): boolean {
     return at <= this.clock.now().getTime();

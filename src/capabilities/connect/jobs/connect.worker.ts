@@ -1,7 +1,8 @@
 import { PermanentJobError } from '../../../kernel/ports/job-queue.js';
 import type { AskService } from '../domain/ask.service.js';
 import type { IntroService } from '../domain/intro.service.js';
-import { askEscalatePayload, CONNECT_JOB, followUpPayload, memberPayload, roundPayload } from './connect.jobs.js';
+import type { OnboardingService } from '../domain/onboarding.service.js';
+import { askEscalatePayload, CONNECT_JOB, followUpPayload, memberPayload, roundPayload, welcomePayload } from './connect.jobs.js';
 import type { ConnectScheduler } from './connect.scheduler.js';
 
 /** Parses connect's jobs and calls the services; a far moment is reached in hops. */
@@ -10,6 +11,7 @@ export class ConnectWorker {
     private readonly intros: Pick<IntroService, 'runRound' | 'introduce' | 'followUpRound' | 'followUp'>,
     private readonly scheduler: Pick<ConnectScheduler, 'due' | 'roundHop' | 'followUpHop' | 'escalationHop'>,
     private readonly asks: Pick<AskService, 'escalateIfUnanswered'>,
+    private readonly onboarding: Pick<OnboardingService, 'welcomeById'>,
   ) {}
 
   readonly handle = async (name: string, payload: unknown): Promise<void> => {
@@ -40,6 +42,11 @@ export class ConnectWorker {
         const p = parse(askEscalatePayload, payload, name);
         if (!this.scheduler.due(p.at)) return this.scheduler.escalationHop(p.askId, p.at, p.hop + 1);
         await this.asks.escalateIfUnanswered(p.askId);
+        return;
+      }
+      case CONNECT_JOB.welcome: {
+        const p = parse(welcomePayload, payload, name);
+        await this.onboarding.welcomeById(p.organizationId, p.memberId, p.identityId);
         return;
       }
       default:
