@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import type { Translate } from '../../kernel/i18n.js';
 import { formatInZone } from '../../kernel/zoned-time.js';
 import type { QuorumRule } from './domain/assembly.js';
@@ -102,6 +101,8 @@ export function decisionListMarkdown(lines: readonly DecisionLine[]): string {
  * disk at run time). Helvetica covers the Latin-1 letters Dutch uses; the arrow becomes "->".
  */
 export async function decisionListPdf(lines: readonly DecisionLine[], meta: { title: string }): Promise<Buffer> {
+  // Loaded when a decision list is asked for: pdfkit and its font tables are megabytes Kring need not hold from start-up.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: meta.title, Producer: 'Kring' } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
