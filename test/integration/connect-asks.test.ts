@@ -140,7 +140,7 @@ describe('connect: ask for help', () => {
     const toManager = await until(() => dmsTo(manager.userId).find((d) => d.includes('hypotheekrente')), 'the question at the manager');
     expect(toManager).toContain('binnen 48 uur');
     await until(() => dmsTo(asker.userId).find((d) => d.includes('communitymanagers')), 'the asker told');
-    expect((await db.prisma.connectAsk.findUniqueOrThrow({ where: { id: second } })).status).toBe('escalated');
+    await until(async () => ((await db.prisma.connectAsk.findUniqueOrThrow({ where: { id: second } })).status === 'escalated' ? true : undefined), 'the question escalated');
     // Too late to help now.
     expect(text(await press(left.userId, 'connect.ask.help', second))).toContain('Deze vraag is niet voor jou');
 

@@ -159,8 +159,9 @@ export class AskService {
       const named = await this.person(manager, asker);
       await this.dm(manager, (locale) => this.deps.render({ kind: 'escalated-manager', locale, topic, question: ask.question, asker: named, hours }), `connect-ask-escalated-${ask.id}-${id}`);
     }
-    await this.dm(asker, (locale) => this.deps.render({ kind: 'escalated-asker', locale, topic }), `connect-ask-escalated-asker-${ask.id}`);
+    // Counted before the asker hears of it: whoever reads the figures after that message sees this question.
     await this.deps.bus.publish('connect.ask-escalated', { organizationId: ask.organizationId, askId: ask.id, topic, at: this.deps.clock.now() });
+    await this.dm(asker, (locale) => this.deps.render({ kind: 'escalated-asker', locale, topic }), `connect-ask-escalated-asker-${ask.id}`);
   }
 
   private async topicName(ask: Ask): Promise<string> {
