@@ -393,7 +393,8 @@ describe('a general assembly across Slack, Discord, Teams and the web', () => {
       expect(rows).toHaveLength(14);
       const voters = await parts.service.voters(assembly);
       const ids = [...voters.flatMap((v) => [v.id, v.memberId, v.memberNumber])];
-      for (const row of rows) for (const id of ids) expect(row.join('\t')).not.toContain(id);
+      // Field by field: a short member number ("2009") may well occur inside a random UUID or receipt.
+      for (const row of rows) for (const field of row) for (const id of ids) expect(field === id || (id.length >= 32 && field.includes(id))).toBe(false);
       // Ballot ids and the has-voted register share nothing: every ballot id appears once in the whole dump.
       for (const row of rows) expect(dump.split(row[0]!).length - 1).toBe(1);
       // The secret item's has-voted rows hold no choice.
