@@ -4,17 +4,14 @@ import type { EventBus } from '../../../kernel/events.js';
 import type { ChatPlatforms, View } from '../../../kernel/ports/chat-platform.js';
 import type { IdentityRepository, MemberRepository } from '../../../kernel/ports/directory.js';
 import type { Logger } from '../../../kernel/ports/logger.js';
-import type { Locale, Platform } from '../../../kernel/types.js';
+import type { Locale } from '../../../kernel/types.js';
 import type { Ask, AskRepository, ConnectJobs } from '../ports.js';
 import { connectError } from './connect.errors.js';
 import { CONNECT_LIMITS, interestKey, type Interest } from './profile.js';
+import { DirectMessenger, type ReachablePerson } from './reach.js';
 
-/** Someone named in a message, and how the reader reaches them: a mention on a shared workspace, else their platform. */
-export interface AskPerson {
-  name: string;
-  mentionUserId: string | null;
-  platform: Platform | null;
-}
+/** Someone named in a message about a question, and how the reader reaches them. */
+export type AskPerson = ReachablePerson;
 
 /** What a direct message about a question says (the renderer makes a View of it in the reader's language). */
 export type AskMessage =
@@ -53,7 +50,11 @@ export interface AskDraft {
  * `/kring forget` erases with the member.
  */
 export class AskService {
-  constructor(private readonly deps: AskServiceDeps) {}
+  private readonly messenger: DirectMessenger;
+
+  constructor(private readonly deps: AskServiceDeps) {
+    this.messenger = new DirectMessenger(deps, 'ask');
+  }
 
   /**
    * `/kring ask <topic> <question>`: the longest run of leading words that names an interest is the topic,
@@ -169,23 +170,12 @@ export class AskService {
   }
 
   /** `other` as `reader` sees them: a mention when they share a workspace, else the platform `other` uses. */
-  private async person(reader: Member, other: Member): Promise<AskPerson> {
-    // The reader's messages go to their first account: a mention works only in that workspace.
-    const [first] = await this.deps.identities.listByMember(reader.id);
-    const theirs = await this.deps.identities.listByMember(other.id);
-    const same = first ? theirs.find((t) => t.platform === first.platform && t.workspaceId === first.workspaceId) : undefined;
-    return { name: other.name, mentionUserId: same?.platformUserId ?? null, platform: same ? null : (theirs[0]?.platform ?? null) };
+  private person(reader: Member, other: Member): Promise<AskPerson> {
+    return this.messenger.personFor(reader, other);
   }
 
   /** A direct message on the member's first linked account. Never logs what it says. */
-  private async dm(member: Member, view: (locale: Locale) => View, key: string): Promise<void> {
-    const [account] = await this.deps.identities.listByMember(member.id);
-    const platform = account ? this.deps.platforms.get(account.platform) : undefined;
-    if (!account || !platform) {
-      this.deps.logger.warn({ member: member.id }, 'ask message not sent: no reachable account');
-      return;
-    }
-    const org = await this.deps.organizations.findById(member.organizationId);
-    await platform.sendDirect({ workspaceId: account.workspaceId, userId: account.platformUserId }, view(member.locale ?? org?.defaultLocale ?? 'nl'), { idempotencyKey: key });
+  private dm(member: Member, view: (locale: Locale) => View, key: string): Promise<void> {
+    return this.messenger.send(member, view, key);
   }
 }

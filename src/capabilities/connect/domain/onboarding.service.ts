@@ -5,14 +5,14 @@ import type { IdentityRepository, MemberRepository } from '../../../kernel/ports
 import type { Logger } from '../../../kernel/ports/logger.js';
 import type { Locale } from '../../../kernel/types.js';
 import type { OnboardingRepository } from '../ports.js';
-import type { AskPerson } from './ask.service.js';
 import { connectError } from './connect.errors.js';
 import type { Interest } from './profile.js';
+import { personSeenFrom, type ReachablePerson } from './reach.js';
 
 /** What a welcome-time direct message says (rendered in the reader's language). */
 export type OnboardingMessage =
-  | { kind: 'welcome'; locale: Locale; organization: string; interests: string[]; buddy: AskPerson | null }
-  | { kind: 'buddy'; locale: Locale; newcomer: AskPerson };
+  | { kind: 'welcome'; locale: Locale; organization: string; interests: string[]; buddy: ReachablePerson | null }
+  | { kind: 'buddy'; locale: Locale; newcomer: ReachablePerson };
 
 export interface OnboardingServiceDeps {
   repo: OnboardingRepository;
@@ -58,14 +58,12 @@ export class OnboardingService {
     const buddy = claimed.buddyId ? await this.deps.members.findById(member.organizationId, claimed.buddyId) : null;
     const interests = (await this.deps.listInterests(member.organizationId)).map((i) => i.name);
     const buddyAccounts = buddy ? await this.deps.identities.listByMember(buddy.id) : [];
-    const here = buddyAccounts.find((a) => a.platform === identity.platform && a.workspaceId === identity.workspaceId);
-    const named: AskPerson | null = buddy ? { name: buddy.name, mentionUserId: here?.platformUserId ?? null, platform: here ? null : (buddyAccounts[0]?.platform ?? null) } : null;
+    const named = buddy ? personSeenFrom(identity, buddy.name, buddyAccounts) : null;
     await this.send(identity, this.deps.render({ kind: 'welcome', locale: member.locale ?? org?.defaultLocale ?? 'nl', organization: org?.name ?? '', interests, buddy: named }), `connect-welcome-${member.id}`);
     if (!buddy) return;
     const [account] = buddyAccounts;
     if (!account) return;
-    const sameWorkspace = account.platform === identity.platform && account.workspaceId === identity.workspaceId;
-    const newcomer: AskPerson = { name: member.name, mentionUserId: sameWorkspace ? identity.platformUserId : null, platform: sameWorkspace ? null : identity.platform };
+    const newcomer = personSeenFrom(account, member.name, [identity]);
     await this.send(account, this.deps.render({ kind: 'buddy', locale: buddy.locale ?? org?.defaultLocale ?? 'nl', newcomer }), `connect-buddy-${member.id}`);
   }
 

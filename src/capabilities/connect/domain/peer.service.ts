@@ -8,11 +8,12 @@ import type { Locale } from '../../../kernel/types.js';
 import type { PeerRepository, Situation } from '../ports.js';
 import { connectError } from './connect.errors.js';
 import { CONNECT_LIMITS, interestKey, interestNameSchema } from './profile.js';
+import { DirectMessenger, type ReachablePerson } from './reach.js';
 
 /** What a peer-support direct message says (the renderer turns it into a View in the reader's language). */
 export type PeerMessage =
   | { kind: 'ask-volunteer'; locale: Locale; requestId: string; situation: string }
-  | { kind: 'introduced'; locale: Locale; other: { name: string; mentionUserId: string | null; platform: string } }
+  | { kind: 'introduced'; locale: Locale; other: ReachablePerson }
   | { kind: 'unmatched'; locale: Locale };
 
 export interface PeerServiceDeps {
@@ -36,7 +37,11 @@ export interface PeerServiceDeps {
  * erasing the member erases all of it.
  */
 export class PeerService {
-  constructor(private readonly deps: PeerServiceDeps) {}
+  private readonly messenger: DirectMessenger;
+
+  constructor(private readonly deps: PeerServiceDeps) {
+    this.messenger = new DirectMessenger(deps, 'peer-support');
+  }
 
   listSituations(organizationId: string): Promise<Situation[]> {
     return this.deps.repo.listSituations(organizationId);
@@ -116,26 +121,13 @@ export class PeerService {
   }
 
   private async introduce(reader: Member, other: Member, requestId: string): Promise<void> {
-    const mine = await this.deps.identities.listByMember(reader.id);
-    const theirs = await this.deps.identities.listByMember(other.id);
-    const same = theirs.find((t) => mine[0] !== undefined && t.platform === mine[0].platform && t.workspaceId === mine[0].workspaceId);
-    await this.dm(
-      reader,
-      async (locale) => this.deps.render({ kind: 'introduced', locale, other: { name: other.name, mentionUserId: same?.platformUserId ?? null, platform: theirs[0]?.platform ?? '' } }),
-      `peer-intro-${requestId}-${reader.id}`,
-    );
+    const person = await this.messenger.personFor(reader, other);
+    await this.messenger.send(reader, (locale) => this.deps.render({ kind: 'introduced', locale, other: person }), `peer-intro-${requestId}-${reader.id}`);
   }
 
   /** A direct message on the member's first linked account. Never logs what it says. */
-  private async dm(member: Member, view: (locale: Locale) => Promise<View>, key: string): Promise<void> {
-    const [account] = await this.deps.identities.listByMember(member.id);
-    const platform = account ? this.deps.platforms.get(account.platform) : undefined;
-    if (!account || !platform) {
-      this.deps.logger.warn({ key: key.replace(/-[0-9a-f-]{36}$/, '') }, 'peer-support message not sent: no reachable account');
-      return;
-    }
-    const org = await this.deps.organizations.findById(member.organizationId);
-    await platform.sendDirect({ workspaceId: account.workspaceId, userId: account.platformUserId }, await view(member.locale ?? org?.defaultLocale ?? 'nl'), { idempotencyKey: key });
+  private dm(member: Member, view: (locale: Locale) => Promise<View>, key: string): Promise<void> {
+    return this.messenger.send(member, view, key);
   }
 
   private async situation(member: Member, situationId: string): Promise<Situation> {
