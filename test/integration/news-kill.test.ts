@@ -76,7 +76,16 @@ describe('news fan-out across a worker crash', () => {
       // Killed while it has jobs running (claimed, not yet recorded): a worker between two batches (a pause
       // of the pacer, a busy machine) has none, and then there would be nothing to take over.
       const claimed = async () => (await h.news.repo.listDeliveries(announcement.id, 'queued')).filter((d) => d.attempts > 0).length;
-      await until(async () => (await sentCount()) >= 150 && (await claimed()) > 0, 30_000, 'first worker sending');
+      await until(async () => (await sentCount()) >= 150, 30_000, 'first worker sending');
+      // Frozen (SIGSTOP) while we look, so the jobs seen claimed are still claimed at the kill; a worker that
+      // happens to hold none (between two batches) is thawed for a moment and looked at again.
+      await until(async () => {
+        first.child.kill('SIGSTOP');
+        if ((await claimed()) > 0) return true;
+        first.child.kill('SIGCONT');
+        await new Promise((r) => setTimeout(r, 5 + Math.floor(Math.random() * 20)));
+        return false;
+      }, 30_000, 'the first worker frozen while it holds jobs');
       first.child.kill('SIGKILL');
       await new Promise((r) => first.child.once('exit', r));
       const sentAtKill = await sentCount();
