@@ -2,10 +2,13 @@ import type { Command } from 'commander';
 import type { CliHost } from '../../capability.js';
 import { QUEUE_HELP, findOrg, orFail, table } from '../../capability-cli.js';
 import type { Audience } from './domain/access.js';
-import type { AccessParts } from './index.js';
+import type { AccessService } from './domain/access.service.js';
+
+/** The parts of this capability its commands use (index.ts hands over all of them). */
+type AccessCliParts = { service: AccessService };
 
 /** Adds `access …` to the `kring` program: the places, and the sweep on demand. */
-export function registerAccessCli(program: Command, host: CliHost<AccessParts>): void {
+export function registerAccessCli(program: Command, host: CliHost<AccessCliParts>): void {
   const access = program.command('access').description('members-only places, the grace period and the sweep').exitOverride();
   access
     .command('list')
