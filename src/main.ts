@@ -24,6 +24,7 @@ import { seedDemo, type SeededDemo } from './demo/demo-seed.js';
 import { createLogger, wantsPrettyLogs } from './infra/logger.js';
 import { LogMailer } from './infra/mail/log.mailer.js';
 import { openJobQueue, pacerFor } from './infra/queue/open-queue.js';
+import { RoleJobQueue } from './infra/queue/role-job-queue.js';
 import { openSecretBox } from './infra/secrets/open-secret-box.js';
 import { sealStoredSecretsAtStart, UnreadableSecretsError } from './infra/secrets/stored-secrets.js';
 import { systemClock, type Clock } from './kernel/clock.js';
@@ -92,11 +93,19 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     throw err;
   }
   const directory = createPrismaDirectory(database.prisma, secrets);
-  const queue = overrides.queue ?? await openJobQueue({ redisUrl: config.redisUrl, logger, prefix: overrides.queuePrefix ?? config.redisPrefix });
-  if (queue.driver === 'in-process') {
+  const sharedQueue = overrides.queue ?? await openJobQueue({ redisUrl: config.redisUrl, logger, prefix: overrides.queuePrefix ?? config.redisPrefix });
+  if (sharedQueue.driver === 'in-process') {
     logger.warn('queue: SINGLE-PROCESS MODE (no REDIS_URL): background jobs run in this process and are lost on restart');
   }
-  const pacer = overrides.pacer ?? pacerFor(queue);
+  const roles = config.roles;
+  // A process with only some roles (KRING_ROLES) enqueues like any other, but takes jobs only as `workers`
+  // and registers schedules only as `schedulers` (docs/SCALING.md). All roles: the queue as it is.
+  const queue: JobQueue =
+    roles.has('workers') && roles.has('schedulers')
+      ? sharedQueue
+      : new RoleJobQueue(sharedQueue, { workers: roles.has('workers'), schedulers: roles.has('schedulers') }, logger);
+  logger.info({ roles: [...roles] }, 'process roles');
+  const pacer = overrides.pacer ?? pacerFor(sharedQueue);
   // nodemailer is loaded only when SMTP is configured.
   const baseMailer =
     overrides.mailer ??
@@ -186,12 +195,15 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     rateLimiter: rateLimit.limiter,
     logger: logger.child({ component: 'api' }),
   });
+  // Without the `http` role the server answers only the probes (/healthz, /readyz): platform webhooks, the
+  // API, the dashboard and the web community are served by the `http` processes.
+  const servesHttp = roles.has('http');
   const http = await startHttpServer({
     host: config.http.host,
     port: config.http.port,
     trustProxy: config.http.trustProxy,
     logger,
-    routes: platforms.flatMap((p) => p.routes),
+    routes: servesHttp ? platforms.flatMap((p) => p.routes) : [],
     readiness: [
       { name: 'database', check: () => database.ping() },
       { name: 'queue', check: () => queue.ping() },
@@ -205,6 +217,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
       })),
     ],
     mount: (app) => {
+      if (!servesHttp) return;
       // Kring's landing page at `/`, before the capabilities' pages.
       mountLanding(app, {
         translator,
@@ -323,6 +336,9 @@ async function createPlatforms(deps: {
         ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
         ...(config.discord.memberRoleId ? { memberRoleId: config.discord.memberRoleId } : {}),
         messageContentIntent: config.discord.messageContent,
+        // Only `gateway` processes hold gateway sessions; every other process posts and edits over REST.
+        gateway: config.roles.has('gateway'),
+        ...(config.discord.shards ? { shards: { ids: [...config.discord.shards.ids], count: config.discord.shards.count } } : {}),
         handler,
         logger: logger.child({ platform: 'discord' }),
       }),

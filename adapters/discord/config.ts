@@ -39,6 +39,25 @@ export const discordPlatformConfigSchema = z.object({
    * the deferral itself must travel there in what is left (under a burst the event loop adds its delay).
    */
   deferAfterMs: z.number().int().min(100).max(2500).default(1500),
+  /**
+   * Whether `start()` connects to the gateway (default true). A process without Kring's `gateway` role
+   * leaves it false: it posts, edits and answers over REST only, and Discord's events reach the gateway
+   * processes (docs/SCALING.md).
+   */
+  gateway: z.boolean().default(true),
+  /**
+   * The gateway shards this process holds (`ids` out of `count`); unset: discord.js's own choice (every
+   * shard Discord recommends). Discord sends each shard the events of the guilds with
+   * `(guild_id >> 22) % count === id`, and DMs to shard 0.
+   * @see https://discord.com/developers/docs/events/gateway#sharding
+   */
+  shards: z
+    .object({
+      ids: z.array(z.number().int().min(0)).min(1, 'DISCORD_SHARD_IDS must name at least one shard'),
+      count: z.number().int().min(1),
+    })
+    .refine((s) => s.ids.every((id) => id < s.count), { error: 'DISCORD_SHARD_IDS must be below DISCORD_SHARD_COUNT' })
+    .optional(),
   /** Receives every inbound event. */
   handler: z.custom<InboundHandler>((v) => typeof (v as Partial<InboundHandler> | null)?.handle === 'function', {
     error: 'handler must be an InboundHandler (an object with handle(event))',

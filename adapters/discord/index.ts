@@ -234,6 +234,12 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
 
     async start() {
       if (started) return;
+      if (!cfg.gateway) {
+        // REST only (a process without the gateway role): nothing to connect.
+        started = true;
+        log.info('Discord over REST only: this process holds no gateway shard');
+        return;
+      }
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       try {
         await client.login(cfg.token);
@@ -242,7 +248,10 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
       }
       await withTimeout(ready, READY_TIMEOUT_MS, 'Discord gateway READY');
       started = true;
-      log.info({ user: client.user?.id, intents: client.options.intents.bitfield.toString() }, 'connected to the Discord gateway');
+      log.info(
+        { user: client.user?.id, intents: client.options.intents.bitfield.toString(), shards: client.ws.shards.map((shard) => shard.id), shardCount: client.options.shardCount },
+        'connected to the Discord gateway',
+      );
     },
 
     async stop() {
@@ -365,6 +374,7 @@ function createClient(cfg: ResolvedDiscordPlatformConfig, log: Logger, lifecycle
   if (cfg.messageContentIntent) intents.push(GatewayIntentBits.MessageContent);
   const client = new Client({
     intents,
+    ...(cfg.shards ? { shards: [...cfg.shards.ids], shardCount: cfg.shards.count } : {}),
     rest: {
       api: cfg.apiUrl,
       // Outbound calls come from the app's queue: a 429 (or an exhausted bucket) rejects with

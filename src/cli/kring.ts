@@ -9,6 +9,7 @@ import { CliCapabilities, type CliIo } from './cli-host.js';
 import { formatCount, table, UsageError } from '../capability-cli.js';
 import { registerDiscordCommand } from './discord.command.js';
 import { registerDemoCommand } from './demo.command.js';
+import { registerStartCommand } from './start.command.js';
 import { registerSecretsCommand } from './secrets.command.js';
 
 export { openCliDatabase, type CliIo } from './cli-host.js';
@@ -82,6 +83,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
   for (const capability of capabilities) capability.cli?.(program, kring.hostFor(capability) as never);
   registerDiscordCommand(program, { env: io.env });
   registerDemoCommand(program, { env: io.env });
+  registerStartCommand(program, { env: io.env });
   registerSecretsCommand(program, { db: () => kring.db(), secrets: () => kring.secrets(), out });
 
   try {

@@ -62,6 +62,31 @@ const trustProxySchema = z.string().transform((raw, ctx): TrustProxy => {
   return entries;
 });
 
+/** The parts of Kring a process can run (`KRING_ROLES`, `kring start --roles`). */
+export const PROCESS_ROLES = ['http', 'workers', 'gateway', 'schedulers'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+/** `http,workers` or `all`: the roles as a sorted list without repeats. */
+const rolesSchema = z.string().transform((raw, ctx): ProcessRole[] => {
+  const entries = raw.split(',').map((e) => e.trim().toLowerCase()).filter((e) => e !== '');
+  if (entries.includes('all')) return [...PROCESS_ROLES];
+  const bad = entries.filter((e) => !(PROCESS_ROLES as readonly string[]).includes(e));
+  if (entries.length === 0 || bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be "all" or a comma-separated list of ${PROCESS_ROLES.join(', ')}; not ${bad.map((b) => `"${b}"`).join(', ') || 'empty'}`,
+    });
+    return z.NEVER;
+  }
+  return PROCESS_ROLES.filter((r) => entries.includes(r));
+});
+
+/**
+ * `REDIS_PREFIX`: letters, digits, `_`, `.`, `-`, and Redis Cluster hash tags (`{kring}`): BullMQ needs every
+ * key of a queue in one slot, which a prefix in braces gives (docs/SCALING.md).
+ */
+const REDIS_PREFIX_PATTERN = /^(?=.{1,64}$)(?:[A-Za-z0-9]|\{[A-Za-z0-9_.-]+\})(?:[A-Za-z0-9_.-]|\{[A-Za-z0-9_.-]+\})*$/;
+
 const envSchema = z
   .object({
     NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
@@ -117,9 +142,24 @@ const envSchema = z
       emptyToUndefined,
       z
         .string()
-        .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "_", "." or "-" (no ":"), e.g. kring-utrecht')
+        .regex(
+          REDIS_PREFIX_PATTERN,
+          'must be 1-64 letters, digits, "_", "." or "-" (no ":"), e.g. kring-utrecht; a Redis Cluster hash tag in braces is allowed, e.g. {kring-utrecht}',
+        )
         .default('kring'),
     ),
+    // Which parts of Kring this process runs (docs/SCALING.md): any of http, workers, gateway, schedulers, or all.
+    KRING_ROLES: z.preprocess(emptyToUndefined, rolesSchema.default([...PROCESS_ROLES])),
+    // Discord gateway sharding: the shards this process holds, out of how many in all.
+    DISCORD_SHARD_IDS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^\s*\d{1,5}(\s*,\s*\d{1,5})*\s*$/, 'must be a comma-separated list of shard numbers, e.g. 0,1')
+        .transform((v) => [...new Set(v.split(',').map((n) => Number(n.trim())))].sort((a, b) => a - b))
+        .optional(),
+    ),
+    DISCORD_SHARD_COUNT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65_535).optional()),
     TRUST_PROXY: z.preprocess(emptyToUndefined, trustProxySchema.default(false)),
     SMTP_URL: z.preprocess(
       emptyToUndefined,
@@ -193,6 +233,7 @@ function crossFieldProblems(source: Record<string, string | undefined>): { key: 
     });
   }
   pair('DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'Discord bot');
+  problems.push(...roleProblems(has, source));
   const appType = canonicalAppType(source['MICROSOFT_APP_TYPE'] ?? '') ?? 'MultiTenant';
   const teams = has('MICROSOFT_APP_ID');
   if (teams && !has('MICROSOFT_APP_PASSWORD') && appType !== 'UserAssignedMSI') {
@@ -203,6 +244,32 @@ function crossFieldProblems(source: Record<string, string | undefined>): { key: 
   }
   if (teams && appType !== 'MultiTenant' && !has('MICROSOFT_APP_TENANT_ID')) {
     problems.push({ key: 'MICROSOFT_APP_TENANT_ID', message: `is required for a ${appType} app (your Entra tenant id)` });
+  }
+  return problems;
+}
+
+/**
+ * Roles and shards across variables: a process that runs only some roles shares its work with others through
+ * Redis, so without REDIS_URL (the in-process queue) only all of them together make a working Kring; shard
+ * numbers need the total they are out of.
+ */
+function roleProblems(has: (key: string) => boolean, source: Record<string, string | undefined>): { key: string; message: string }[] {
+  const problems: { key: string; message: string }[] = [];
+  const roles = rolesSchema.safeParse(source['KRING_ROLES'] ?? 'all');
+  if (has('KRING_ROLES') && roles.success && roles.data.length < PROCESS_ROLES.length && !has('REDIS_URL')) {
+    problems.push({
+      key: 'KRING_ROLES',
+      message:
+        `runs only ${roles.data.join(', ')}, which needs REDIS_URL: without Redis the queue lives inside one process, so the other roles ` +
+        `could never reach this one's work. Set REDIS_URL (and DATABASE_URL) for several processes, or leave KRING_ROLES unset (all roles)`,
+    });
+  }
+  const ids = (source['DISCORD_SHARD_IDS'] ?? '').split(',').map((n) => n.trim()).filter((n) => /^\d+$/.test(n)).map(Number);
+  const count = Number((source['DISCORD_SHARD_COUNT'] ?? '').trim());
+  if (has('DISCORD_SHARD_IDS') && !has('DISCORD_SHARD_COUNT')) {
+    problems.push({ key: 'DISCORD_SHARD_COUNT', message: 'is required together with DISCORD_SHARD_IDS (the total number of shards, the same in every gateway process)' });
+  } else if (has('DISCORD_SHARD_COUNT') && Number.isInteger(count) && ids.some((id) => id >= count)) {
+    problems.push({ key: 'DISCORD_SHARD_IDS', message: `must be shard numbers below DISCORD_SHARD_COUNT (${count}): 0 to ${count - 1}` });
   }
   return problems;
 }
@@ -285,13 +352,29 @@ export interface Config {
   redisUrl: string | undefined;
   /** The first part of every Redis key Kring writes (`REDIS_PREFIX`, default `kring`): BullMQ, pacer, rate limiter. */
   redisPrefix: string;
+  /**
+   * What this process runs (`KRING_ROLES`, default all): `http` serves platform webhooks, the API, the
+   * dashboard and the web community; `workers` takes queue jobs; `gateway` holds Discord gateway shards;
+   * `schedulers` registers the repeating jobs. /healthz and /readyz are served whatever the roles.
+   */
+  roles: ReadonlySet<ProcessRole>;
   mail: { smtpUrl: string | undefined; from: string };
   link: { codeTtlMs: number; maxAttempts: number };
   slack:
     | { mode: 'single'; botToken: string; signingSecret: string; apiUrl: string | undefined }
     | { mode: 'oauth'; clientId: string; clientSecret: string; stateSecret: string; signingSecret: string; apiUrl: string | undefined }
     | undefined;
-  discord: { token: string; applicationId: string; apiUrl: string | undefined; memberRoleId: string | undefined; messageContent: boolean } | undefined;
+  discord:
+    | {
+        token: string;
+        applicationId: string;
+        apiUrl: string | undefined;
+        memberRoleId: string | undefined;
+        messageContent: boolean;
+        /** `DISCORD_SHARD_IDS` of `DISCORD_SHARD_COUNT`: the gateway shards this process holds; unset: every shard (discord.js decides). */
+        shards: { ids: readonly number[]; count: number } | undefined;
+      }
+    | undefined;
   teams:
     | {
         appId: string | undefined;
@@ -363,12 +446,23 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    roles: new Set(e.KRING_ROLES),
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     link: { codeTtlMs: e.LINK_CODE_TTL_MINUTES * 60_000, maxAttempts: e.LINK_MAX_ATTEMPTS },
     slack,
     discord:
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
-        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL, memberRoleId: e.DISCORD_MEMBER_ROLE_ID, messageContent: e.DISCORD_MESSAGE_CONTENT }
+        ? {
+            token: e.DISCORD_TOKEN,
+            applicationId: e.DISCORD_APPLICATION_ID,
+            apiUrl: e.DISCORD_API_URL,
+            memberRoleId: e.DISCORD_MEMBER_ROLE_ID,
+            messageContent: e.DISCORD_MESSAGE_CONTENT,
+            shards:
+              e.DISCORD_SHARD_COUNT === undefined
+                ? undefined
+                : { ids: e.DISCORD_SHARD_IDS ?? Array.from({ length: e.DISCORD_SHARD_COUNT }, (_, i) => i), count: e.DISCORD_SHARD_COUNT },
+          }
         : undefined,
     teams:
       e.TEAMS_ENABLED || e.MICROSOFT_APP_ID
