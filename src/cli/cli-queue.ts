@@ -1,5 +1,4 @@
 import type { BulkJob, EnqueueOptions, JobQueue } from '../kernel/ports/job-queue.js';
-import { BullMqJobQueue } from '../infra/queue/bullmq.job-queue.js';
 import { InMemoryPacer, RedisPacer } from '../infra/queue/pacer.js';
 import type { CliQueue } from '../capability.js';
 import { QueueUnavailableError } from '../capability-cli.js';
@@ -33,6 +32,8 @@ export async function openCliQueue(
     );
   }
   if (!/^rediss?:\/\//.test(url)) throw new QueueUnavailableError('REDIS_URL must be a redis:// URL');
+  // BullMQ and ioredis are loaded only by the commands that hand jobs over: the others start faster.
+  const { BullMqJobQueue } = await import('../infra/queue/bullmq.job-queue.js');
   const queue = new BullMqJobQueue({ url, prefix: options.prefix, logger: stderrLogger(options.stderr) });
   try {
     await withTimeout(queue.ping(), PING_TIMEOUT_MS, 'Redis did not answer');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { registerCommands, type CommandSpec, type LocalizedText } from '../../adapters/discord/index.js';
+import type { CommandSpec, LocalizedText } from '../../adapters/discord/index.js';
 import { commandMenu, type CommandMenuEntry, type MenuText } from '../chat/command-menu.js';
 import { ConfigError, loadConfig, type Config } from '../config/env.js';
 import { ChatPlatformError } from '../kernel/ports/chat-platform.js';
@@ -58,6 +58,8 @@ export function registerDiscordCommand(program: Command, options: DiscordCommand
       }
 
       const { specs, skipped, shortened } = discordCommandSpecs(commandMenu(offlineCatalogue(config.org.slug, options.env ?? process.env), kringTranslator()));
+      // discord.js is loaded by this command only: every other `kring` command starts without it.
+      const { registerCommands } = await import('../../adapters/discord/index.js');
       try {
         await registerCommands(
           { token: discordConfig.token, applicationId: discordConfig.applicationId, ...(discordConfig.apiUrl ? { apiUrl: discordConfig.apiUrl } : {}) },
