@@ -11,6 +11,7 @@ import { membership } from './capabilities/membership/index.js';
 import { moderation } from './capabilities/moderation/index.js';
 import { meetups } from './capabilities/meetups/index.js';
 import { news } from './capabilities/news/index.js';
+import { panel } from './capabilities/panel/index.js';
 import { polls } from './capabilities/polls/index.js';
 import { site } from './capabilities/site/index.js';
 import { statements } from './capabilities/statements/index.js';
@@ -23,7 +24,7 @@ import { webhooks } from './capabilities/webhooks/index.js';
  * them in this order, and bus listeners run in it. The server (src/main.ts), the CLI and the tests' harness
  * all build from this list. Adding a capability is one folder under src/capabilities/ and one line here.
  */
-export const capabilities = [membership, access, moderation, channels, polls, statements, ideas, surveys, news, meetups, assembly, connect, insights, webhooks, apiTokens, site] as const;
+export const capabilities = [membership, access, moderation, channels, polls, statements, ideas, surveys, panel, news, meetups, assembly, connect, insights, webhooks, apiTokens, site] as const;
 
 /** The list's type (options and parts by capability name). */
 export type Capabilities = typeof capabilities;

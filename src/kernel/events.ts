@@ -84,6 +84,27 @@ export interface KringEvents {
     respondents: number;
     questions: { position: number; kind: 'single' | 'multiple' | 'scale' | 'nps' | 'text'; prompt: string; answered: number; counts: { label: string; count: number }[]; average: number | null; nps: number | null }[];
   };
+  /**
+   * A capability asks who is in a group of members another capability keeps (surveys: a survey sent to the
+   * sounding-board panel). The payload gathers the answer: the listener that owns `group` (the panel
+   * capability) pushes the ids of the group's active members into `memberIds`, and the publisher reads it
+   * once `publish` resolves (listeners are awaited in order). Without such a listener the group is empty.
+   */
+  'audience.members-requested': { organizationId: string; group: 'panel'; memberIds: string[] };
+  /**
+   * A manager drew the sounding-board panel (panel capability), replacing the one before: counts only,
+   * never who is on it. `strata`: every stratum of the candidates (chapter / age group / membership type)
+   * with its pool and the seats it got.
+   */
+  'panel.drawn': {
+    organizationId: string;
+    panelId: string;
+    size: number;
+    seats: number;
+    candidates: number;
+    drawnAt: Date;
+    strata: { label: string; pool: number; seats: number }[];
+  };
   /** A manager moved an idea of the idea box on (counts only: never who upvoted). */
   'idea.status-changed': {
     organizationId: string;

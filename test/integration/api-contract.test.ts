@@ -153,6 +153,14 @@ describe('admin API contract: every operation, every documented response', () =>
     expect((await h.call('POST', org(`/surveys/${survey.body.id}/close`), auth)).status).toBe(200);
     expect((await h.call('POST', org(`/surveys/${survey.body.id}/close`), auth)).status).toBe(409);
 
+    // The sounding-board panel: none before the first draw; a draw larger than the members who signed up is refused.
+    await h.db.prisma.panelCandidate.create({ data: { memberId: sanne.id, organizationId: h.orgA.id, optedIn: true, optedInAt: new Date() } });
+    expect((await h.call('GET', org('/panel'), auth)).status).toBe(404);
+    expect((await h.call('POST', org('/panel/draw'), { ...auth, json: { size: 2 } })).status).toBe(409);
+    expect((await h.call('POST', org('/panel/draw'), { ...auth, json: { size: 1 } })).status).toBe(201);
+    expect((await h.call('GET', org('/panel'), auth)).status).toBe(200);
+    expect((await h.call('GET', org('/panel/members'), auth)).status).toBe(200);
+
     // Connect: the list of interests, the profiles members agreed to share, introduction rounds.
     const interest = await h.call('POST', org('/interests'), { ...auth, json: { name: 'Fietsen' } });
     expect(interest.status).toBe(201);

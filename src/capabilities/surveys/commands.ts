@@ -19,7 +19,7 @@ const KIND_WORDS: Record<string, QuestionKind> = {
   text: 'text', tekst: 'text',
 };
 
-const FLAGS = ['anonymous', 'chapter', 'role', 'sample', 'opens', 'closes', 'min-group'] as const;
+const FLAGS = ['anonymous', 'chapter', 'role', 'panel', 'sample', 'opens', 'closes', 'min-group'] as const;
 type Flag = (typeof FLAGS)[number];
 
 /** `Title words --flag=value ...`: the title and the flags (values without spaces, or quoted with `"`). */
@@ -81,6 +81,10 @@ export function surveyCommands(deps: SurveyCommandDeps): { commands: CommandDefi
         if (!role) return privateText(ctx.t('surveys.create.unknownRole', { role: roleName, roles: MEMBER_ROLES.join(', ') }));
         if (base.kind !== 'all') return privateText(ctx.t('surveys.create.oneAudience'));
         base = { kind: 'role', role: role as MemberRole };
+      }
+      if (parsed.flags.has('panel')) {
+        if (base.kind !== 'all') return privateText(ctx.t('surveys.create.oneAudience'));
+        base = { kind: 'panel' };
       }
       const sampleText = parsed.flags.get('sample');
       const sample = sampleText === undefined ? null : Number(sampleText);

@@ -139,7 +139,7 @@ export class SurveyService {
   }
 
   private async openNow(survey: Survey): Promise<number> {
-    const candidates = await this.deps.repo.audienceMemberIds(survey.organizationId, survey.audience.base);
+    const candidates = survey.audience.base.kind === 'panel' ? await this.panelMemberIds(survey.organizationId) : await this.deps.repo.audienceMemberIds(survey.organizationId, survey.audience.base);
     const drawn = drawSample(candidates, survey.audience.sample, this.random);
     if (drawn.length === 0) throw new SurveyError('SURVEY.EMPTY_AUDIENCE', 'Nobody to ask.');
     const now = this.deps.clock.now();
@@ -149,6 +149,13 @@ export class SurveyService {
     if (remindAt) await this.deps.jobs.scheduleReminder(survey.id, remindAt);
     if (survey.closesAt) await this.deps.jobs.scheduleClose(survey.id, survey.closesAt);
     return drawn.length;
+  }
+
+  /** The sounding-board panel's active members, from the capability that keeps it (none without it). */
+  private async panelMemberIds(organizationId: string): Promise<string[]> {
+    const request = { organizationId, group: 'panel' as const, memberIds: [] as string[] };
+    await this.deps.bus?.publish('audience.members-requested', request);
+    return [...new Set(request.memberIds)].sort();
   }
 
   /**

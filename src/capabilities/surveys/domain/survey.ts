@@ -41,8 +41,11 @@ export interface SurveyQuestion {
   options: string[];
 }
 
-/** Who is asked: everyone, a chapter, a role; optionally a random sample of N of them. */
-export type AudienceBase = { kind: 'all' } | { kind: 'chapter'; chapterId: string } | { kind: 'role'; role: MemberRole };
+/**
+ * Who is asked: everyone, a chapter, a role, or the sounding-board panel (kept by the panel capability,
+ * asked for over the bus: `audience.members-requested`); optionally a random sample of N of them.
+ */
+export type AudienceBase = { kind: 'all' } | { kind: 'chapter'; chapterId: string } | { kind: 'role'; role: MemberRole } | { kind: 'panel' };
 export interface SurveyAudience {
   base: AudienceBase;
   /** Draw this many at random (null: all of them). */
@@ -90,9 +93,9 @@ export interface SurveyInvite {
 
 // --- Audience ---------------------------------------------------------------------------------------
 
-/** The audience as stored (`all`, `chapter:<id>`, `role:<role>`, each optionally `+sample:<n>`). */
+/** The audience as stored (`all`, `chapter:<id>`, `role:<role>`, `panel`, each optionally `+sample:<n>`). */
 export function audienceToText(a: SurveyAudience): string {
-  const base = a.base.kind === 'all' ? 'all' : a.base.kind === 'chapter' ? `chapter:${a.base.chapterId}` : `role:${a.base.role}`;
+  const base = a.base.kind === 'all' || a.base.kind === 'panel' ? a.base.kind : a.base.kind === 'chapter' ? `chapter:${a.base.chapterId}` : `role:${a.base.role}`;
   return a.sample === null ? base : `${base}+sample:${a.sample}`;
 }
 
@@ -103,6 +106,7 @@ export function audienceFromText(text: string): SurveyAudience {
   let base: AudienceBase = { kind: 'all' };
   const sampleOf = (s: string | undefined) => (s && /^sample:\d{1,6}$/.test(s) ? Number(s.slice(7)) : null);
   if (head.startsWith('sample:')) sample = sampleOf(head);
+  else if (head === 'panel') base = { kind: 'panel' };
   else if (head.startsWith('chapter:')) base = { kind: 'chapter', chapterId: head.slice(8) };
   else if (head.startsWith('role:') && (MEMBER_ROLES as readonly string[]).includes(head.slice(5))) base = { kind: 'role', role: head.slice(5) as MemberRole };
   if (tail) sample = sampleOf(tail);

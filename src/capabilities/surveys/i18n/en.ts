@@ -20,11 +20,11 @@ export const surveysEn = {
   },
   status: { draft: 'Draft', open: 'Open', closed: 'Closed', noQuestions: 'No questions yet: add one with `/kring survey question`.' },
   create: {
-    usage: 'Write it like this: `/kring survey create Member satisfaction 2026 --anonymous --closes=2026-12-20`. Settings: `--anonymous`, `--chapter=<name>` or `--role=<role>` (else everyone), `--sample=<N>` (a random N of them), `--opens=<date>`, `--closes=<date>`, `--min-group=<N>`.',
+    usage: 'Write it like this: `/kring survey create Member satisfaction 2026 --anonymous --closes=2026-12-20`. Settings: `--anonymous`, `--chapter=<name>`, `--role=<role>` or `--panel` (the sounding-board panel; else everyone), `--sample=<N>` (a random N of them), `--opens=<date>`, `--closes=<date>`, `--min-group=<N>`.',
     unknownFlag: 'I do not know the setting `--{{flag}}`. See `/kring survey create` for the settings.',
     unknownChapter: 'There is no chapter called "{{chapter}}". Chapters: {{chapters}}',
     unknownRole: 'There is no role called "{{role}}". Roles: {{roles}}',
-    oneAudience: 'Choose a chapter or a role, not both.',
+    oneAudience: 'Choose one of a chapter, a role or the panel.',
     badNumber: 'The setting `--{{flag}}` needs a whole number, like `--{{flag}}=200`.',
     badMinGroup: 'The smallest group shown in a breakdown is at least {{min}} members: use `--min-group={{min}}` or more.',
     badTime: 'I could not read that date. Write it like `2026-12-20` or `2026-12-20T18:00`.',

@@ -23,11 +23,11 @@ export const surveysNl: Widen<typeof surveysEn> = {
   },
   status: { draft: 'Concept', open: 'Open', closed: 'Gesloten', noQuestions: 'Nog geen vragen: voeg er een toe met `/kring survey question`.' },
   create: {
-    usage: 'Schrijf het zo: `/kring survey create Ledentevredenheid 2026 --anonymous --closes=2026-12-20`. Instellingen: `--anonymous`, `--chapter=<naam>` of `--role=<rol>` (anders iedereen), `--sample=<N>` (N van hen, willekeurig gekozen), `--opens=<datum>`, `--closes=<datum>`, `--min-group=<N>`.',
+    usage: 'Schrijf het zo: `/kring survey create Ledentevredenheid 2026 --anonymous --closes=2026-12-20`. Instellingen: `--anonymous`, `--chapter=<naam>`, `--role=<rol>` of `--panel` (de klankbordgroep; anders iedereen), `--sample=<N>` (N van hen, willekeurig gekozen), `--opens=<datum>`, `--closes=<datum>`, `--min-group=<N>`.',
     unknownFlag: 'De instelling `--{{flag}}` ken ik niet. Zie `/kring survey create` voor de instellingen.',
     unknownChapter: 'Er is geen afdeling "{{chapter}}". Afdelingen: {{chapters}}',
     unknownRole: 'Er is geen rol "{{role}}". Rollen: {{roles}}',
-    oneAudience: 'Kies een afdeling of een rol, niet allebei.',
+    oneAudience: 'Kies één van: een afdeling, een rol of de klankbordgroep.',
     badNumber: 'De instelling `--{{flag}}` vraagt een heel getal, zoals `--{{flag}}=200`.',
     badMinGroup: 'De kleinste groep in een uitsplitsing is minstens {{min}} leden: gebruik `--min-group={{min}}` of meer.',
     badTime: 'Die datum kan ik niet lezen. Schrijf hem als `2026-12-20` of `2026-12-20T18:00`.',

@@ -93,6 +93,8 @@ export class PrismaSurveyRepository implements SurveyRepository {
   async audienceMemberIds(organizationId: string, base: AudienceBase): Promise<string[]> {
     if (!isUuid(organizationId)) return [];
     if (base.kind === 'chapter' && !isUuid(base.chapterId)) return [];
+    // The panel is the panel capability's: SurveyService asks for it over the bus.
+    if (base.kind === 'panel') return [];
     const rows = await this.prisma.member.findMany({
       where: {
         organizationId,

@@ -96,7 +96,13 @@ export function surveyRoutes(deps: SurveyRoutesDeps): ApiRoute[] {
           return r.success ? [] : r.error.issues.map((issue) => ({ path: `body.questions.${i}${issue.path.length ? `.${issue.path.join('.')}` : ''}`, message: issue.message }));
         });
         if (issues.length > 0) throw new ValidationError(issues);
-        const base: AudienceBase = body.audience.chapterId ? { kind: 'chapter', chapterId: body.audience.chapterId } : body.audience.role ? { kind: 'role', role: body.audience.role } : { kind: 'all' };
+        const base: AudienceBase = body.audience.chapterId
+          ? { kind: 'chapter', chapterId: body.audience.chapterId }
+          : body.audience.role
+            ? { kind: 'role', role: body.audience.role }
+            : body.audience.panel
+              ? { kind: 'panel' }
+              : { kind: 'all' };
         let survey = await bodyRule('body', () =>
           deps.surveys.create({
             organizationId: organization.id,

@@ -23,9 +23,10 @@ export const surveyCreateBody = z
       .strictObject({
         chapterId: z.uuid().optional(),
         role: z.enum(MEMBER_ROLES).optional(),
+        panel: z.boolean().optional().meta({ description: 'Ask the sounding-board panel (`/kring panel draw`).' }),
         sample: z.number().int().min(1).max(SURVEY_LIMITS.sample).optional().meta({ description: 'Ask a random N of them.' }),
       })
-      .refine((a) => !(a.chapterId && a.role), { message: 'a chapter or a role, not both' })
+      .refine((a) => [a.chapterId, a.role, a.panel].filter(Boolean).length <= 1, { message: 'one of a chapter, a role or the panel' })
       .default({})
       .meta({ description: 'Omitted: every active member with a linked chat account.' }),
     minGroupSize: z.number().int().min(SURVEY_LIMITS.minGroupSize).max(1000).default(SURVEY_LIMITS.minGroupSize),
@@ -51,7 +52,7 @@ export const surveySchema = z
     title: z.string(),
     anonymous: z.boolean(),
     status: z.enum(SURVEY_STATUSES),
-    audience: z.string().meta({ description: '`all`, `chapter:<id>`, `role:<role>`, optionally `+sample:<n>`.' }),
+    audience: z.string().meta({ description: '`all`, `chapter:<id>`, `role:<role>`, `panel`, optionally `+sample:<n>`.' }),
     minGroupSize: z.number().int(),
     questions: z.array(z.object({ position: z.number().int(), kind: z.enum(QUESTION_KINDS), prompt: z.string(), options: z.array(z.string()) })),
     opensAt: timestamp.nullable(),

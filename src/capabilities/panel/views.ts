@@ -1,0 +1,27 @@
+import type { Translate } from '../../kernel/i18n.js';
+import type { Reply } from '../../kernel/ports/chat-platform.js';
+import { formatInZone } from '../../kernel/zoned-time.js';
+import { reply } from '../../chat/views.js';
+import type { PanelOverview } from './domain/panel.service.js';
+
+/** The panel for managers: summary, members (by stratum), seats per stratum against its pool, places. */
+export function panelOverviewReply(o: PanelOverview, t: Translate, where: { locale: string; timeZone: string }): Reply {
+  const summary = t('panel.show.summary', {
+    drawnAt: formatInZone(o.panel.drawnAt, where.locale, where.timeZone),
+    seats: o.panel.seats.length,
+    size: o.panel.size,
+    seed: o.panel.seed,
+    candidates: o.candidates,
+  });
+  const members = o.members.map((m) =>
+    t(m.source === 'manual' ? 'panel.show.memberManual' : 'panel.show.member', { name: m.member.name, number: m.member.memberNumber, stratum: m.stratum }),
+  );
+  const strata = o.strata.map((s) => t('panel.show.stratum', { label: s.label, seats: s.seats, pool: s.pool }));
+  const places = o.places.length === 0 ? t('panel.show.noPlaces') : t('panel.show.places', { places: o.places.map((p) => `${p.platform} ${p.kind}`).join(', ') });
+  return reply('private', t('panel.show.title'), [
+    { type: 'text', text: summary },
+    { type: 'text', text: `**${t('panel.show.membersTitle')}**\n${members.join('\n') || '-'}` },
+    { type: 'text', text: `**${t('panel.show.strataTitle')}**\n${strata.join('\n') || '-'}` },
+    { type: 'text', text: places },
+  ]);
+}
