@@ -85,6 +85,21 @@ export interface KringEvents {
     questions: { position: number; kind: 'single' | 'multiple' | 'scale' | 'nps' | 'text'; prompt: string; answered: number; counts: { label: string; count: number }[]; average: number | null; nps: number | null }[];
   };
   /**
+   * The insights dashboard asks for the survey figures of a period. The payload gathers the answer: each
+   * listener (the surveys capability) pushes one entry per survey into `surveys`, and the publisher reads
+   * it once `publish` resolves (listeners are awaited in order). Counts only: never who answered what, and
+   * an anonymous survey's figures only once at least its minimum group size of responses is in them.
+   */
+  'survey.figures-requested': {
+    organizationId: string;
+    /** Surveys open in [since, until], or sent or closed in it. */
+    since: Date;
+    until: Date;
+    /** At most this many surveys, newest first. */
+    limit: number;
+    surveys: SurveyFigures[];
+  };
+  /**
    * A capability asks who is in a group of members another capability keeps (surveys: a survey sent to the
    * sounding-board panel). The payload gathers the answer: the listener that owns `group` (the panel
    * capability) pushes the ids of the group's active members into `memberIds`, and the publisher reads it
@@ -255,6 +270,40 @@ export interface KringEvents {
   'case.opened': { organizationId: string; caseNumber: number; platform: Platform; reportedMember: Member | null; openedAt: Date };
   /** A case was decided (moderation): dismissed, warned, suspended, handed to the counsellor or closed by them. */
   'case.closed': { organizationId: string; caseNumber: number; outcome: 'dismissed' | 'warned' | 'suspended' | 'resolved'; closedAt: Date };
+}
+
+/** One survey's results as the insights dashboard charts them (`survey.figures-requested`). */
+export interface SurveyFigures {
+  surveyId: string;
+  title: string;
+  status: 'open' | 'closed';
+  anonymous: boolean;
+  sentAt: Date | null;
+  closedAt: Date | null;
+  minGroupSize: number;
+  invited: number;
+  completed: number;
+  /** Responses in the figures (anonymous: released ones). */
+  respondents: number;
+  /**
+   * False for an anonymous survey with fewer than `minGroupSize` responses in its results: `questions` is
+   * then empty, so a small group's answers cannot be read off the dashboard.
+   */
+  shown: boolean;
+  questions: {
+    position: number;
+    kind: 'single' | 'multiple' | 'scale' | 'nps' | 'text';
+    prompt: string;
+    /** Members who answered this question. */
+    answered: number;
+    /** Choices: one bar per option; scale and NPS: one bar per value; text: none. */
+    bars: { label: string; count: number }[];
+    /** Scale: the mean, one decimal. */
+    average: number | null;
+    nps: { score: number; promoters: number; passives: number; detractors: number } | null;
+    /** Text answers of a named survey (no names); null on anonymous surveys, which only show `answered`. */
+    texts: string[] | null;
+  }[];
 }
 
 /** The name of a Kring event. */

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnswerValue } from '../../src/capabilities/surveys/domain/survey.js';
+import type { Member } from '../../src/kernel/community.js';
 import { messageInsights } from '../../src/kernel/message-terms.js';
 import { addMember, command, seen } from '../integration/insights-fixtures.js';
 import { linkIn, startInsightsHarness, type InsightsHarness } from '../integration/insights-harness.js';
@@ -14,6 +17,25 @@ if (!hasChromium) {
   console.warn(`dashboard browser tests SKIPPED: ${CHROMIUM} is missing (install it with: apt-get update && apt-get install -y chromium)`);
 }
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
+/** `KRING_UPDATE_SCREENSHOTS=1` writes the README's screenshots into docs/img instead. */
+const IMAGES = join(import.meta.dirname, '..', '..', process.env['KRING_UPDATE_SCREENSHOTS'] === '1' ? join('docs', 'img') : 'test-artifacts');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+interface AxeResult {
+  violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+}
+
+/** Serious and critical WCAG 2.1 A/AA violations axe-core finds on the page as it is now. */
+async function axeProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<AxeResult> } }).axe;
+    return axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+  });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 const SENTENCES = [
   'Wie gaat er zaterdag mee op de fietstocht langs de kust?',
@@ -65,15 +87,84 @@ async function seedHistory(h: InsightsHarness): Promise<void> {
   await h.install.ingestor.flush();
 }
 
+
+/** What the seeded surveys must show: the counts each chart draws, derived from the answers given. */
+interface SeededSurveys {
+  named: { id: string; title: string; choice: number[]; scale: number[]; nps: number[]; texts: string[] };
+  anonymous: { id: string; texts: string[]; choice: number[] };
+  small: { id: string; title: string };
+}
+
+const NAMED_TEXTS = ['Meer ritten op zondag', 'Een koffiestop halverwege', 'Prima zo', 'Betere route-apps', 'Vaker met de jeugd', 'Een clubshirt', 'Meer avondritten', 'Niets, top!'];
+const ANON_TEXTS = ['anoniem-geheim-1', 'anoniem-geheim-2', 'anoniem-geheim-3', 'anoniem-geheim-4', 'anoniem-geheim-5', 'anoniem-geheim-6'];
+
+/**
+ * Three surveys through the surveys capability's own service, answered by the seeded members: a named one
+ * (choice, 1-5 scale, NPS, text) answered by 8, an anonymous one (choice, text) completed by 6 (5 released
+ * in one batch of the minimum group size, the 6th still sealed), and an anonymous one with only 2 answers.
+ */
+async function seedSurveys(h: InsightsHarness): Promise<SeededSurveys> {
+  const surveys = h.built.parts.surveys.service;
+  const rows = await h.db.prisma.member.findMany({ where: { organizationId: h.world.organizationId, memberNumber: { startsWith: 'UM' } }, orderBy: { memberNumber: 'asc' } });
+  const members = (await Promise.all(rows.filter((r) => r.memberNumber !== 'UMGR').map((r) => h.repos.members.findById(h.world.organizationId, r.id)))).filter((m): m is Member => m !== null);
+  const organizationId = h.world.organizationId;
+  const answerAll = async (surveyId: string, member: Member, answers: AnswerValue[]) => {
+    for (const [position, answer] of answers.entries()) await surveys.answer({ organizationId, member, surveyId, position, answer });
+  };
+  const make = async (title: string, anonymous: boolean, questions: unknown[]) => {
+    let survey = await surveys.create({ organizationId, createdByMemberId: null, title, anonymous, audience: { base: { kind: 'all' }, sample: null } });
+    for (const q of questions) survey = await surveys.addQuestion(survey, q);
+    await surveys.send(survey);
+    return survey;
+  };
+  const named = await make('Hoe bevalt de fietsclub?', false, [
+    { kind: 'single', prompt: 'Hoe vaak fiets je mee?', options: ['Elke week', 'Elke maand', 'Zelden'] },
+    { kind: 'scale', prompt: 'Hoe tevreden ben je over de routes?' },
+    { kind: 'nps', prompt: 'Zou je de club aanraden aan een vriend?' },
+    { kind: 'text', prompt: 'Wat kan er beter?' },
+  ]);
+  const choice = [0, 0, 0];
+  const scale = [0, 0, 0, 0, 0];
+  const nps = Array.from({ length: 11 }, () => 0);
+  for (let i = 0; i < 8; i++) {
+    const c = i % 3;
+    const v = (i % 5) + 1;
+    const n = [10, 9, 8, 7, 3, 10, 6, 9][i]!;
+    choice[c]!++;
+    scale[v - 1]!++;
+    nps[n]!++;
+    await answerAll(named.id, members[i]!, [{ kind: 'choices', choices: [c] }, { kind: 'value', value: v }, { kind: 'value', value: n }, { kind: 'text', text: NAMED_TEXTS[i]! }]);
+  }
+  const anonymous = await make('Anoniem: het bestuur', true, [
+    { kind: 'single', prompt: 'Vertrouw je het bestuur?', options: ['Ja', 'Nee'] },
+    { kind: 'text', prompt: 'Wat wil je het bestuur zeggen?' },
+  ]);
+  const anonChoice = [0, 0];
+  for (let i = 0; i < 6; i++) {
+    // The 6th completed response waits, sealed, for the next batch of five: not in the figures.
+    if (i < 5) anonChoice[i % 2]!++;
+    await answerAll(anonymous.id, members[i]!, [{ kind: 'choices', choices: [i % 2] }, { kind: 'text', text: ANON_TEXTS[i]! }]);
+  }
+  const small = await make('Anoniem: de kantine', true, [{ kind: 'scale', prompt: 'Hoe vind je de kantine?' }]);
+  for (let i = 0; i < 2; i++) await answerAll(small.id, members[i]!, [{ kind: 'value', value: 2 }]);
+  return {
+    named: { id: named.id, title: named.title, choice, scale, nps, texts: NAMED_TEXTS },
+    anonymous: { id: anonymous.id, texts: ANON_TEXTS, choice: anonChoice },
+    small: { id: small.id, title: small.title },
+  };
+}
+
 describe.skipIf(!hasChromium)('insights dashboard in headless Chromium', () => {
   let h: InsightsHarness;
   let browser: Browser;
+  let seeded: SeededSurveys;
 
   beforeAll(async () => {
-    h = await startInsightsHarness();
+    h = await startInsightsHarness({ capabilities: ['surveys'] });
     await addMember(h.db, h.world, 'UMGR', { name: 'Mies (bestuur)', roles: ['member', 'manager'], chapterId: h.world.chapterId });
     await addMember(h.db, h.other, 'UOTHERMGR', { name: 'Olaf (Zwemclub)', roles: ['member', 'board'] });
     await seedHistory(h);
+    seeded = await seedSurveys(h);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
@@ -140,6 +231,66 @@ describe.skipIf(!hasChromium)('insights dashboard in headless Chromium', () => {
     const [second] = await Promise.all([again.waitForNavigation(), again.click('#confirm')]);
     expect(second?.status()).toBe(401);
     expect(await again.textContent('#message')).toContain('werkt niet (meer)');
+    await context.close();
+  });
+
+  it('draws each survey’s results per question (bars, average, NPS), keeps anonymous surveys anonymous, and passes axe', async () => {
+    // This context bypasses the page's policy (only its own scripts): axe-core is injected by the test.
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1900 }, locale: 'nl-NL', bypassCSP: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page, await signInLink(h.world, 'UMGR'));
+    const survey = (id: string) => page.locator(`section[data-survey="${id}"]`);
+    expect(await page.locator('#surveys section.survey').count()).toBe(3);
+
+    // The named survey: one chart per choice, scale and NPS question, each bar the answers given.
+    const drawn = await page.evaluate((id) => {
+      type Canvas = { id: string };
+      const g = globalThis as unknown as {
+        Chart: { getChart(c: Canvas): { data: { labels: string[]; datasets: { data: number[] }[] } } | undefined };
+        document: { querySelectorAll(selector: string): Iterable<Canvas> };
+      };
+      return [...g.document.querySelectorAll(`section[data-survey="${id}"] canvas`)].map((c) => g.Chart.getChart(c)?.data.datasets[0]?.data ?? null);
+    }, seeded.named.id);
+    expect(drawn).toEqual([seeded.named.choice, seeded.named.scale, seeded.named.nps]);
+    const named = survey(seeded.named.id);
+    expect(await named.locator('h2').textContent()).toBe(`${seeded.named.title} (open)`);
+    const promoters = seeded.named.nps.slice(9).reduce((a, b) => a + b, 0);
+    const detractors = seeded.named.nps.slice(0, 7).reduce((a, b) => a + b, 0);
+    const score = Math.round(((promoters - detractors) / 8) * 100);
+    expect(await named.locator('.survey-nps').textContent()).toContain(`NPS ${score} (promotors ${promoters}`);
+    const mean = seeded.named.scale.reduce((sum, n, i) => sum + n * (i + 1), 0) / 8;
+    expect(await named.locator('.survey-figure').first().textContent()).toBe(`Gemiddeld ${new Intl.NumberFormat('nl').format(Math.round(mean * 10) / 10)} van 5`);
+    expect((await named.locator('.survey-texts li').allTextContents()).sort()).toEqual([...seeded.named.texts].sort());
+    expect(await named.locator('p.hint').first().textContent()).toMatch(/^\d+ gevraagd · 8 afgerond · 8 in de uitslag$/);
+
+    // The anonymous survey: its released batch as bars, its written answers only as a number.
+    const anonymous = survey(seeded.anonymous.id);
+    expect(await anonymous.locator('canvas').count()).toBe(1);
+    const anonBars = await page.evaluate((id) => {
+      const g = globalThis as unknown as { Chart: { getChart(c: unknown): { data: { datasets: { data: number[] }[] } } | undefined }; document: { querySelector(s: string): unknown } };
+      return g.Chart.getChart(g.document.querySelector(`section[data-survey="${id}"] canvas`))?.data.datasets[0]?.data;
+    }, seeded.anonymous.id);
+    expect(anonBars).toEqual(seeded.anonymous.choice);
+    expect(await anonymous.locator('.survey-texts').count()).toBe(0);
+    expect(await anonymous.locator('[data-kind="text"] .survey-figure').textContent()).toBe('5 geschreven antwoorden');
+    const html = await page.content();
+    const json = await page.evaluate(async () => JSON.stringify(await (await fetch('api/data')).json()));
+    for (const text of seeded.anonymous.texts) {
+      expect(html).not.toContain(text);
+      expect(json).not.toContain(text);
+    }
+
+    // Below the minimum group size: no figure at all, only that it waits.
+    const small = survey(seeded.small.id);
+    expect(await small.locator('canvas').count()).toBe(0);
+    expect(await small.locator('.survey-question').count()).toBe(0);
+    expect(await small.locator('.survey-waiting').textContent()).toBe('Anoniem: de cijfers verschijnen zodra er minstens 5 reacties zijn.');
+
+    expect(await axeProblems(page)).toEqual([]);
+    await page.locator('#surveys').locator('xpath=..').screenshot({ path: join(IMAGES, 'dashboard-surveys.png') });
+    expect(errors).toEqual([]);
     await context.close();
   });
 

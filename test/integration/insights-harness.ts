@@ -8,7 +8,9 @@ import type { Database } from '../../src/infra/database/database.js';
 import type { InboundEvent, Reply } from '../../src/kernel/ports/chat-platform.js';
 import type { Directory } from '../../src/kernel/ports/directory.js';
 import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
-import { buildTestCapabilities, testContext } from '../support/capabilities.js';
+import { buildTestCapabilities, testContext, type CapabilityName } from '../support/capabilities.js';
+import type { BuiltCapabilities } from '../../src/capability.js';
+import type { Capabilities } from '../../src/capabilities.js';
 import { FakeChatPlatform } from '../fakes/fake-chat-platform.js';
 import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
@@ -25,6 +27,8 @@ export interface InsightsHarness {
   db: Database;
   repos: Directory;
   install: InsightsParts;
+  /** Every capability built (membership, insights and the `capabilities` option's). */
+  built: BuiltCapabilities<Capabilities>;
   app: ChatRouter;
   http: RunningHttpServer;
   baseUrl: string;
@@ -38,7 +42,9 @@ export interface InsightsHarness {
   close(): Promise<void>;
 }
 
-export async function startInsightsHarness(options: { ingestor?: Partial<IngestorSettings>; clock?: Clock } = {}): Promise<InsightsHarness> {
+export async function startInsightsHarness(
+  options: { ingestor?: Partial<IngestorSettings>; clock?: Clock; /** More capabilities of the list to build beside membership and insights (their workers are not started). */ capabilities?: CapabilityName[] } = {},
+): Promise<InsightsHarness> {
   const db = await createPostgresTestDatabase();
   const repos = prismaRepositories(db.prisma);
   const clock = options.clock ?? systemClock;
@@ -47,7 +53,7 @@ export async function startInsightsHarness(options: { ingestor?: Partial<Ingesto
   const other = await seedWorld(db, { name: 'De Zwemclub' });
   const slack = new FakeChatPlatform('slack');
   const ctx = testContext({ directory: repos, database: db, queue, clock, platforms: { get: (p) => (p === 'slack' ? slack : undefined), all: () => [slack] } });
-  const { built, router: app } = buildTestCapabilities(['membership', 'insights'], ctx, {
+  const { built, router: app } = buildTestCapabilities(['membership', 'insights', ...(options.capabilities ?? [])], ctx, {
     defaultOrganizationSlug: world.slug,
     capabilityOptions: { insights: { schedule: false, ...(options.ingestor ? { ingestor: options.ingestor } : {}) } },
   });
@@ -60,6 +66,7 @@ export async function startInsightsHarness(options: { ingestor?: Partial<Ingesto
     db,
     repos,
     install,
+    built,
     app,
     http,
     baseUrl,

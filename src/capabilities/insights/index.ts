@@ -1,4 +1,5 @@
 import { defineCapability, type CapabilityContext, type CapabilityParts } from '../../capability.js';
+import type { SurveyFigures } from '../../kernel/events.js';
 import type { PlatformAccount } from '../../kernel/ports/directory.js';
 import { insightsCommands, overviewView } from './commands.js';
 import { ActivityIngestor, type IngestorSettings } from './domain/activity-ingestor.js';
@@ -57,7 +58,13 @@ export const insights = defineCapability({
   build(ctx: CapabilityContext, options: InsightsOptions = {}): InsightsParts {
     const { clock, logger, translator, queue, directory } = ctx;
     const repository = ctx.repository(PrismaInsightsRepository, { secrets: ctx.secrets });
-    const insights = new InsightsService({ queries: repository, settings: repository, clock });
+    /** The surveys' figures, gathered over the bus from whoever answers (the surveys capability; none without it). */
+    const surveyFigures = async (organizationId: string, since: Date, until: Date, limit: number) => {
+      const request = { organizationId, since, until, limit, surveys: [] as SurveyFigures[] };
+      await ctx.bus.publish('survey.figures-requested', request);
+      return request.surveys.slice(0, limit);
+    };
+    const insights = new InsightsService({ queries: repository, settings: repository, clock, surveyFigures });
     const ingestor = new ActivityIngestor({
       store: repository,
       clock,

@@ -73,6 +73,12 @@ export const surveys = defineCapability({
         }),
         tags: [{ name: 'Surveys', description: 'Multi-question surveys sent by direct message; results, per-chapter breakdowns for large enough groups, CSV.' }],
       },
+      on: {
+        // The insights dashboard gathers each survey's figures through the bus (counts only, group size respected).
+        'survey.figures-requested': async (request) => {
+          request.surveys.push(...(await service.dashboardFigures(request.organizationId, request.since, request.until, request.limit)));
+        },
+      },
       async start() {
         ctx.queue.process(SURVEY_QUEUE, (name, payload, meta) => worker.handle(name, payload, meta));
       },

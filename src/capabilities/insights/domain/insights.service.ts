@@ -1,4 +1,5 @@
 import type { Clock } from '../../../kernel/clock.js';
+import type { SurveyFigures } from '../../../kernel/events.js';
 import type { Platform } from '../../../kernel/types.js';
 import { WRITING_KINDS } from './activity.js';
 import { rankAmbassadors, type AmbassadorCandidate } from './ambassadors.js';
@@ -113,7 +114,16 @@ export interface DashboardData {
   ambassadors: AmbassadorCandidate[];
   /** Members finding each other: the period's introduction rounds (newest first) and the onboarding funnel of those who linked in it. */
   community: { rounds: IntroRoundFigures[]; funnel: OnboardingFunnel; totals: CommunityTotals };
+  /**
+   * Surveys open or closed in the period's window (newest first, at most 8), as the surveys capability
+   * gives them: counts only, anonymous ones only from their minimum group size. Not filtered by chapter
+   * or platform (anonymous answers carry neither).
+   */
+  surveys: SurveyFigures[];
 }
+
+/** Where the dashboard's survey figures come from (the surveys capability, over the bus); none without it. */
+export type SurveyFiguresSource = (organizationId: string, since: Date, until: Date, limit: number) => Promise<SurveyFigures[]>;
 
 const DAY_MS = 86_400_000;
 
@@ -125,7 +135,7 @@ const DAY_MS = 86_400_000;
 export class InsightsService {
   private readonly topicCache = new Map<string, { on: boolean; until: number }>();
 
-  constructor(private readonly deps: { queries: InsightsQueries; settings: SettingsStore; clock: Clock }) {}
+  constructor(private readonly deps: { queries: InsightsQueries; settings: SettingsStore; clock: Clock; surveyFigures?: SurveyFiguresSource }) {}
 
   /** The local day it is now in the organisation. */
   today(org: InsightsOrganization): string {
@@ -227,7 +237,7 @@ export class InsightsService {
     // The same window as the overview's polls and meet-ups: the period's length, up to now.
     const until = this.deps.clock.now();
     const since = new Date(until.getTime() - period.days * DAY_MS);
-    const [daily, weekly, monthly, retention, stats, topTerms, rounds, funnel, totals] = await Promise.all([
+    const [daily, weekly, monthly, retention, stats, topTerms, rounds, funnel, totals, surveys] = await Promise.all([
       queries.daily(filter),
       queries.activePer({ ...filter, from: isoWeekStart(period.from) }, 'week'),
       queries.activePer({ ...filter, from: yearAgo }, 'month'),
@@ -237,6 +247,7 @@ export class InsightsService {
       queries.introRounds(org.id, since, until, 24),
       queries.onboardingFunnel(org.id, since, until),
       queries.communityTotals(org.id, period.from, period.to),
+      this.deps.surveyFigures ? this.deps.surveyFigures(org.id, since, until, 8) : Promise.resolve([]),
     ]);
     return {
       overview,
@@ -247,6 +258,7 @@ export class InsightsService {
       topTerms: [...topTerms].sort((a, b) => b.current - a.current || a.term.localeCompare(b.term)).slice(0, 15),
       ambassadors: rankAmbassadors(stats, weeks, 10),
       community: { rounds, funnel, totals },
+      surveys,
     };
   }
 

@@ -1,4 +1,5 @@
 import { NPS_RANGE, SCALE_RANGE, type Survey, type SurveyQuestion } from './survey.js';
+import type { SurveyFigures } from '../../../kernel/events.js';
 
 /** One stored answer as results read it; `member` and `chapter` only for named surveys. */
 export interface ResultAnswer {
@@ -134,4 +135,40 @@ export function surveyResults(input: { survey: Survey; answers: readonly ResultA
     chapters.sort((a, b) => (a.chapterName ?? '\uffff').localeCompare(b.chapterName ?? '\uffff'));
   }
   return { survey, invited: input.invited, completed: input.completed, respondents, waiting: input.waiting, questions, chapters, hiddenGroups };
+}
+
+/**
+ * One survey's results as the insights dashboard charts them: counts, bars, averages and NPS per question.
+ * Anonymous surveys show text questions as a count only, and nothing at all until at least
+ * `survey.minGroupSize` responses are in the results (closing releases every sealed response, however few).
+ * Named surveys show their text answers without names.
+ */
+export function dashboardFigures(results: SurveyResultsData): SurveyFigures {
+  const { survey } = results;
+  const shown = !survey.anonymous || results.respondents >= survey.minGroupSize;
+  return {
+    surveyId: survey.id,
+    title: survey.title,
+    status: survey.status === 'closed' ? 'closed' : 'open',
+    anonymous: survey.anonymous,
+    sentAt: survey.sentAt,
+    closedAt: survey.closedAt,
+    minGroupSize: survey.minGroupSize,
+    invited: results.invited,
+    completed: results.completed,
+    respondents: shown ? results.respondents : 0,
+    shown,
+    questions: shown
+      ? results.questions.map((q) => ({
+          position: q.question.position,
+          kind: q.question.kind,
+          prompt: q.question.prompt,
+          answered: q.answered,
+          bars: q.bars.map((b) => ({ label: b.label, count: b.count })),
+          average: q.average,
+          nps: q.nps,
+          texts: survey.anonymous || q.question.kind !== 'text' ? null : q.texts.map((t) => t.text),
+        }))
+      : [],
+  };
 }

@@ -1,6 +1,6 @@
 import type { Member, Organization } from '../../../kernel/community.js';
 import type { Clock } from '../../../kernel/clock.js';
-import type { EventBus } from '../../../kernel/events.js';
+import type { EventBus, SurveyFigures } from '../../../kernel/events.js';
 import type { ChatPlatforms, View } from '../../../kernel/ports/chat-platform.js';
 import type { IdentityRepository, MemberRepository, OrganizationRepository } from '../../../kernel/ports/directory.js';
 import { DeferJobError, type JobMeta } from '../../../kernel/ports/job-queue.js';
@@ -12,7 +12,7 @@ import { validate } from '../../../kernel/validate.js';
 import { ValidationError } from '../../../kernel/errors.js';
 import type { InviteCounts, RecordOutcome, SurveyJobs, SurveyRepository } from '../ports.js';
 import { SurveyError } from './survey.errors.js';
-import { surveyResults, type ResultAnswer, type SurveyResultsData } from './survey-results.js';
+import { dashboardFigures, surveyResults, type ResultAnswer, type SurveyResultsData } from './survey-results.js';
 import { checkAnswer, drawSample, questionInput, reminderAt, SURVEY_LIMITS, type AnswerValue, type SurveyAudience, type Survey, type SurveyStatus, type SurveyQuestion } from './survey.js';
 
 /** What the direct messages look like, in the member's language (views.ts). */
@@ -216,6 +216,24 @@ export class SurveyService {
   async results(survey: Survey): Promise<SurveyResultsData> {
     const [answers, counts] = await Promise.all([this.deps.repo.answers(survey.id), this.deps.repo.counts(survey.id)]);
     return surveyResults({ survey, answers, invited: counts.invited, completed: counts.completed, waiting: counts.waiting });
+  }
+
+  /**
+   * The insights dashboard's figures (`survey.figures-requested`): the surveys open in [since, until] or
+   * closed in it, newest sent first, at most `limit`, each through {@link dashboardFigures} (anonymous
+   * surveys: text as a count only, nothing below the minimum group size).
+   */
+  async dashboardFigures(organizationId: string, since: Date, until: Date, limit: number): Promise<SurveyFigures[]> {
+    const [open, closed] = await Promise.all([
+      this.deps.repo.list(organizationId, { status: 'open', limit }),
+      this.deps.repo.list(organizationId, { status: 'closed', limit: limit * 4 }),
+    ]);
+    const started = (s: Survey) => s.sentAt ?? s.createdAt;
+    const inWindow = [...open, ...closed].filter((s) => started(s) <= until && (s.closedAt === null || s.closedAt >= since));
+    inWindow.sort((a, b) => started(b).getTime() - started(a).getTime());
+    const figures: SurveyFigures[] = [];
+    for (const survey of inWindow.slice(0, limit)) figures.push(dashboardFigures(await this.results(survey)));
+    return figures;
   }
 
   counts(survey: Survey): Promise<InviteCounts> {

@@ -191,6 +191,72 @@
     ], true, { scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } });
   }
 
+  function fill(text, values) {
+    return Object.keys(values).reduce(function (t, k) { return t.split('{' + k + '}').join(values[k]); }, text);
+  }
+
+  var surveyCharts = [];
+
+  /**
+   * Survey results, one block per survey and one chart per choice, scale or NPS question. The numbers
+   * come as the surveys capability gave them: anonymous surveys without written answers (only their
+   * count) and without any figure below their minimum group size.
+   */
+  function renderSurveys(surveys) {
+    surveyCharts.forEach(function (id) { if (charts[id]) { charts[id].destroy(); delete charts[id]; } });
+    surveyCharts = [];
+    document.getElementById('surveys-none').hidden = surveys.length > 0;
+    var wrap = document.getElementById('surveys');
+    wrap.replaceChildren();
+    surveys.forEach(function (s, i) {
+      var block = el('section', null, 'survey');
+      block.setAttribute('data-survey', s.surveyId);
+      var tags = [s.status === 'closed' ? P.surveyClosed : P.surveyOpen];
+      if (s.anonymous) tags.push(P.surveyAnonymous);
+      block.appendChild(el('h2', s.title + ' (' + tags.join(', ') + ')'));
+      block.appendChild(el('p', fill(P.surveyMeta, { invited: fmt.format(s.invited), completed: fmt.format(s.completed), respondents: fmt.format(s.respondents) }), 'hint'));
+      if (!s.shown) block.appendChild(el('p', fill(P.surveyWaiting, { size: fmt.format(s.minGroupSize) }), 'hint survey-waiting'));
+      var grid = el('div', null, 'survey-questions');
+      block.appendChild(grid);
+      // In the document before any chart is drawn: Chart.js sizes a canvas by its place on the page.
+      wrap.appendChild(block);
+      s.questions.forEach(function (q) {
+        var box = el('div', null, 'survey-question');
+        box.setAttribute('data-kind', q.kind);
+        grid.appendChild(box);
+        box.appendChild(el('h3', (q.position + 1) + '. ' + q.prompt));
+        box.appendChild(el('p', fill(P.surveyAnswered, { answered: fmt.format(q.answered) }), 'hint'));
+        if (q.bars.length > 0) {
+          var id = 'chart-survey-' + i + '-' + q.position;
+          var holder = el('div', null, 'chart small');
+          var canvas = el('canvas');
+          canvas.id = id;
+          canvas.setAttribute('role', 'img');
+          canvas.setAttribute('aria-label', q.prompt + ': ' + q.bars.map(function (b) { return b.label + ' ' + b.count; }).join(', '));
+          holder.appendChild(canvas);
+          box.appendChild(holder);
+          surveyCharts.push(id);
+          var horizontal = q.kind === 'single' || q.kind === 'multiple';
+          var scale = { beginAtZero: true, ticks: { precision: 0 } };
+          barChart(id, q.bars.map(function (b) { return short(b.label, 30); }), [{ label: P.surveyCount, data: q.bars.map(function (b) { return b.count; }) }], horizontal,
+            { scales: horizontal ? { x: scale } : { y: scale } });
+        }
+        if (q.average !== null) box.appendChild(el('p', fill(P.surveyAverage, { average: fmt.format(q.average) }), 'survey-figure'));
+        if (q.nps) {
+          box.appendChild(el('p', fill(P.surveyNps, { score: fmt.format(q.nps.score), promoters: fmt.format(q.nps.promoters), passives: fmt.format(q.nps.passives), detractors: fmt.format(q.nps.detractors) }), 'survey-figure survey-nps'));
+        }
+        if (q.kind === 'text') {
+          box.appendChild(el('p', fill(P.surveyTexts, { count: fmt.format(q.answered) }), 'survey-figure'));
+          if (q.texts) {
+            var ul = el('ul', null, 'plain survey-texts');
+            q.texts.slice(0, 50).forEach(function (t) { ul.appendChild(el('li', t)); });
+            box.appendChild(ul);
+          }
+        }
+      });
+    });
+  }
+
   function render(payload) {
     var d = payload.data;
     var o = d.overview;
@@ -238,6 +304,7 @@
     renderUnanswered(o.unanswered);
     renderAmbassadors(d.ambassadors);
     renderCommunity(d.community);
+    renderSurveys(d.surveys || []);
     document.body.setAttribute('data-ready', 'true');
   }
 
