@@ -12,6 +12,13 @@ import type { FakeDiscordState } from './state.js';
  * Tests can drop the connection (close code or abrupt terminate), refuse the next resume (op 9), or
  * ask the client to reconnect (op 7).
  *
+ * Sharding as Discord does it: Identify may carry `shard: [id, count]`; each shard is a session of its own,
+ * and a dispatch goes only to the shard of its guild, `(guild_id >> 22) % count`, DMs and guildless events
+ * to shard 0. Without `shard` a session is shard 0 of 1 and gets everything. A shard identified again
+ * replaces its earlier session; identifying with a count other than the open sessions' closes with 4010
+ * (Invalid shard), as Discord does for a shard number out of range.
+ *
+ * @see https://discord.com/developers/docs/events/gateway#sharding
  * @see https://discord.com/developers/docs/events/gateway
  */
 
@@ -42,6 +49,8 @@ interface Dispatch {
 
 interface Session {
   id: string;
+  /** `[shard id, shard count]` from Identify (`[0, 1]` when none was sent). */
+  shard: [number, number];
   intents: number;
   seq: number;
   /** Every dispatch of this session, for replay on resume. */
@@ -61,7 +70,8 @@ export interface GatewayStats {
 export class FakeGateway extends EventEmitter {
   readonly stats: GatewayStats = { connections: 0, identifies: 0, resumes: 0, heartbeats: 0 };
   private readonly wss: WebSocketServer;
-  private session: Session | undefined;
+  /** Sessions by shard id. */
+  private readonly sessions = new Map<number, Session>();
   private refuseNextResume = false;
   private sessionCounter = 0;
 
@@ -76,6 +86,11 @@ export class FakeGateway extends EventEmitter {
     this.wss.on('connection', (socket, req) => this.onConnection(socket, new URL(req.url ?? '/', 'ws://fake')));
   }
 
+  /** Shard 0's session (the only one when the client does not shard). */
+  private get session(): Session | undefined {
+    return this.sessions.get(0);
+  }
+
   /** The current session's intents bitfield (0 before the first identify). */
   get intents(): number {
     return this.session?.intents ?? 0;
@@ -86,13 +101,26 @@ export class FakeGateway extends EventEmitter {
     return this.session?.socket?.readyState === WebSocket.OPEN;
   }
 
+  /** The shards with a session on an open socket, as `[id, count]`, by id. */
+  get connectedShards(): [number, number][] {
+    return [...this.sessions.values()].filter((s) => s.socket?.readyState === WebSocket.OPEN).map((s) => s.shard).sort((a, b) => a[0] - b[0]);
+  }
+
+  /** The shard a guild's events go to, out of the sessions' shard count: `(guild_id >> 22) % count`. */
+  shardOf(guildId: string | undefined): number {
+    const count = this.session?.shard[1] ?? [...this.sessions.values()][0]?.shard[1] ?? 1;
+    return guildId === undefined ? 0 : shardFor(guildId, count);
+  }
+
   /**
-   * Sends a dispatch with the next sequence number. While the client is disconnected it is kept and
-   * replayed on resume, as Discord does. Returns false when the session lacks the intent for it.
+   * Sends a dispatch with the next sequence number of the session of its guild's shard. While the client
+   * is disconnected it is kept and replayed on resume, as Discord does. Returns false when the session
+   * lacks the intent for it.
    */
   dispatch(t: string, d: unknown): boolean {
-    const session = this.session;
-    if (!session || session.invalid) throw new Error(`fake gateway: no session to dispatch ${t} to (wait for READY first)`);
+    const shard = this.shardOf(guildOf(d));
+    const session = this.sessions.get(shard);
+    if (!session || session.invalid) throw new Error(`fake gateway: no session of shard ${shard} to dispatch ${t} to (wait for READY first)`);
     const needed = requiredIntent(t, d);
     if (needed !== 0 && (session.intents & needed) === 0) return false;
     const payload: Dispatch = { op: 0, s: ++session.seq, t, d: t === 'MESSAGE_CREATE' ? this.blankContent(session, d) : d };
@@ -181,9 +209,10 @@ export class FakeGateway extends EventEmitter {
     });
     socket.on('close', (code) => {
       // Closing with 1000/1001 ends the session at Discord; any other code keeps it resumable.
-      if (this.session?.socket === socket) {
-        this.session.socket = undefined;
-        if (code === 1000 || code === 1001) this.session.invalid = true;
+      for (const session of this.sessions.values()) {
+        if (session.socket !== socket) continue;
+        session.socket = undefined;
+        if (code === 1000 || code === 1001) session.invalid = true;
       }
       this.emit('closed', code);
     });
@@ -203,15 +232,25 @@ export class FakeGateway extends EventEmitter {
       socket.close(4014, 'Disallowed intent(s).');
       return false;
     }
-    if (this.session?.socket && this.session.socket !== socket) this.session.socket.terminate();
-    this.session = { id: `fake-session-${++this.sessionCounter}`, intents, seq: 0, sent: [], socket, invalid: false };
+    const shard: [number, number] = Array.isArray(d.shard) ? [Number(d.shard[0]), Number(d.shard[1])] : [0, 1];
+    const otherCount = [...this.sessions.values()].find((s) => s.shard[0] !== shard[0] && s.socket?.readyState === WebSocket.OPEN)?.shard[1];
+    if (!(shard[1] >= 1 && shard[0] >= 0 && shard[0] < shard[1]) || (otherCount !== undefined && otherCount !== shard[1])) {
+      socket.close(4010, 'Invalid shard.');
+      return false;
+    }
+    const previous = this.sessions.get(shard[0]);
+    if (previous?.socket && previous.socket !== socket) previous.socket.terminate();
+    // Sessions of another shard count belong to an earlier layout: gone.
+    for (const [id, s] of this.sessions) if (s.shard[1] !== shard[1]) this.sessions.delete(id);
+    const session: Session = { id: `fake-session-${++this.sessionCounter}`, shard, intents, seq: 0, sent: [], socket, invalid: false };
+    this.sessions.set(shard[0], session);
     this.emit('identify', d);
-    this.dispatch('READY', {
+    this.send(session, 'READY', {
       v: 10,
       user: { ...this.state.userPayload(this.state.bot), flags: 0, mfa_enabled: false, verified: true, email: null },
       user_settings: {},
       session_type: 'normal',
-      session_id: this.session.id,
+      session_id: session.id,
       resume_gateway_url: this.url(),
       guilds: [],
       guild_join_requests: [],
@@ -221,16 +260,22 @@ export class FakeGateway extends EventEmitter {
       geo_ordered_rtc_regions: ['rotterdam', 'frankfurt'],
       auth: {},
       application: { id: this.state.applicationId, flags: 8_953_856 },
-      shard: d.shard ?? [0, 1],
+      shard,
       _trace: ['["gateway-prd-fake",{"micros":0}]'],
     });
-    this.emit('ready');
+    this.emit('ready', shard[0]);
     return true;
+  }
+
+  private send(session: Session, t: string, d: unknown): void {
+    const payload: Dispatch = { op: 0, s: ++session.seq, t, d };
+    session.sent.push(payload);
+    if (session.socket?.readyState === WebSocket.OPEN) session.socket.send(JSON.stringify(payload));
   }
 
   private resume(socket: WebSocket, d: ResumeData): boolean {
     this.stats.resumes += 1;
-    const session = this.session;
+    const session = [...this.sessions.values()].find((s) => s.id === d?.session_id) ?? this.session;
     if (d?.token !== this.options.token) {
       socket.close(4004, 'Authentication failed.');
       return false;
@@ -285,4 +330,15 @@ function requiredIntent(t: string, d: unknown): number {
     default:
       return 0;
   }
+}
+
+/** Discord's shard formula: `(guild_id >> 22) % shard_count`. */
+export function shardFor(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
+/** The guild a dispatch belongs to (`guild_id`, or a GUILD_CREATE's own `id`); undefined for DMs. */
+function guildOf(d: unknown): string | undefined {
+  const payload = d as { guild_id?: unknown } | null;
+  return typeof payload?.guild_id === 'string' ? payload.guild_id : undefined;
 }

@@ -210,7 +210,7 @@ export class FakeDiscord {
       type: 0,
       channel_id: channel.id,
       channel_type: channel.type,
-      guild_id: this.state.guildId,
+      guild_id: channel.guild_id ?? this.state.guildId,
       author: this.state.userPayload(input.bot ? { ...user, bot: true } : user),
       member: member ? this.state.memberPayload(member, false) : undefined,
       content: input.content,
@@ -282,13 +282,15 @@ export class FakeDiscord {
     const user = input.user ?? this.state.anna;
     const channel = this.state.channels.get(input.channelId ?? this.state.generalChannelId)!;
     const member = this.state.members.get(user.id) ?? this.state.addMember(user.id);
+    // The channel's guild (a guild added with state.addGuild, or the first one).
+    const guildId = channel.guild_id ?? this.state.guildId;
     const interaction: FakeInteraction = {
       id: snowflake(),
       token: `aW50ZXJhY3Rpb246${randomBytes(48).toString('base64url')}`,
       type,
       createdAt: Date.now(),
       channelId: channel.id,
-      ...(channel.type === 1 ? {} : { guildId: this.state.guildId }),
+      ...(channel.type === 1 ? {} : { guildId: guildId }),
       userId: user.id,
       callbacks: [],
       webhookCalls: [],
@@ -302,18 +304,18 @@ export class FakeDiscord {
       channel.type === 1
         ? { user: this.state.userPayload(user), authorizing_integration_owners: { '0': '0' }, context: 1 }
         : {
-            guild: { id: this.state.guildId, features: [], locale: 'nl' },
-            guild_id: this.state.guildId,
+            guild: { id: guildId, features: [], locale: 'nl' },
+            guild_id: guildId,
             guild_locale: 'nl',
             member: { ...this.state.memberPayload(member), permissions },
-            authorizing_integration_owners: { '0': this.state.guildId },
+            authorizing_integration_owners: { '0': guildId },
             context: 0,
           };
     this.gateway.dispatch('INTERACTION_CREATE', {
       id: interaction.id,
       application_id: this.applicationId,
       type,
-      data: type === 2 ? { ...data, guild_id: this.state.guildCommands.size > 0 ? this.state.guildId : undefined } : data,
+      data: type === 2 ? { ...data, guild_id: this.state.guildCommands.size > 0 ? guildId : undefined } : data,
       ...where,
       channel: { ...this.state.channelPayload(channel), permissions },
       channel_id: channel.id,

@@ -110,6 +110,28 @@ export class FakeDiscordState {
     for (const user of [this.bot, this.anna, this.bram]) this.addMember(user.id);
   }
 
+  /** Guilds beside the first, by id -> name (every user is a member of each: one member list). */
+  readonly otherGuilds = new Map<string, string>();
+
+  /**
+   * Adds a guild with one text channel ("algemeen"). With `shard: [id, count]` its id is one that Discord's
+   * shard formula, `(guild_id >> 22) % count`, puts on that shard.
+   */
+  addGuild(name: string, options: { shard?: [number, number] } = {}): { guildId: string; channelId: string } {
+    let at = Date.now();
+    if (options.shard) {
+      const [shard, count] = options.shard;
+      // The top bits of a snowflake are milliseconds since Discord's epoch: step to the next fitting one.
+      while (Number((BigInt(at) - DISCORD_EPOCH) % BigInt(count)) !== shard) at += 1;
+    }
+    const guildId = snowflake(at);
+    const channelId = snowflake();
+    this.otherGuilds.set(guildId, name);
+    this.roles.add(guildId);
+    this.channels.set(channelId, { id: channelId, type: 0, name: 'algemeen', guild_id: guildId });
+    return { guildId, channelId };
+  }
+
   addUser(user: Omit<FakeUser, 'id'> & { id?: string }): FakeUser {
     const created: FakeUser = { ...user, id: user.id ?? snowflake() };
     this.users.set(created.id, created);
