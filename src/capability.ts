@@ -13,6 +13,7 @@ import type { Directory } from './kernel/ports/directory.js';
 import type { JobQueue } from './kernel/ports/job-queue.js';
 import type { Logger } from './kernel/ports/logger.js';
 import type { Mailer } from './kernel/ports/mailer.js';
+import { noMetrics, type Metrics } from './kernel/ports/metrics.js';
 import type { Pacer } from './kernel/ports/pacer.js';
 import type { SecretBox } from './kernel/ports/secret-box.js';
 
@@ -83,10 +84,15 @@ export interface CapabilityContext {
   settings: CapabilitySettings;
   /** Every admin-API scope the capabilities declare, in list order (what a token may be given). */
   apiScopes: readonly ApiScope[];
+  /** Counts for `/metrics` (a no-op unless metrics are on); capabilities never see the Prometheus client. */
+  metrics: Metrics;
 }
 
-/** What the composition root hands {@link buildCapabilities}: the context without what the list itself knows. */
-export type SharedContext = Omit<CapabilityContext, 'apiScopes'>;
+/**
+ * What the composition root hands {@link buildCapabilities}: the context without what the list itself knows;
+ * `metrics` may be left out (the CLI and tests count nothing).
+ */
+export type SharedContext = Omit<CapabilityContext, 'apiScopes' | 'metrics'> & { metrics?: Metrics };
 
 /** What a capability adds to Kring. Every part is optional. */
 export interface CapabilityParts {
@@ -224,7 +230,7 @@ export function buildCapabilities<const List extends readonly AnyCapability[]>(
     if (seen.has(capability.name)) throw new Error(`capability "${capability.name}" is listed twice`);
     seen.add(capability.name);
     const built = capability.build(
-      { ...ctx, apiScopes, logger: ctx.logger.child({ capability: capability.name }) },
+      { ...ctx, apiScopes, metrics: ctx.metrics ?? noMetrics, logger: ctx.logger.child({ capability: capability.name }) },
       (options as Record<string, unknown>)[capability.name],
     );
     for (const [event, listener] of Object.entries(built.on ?? {})) {

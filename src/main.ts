@@ -24,6 +24,11 @@ import { seedDemo, type SeededDemo } from './demo/demo-seed.js';
 import { createLogger, wantsPrettyLogs } from './infra/logger.js';
 import { LogMailer } from './infra/mail/log.mailer.js';
 import { openJobQueue, pacerFor } from './infra/queue/open-queue.js';
+import { observeInbound, observePlatform, ObservedJobQueue } from './infra/observability/observed.js';
+import { openObservability } from './infra/observability/open-observability.js';
+import type { QueueCounts } from './infra/observability/prometheus.metrics.js';
+import type { BullMqJobQueue } from './infra/queue/bullmq.job-queue.js';
+import { mountMetrics } from './http/metrics-route.js';
 import { RoleJobQueue } from './infra/queue/role-job-queue.js';
 import { openSecretBox } from './infra/secrets/open-secret-box.js';
 import { sealStoredSecretsAtStart, UnreadableSecretsError } from './infra/secrets/stored-secrets.js';
@@ -93,7 +98,18 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     throw err;
   }
   const directory = createPrismaDirectory(database.prisma, secrets);
-  const sharedQueue = overrides.queue ?? await openJobQueue({ redisUrl: config.redisUrl, logger, prefix: overrides.queuePrefix ?? config.redisPrefix });
+  const driverQueue = overrides.queue ?? await openJobQueue({ redisUrl: config.redisUrl, logger, prefix: overrides.queuePrefix ?? config.redisPrefix });
+  // Metrics and traces, each loaded only when switched on (docs/SCALING.md "Metrics and traces"); off, the
+  // queue, the router and the platforms are used as they are.
+  const counted = driverQueue as JobQueue & { jobCounts?: () => Promise<QueueCounts> };
+  const observability = await openObservability(config.observability, {
+    logger,
+    ...(counted.jobCounts ? { queueCounts: () => counted.jobCounts!() } : {}),
+    ...(database.poolStats ? { poolStats: () => database.poolStats?.() } : {}),
+  });
+  const observers = { metrics: observability.metrics, tracing: observability.tracing };
+  const observing = observability.scrape !== undefined || observability.tracing.enabled;
+  const sharedQueue: JobQueue = observing ? new ObservedJobQueue(driverQueue, observers) : driverQueue;
   if (sharedQueue.driver === 'in-process') {
     logger.warn('queue: SINGLE-PROCESS MODE (no REDIS_URL): background jobs run in this process and are lost on restart');
   }
@@ -105,7 +121,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
       ? sharedQueue
       : new RoleJobQueue(sharedQueue, { workers: roles.has('workers'), schedulers: roles.has('schedulers') }, logger);
   logger.info({ roles: [...roles] }, 'process roles');
-  const pacer = overrides.pacer ?? pacerFor(sharedQueue);
+  const pacer = overrides.pacer ?? pacerFor(driverQueue);
   // nodemailer is loaded only when SMTP is configured.
   const baseMailer =
     overrides.mailer ??
@@ -143,6 +159,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     mailer,
     translator,
     settings: settingsOf(config),
+    metrics: observability.metrics,
   };
   const built = buildCapabilities(capabilities, ctx, overrides.capabilityOptions);
 
@@ -158,7 +175,9 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     translator,
     logger,
   });
-  platforms.push(...(await createPlatforms({ config, handler: router, logger, directory, organizationId: organization.id, clock, translator })));
+  const inbound: InboundHandler = observing ? observeInbound(router, observers) : router;
+  const observed = <P extends ChatPlatform>(p: P): P => (observing ? observePlatform(p, observers) : p);
+  platforms.push(...(await createPlatforms({ config, handler: inbound, logger, directory, organizationId: organization.id, clock, translator })).map(observed));
   // Kring's own web community: on by default, so there is something to try before any chat app is connected.
   const web = config.web.enabled
     ? createWebPlatform({
@@ -168,7 +187,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
         defaultLocale: organization.defaultLocale,
         timeZone: organization.timezone,
         publicUrl: ctx.settings.publicUrl,
-        handler: router,
+        handler: inbound,
         logger,
         translator,
         clock,
@@ -177,7 +196,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
         sessions: new PrismaWebSessionStore(database.prisma),
       })
     : undefined;
-  if (web) platforms.push(web);
+  if (web) platforms.push(observed(web));
 
   // HTTP: the platforms' webhooks, the admin API and the capabilities' pages.
   const started = new Set<ChatPlatform>();
@@ -198,10 +217,16 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
   // Without the `http` role the server answers only the probes (/healthz, /readyz): platform webhooks, the
   // API, the dashboard and the web community are served by the `http` processes.
   const servesHttp = roles.has('http');
+  // Bull Board at /queues (only with BullMQ, behind an admin-API token), loaded only then.
+  const bullQueues = (driverQueue as JobQueue & Partial<Pick<BullMqJobQueue, 'bullQueues'>>).bullQueues?.bind(driverQueue);
+  const bullBoard = servesHttp && bullQueues ? await import('./infra/observability/bull-board.js') : undefined;
   const http = await startHttpServer({
     host: config.http.host,
     port: config.http.port,
     trustProxy: config.http.trustProxy,
+    ...(observability.scrape
+      ? { observeRequest: (r: { route: string; method: string; status: string; seconds: number }) => observability.metrics.observe('kring_http_request_duration_seconds', { route: r.route, method: r.method, status: r.status }, r.seconds) }
+      : {}),
     logger,
     routes: servesHttp ? platforms.flatMap((p) => p.routes) : [],
     readiness: [
@@ -217,7 +242,10 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
       })),
     ],
     mount: (app) => {
+      // Every role is scraped (workers count jobs and deliveries), so /metrics comes before the role check.
+      if (observability.scrape && config.observability.metricsToken) mountMetrics(app, { token: config.observability.metricsToken, scrape: observability.scrape });
       if (!servesHttp) return;
+      if (bullBoard && bullQueues) bullBoard.mountBullBoard(app, { queues: bullQueues, tokens: built.all.find((c) => c.apiTokens)?.apiTokens });
       // Kring's landing page at `/`, before the capabilities' pages.
       mountLanding(app, {
         translator,
@@ -278,6 +306,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
       await pacer.close();
       await queue.close();
       await database.close();
+      await observability.tracing.shutdown();
       logger.info('stopped');
     })());
 

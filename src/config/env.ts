@@ -198,6 +198,11 @@ const envSchema = z
     KRING_WEB: bool(true),
     // `kring demo`: a demo association in the embedded database, and a sign-in link for its manager.
     KRING_DEMO: bool(false),
+    // Metrics and traces (docs/SCALING.md): `/metrics` is served only to this bearer token; traces are sent
+    // only when a collector is named (OTLP/HTTP).
+    KRING_METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().regex(/^[\x21-\x7e]{16,200}$/, 'must be 16-200 printable characters without spaces, e.g. the output of `openssl rand -hex 24`').optional()),
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl('the OTLP/HTTP collector, e.g. http://127.0.0.1:4318'),
+    OTEL_SERVICE_NAME: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "_", "." or "-"').default('kring')),
     KRING_PUBLIC_URL: optionalUrl('the address people reach Kring at, e.g. https://kring.example.org'),
     // Where a member whose membership ended renews it: shown in the message they get when their access ends.
     KRING_RENEW_URL: optionalUrl('the page where members renew their membership, e.g. https://example.org/lid-worden'),
@@ -344,6 +349,11 @@ export interface Config {
   renewUrl: string | undefined;
   /** Admin API requests per minute per token. */
   apiRateLimitPerMinute: number;
+  /**
+   * `/metrics` (`KRING_METRICS_TOKEN`: served only to that bearer token, off without it) and traces
+   * (`OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_SERVICE_NAME`: off without an endpoint).
+   */
+  observability: { metricsToken: string | undefined; otlpEndpoint: string | undefined; serviceName: string };
   /** The web community under /web (`KRING_WEB`, default on). */
   web: { enabled: boolean };
   /** Demo mode (`KRING_DEMO`, `kring demo`): the demo association is seeded and its manager gets a sign-in link. */
@@ -441,6 +451,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     publicUrl: e.KRING_PUBLIC_URL,
     renewUrl: e.KRING_RENEW_URL,
     apiRateLimitPerMinute: e.API_RATE_LIMIT,
+    observability: { metricsToken: e.KRING_METRICS_TOKEN, otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
     web: { enabled: e.KRING_WEB },
     demo: e.KRING_DEMO,
     databaseUrl: e.DATABASE_URL,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { HttpRoute } from '../kernel/ports/chat-platform.js';
 import type { Logger } from '../kernel/ports/logger.js';
+import { timeRequest, type RequestSample } from './metrics-route.js';
 
 /** A dependency /readyz checks (database, queue). */
 export interface ReadinessCheck {
@@ -26,6 +27,8 @@ export interface HttpServerOptions {
    * clients pick their own address (rate limits, logs) and pretend to use https.
    */
   trustProxy?: boolean | number | readonly string[];
+  /** Called once per finished request with its route pattern and duration (`/metrics`); unset, nothing is timed. */
+  observeRequest?: (sample: RequestSample) => void;
 }
 
 export interface RunningHttpServer {
@@ -94,6 +97,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const server = createServer((req, res) => {
     const query = req.url?.indexOf('?') ?? -1;
     const route = direct.get(`${req.method} ${query < 0 ? req.url : req.url!.slice(0, query)}`);
+    if (options.observeRequest) timeRequest(req, res, route?.path, options.observeRequest);
     if (route === undefined) {
       app(req, res);
       return;

@@ -174,6 +174,15 @@ const rules: IForbiddenRuleType[] = [
     to: { path: INFRA_LIBRARIES },
   },
   {
+    name: 'observability-libraries-only-in-infra',
+    comment:
+      'prom-client, OpenTelemetry (@opentelemetry/*) and Bull Board (@bull-board/*) appear only in src/infra: ' +
+      'everything else counts and traces through the ports src/kernel/ports/metrics.ts and tracing.ts.',
+    severity: 'error',
+    from: { pathNot: '^src/infra/' },
+    to: { path: npm('prom-client', '@opentelemetry/[^/]+', '@bull-board/[^/]+') },
+  },
+  {
     name: 'imports-resolve',
     comment: 'Every import resolves to a file or a package; the other rules cannot judge what they cannot see.',
     severity: 'error',
@@ -318,6 +327,7 @@ describe('architecture boundaries', () => {
       ['src/http/planted-imports-adapter.ts']: ['http-and-chat-know-no-capability', 'only-roots-import-adapters'],
       // An import nothing can judge.
       ['src/capabilities/polls/planted-unresolvable.ts']: ['imports-resolve'],
+      ['src/capabilities/webhooks/planted-imports-prom-client.ts']: ['observability-libraries-only-in-infra'],
     };
 
     it.each(Object.entries(expected))('flags %s with %j', (file, ruleNames) => {

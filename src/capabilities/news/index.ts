@@ -83,6 +83,7 @@ export const news = defineCapability({
       views,
       clock: ctx.clock,
       logger: ctx.logger,
+      metrics: ctx.metrics,
       ...(options.inDoubtRetry ? { inDoubtRetry: options.inDoubtRetry } : {}),
     });
     const reports = new ReportService({ service, news: repo, platforms: ctx.platforms, views, bus: ctx.bus, logger: ctx.logger, pacing: { pacer, limits } });

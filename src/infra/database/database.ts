@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { Logger } from '../../kernel/ports/logger.js';
@@ -20,6 +21,8 @@ export interface Database {
   url: string;
   /** Resolves when a trivial query succeeds (readiness). */
   ping(): Promise<void>;
+  /** The connection pool's use right now (`/metrics`); absent on databases opened elsewhere (tests' own). */
+  poolStats?(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }
 
@@ -163,11 +166,14 @@ function isAlive(pid: number): boolean {
 }
 
 function wrap(url: string, kind: Database['kind'], max: number, onClose: () => Promise<void>): Database {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max }) });
+  // Our own pool, handed to the adapter (which ends it on disconnect), so that its use can be read.
+  const pool = new pg.Pool({ connectionString: url, max });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   return {
     prisma,
     kind,
     url,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }),
     async ping() {
       await prisma.$queryRaw`SELECT 1`;
     },

@@ -141,6 +141,8 @@ export class BullMqJobQueue implements JobQueue {
             jobId: job.id ?? '',
             attempt: job.attemptsMade + 1,
             maxAttempts: job.opts.attempts ?? 1,
+            // attemptsStarted counts every start (deferrals too): only the first run waited in the queue.
+            ...(job.attemptsStarted <= 1 ? { readyAt: job.timestamp + (job.opts.delay ?? 0) } : {}),
           });
         } catch (err) {
           if (err instanceof PermanentJobError) throw new UnrecoverableError(err.message);
@@ -171,6 +173,19 @@ export class BullMqJobQueue implements JobQueue {
     );
     worker.on('error', (err) => this.options.logger.error({ queue, err: err.message }, 'worker error'));
     this.workers.push(worker);
+  }
+
+  /** Job counts per state of every queue this process has used, read from Redis (for `/metrics`). */
+  async jobCounts(): Promise<Record<string, Record<string, number>>> {
+    const entries = await Promise.all(
+      [...this.queues].map(async ([name, q]) => [name, await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized')] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  /** The BullMQ queues this process has used (Bull Board shows them). */
+  bullQueues(): Queue[] {
+    return [...this.queues.values()];
   }
 
   async ping(): Promise<void> {

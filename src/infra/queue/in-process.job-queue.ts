@@ -20,6 +20,8 @@ interface PendingJob {
   attempt: number;
   maxAttempts: number;
   backoffMs: number;
+  /** When the job became ready (enqueued plus delay); cleared once it ran (JobMeta.readyAt). */
+  readyAt: number | undefined;
 }
 
 /** One queue's worker state: what is ready to run, what runs, and when it may start the next job. */
@@ -68,6 +70,7 @@ export class InProcessJobQueue implements JobQueue {
       attempt: 1,
       maxAttempts: options.attempts ?? 5,
       backoffMs: options.backoffMs ?? this.baseBackoffMs,
+      readyAt: Date.now() + Math.max(0, options.delayMs ?? 0),
     };
     this.schedule(job, options.delayMs ?? 0);
   }
@@ -107,6 +110,11 @@ export class InProcessJobQueue implements JobQueue {
     lane.handler = handler;
     lane.options = options;
     this.pump(queue);
+  }
+
+  /** Jobs per queue that are ready to run and running in this process (for `/metrics`; delayed ones are not counted per queue). */
+  async jobCounts(): Promise<Record<string, { waiting: number; active: number }>> {
+    return Object.fromEntries([...this.lanes].map(([queue, lane]) => [queue, { waiting: lane.ready.length, active: lane.running }]));
   }
 
   async ping(): Promise<void> {
@@ -187,7 +195,9 @@ export class InProcessJobQueue implements JobQueue {
   private run(lane: Lane, job: PendingJob): void {
     lane.running++;
     const key = `${job.queue}/${job.jobId}`;
-    const p = lane.handler!(job.name, job.payload, { jobId: job.jobId, attempt: job.attempt, maxAttempts: job.maxAttempts })
+    const readyAt = job.readyAt;
+    job.readyAt = undefined;
+    const p = lane.handler!(job.name, job.payload, { jobId: job.jobId, attempt: job.attempt, maxAttempts: job.maxAttempts, ...(readyAt === undefined ? {} : { readyAt }) })
       .then(() => {
         this.known.delete(key);
       })

@@ -35,6 +35,11 @@ export interface JobMeta {
   attempt: number;
   /** The job's attempt budget (`EnqueueOptions.attempts`): on the last attempt a handler can record the give-up. */
   maxAttempts: number;
+  /**
+   * On a job's first run only: when it became ready to run (epoch ms: enqueued plus its delay), for the
+   * queue-wait metric. Undefined on retries and after deferrals.
+   */
+  readyAt?: number;
 }
 
 /** A repeating job: `name` runs on `queue` whenever the cron pattern matches in time zone `tz`. */

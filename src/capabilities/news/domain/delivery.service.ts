@@ -5,6 +5,7 @@ import type { Platform } from '../../../kernel/types.js';
 import { ChatPlatformError, type ChatPlatform, type ChatPlatforms, type MessageRef } from '../../../kernel/ports/chat-platform.js';
 import { DeferJobError, PermanentJobError, type JobMeta } from '../../../kernel/ports/job-queue.js';
 import type { Logger } from '../../../kernel/ports/logger.js';
+import type { Metrics } from '../../../kernel/ports/metrics.js';
 import type { Pacer, PaceRequest } from '../../../kernel/ports/pacer.js';
 import { paceRequest, type PacedOperation, type PaceTarget, type PlatformLimits } from '../../../kernel/platform-limits.js';
 
@@ -20,6 +21,8 @@ export interface DeliveryServiceDeps {
   logger: Logger;
   /** How deliveries in doubt whose look-up fails are retried (default {@link IN_DOUBT_RETRY}). */
   inDoubtRetry?: InDoubtRetry;
+  /** Counts deliveries that end sent or failed (`kring_news_deliveries_total`); default: nothing counted. */
+  metrics?: Metrics;
 }
 
 /** How a delivery in doubt whose look-up fails is retried. */
@@ -137,6 +140,7 @@ export class DeliveryService {
         { channelExternalId: ref.channelId, messageId: ref.messageId, version: announcement.version },
         this.deps.clock.now(),
       );
+      if (record.recorded) this.deps.metrics?.increment('kring_news_deliveries_total', { platform: delivery.platform, outcome: 'sent' });
       if (!record.recorded) await this.lostRace(chat, record, ref);
       else if (record.announcementVersion > announcement.version) await this.deps.dispatcher.enqueueUpdates([record.delivery], record.announcementVersion);
       await this.deps.dispatcher.requestStatusRefresh(announcement.id);
@@ -268,6 +272,7 @@ export class DeliveryService {
   /** Records the delivery as failed, tells the report, and fails the job for good. */
   private async giveUp(delivery: Delivery, announcementId: string, reason: string, meta: JobMeta, cause?: unknown): Promise<never> {
     await this.deps.news.recordFailed(delivery.id, reason, this.deps.clock.now());
+    this.deps.metrics?.increment('kring_news_deliveries_total', { platform: delivery.platform, outcome: 'failed' });
     await this.deps.dispatcher.requestStatusRefresh(announcementId);
     this.deps.logger.warn({ delivery: delivery.id, attempt: meta.attempt, reason }, 'news: delivery failed');
     throw new PermanentJobError(reason, cause === undefined ? undefined : { cause });

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscord, snowflake } from '../fakes/discord/index.js';
+import { FAKE_SLACK, FakeSlackApi } from '../fakes/slack/fake-slack-api.js';
+import { SlackRequestSender } from '../fakes/slack/slack-requests.js';
+import { startKringHarness, type AccountRef, type KringHarness } from '../support/kring-harness.js';
+import { parsePrometheusText, sampleSum, type Sample } from '../support/prometheus-text.js';
+
+/**
+ * Issue 18's acceptance point "`/metrics` is scraped in a test and shows the counters moving during a
+ * fan-out": Kring as `npm start` boots it (PostgreSQL, BullMQ on Redis, the real Slack and Discord
+ * adapters against their protocol fakes) with `KRING_METRICS_TOKEN` set. A manager posts news with
+ * `/kring news post` on Slack; `/metrics` is scraped before and after, and the counters moved by exactly
+ * what happened: one inbound command, one copy per channel sent per platform, one injected 429, the fan-out
+ * jobs completed, the request to /slack/events timed under its route. And `/metrics` answers only to the token.
+ */
+
+const PER_PLATFORM = 12;
+const METRICS_TOKEN = `metrics-${randomBytes(16).toString('hex')}`;
+const SIGNING_SECRET = `metrics-${randomBytes(12).toString('hex')}`;
+const TITLE = `Metrics ${randomBytes(4).toString('hex')}`;
+
+let slack: FakeSlackApi;
+let discord: FakeDiscord;
+let h: KringHarness;
+let sender: SlackRequestSender;
+const manager: AccountRef = { platform: 'slack', workspaceId: FAKE_SLACK.teamId, userId: `U0MGR${randomBytes(3).toString('hex').toUpperCase()}` };
+const channels = { slack: [] as string[], discord: [] as string[] };
+
+/** Polls `check` until it gives a value (conditions, not sleeps: the machine may be busy). */
+async function until<T>(check: () => Promise<T | undefined> | T | undefined, what: string, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** GET /metrics with `Authorization: Bearer <token>`, or without the header (`null`). */
+async function scrape(token: string | null = METRICS_TOKEN): Promise<Response> {
+  return fetch(`${h.baseUrl}/metrics`, token === null ? {} : { headers: { authorization: `Bearer ${token}` } });
+}
+
+async function samples(): Promise<Sample[]> {
+  const res = await scrape();
+  expect(res.status).toBe(200);
+  return parsePrometheusText(await res.text());
+}
+
+beforeAll(async () => {
+  slack = await FakeSlackApi.start({ rateLimits: true });
+  discord = await FakeDiscord.start({ limits: 'realistic' });
+  h = await startKringHarness({
+    queue: 'bullmq',
+    env: {
+      KRING_WEB: 'false',
+      KRING_METRICS_TOKEN: METRICS_TOKEN,
+      SLACK_BOT_TOKEN: FAKE_SLACK.botToken,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      DISCORD_TOKEN: discord.token,
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_API_URL: discord.apiUrl,
+      DISCORD_MEMBER_ROLE_ID: discord.state.memberRoleId,
+    },
+  });
+  sender = new SlackRequestSender({ eventsUrl: `${h.baseUrl}/slack/events`, signingSecret: SIGNING_SECRET, fake: slack });
+  await h.linkDirectly(h.members.manager, manager);
+  const slackWs = await h.kring.directory.workspaces.upsert({ organizationId: h.organization.id, platform: 'slack', externalId: FAKE_SLACK.teamId });
+  const discordWs = await h.kring.directory.workspaces.upsert({ organizationId: h.organization.id, platform: 'discord', externalId: discord.guildId });
+  for (let i = 0; i < PER_PLATFORM; i++) {
+    const n = String(i).padStart(3, '0');
+    const slackId = `C0MTR${n}`;
+    slack.addChannel({ id: slackId, teamId: FAKE_SLACK.teamId, name: `nieuws-${n}` });
+    await h.kring.directory.channels.upsert({ workspaceId: slackWs.id, externalId: slackId, name: `nieuws-${n}`, purpose: 'news' });
+    channels.slack.push(slackId);
+    const discordId = snowflake();
+    discord.state.channels.set(discordId, { id: discordId, type: 0, name: `nieuws-${n}`, guild_id: discord.guildId });
+    await h.kring.directory.channels.upsert({ workspaceId: discordWs.id, externalId: discordId, name: `nieuws-${n}`, purpose: 'news' });
+    channels.discord.push(discordId);
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await h?.stop();
+  await discord?.stop();
+  await slack?.stop();
+});
+
+describe('/metrics during a news fan-out (Slack and Discord adapters, BullMQ, PostgreSQL)', () => {
+  it('answers only to the metrics token: 401 without it or with another', async () => {
+    const none = await scrape(null);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(await none.text()).not.toContain('kring_');
+    expect((await scrape(`${METRICS_TOKEN}x`)).status).toBe(401);
+    const ok = await scrape();
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  });
+
+  it('counts the inbound command, every delivery per platform, the 429 and the jobs of one fan-out', async () => {
+    const before = await samples();
+    // Node's process metrics and the pool gauge are there from the start.
+    expect(sampleSum(before, 'kring_process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(sampleSum(before, 'kring_db_pool_connections', { state: 'max' })).toBe(5);
+
+    slack.failNext({ type: 'rate-limited', retryAfterSeconds: 1 }, { times: 1, method: 'chat.postMessage' });
+    const sent = await sender.slashCommand(`news post ${TITLE} | Kom naar de ledenvergadering.`, { user_id: manager.userId, channel_id: FAKE_SLACK.channelId });
+    expect(sent.status).toBe(200);
+    await until(() => slack.responsesTo(sent.responseUrl)[0], 'the reply to /kring news post', 30_000);
+
+    // Done when every channel holds its copy and every delivery is recorded as sent.
+    const delivered = async () => {
+      const rows = await h.kring.database.prisma.$queryRawUnsafe<{ n: bigint }[]>(
+        `SELECT count(*) AS n FROM delivery d JOIN announcement a ON a.id = d.announcement_id WHERE a.title = $1 AND d.status = 'sent'`,
+        TITLE,
+      );
+      return Number(rows[0]?.n ?? 0) === 2 * PER_PLATFORM;
+    };
+    await until(async () => (await delivered()) || undefined, 'every delivery sent', 60_000);
+    for (const id of channels.slack) expect(slack.received(id).filter((m) => m.text.includes(TITLE)), id).toHaveLength(1);
+    for (const id of channels.discord) expect(discord.messages(id).filter((m) => m.text.includes(TITLE)), id).toHaveLength(1);
+
+    // The jobs finish just after the delivery rows are recorded: wait for the counter, then compare all.
+    const moved = (now: Sample[], name: string, labels: Record<string, string>) => sampleSum(now, name, labels) - sampleSum(before, name, labels);
+    let after: Sample[] = [];
+    await until(async () => {
+      after = await samples();
+      return moved(after, 'kring_jobs_completed_total', { queue: 'fanout-slack' }) >= PER_PLATFORM && moved(after, 'kring_jobs_completed_total', { queue: 'fanout-discord' }) >= PER_PLATFORM
+        ? true
+        : undefined;
+    }, 'the fan-out jobs counted as completed', 30_000);
+
+    expect(moved(after, 'kring_inbound_events_total', { platform: 'slack', kind: 'command' })).toBe(1);
+    expect(moved(after, 'kring_chat_reply_seconds_count', { platform: 'slack', kind: 'command' })).toBe(1);
+    expect(moved(after, 'kring_http_request_duration_seconds_count', { route: '/slack/events', method: 'POST', status: '2xx' })).toBe(1);
+    for (const platform of ['slack', 'discord']) {
+      expect(moved(after, 'kring_news_deliveries_total', { platform, outcome: 'sent' }), platform).toBe(PER_PLATFORM);
+      expect(moved(after, 'kring_news_deliveries_total', { platform, outcome: 'failed' }), platform).toBe(0);
+      expect(moved(after, 'kring_platform_requests_total', { platform, operation: 'post', outcome: 'ok' }), platform).toBe(PER_PLATFORM);
+      // One run per delivery completed; the run that met the 429 was deferred, not completed or failed.
+      expect(moved(after, 'kring_jobs_completed_total', { queue: `fanout-${platform}` }), platform).toBe(PER_PLATFORM);
+      expect(moved(after, 'kring_jobs_failed_total', { queue: `fanout-${platform}` }), platform).toBe(0);
+      expect(moved(after, 'kring_platform_request_seconds_count', { platform, operation: 'post' }), platform).toBe(PER_PLATFORM + (platform === 'slack' ? 1 : 0));
+      expect(moved(after, 'kring_job_wait_seconds_count', { queue: `fanout-${platform}` }), platform).toBe(PER_PLATFORM);
+    }
+    expect(moved(after, 'kring_platform_requests_total', { platform: 'slack', operation: 'post', outcome: 'RATE_LIMITED' })).toBe(1);
+    expect(moved(after, 'kring_platform_requests_total', { platform: 'discord', outcome: 'RATE_LIMITED' })).toBe(0);
+    expect(moved(after, 'kring_jobs_postponed_total', { queue: 'fanout-slack', reason: 'deferred' })).toBeGreaterThanOrEqual(1);
+    // Queue depth is read from Redis on each scrape: the fan-out queues are there, and empty again.
+    for (const platform of ['slack', 'discord']) {
+      expect(after.some((s) => s.name === 'kring_queue_jobs' && s.labels['queue'] === `fanout-${platform}` && s.labels['state'] === 'waiting'), platform).toBe(true);
+      expect(sampleSum(after, 'kring_queue_jobs', { queue: `fanout-${platform}`, state: 'failed' }), platform).toBe(0);
+    }
+    expect(h.loggedErrors()).toEqual([]);
+  }, 120_000);
+});
