@@ -133,6 +133,8 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   process(queue: string, handler: QueueHandler, options: ProcessOptions = {}): void {
+    // Known as a queue too (not only a worker): its depth is scraped and Bull Board shows it.
+    this.queue(queue);
     const worker: Worker = new Worker(
       queue,
       async (job, token) => {
