@@ -186,5 +186,8 @@ export function eventWebhooks(webhooks: Pick<WebhookService, 'publish'>, deps: {
     async 'connect.round-completed'(r) {
       await webhooks.publish(r.organizationId, 'intros.round-completed', { roundId: r.roundId, label: r.label, number: r.number, ranAt: r.ranAt.toISOString(), members: r.members, groups: r.groups });
     },
+    async 'panel.drawn'(p) {
+      await webhooks.publish(p.organizationId, 'panel.drawn', { panelId: p.panelId, size: p.size, seats: p.seats, candidates: p.candidates, drawnAt: p.drawnAt.toISOString(), strata: p.strata.map((s) => ({ ...s })) });
+    },
   };
 }

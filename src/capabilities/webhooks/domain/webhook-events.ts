@@ -28,6 +28,7 @@ export const WEBHOOK_EVENTS = [
   'assembly.item-closed',
   'profile.shared',
   'intros.round-completed',
+  'panel.drawn',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 export const webhookEventSchema = z.enum(WEBHOOK_EVENTS);
@@ -242,6 +243,16 @@ export const webhookDataSchemas = {
   'intros.round-completed': z
     .object({ roundId: z.uuid(), label: z.string(), number: z.number().int(), ranAt: z.iso.datetime(), members: z.number().int(), groups: z.number().int() })
     .meta({ id: 'IntroRoundCompletedData', description: 'An introduction round paired its members (counts only, never who met whom).' }),
+  'panel.drawn': z
+    .object({
+      panelId: z.uuid(),
+      size: z.number().int(),
+      seats: z.number().int(),
+      candidates: z.number().int().meta({ description: 'Active members who signed up for the panel.' }),
+      drawnAt: z.iso.datetime(),
+      strata: z.array(z.object({ label: z.string(), pool: z.number().int(), seats: z.number().int() })).meta({ description: 'Per group (chapter / age group / membership type): members who signed up and seats drawn.' }),
+    })
+    .meta({ id: 'PanelDrawnData', description: 'A community manager drew the sounding-board panel (counts only, never who is on it).' }),
 } as const satisfies Record<WebhookEventType, z.ZodType>;
 
 /** The chat account in `member.linked`, `member.unlinked`, `member.lapsed` and `member.reactivated`. */
