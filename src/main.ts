@@ -30,6 +30,7 @@ import type { QueueCounts } from './infra/observability/prometheus.metrics.js';
 import type { BullMqJobQueue } from './infra/queue/bullmq.job-queue.js';
 import { mountMetrics } from './http/metrics-route.js';
 import { RoleJobQueue } from './infra/queue/role-job-queue.js';
+import { broadcastFor } from './infra/pubsub/broadcast.js';
 import { openSecretBox } from './infra/secrets/open-secret-box.js';
 import { sealStoredSecretsAtStart, UnreadableSecretsError } from './infra/secrets/stored-secrets.js';
 import { systemClock, type Clock } from './kernel/clock.js';
@@ -122,6 +123,8 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
       : new RoleJobQueue(sharedQueue, { workers: roles.has('workers'), schedulers: roles.has('schedulers') }, logger);
   logger.info({ roles: [...roles] }, 'process roles');
   const pacer = overrides.pacer ?? pacerFor(driverQueue);
+  // Redis pub/sub beside the queues: cache invalidations and web live events reach every process.
+  const broadcast = broadcastFor(driverQueue, logger);
   // nodemailer is loaded only when SMTP is configured.
   const baseMailer =
     overrides.mailer ??
@@ -172,6 +175,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
     forms: built.all.flatMap((c) => c.forms ?? []),
     reports: built.all.flatMap((c) => c.messageReports ?? []),
     bus,
+    broadcast,
     translator,
     logger,
   });
@@ -197,6 +201,8 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
       })
     : undefined;
   if (web) platforms.push(observed(web));
+  // A page's event stream is held by the HTTP process it opened on; the change may come from any worker.
+  if (web && broadcast.driver === 'redis') await web.live.relayThrough(broadcast, `web-live-${organization.slug}`);
 
   // HTTP: the platforms' webhooks, the admin API and the capabilities' pages.
   const started = new Set<ChatPlatform>();
@@ -303,6 +309,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
       await Promise.allSettled(built.all.map((c) => c.stop?.()));
       await Promise.allSettled(platforms.map((p) => p.stop()));
       rateLimit.close();
+      await broadcast.close();
       await pacer.close();
       await queue.close();
       await database.close();

@@ -1,12 +1,15 @@
 import type { ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { Broadcast } from '../../src/kernel/ports/broadcast.js';
 
 /**
  * Server-sent events to the open pages: new, edited and deleted messages reach every page that may see
  * them, without a reload. One hub per process: the web adapter publishes into it from `post`, `update`,
  * `delete` and `sendDirect`, which is where every capability's (and every worker's) change arrives.
  *
- * Deliberately left out: fan-out across several Kring processes (a page's stream is served by the
- * process it connected to; the web community runs in the process that serves HTTP).
+ * Across several Kring processes ({@link LiveHub.relayThrough}, Redis pub/sub): a page's stream is served
+ * by the HTTP process it connected to, while the change may come from a worker in another process; every
+ * event then goes through the broadcast and each process sends it to its own open pages.
  */
 
 /** What a page receives. `html` is the rendered message (absent for deletes). */
@@ -26,6 +29,13 @@ export interface LiveClient {
 }
 
 const HEARTBEAT_MS = 25_000;
+
+const liveEventSchema = z.object({
+  kind: z.enum(['post', 'update', 'delete']),
+  channel: z.string().max(200),
+  id: z.string().max(200),
+  html: z.string().max(1_000_000).optional(),
+});
 
 export class LiveHub {
   private readonly clients = new Set<LiveClient>();
@@ -53,8 +63,36 @@ export class LiveHub {
     client.res.on('close', () => this.clients.delete(client));
   }
 
-  /** Sends `event` to every page that may see its channel. */
+  private relay: { broadcast: Broadcast; topic: string } | undefined;
+
+  /**
+   * Sends every event through `broadcast` (on `topic`) instead of straight to this process's pages, and
+   * delivers what any process publishes there to the pages open here.
+   */
+  async relayThrough(broadcast: Broadcast, topic: string): Promise<void> {
+    await broadcast.subscribe(topic, (raw) => {
+      let event: LiveEvent;
+      try {
+        event = liveEventSchema.parse(JSON.parse(raw)) as LiveEvent;
+      } catch {
+        return;
+      }
+      void this.deliver(event);
+    });
+    this.relay = { broadcast, topic };
+  }
+
+  /** Sends `event` to every page, in every process with a relay, that may see its channel. */
   async publish(event: LiveEvent): Promise<void> {
+    if (this.relay) {
+      await this.relay.broadcast.publish(this.relay.topic, JSON.stringify(event));
+      return;
+    }
+    await this.deliver(event);
+  }
+
+  /** Sends `event` to the pages open in this process that may see its channel. */
+  private async deliver(event: LiveEvent): Promise<void> {
     const data = `event: message\ndata: ${JSON.stringify(event)}\n\n`;
     await Promise.all(
       [...this.clients].map(async (c) => {

@@ -1,7 +1,14 @@
 import type { KringEventListeners } from '../kernel/events.js';
 import { GroupCommit } from '../kernel/group-commit.js';
 import type { IdentityRepository, LinkedAccount, PlatformAccount } from '../kernel/ports/directory.js';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { PromiseCache } from '../kernel/promise-cache.js';
+import type { Broadcast } from '../kernel/ports/broadcast.js';
+
+/** The broadcast topic on which processes tell each other which accounts and members to drop. */
+export const ACCESS_INVALIDATION_TOPIC = 'access-cache';
+const invalidationSchema = z.object({ from: z.string(), members: z.array(z.string()).max(10_000), accounts: z.array(z.string()).max(10_000) });
 
 /** How long a chat account's identity and member are reused without a membership event. */
 export const ACCESS_CACHE_MS = 10_000;
@@ -17,8 +24,9 @@ const LOOKUP_BATCH = 200;
  *   arrived during the previous look-up (see {@link GroupCommit}), not two per press.
  * - Results are kept briefly ({@link ACCESS_CACHE_MS}) as shared promises, and dropped at once when the
  *   membership capability says an account or member changed ({@link AccessCache.listeners}: linked,
- *   unlinked, lapsed, reactivated, updated). What the events cannot tell this process (a change made by
- *   another process, such as the CLI, whose bus is its own) takes effect within the cache time.
+ *   unlinked, lapsed, reactivated, updated). With a {@link Broadcast} (Redis, several processes), what
+ *   they drop here is dropped in every other Kring process too. What no event tells (a change made by a
+ *   process without the broadcast, such as the CLI) takes effect within the cache time.
  */
 export class AccessCache {
   private readonly cache = new PromiseCache<string, LinkedAccount | null>({ ttlMs: ACCESS_CACHE_MS, maxEntries: ACCESS_CACHE_MAX });
@@ -28,8 +36,39 @@ export class AccessCache {
   /** Counts membership events, so that a look-up in flight during one is not kept. */
   private generation = 0;
 
-  constructor(identities: Pick<IdentityRepository, 'findLinked'>) {
+  /** This process, in invalidation messages (its own come back from Redis and are ignored). */
+  private readonly origin = randomUUID();
+
+  constructor(
+    identities: Pick<IdentityRepository, 'findLinked'>,
+    private readonly broadcast?: Broadcast,
+  ) {
     this.lookups = new GroupCommit((accounts) => identities.findLinked(accounts), { maxBatch: LOOKUP_BATCH, maxInFlight: 2 });
+    broadcast
+      ?.subscribe(ACCESS_INVALIDATION_TOPIC, (raw) => {
+        let parsed: z.infer<typeof invalidationSchema>;
+        try {
+          parsed = invalidationSchema.parse(JSON.parse(raw));
+        } catch {
+          return;
+        }
+        if (parsed.from === this.origin) return;
+        for (const member of parsed.members) this.forgetMember(member);
+        for (const key of parsed.accounts) this.forgetKey(key);
+      })
+      .catch(() => undefined);
+  }
+
+  /** Tells the other processes to drop these too (best effort: their cache time bounds a lost message). */
+  private tellOthers(members: readonly string[], accounts: readonly PlatformAccount[]): void {
+    if (!this.broadcast || this.broadcast.driver === 'in-process') return;
+    const message = JSON.stringify({ from: this.origin, members, accounts: accounts.map(accountKey) });
+    this.broadcast.publish(ACCESS_INVALIDATION_TOPIC, message).catch(() => undefined);
+  }
+
+  private forgetKey(key: string): void {
+    this.generation++;
+    this.cache.delete(key);
   }
 
   /** The account's identity and member, or null when the account is not linked. */
@@ -70,13 +109,17 @@ export class AccessCache {
     const forget = ({ member, identities }: { member: { id: string }; identities: readonly PlatformAccount[] }) => {
       this.forgetMember(member.id);
       for (const identity of identities) this.forgetAccount(identity);
+      this.tellOthers([member.id], identities);
     };
     return {
       'member.linked': ({ member, identity }) => forget({ member, identities: [identity] }),
       'member.unlinked': ({ member, identity }) => forget({ member, identities: [identity] }),
       'member.lapsed': forget,
       'member.reactivated': forget,
-      'member.updated': ({ member }) => this.forgetMember(member.id),
+      'member.updated': ({ member }) => {
+        this.forgetMember(member.id);
+        this.tellOthers([member.id], []);
+      },
     };
   }
 }

@@ -13,6 +13,7 @@ import { parseInboundEvent } from './inbound.schema.js';
 import type { Translator } from '../kernel/i18n.js';
 import { privateText } from './views.js';
 import { AccessCache } from './access-cache.js';
+import type { Broadcast } from '../kernel/ports/broadcast.js';
 import { PromiseCache } from '../kernel/promise-cache.js';
 
 /** How long a workspace -> organisation look-up is reused (every inbound event needs one). */
@@ -36,6 +37,12 @@ export interface ChatRouterDeps {
    * account is (linked, unlinked, lapsed, reactivated, updated), to drop its cached access at once.
    */
   bus?: Pick<EventBus, 'publish'> & Partial<Pick<EventBus, 'on'>>;
+  /**
+   * Tells the other Kring processes which cached accounts to drop when a membership event happens in this
+   * one, and hears theirs (Redis pub/sub with several processes; docs/SCALING.md). Without it, another
+   * process's change takes effect here within the cache time.
+   */
+  broadcast?: Broadcast;
   translator: Translator;
   logger: Logger;
 }
@@ -57,7 +64,7 @@ export class ChatRouter implements InboundHandler {
 
   constructor(private readonly deps: ChatRouterDeps) {
     this.translator = deps.translator;
-    this.access = new AccessCache(deps.directory.identities);
+    this.access = new AccessCache(deps.directory.identities, deps.broadcast);
     const on = deps.bus?.on?.bind(deps.bus);
     if (on) {
       for (const [event, listener] of Object.entries(this.access.listeners())) on(event as keyof KringEventListeners, listener as never, 'chat-router');
