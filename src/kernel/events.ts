@@ -120,6 +120,15 @@ export interface KringEvents {
     drawnAt: Date;
     strata: { label: string; pool: number; seats: number }[];
   };
+  /** A verified member put an idea in the idea box (ideas); posting it to the ideas channels is under way. */
+  'idea.submitted': {
+    organizationId: string;
+    ideaId: string;
+    text: string;
+    /** Who submitted it (ideas are not anonymous: the submitter hears of every change). */
+    submitter: { memberNumber: string; name: string };
+    submittedAt: Date;
+  };
   /** A manager moved an idea of the idea box on (counts only: never who upvoted). */
   'idea.status-changed': {
     organizationId: string;

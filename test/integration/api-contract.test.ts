@@ -136,6 +136,13 @@ describe('admin API contract: every operation, every documented response', () =>
     expect((await h.call('POST', org(`/statements/${statement.body.id}/close`), auth)).status).toBe(200);
     expect((await h.call('POST', org(`/statements/${statement.body.id}/close`), auth)).status).toBe(409);
 
+    // The idea box (an idea as a member's `/kring idea` stores it).
+    const idea = await h.db.prisma.idea.create({ data: { organizationId: h.orgA.id, text: 'Een fietsenstalling bij het clubhuis' } });
+    expect((await h.call('GET', org('/ideas'), auth)).status).toBe(200);
+    expect((await h.call('GET', org(`/ideas/${idea.id}`), auth)).status).toBe(200);
+    expect((await h.call('POST', org(`/ideas/${idea.id}/status`), { ...auth, json: { status: 'planned' } })).status).toBe(200);
+    expect((await h.call('POST', org(`/ideas/${idea.id}/status`), { ...auth, json: { status: 'declined' } })).status).toBe(422);
+
     // Surveys (a member with a linked account, so there is someone to ask).
     const direct = prismaRepositories(h.db.prisma);
     await direct.members.upsertMany(h.orgA.id, [{ memberNumber: 'S-1', name: 'Sanne Bakker', email: null, status: 'active', roles: ['member'], chapterId: null }]);

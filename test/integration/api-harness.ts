@@ -14,6 +14,8 @@ import type { Logger } from '../../src/kernel/ports/logger.js';
 import type { Channel, ChannelPurpose, Directory } from '../../src/kernel/ports/directory.js';
 import { InProcessJobQueue } from '../../src/infra/queue/in-process.job-queue.js';
 import { buildTestCapabilities, testContext, type CapabilityName } from '../support/capabilities.js';
+import type { BuiltCapabilities } from '../../src/capability.js';
+import type { Capabilities } from '../../src/capabilities.js';
 import { createPostgresTestDatabase } from '../support/database.js';
 import { RecordingLogger } from '../support/logger.js';
 import { OpenApiContract, type MatchedResponse } from '../support/openapi-contract.js';
@@ -46,6 +48,8 @@ export interface ApiHarness {
   bus: EventBus;
   /** The polls capability's service the API uses. */
   polls: PollService;
+  /** Every capability built, by name (tests that drive a service the way chat does, e.g. submitting an idea). */
+  parts: Partial<BuiltCapabilities<Capabilities>['parts']>;
   http: RunningHttpServer;
   baseUrl: string;
   logger: RecordingLogger;
@@ -116,6 +120,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     install,
     bus: ctx.bus,
     polls: built.parts.polls.service,
+    parts: built.parts,
     http,
     baseUrl,
     logger,

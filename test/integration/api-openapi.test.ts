@@ -59,7 +59,7 @@ describe('admin API: OpenAPI document and docs page', () => {
       expect(Boolean(op.requestBody)).toBe(Boolean(route.body));
     }
     expect(Object.keys(doc.webhooks).sort()).toEqual([
-      'access.changed', 'announcement.published', 'assembly.item-closed', 'case.closed', 'case.opened', 'event.attended', 'event.created', 'intros.round-completed', 'member.lapsed', 'member.linked', 'member.reactivated',
+      'access.changed', 'announcement.published', 'assembly.item-closed', 'case.closed', 'case.opened', 'event.attended', 'event.created', 'idea.status-changed', 'idea.submitted', 'intros.round-completed', 'member.lapsed', 'member.linked', 'member.reactivated',
       'member.suspended', 'member.suspension-ended', 'member.unlinked', 'member.updated', 'panel.drawn', 'poll.closed', 'profile.shared', 'rsvp.changed', 'statement.closed', 'survey.closed',
     ]);
   });

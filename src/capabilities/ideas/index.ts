@@ -7,6 +7,7 @@ import { nl } from './i18n/nl.js';
 import { IDEA_QUEUE, IdeaWorker, QueueIdeaJobs } from './jobs/idea.jobs.js';
 import type { IdeaRepository } from './ports.js';
 import { PrismaIdeaRepository } from './repository/prisma-idea.repository.js';
+import { ideaRoutes } from './routes/ideas.routes.js';
 import { ideaChangeView, ideaMessageView } from './views.js';
 
 export interface IdeasOptions {
@@ -24,11 +25,13 @@ export interface IdeasParts extends CapabilityParts {
  * to the ideas channels on every platform with an upvote button (one upvote per member across platforms)
  * and its status; managers move it on (new, under consideration, planned, done, declined with a reason),
  * and the submitter and upvoters get a direct message on each change; `/kring idea digest` drafts the
- * monthly "you said, we did". Publishes `idea.status-changed`.
+ * monthly "you said, we did"; admin API (list, get, set the status). Publishes `idea.submitted` and
+ * `idea.status-changed`.
  */
 export const ideas = defineCapability({
   name: 'ideas',
   texts: { en, nl },
+  apiScopes: ['ideas:read', 'ideas:write'],
   build(ctx: CapabilityContext, options: IdeasOptions = {}): IdeasParts {
     const repo = options.repo ?? ctx.repository(PrismaIdeaRepository);
     const jobs = new QueueIdeaJobs(ctx.queue, ctx.clock, options.scheduler);
@@ -52,6 +55,10 @@ export const ideas = defineCapability({
       service,
       repo,
       ...ideaCommands({ ideas: service, clock: ctx.clock }),
+      api: {
+        routes: ideaRoutes({ ideas: service }),
+        tags: [{ name: 'Ideas', description: 'The idea box: ideas with their status and upvotes (one per member across platforms); managers move them on.' }],
+      },
       async start() {
         ctx.queue.process(IDEA_QUEUE, (name, payload, meta) => worker.handle(name, payload, meta));
       },

@@ -53,6 +53,13 @@ export class IdeaService {
     if (targets.length === 0) throw new IdeaError('IDEA.NO_CHANNEL', 'No ideas channel.');
     const idea = await this.deps.repo.create({ organizationId: input.organizationId, submittedByMemberId: member.id, text, targets, createdAt: this.deps.clock.now() });
     await this.deps.jobs.publish(idea.id);
+    await this.deps.bus?.publish('idea.submitted', {
+      organizationId: idea.organizationId,
+      ideaId: idea.id,
+      text: idea.text,
+      submitter: { memberNumber: member.memberNumber, name: member.name },
+      submittedAt: idea.createdAt,
+    });
     return idea;
   }
 
@@ -70,6 +77,11 @@ export class IdeaService {
 
   findById(id: string): Promise<Idea | null> {
     return this.deps.repo.findById(id);
+  }
+
+  /** Upvotes of an idea (one per member across platforms). */
+  votes(ideaId: string): Promise<number> {
+    return this.deps.repo.votes(ideaId);
   }
 
   async list(organizationId: string, query: { status?: IdeaStatus; limit?: number } = {}): Promise<{ idea: Idea; votes: number }[]> {

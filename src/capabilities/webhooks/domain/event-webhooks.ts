@@ -20,7 +20,8 @@ function accessOf(member: Member, identities: readonly PlatformIdentity[]): Webh
 
 /**
  * Kring's events as outgoing webhooks: `member.linked`, `member.unlinked`, `member.updated`,
- * `member.lapsed`, `member.reactivated`, `poll.closed`, `statement.closed`, `survey.closed`, `announcement.published` and the meet-ups'
+ * `member.lapsed`, `member.reactivated`, `poll.closed`, `statement.closed`, `survey.closed`, the idea box's `idea.submitted` and
+ * `idea.status-changed`, `announcement.published` and the meet-ups'
  * `event.created`, `rsvp.changed` and `event.attended`, access's `access.changed` and moderation's
  * `member.suspended`, `member.suspension-ended`, `case.opened` and `case.closed`, each to the
  * organisation's endpoints subscribed to it. Publishing only enqueues (one job per endpoint), so it is
@@ -90,6 +91,12 @@ export function eventWebhooks(webhooks: Pick<WebhookService, 'publish'>, deps: {
         respondents: s.respondents,
         questions: s.questions.map((q) => ({ ...q, counts: q.counts.map((c) => ({ ...c })) })),
       });
+    },
+    async 'idea.submitted'(i) {
+      await webhooks.publish(i.organizationId, 'idea.submitted', { ideaId: i.ideaId, text: i.text, submitter: { ...i.submitter }, submittedAt: i.submittedAt.toISOString() });
+    },
+    async 'idea.status-changed'(i) {
+      await webhooks.publish(i.organizationId, 'idea.status-changed', { ideaId: i.ideaId, text: i.text, status: i.status, reason: i.reason, votes: i.votes, changedAt: i.changedAt.toISOString() });
     },
     async 'announcement.published'(a) {
       await webhooks.publish(a.organizationId, 'announcement.published', {

@@ -16,6 +16,8 @@ export const WEBHOOK_EVENTS = [
   'poll.closed',
   'statement.closed',
   'survey.closed',
+  'idea.submitted',
+  'idea.status-changed',
   'announcement.published',
   'event.created',
   'rsvp.changed',
@@ -138,6 +140,24 @@ export const webhookDataSchemas = {
       ),
     })
     .meta({ id: 'SurveyClosedData', description: 'A survey closed; the final counts per question (never who answered, never the text answers).' }),
+  'idea.submitted': z
+    .object({
+      ideaId: z.uuid(),
+      text: z.string(),
+      submitter: z.object({ memberNumber: z.string(), name: z.string() }),
+      submittedAt: z.iso.datetime(),
+    })
+    .meta({ id: 'IdeaSubmittedData', description: 'A member put an idea in the idea box; it is being posted to the ideas channels.' }),
+  'idea.status-changed': z
+    .object({
+      ideaId: z.uuid(),
+      text: z.string(),
+      status: z.enum(['new', 'under_consideration', 'planned', 'done', 'declined']),
+      reason: z.string().nullable().meta({ description: 'Why it was declined (declined ideas only).' }),
+      votes: z.number().int().meta({ description: 'Upvotes so far (one per member across platforms; never who).' }),
+      changedAt: z.iso.datetime(),
+    })
+    .meta({ id: 'IdeaStatusChangedData', description: 'A manager moved an idea on; the submitter and upvoters are told in chat.' }),
   'announcement.published': z
     .object({ announcementId: z.uuid(), title: z.string(), publishedAt: z.iso.datetime(), deliveries: z.number().int() })
     .meta({ id: 'AnnouncementPublishedData', description: 'News went out to its channels.' }),
