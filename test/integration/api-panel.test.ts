@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemberImportService } from '../../src/capabilities/membership/domain/member-import.service.js';
 import { prismaRepositories } from '../support/database.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 
@@ -33,13 +34,16 @@ describe('admin API: panel', () => {
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/kring`;
     // Six members: four in Utrecht (two age groups), two in Zwolle; all linked on Discord, all signed up but F-6.
     const rows = ['F-1;Fenna;Utrecht;18-30', 'F-2;Floor;Utrecht;18-30', 'F-3;Frits;Utrecht;31-65', 'F-4;Fleur;Utrecht;31-65', 'F-5;Freek;Zwolle;18-30', 'F-6;Fay;Zwolle;18-30'];
-    await h.parts.membership!.importer.importCsv(chunks(`lidnummer;naam;afdeling;age group\n${rows.join('\n')}\n`), { organizationId: h.orgA.id });
+    // The import as the CLI runs it, on the harness's bus, so the panel capability hears `members.imported`.
+    const importer = new MemberImportService({ repos: h.repos, bus: h.bus });
+    await importer.importCsv(chunks(`lidnummer;naam;afdeling;age group\n${rows.join('\n')}\n`), { organizationId: h.orgA.id });
     const direct = prismaRepositories(h.db.prisma);
     for (const number of ['F-1', 'F-2', 'F-3', 'F-4', 'F-5', 'F-6']) {
       const m = (await h.repos.members.findByNumber(h.orgA.id, number))!;
       const link = await direct.linkRequests.create({ organizationId: h.orgA.id, memberId: m.id, platform: 'discord', workspaceId: 'G-fietsclub', platformUserId: `D-${number}`, codeHash: 'x', expiresAt: new Date(Date.now() + 60_000), createdAt: new Date() });
       await direct.linkRequests.confirm(link.id, new Date(), null);
-      if (number !== 'F-6') await h.parts.panel!.service.join(m);
+      // Signing up is the member's own `/kring panel join` (test/integration/panel.test.ts); here it is stored as that does.
+      if (number !== 'F-6') await h.db.prisma.panelCandidate.update({ where: { memberId: m.id }, data: { optedIn: true, optedInAt: new Date() } });
     }
   });
   afterAll(async () => {
