@@ -17,8 +17,8 @@ function meetup(id: string, start: string, end: string, o: Partial<Meetup> = {})
 }
 
 describe(meetupCalendar.name, () => {
-  it('writes UTC instants that ical.js reads back right either side of the end of summer time', () => {
-    const ics = meetupCalendar(
+  it('writes UTC instants that ical.js reads back right either side of the end of summer time', async () => {
+    const ics = await meetupCalendar(
       [
         meetup('11111111-1111-4111-8111-111111111111', '2026-10-24 19:30', '21:30'),
         meetup('22222222-2222-4222-8222-222222222222', '2026-10-26 19:30', '21:30', { status: 'cancelled', version: 3 }),

@@ -1,4 +1,3 @@
-import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import type { Meetup } from './domain/meetup.js';
 
 /** What a calendar needs besides the meet-ups. */
@@ -22,7 +21,9 @@ export interface CalendarOptions {
  * wrong. `SEQUENCE` is the meet-up's version (a change of time or place raises it), and a cancelled
  * meet-up stays in the feed with `STATUS:CANCELLED` so subscribed calendars remove it.
  */
-export function meetupCalendar(meetups: readonly Meetup[], options: CalendarOptions): string {
+export async function meetupCalendar(meetups: readonly Meetup[], options: CalendarOptions): Promise<string> {
+  // Loaded by the first calendar asked for, not at start-up (idle RSS).
+  const { default: ical, ICalCalendarMethod, ICalEventStatus } = await import('ical-generator');
   const calendar = ical({
     name: options.name,
     prodId: { company: 'Kring', product: 'meetups', language: 'NL' },

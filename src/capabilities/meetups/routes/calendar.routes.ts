@@ -21,7 +21,7 @@ export interface CalendarRoutesDeps {
   translator: Translator;
   logger: Logger;
   /** The iCalendar text of meet-ups, for a calendar named `name` in `timeZone`. */
-  ics(meetups: readonly Meetup[], calendar: { name: string; timeZone: string }): string;
+  ics(meetups: readonly Meetup[], calendar: { name: string; timeZone: string }): Promise<string>;
 }
 
 const feedFile = z.string().regex(/^([0-9A-Za-z]{32})\.ics$/).transform((f) => f.slice(0, -4));
@@ -53,7 +53,7 @@ export function mountCalendar(app: Express, deps: CalendarRoutesDeps): void {
       const organization = await deps.organizations.findById(member.organizationId);
       if (!organization) return notFound(res);
       const t = deps.translator.for(member.locale ?? organization.defaultLocale);
-      send(res, deps.ics(meetups, { name: t('meetups.calendar.feedName', { org: organization.name }), timeZone: organization.timezone }), true);
+      send(res, await deps.ics(meetups, { name: t('meetups.calendar.feedName', { org: organization.name }), timeZone: organization.timezone }), true);
     } catch (err) {
       if (err instanceof KringError) return notFound(res);
       deps.logger.error({ err: (err as Error).message }, 'meetup calendar feed failed');
@@ -67,7 +67,7 @@ export function mountCalendar(app: Express, deps: CalendarRoutesDeps): void {
     try {
       const meetup = await deps.meetups.byIcsKey(params.data.eventId, params.data.file);
       if (!meetup) return notFound(res);
-      send(res, deps.ics([meetup], { name: meetup.title, timeZone: meetup.timeZone }), false);
+      send(res, await deps.ics([meetup], { name: meetup.title, timeZone: meetup.timeZone }), false);
     } catch (err) {
       deps.logger.error({ err: (err as Error).message }, 'meetup .ics download failed');
       next(err);

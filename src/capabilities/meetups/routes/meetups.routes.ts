@@ -18,7 +18,7 @@ export interface MeetupRoutesDeps {
   icsUrl(meetup: Meetup): string;
   csv(list: AttendeeList, locale: Locale): string;
   xlsx(list: AttendeeList, locale: Locale): Promise<Uint8Array>;
-  ics(meetup: Meetup): string;
+  ics(meetup: Meetup): Promise<string>;
 }
 
 const eventPath = z.object({ eventId: eventIdParam });
@@ -246,7 +246,7 @@ export function meetupRoutes(deps: MeetupRoutesDeps): ApiRoute[] {
       responses: { 200: { description: 'iCalendar.', schema: z.string(), contentType: 'text/calendar' } },
       async handle({ organization, params }) {
         const meetup = await deps.meetups.find(organization.id, params.eventId);
-        return { status: 200, text: deps.ics(meetup), contentType: 'text/calendar; charset=utf-8', headers: attachment(meetup, '.ics') };
+        return { status: 200, text: await deps.ics(meetup), contentType: 'text/calendar; charset=utf-8', headers: attachment(meetup, '.ics') };
       },
     }),
   ];

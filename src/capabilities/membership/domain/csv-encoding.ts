@@ -1,5 +1,5 @@
-import chardet from 'chardet';
-import iconv from 'iconv-lite';
+import type Chardet from 'chardet';
+import type Iconv from 'iconv-lite';
 import { MembershipError } from './membership.errors.js';
 
 /**
@@ -48,13 +48,23 @@ const ENCODING_ADVICE =
   'Save the file as "CSV UTF-8" (Excel: Save as > CSV UTF-8), or name its encoding with --encoding ' +
   `(${CSV_ENCODINGS.join(', ')}; Excel on Windows writes windows-1252).`;
 
+/** The detector and the single-byte decoder: loaded by the first import of a file, not at start-up (idle RSS). */
+interface Codecs {
+  chardet: typeof Chardet;
+  iconv: typeof Iconv;
+}
+let codecsLoading: Promise<Codecs> | undefined;
+function loadCodecs(): Promise<Codecs> {
+  return (codecsLoading ??= Promise.all([import('chardet'), import('iconv-lite')]).then(([c, i]) => ({ chardet: c.default, iconv: i.default })));
+}
+
 /** Turns byte chunks into text in one encoding; throws a {@link MembershipError} on bytes it cannot read. */
 interface TextDecoding {
   write(bytes: Uint8Array): string;
   end(): string;
 }
 
-function decoderFor(encoding: CsvEncoding, lineAt: () => number, source: CsvEncodingSource): TextDecoding {
+function decoderFor(encoding: CsvEncoding, lineAt: () => number, source: CsvEncodingSource, { iconv }: Codecs): TextDecoding {
   if (encoding === 'utf-8') {
     // Strict: the standard decoder throws on a byte sequence that is not UTF-8 instead of writing U+FFFD.
     const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -141,7 +151,7 @@ function isUtf8(sample: Uint8Array): boolean {
  * Decides the encoding of a sample that holds bytes outside ASCII, or undefined when it cannot tell with
  * confidence (see the module comment for the rule).
  */
-export function detectCsvEncoding(sample: Uint8Array): CsvEncoding | undefined {
+function detectCsvEncoding(sample: Uint8Array, { chardet }: Codecs): CsvEncoding | undefined {
   if (firstNonAscii(sample) === -1) return 'utf-8';
   if (sample.includes(0)) return undefined; // UTF-16 without a byte order mark, or not text at all
   if (isUtf8(sample)) return 'utf-8';
@@ -172,10 +182,11 @@ export async function* decodeCsvText(
     return text;
   };
   const lineAt = (): number => lines + 1;
+  const codecs = await loadCodecs();
 
   let decoding: TextDecoding | undefined;
   const decide = (encoding: CsvEncoding, how: CsvEncodingSource): TextDecoding => {
-    decoding = decoderFor(encoding, lineAt, how);
+    decoding = decoderFor(encoding, lineAt, how, codecs);
     onDecision?.({ encoding, source: how });
     return decoding;
   };
@@ -223,7 +234,7 @@ export async function* decodeCsvText(
     const at = outsideAt;
     const bytes = takeHeld();
     const ascii = counted(bytes.subarray(0, at).toString('latin1'));
-    const encoding = detectCsvEncoding(bytes.subarray(at));
+    const encoding = detectCsvEncoding(bytes.subarray(at), codecs);
     if (!encoding) {
       const line = lineAt();
       throw new MembershipError(

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { parse, type CsvError } from 'csv-parse';
+import type { CsvError } from 'csv-parse';
 import { z } from 'zod';
 import { toLocale, type Locale } from '../../../kernel/types.js';
 import { MembershipError } from './membership.errors.js';
@@ -392,6 +392,8 @@ export async function* readMemberCsv(
   let previousEndLine = 0;
   let previousEmptyLines = 0;
   const input = Readable.from(all(), { objectMode: false });
+  // csv-parse is loaded by the first import, not at start-up (idle RSS).
+  const { parse } = await import('csv-parse');
   const parser = parse({
     delimiter,
     bom: true,
