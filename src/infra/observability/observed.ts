@@ -33,7 +33,10 @@ export function observeInbound(handler: InboundHandler, { metrics, tracing }: Ob
       const labels = { platform: event.platform, kind: event.type };
       metrics.increment('kring_inbound_events_total', labels);
       const started = performance.now();
-      const name = event.type === 'command' ? `kring ${event.path.join(' ') || '(menu)'}` : `kring ${event.type}`;
+      // Named after the command's first word only, and only when it looks like one: the rest of a typed
+      // command can be the member's own text, which traces must not carry to a collector.
+      const word = event.type === 'command' ? event.path[0]?.toLowerCase() : undefined;
+      const name = event.type === 'command' ? `kring ${word !== undefined && /^[a-z][a-z-]{0,23}$/.test(word) ? word : 'command'}` : `kring ${event.type}`;
       try {
         return await tracing.inSpan(name, 'server', { 'kring.platform': event.platform, 'kring.event': event.type }, () => handler.handle(event));
       } finally {
