@@ -1,16 +1,19 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord, snowflake } from '../fakes/discord/index.js';
 import { FAKE_SLACK, FakeSlackApi } from '../fakes/slack/fake-slack-api.js';
 import { SlackRequestSender } from '../fakes/slack/slack-requests.js';
+import { FakeBotConnector } from '../fakes/teams/fake-bot-connector.js';
+import { FakeBotIdentity } from '../fakes/teams/fake-bot-identity.js';
+import { TEST_TENANT, teamsFixture } from '../fakes/teams/teams-test-bed.js';
 import { startKringHarness, type AccountRef, type KringHarness } from '../support/kring-harness.js';
 
 /**
  * Issue 18's traces: with `OTEL_EXPORTER_OTLP_ENDPOINT` set, one trace runs from an inbound command through
  * the jobs it enqueued (across Redis: BullMQ) to every platform call. Kring boots as `npm start` does with the
- * real Slack and Discord adapters against their fakes, and exports to a tiny OTLP/HTTP receiver in this
+ * real Slack, Discord and Teams adapters against their fakes, and exports to a tiny OTLP/HTTP receiver in this
  * test (JSON, as @opentelemetry/exporter-trace-otlp-http sends it). `/kring news post` on Slack fans out to
  * three channels per platform; every span of it shares the command's trace id, each platform call's
  * parent chain leads through a fan-out job's span to the command's span, and discord.js's HTTP requests
@@ -20,6 +23,11 @@ import { startKringHarness, type AccountRef, type KringHarness } from '../suppor
 const PER_PLATFORM = 3;
 const SIGNING_SECRET = `traces-${randomBytes(12).toString('hex')}`;
 const TITLE = `Traces ${randomBytes(4).toString('hex')}`;
+const APP_PASSWORD = `traces-${randomBytes(12).toString('hex')}`;
+/** botbuilder caches outbound tokens per app id process-wide: a fresh one keeps this file's to itself. */
+const APP_ID = randomUUID();
+const BOT_ID = `28:${APP_ID}`;
+const PLATFORMS = ['slack', 'discord', 'teams'] as const;
 
 interface ReceivedSpan {
   traceId: string;
@@ -39,6 +47,8 @@ let receiver: Server;
 const spans: ReceivedSpan[] = [];
 let slack: FakeSlackApi;
 let discord: FakeDiscord;
+let identity: FakeBotIdentity;
+let connector: FakeBotConnector;
 let h: KringHarness;
 let sender: SlackRequestSender;
 const manager: AccountRef = { platform: 'slack', workspaceId: FAKE_SLACK.teamId, userId: `U0TRC${randomBytes(3).toString('hex').toUpperCase()}` };
@@ -82,6 +92,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   slack = await FakeSlackApi.start({ rateLimits: true });
   discord = await FakeDiscord.start({ limits: 'realistic' });
+  identity = await new FakeBotIdentity({ appId: APP_ID, appPassword: APP_PASSWORD }).start();
+  connector = await new FakeBotConnector({ acceptToken: identity.accepts, enforceLimits: true }).start();
+  const teamsEndpoints = identity.settings;
   h = await startKringHarness({
     queue: 'bullmq',
     env: {
@@ -95,12 +108,21 @@ beforeAll(async () => {
       DISCORD_APPLICATION_ID: discord.applicationId,
       DISCORD_API_URL: discord.apiUrl,
       DISCORD_MEMBER_ROLE_ID: discord.state.memberRoleId,
+      MICROSOFT_APP_ID: APP_ID,
+      MICROSOFT_APP_PASSWORD: APP_PASSWORD,
+      MICROSOFT_APP_TENANT_ID: TEST_TENANT,
+      TEAMS_OPENID_METADATA_URL: teamsEndpoints.openIdMetadataUrl,
+      TEAMS_TOKEN_ISSUER: teamsEndpoints.tokenIssuer,
+      TEAMS_LOGIN_URL: teamsEndpoints.loginUrl,
+      TEAMS_OAUTH_SCOPE: teamsEndpoints.oauthScope,
+      TEAMS_TOKEN_ENDPOINT: teamsEndpoints.tokenEndpoint,
     },
   });
   sender = new SlackRequestSender({ eventsUrl: `${h.baseUrl}/slack/events`, signingSecret: SIGNING_SECRET, fake: slack });
   await h.linkDirectly(h.members.manager, manager);
   const slackWs = await h.kring.directory.workspaces.upsert({ organizationId: h.organization.id, platform: 'slack', externalId: FAKE_SLACK.teamId });
   const discordWs = await h.kring.directory.workspaces.upsert({ organizationId: h.organization.id, platform: 'discord', externalId: discord.guildId });
+  const teamsWs = await h.kring.directory.workspaces.upsert({ organizationId: h.organization.id, platform: 'teams', externalId: TEST_TENANT });
   for (let i = 0; i < PER_PLATFORM; i++) {
     const slackId = `C0TRC00${i}`;
     slack.addChannel({ id: slackId, teamId: FAKE_SLACK.teamId, name: `nieuws-${i}` });
@@ -108,17 +130,32 @@ beforeAll(async () => {
     const discordId = snowflake();
     discord.state.channels.set(discordId, { id: discordId, type: 0, name: `nieuws-${i}`, guild_id: discord.guildId });
     await h.kring.directory.channels.upsert({ workspaceId: discordWs.id, externalId: discordId, name: `nieuws-${i}`, purpose: 'news' });
+    // Teams: Kring learns the channel's conversation reference by being added there (a signed conversationUpdate).
+    const teamsId = `19:traces${i}${randomBytes(10).toString('hex')}@thread.tacv2`;
+    connector.addConversation(teamsId, { isGroup: true, tenantId: TEST_TENANT });
+    const activity = teamsFixture('conversation-update-bot-added-team', connector.serviceUrl, BOT_ID);
+    activity['conversation'] = { isGroup: true, conversationType: 'channel', tenantId: TEST_TENANT, id: teamsId };
+    const token = await identity.signChannelToken({ serviceUrl: connector.serviceUrl });
+    const added = await fetch(`${h.baseUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${token}` },
+      body: JSON.stringify(activity),
+    });
+    expect(added.status).toBe(200);
+    await h.kring.directory.channels.upsert({ workspaceId: teamsWs.id, externalId: teamsId, name: `nieuws-${i}`, purpose: 'news' });
   }
 }, 180_000);
 
 afterAll(async () => {
   await h?.stop();
+  await connector?.stop();
+  await identity?.stop();
   await discord?.stop();
   await slack?.stop();
   await new Promise((r) => receiver?.close(r));
 });
 
-describe('traces over OTLP/HTTP (Slack and Discord adapters, BullMQ)', () => {
+describe('traces over OTLP/HTTP (Slack, Discord and Teams adapters, BullMQ)', () => {
   it('follows /kring news post through its fan-out jobs to every platform call in one trace', async () => {
     const sent = await sender.slashCommand(`news post ${TITLE} | Een bericht met een spoor.`, { user_id: manager.userId, channel_id: FAKE_SLACK.channelId });
     expect(sent.status).toBe(200);
@@ -127,11 +164,11 @@ describe('traces over OTLP/HTTP (Slack and Discord adapters, BullMQ)', () => {
         `SELECT count(*) AS n FROM delivery d JOIN announcement a ON a.id = d.announcement_id WHERE a.title = $1 AND d.status = 'sent'`,
         TITLE,
       );
-      return Number(rows[0]?.n ?? 0) === 2 * PER_PLATFORM ? true : undefined;
+      return Number(rows[0]?.n ?? 0) === PLATFORMS.length * PER_PLATFORM ? true : undefined;
     }, 'every delivery sent', 60_000);
     // Spans are batched for two seconds before they are exported.
     await until(
-      () => (spans.filter((s) => s.name === 'slack post').length >= PER_PLATFORM && spans.filter((s) => s.name === 'discord post').length >= PER_PLATFORM ? true : undefined),
+      () => (PLATFORMS.every((p) => spans.filter((s) => s.name === `${p} post`).length >= PER_PLATFORM) ? true : undefined),
       'the platform calls exported',
       30_000,
     );
@@ -151,7 +188,7 @@ describe('traces over OTLP/HTTP (Slack and Discord adapters, BullMQ)', () => {
       return chain;
     };
 
-    for (const platform of ['slack', 'discord']) {
+    for (const platform of PLATFORMS) {
       const calls = spans.filter((s) => s.name === `${platform} post`);
       expect(calls, platform).toHaveLength(PER_PLATFORM);
       for (const call of calls) {
