@@ -139,6 +139,20 @@ export interface KringEvents {
     votes: number;
     changedAt: Date;
   };
+  /**
+   * Another capability proposes a news item for the managers to review (the ideas' monthly "you said, we
+   * did"): the news capability stores it as a draft (never posted by itself) and tells the managers'
+   * channels. A proposal whose title an announcement that is not retracted has already is ignored, so a
+   * repeated job makes one draft.
+   */
+  'news.draft-proposed': {
+    organizationId: string;
+    title: string;
+    body: string;
+    /** Who proposes it (`ideas`), for the managers' message and the logs. */
+    source: string;
+    proposedAt: Date;
+  };
   /** An announcement reached every channel it could (nothing pending any more). */
   'announcement.published': {
     organizationId: string;

@@ -5,7 +5,14 @@ import { privateText, reply } from '../../chat/views.js';
 import { defineCommand, type ActionDefinition, type CommandDefinition, type FormHandlerDefinition } from '../../chat/command.js';
 import { IDEA_LIMITS, IDEA_STATUSES, parseIdeaId, parseStatus } from './domain/idea.js';
 import type { IdeaService } from './domain/idea.service.js';
+import { zonedParts } from '../../kernel/zoned-time.js';
 import { IDEA_UPVOTE_ACTION, digestText, shortIdeaId, statusText } from './views.js';
+
+/** The month `now` falls in, in the organisation's time zone, as `YYYY-MM`. */
+function currentMonth(now: Date, timeZone: string): string {
+  const { year, month } = zonedParts(now, timeZone);
+  return `${year}-${String(month).padStart(2, '0')}`;
+}
 
 /** formId of the idea form (`/kring idea` without text). */
 export const IDEA_SUBMIT_FORM = 'idea.submit';
@@ -92,14 +99,26 @@ export function ideaCommands(deps: { ideas: IdeaService; clock: Clock }): { comm
   const digest = defineCommand({
     path: ['idea', 'digest'],
     access: 'manager',
-    args: [{ name: 'month', kind: 'string', required: false, descriptionKey: 'ideas.args.month' }],
-    schema: z.object({ month: z.string().trim().max(20).optional() }),
+    args: [
+      { name: 'month', kind: 'string', required: false, descriptionKey: 'ideas.args.month' },
+      { name: 'draft', kind: 'string', required: false, descriptionKey: 'ideas.args.draft' },
+    ],
+    schema: z.object({ month: z.string().trim().max(20).optional(), draft: z.string().trim().max(20).optional() }),
     descriptionKey: 'ideas.commands.digest',
     async run(ctx, args) {
-      const month = args.month || deps.clock.now().toISOString().slice(0, 7);
-      const lines = await deps.ideas.digest(ctx.organization.id, month);
+      // `digest draft` (this month) and `digest 2026-11 draft` both make the news draft.
+      const words = [args.month, args.draft].filter((w): w is string => !!w);
+      const isDraft = (w: string) => ['draft', 'concept'].includes(w.toLowerCase());
+      const month = words.find((w) => !isDraft(w)) || currentMonth(deps.clock.now(), ctx.organization.timezone);
+      if (words.some(isDraft)) {
+        const proposed = await deps.ideas.draftMonthly(ctx.organization.id, month);
+        if (!proposed) return privateText(ctx.t('ideas.digest.badMonth'));
+        if (proposed.lines === 0) return privateText(ctx.t('ideas.digest.nothingToDraft', { month }));
+        return privateText(ctx.t('ideas.digest.proposed', { month, count: proposed.lines }));
+      }
+      const lines = await deps.ideas.digest(ctx.organization.id, month, ctx.organization.timezone);
       if (!lines) return privateText(ctx.t('ideas.digest.badMonth'));
-      return privateText(digestText(month, lines, ctx.t), [{ type: 'context', text: ctx.t('ideas.digest.draftNote') }]);
+      return privateText(digestText(month, lines, ctx.t), [{ type: 'context', text: ctx.t('ideas.digest.draftNote', { month }) }]);
     },
   });
 

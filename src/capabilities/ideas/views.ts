@@ -1,6 +1,6 @@
 import type { Translate } from '../../kernel/i18n.js';
 import type { View, ViewBlock } from '../../kernel/ports/chat-platform.js';
-import type { Idea } from './domain/idea.js';
+import { monthName, type Idea } from './domain/idea.js';
 import type { DigestLine } from './domain/idea.service.js';
 
 /** Action id of the upvote button; the value is the idea id. */
@@ -40,6 +40,29 @@ export function digestText(month: string, lines: readonly DigestLine[], t: Trans
   if (lines.length === 0) return t('ideas.digest.none', { month });
   const body = lines.map((l) => `- ${t('ideas.digest.line', { text: l.idea.text, status: statusText({ status: l.status, reason: l.reason }, t), upvotes: t('ideas.view.upvotes', { count: l.votes }) })}`);
   return [`**${t('ideas.digest.title', { month })}**`, t('ideas.digest.intro'), ...body].join('\n');
+}
+
+/** News bodies stay under the news capability's limit (1,800 characters) with room for the last line. */
+const NEWS_BODY_BUDGET = 1_650;
+
+/**
+ * The "you said, we did" as a news item (title and plain text) for the managers to review: the month by
+ * name, an introduction, and one line per idea (most upvoted first) with where it went and why when declined;
+ * what does not fit is counted in a last line.
+ */
+export function digestNews(month: string, lines: readonly DigestLine[], t: Translate, locale: string): { title: string; body: string } {
+  const out = [t('ideas.digest.intro')];
+  let length = out[0]!.length;
+  let shown = 0;
+  for (const l of lines) {
+    const line = `- ${t('ideas.digest.line', { text: l.idea.text, status: statusText({ status: l.status, reason: l.reason }, t), upvotes: t('ideas.view.upvotes', { count: l.votes }) })}`;
+    if (length + line.length + 1 > NEWS_BODY_BUDGET) break;
+    out.push(line);
+    length += line.length + 1;
+    shown++;
+  }
+  if (shown < lines.length) out.push(t('ideas.digest.more', { count: lines.length - shown }));
+  return { title: t('ideas.digest.title', { month: monthName(month, locale) }), body: out.join('\n') };
 }
 
 export { shortId as shortIdeaId };

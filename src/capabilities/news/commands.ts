@@ -137,6 +137,18 @@ function defineAll(deps: NewsCommandDeps): CommandDefinition[] {
     },
   });
 
+  const publishDraft = defineCommand({
+    path: ['news', 'publish'],
+    access: 'manager',
+    args: [idArg],
+    schema: z.object({ id: z.string().trim().min(1).max(64) }),
+    descriptionKey: 'news.commands.publish',
+    async run(ctx, args) {
+      const { announcement, targets } = await deps.news.publishDraft(ctx.organization.id, args.id);
+      return privateText(ctx.t('news.post.started', { id: shortId(announcement.id), count: targets }));
+    },
+  });
+
   const list = defineCommand({
     path: ['news', 'list'],
     access: 'manager',
@@ -158,7 +170,7 @@ function defineAll(deps: NewsCommandDeps): CommandDefinition[] {
     },
   });
 
-  return [post, schedule, status, edit, retract, list] as CommandDefinition[];
+  return [post, schedule, status, edit, retract, publishDraft, list] as CommandDefinition[];
 }
 
 /** Creates the announcement and starts its fan-out, as `/kring news post` does. */

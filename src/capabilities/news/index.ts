@@ -6,6 +6,8 @@ import { registerNewsCli } from './cli.js';
 import { newsCommands, newsForms } from './commands.js';
 import { DeliveryService, type InDoubtRetry } from './domain/delivery.service.js';
 import { NewsService } from './domain/news.service.js';
+import { NewsDraftService } from './domain/draft.service.js';
+import { shortId } from './domain/announcement.js';
 import { ReportService } from './domain/report.service.js';
 import { en } from './i18n/en.js';
 import { nl } from './i18n/nl.js';
@@ -90,6 +92,19 @@ export const news = defineCapability({
     const fanout = new FanoutWorker({ queue: ctx.queue, deliveries, limits, ...(options.workPlatforms ? { only: options.workPlatforms } : {}) });
     const announcements = new AnnouncementWorker({ queue: ctx.queue, service, reports });
     const commandDeps = { news: service, chapters: ctx.directory.chapters, platforms: ctx.platforms, views, clock: ctx.clock };
+    const drafts = new NewsDraftService({
+      news: service,
+      channels: ctx.directory.channels,
+      organizations: ctx.directory.organizations,
+      platforms: ctx.platforms,
+      logger: ctx.logger,
+      render: ({ organization, announcement, source }) => {
+        const t = ctx.translator.for(organization.defaultLocale);
+        const from = source === 'ideas' ? t('news.draft.sources.ideas') : source;
+        const text = t('news.draft.ready', { source: from, title: announcement.title, id: shortId(announcement.id) });
+        return { fallback: text, blocks: [{ type: 'text', text }, { type: 'divider' }, { type: 'text', text: `**${announcement.title}**\n${announcement.body}` }] };
+      },
+    });
     return {
       service,
       repo,
@@ -101,6 +116,10 @@ export const news = defineCapability({
       views,
       pacer,
       commands: newsCommands(commandDeps),
+      on: {
+        // A draft another capability proposes (the ideas' "you said, we did"): kept for the managers, never sent by itself.
+        'news.draft-proposed': async (event) => void (await drafts.proposed(event)),
+      },
       forms: newsForms(commandDeps),
       api: {
         routes: newsRoutes({ news: service, chapters: ctx.directory.chapters }),

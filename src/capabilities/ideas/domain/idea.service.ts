@@ -5,7 +5,7 @@ import type { ChannelRepository, IdentityRepository, MemberRepository, Organizat
 import type { Logger } from '../../../kernel/ports/logger.js';
 import { postWaitingCopies, updatePostedCopies } from '../../../kernel/posted-copies.js';
 import type { EventBus } from '../../../kernel/events.js';
-import { IDEA_LIMITS, monthRange, type Idea, type IdeaStatus, type IdeaStatusChange } from './idea.js';
+import { IDEA_LIMITS, monthRange, previousMonth, type Idea, type IdeaStatus, type IdeaStatusChange } from './idea.js';
 import { IdeaError } from './idea.errors.js';
 import type { IdeaJobs, IdeaRenderer, IdeaRepository } from '../ports.js';
 
@@ -22,6 +22,8 @@ export interface IdeaServiceDeps {
   /** The direct message about a status change, in the member's language. */
   renderChange: (input: { idea: Idea; member: Member; organization: Organization; submitter: boolean }) => View;
   bus?: Pick<EventBus, 'publish'>;
+  /** The "you said, we did" news item in the organisation's language (views.ts). */
+  renderNews?: (input: { organization: Organization; month: string; lines: readonly DigestLine[] }) => { title: string; body: string };
   logger: Logger;
 }
 
@@ -121,8 +123,8 @@ export class IdeaService {
   }
 
   /** The ideas that moved in a month (`YYYY-MM`), each with the last status it reached: the "you said, we did" draft. */
-  async digest(organizationId: string, month: string): Promise<DigestLine[] | null> {
-    const range = monthRange(month);
+  async digest(organizationId: string, month: string, timeZone = 'UTC'): Promise<DigestLine[] | null> {
+    const range = monthRange(month, timeZone);
     if (!range) return null;
     const changes = await this.deps.repo.changesBetween(organizationId, range.from, range.to);
     const last = new Map<string, IdeaStatusChange>();
@@ -133,6 +135,24 @@ export class IdeaService {
       if (idea) lines.push({ idea, status: c.status, reason: c.reason, votes: await this.deps.repo.votes(idea.id) });
     }
     return lines.sort((a, b) => b.votes - a.votes);
+  }
+
+  /**
+   * Drafts the month's "you said, we did" as a news item for the managers to review (the monthly job on
+   * the 1st, for the month before in the organisation's time zone; or a manager on demand): proposed to
+   * the news capability over the bus (`news.draft-proposed`), which keeps it as a draft and tells the
+   * managers' channels. Nothing is proposed for a month in which no idea moved. Returns what was proposed.
+   */
+  async draftMonthly(organizationId: string, month?: string): Promise<{ month: string; lines: number; title: string | null } | null> {
+    const organization = await this.deps.organizations.findById(organizationId);
+    if (!organization || !this.deps.renderNews) return null;
+    const which = month ?? previousMonth(this.deps.clock.now(), organization.timezone);
+    const lines = await this.digest(organization.id, which, organization.timezone);
+    if (!lines) return null;
+    if (lines.length === 0) return { month: which, lines: 0, title: null };
+    const { title, body } = this.deps.renderNews({ organization, month: which, lines });
+    await this.deps.bus?.publish('news.draft-proposed', { organizationId: organization.id, title, body, source: 'ideas', proposedAt: this.deps.clock.now() });
+    return { month: which, lines: lines.length, title };
   }
 
   // --- The jobs' side: copies and messages. Each reads the current state (late or repeated jobs are harmless). ---

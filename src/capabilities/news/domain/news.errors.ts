@@ -24,6 +24,10 @@ export const NewsErrors = {
   retracted(ref: string): ConflictError {
     return new ConflictError('NEWS.RETRACTED', `Announcement ${ref} was retracted.`, { messageKey: 'news.errors.retracted', params: { id: ref } });
   },
+  /** Only a draft can be published with `/kring news publish`. */
+  notDraft(ref: string): ConflictError {
+    return new ConflictError('NEWS.NOT_DRAFT', `Announcement ${ref} is not a draft.`, { messageKey: 'news.errors.notDraft', params: { id: ref } });
+  },
   /** The publish time is not in the future (or too far ahead). */
   badPublishTime(input: string): KringError {
     return new KringError('NEWS.BAD_PUBLISH_TIME', `Cannot schedule at "${input}".`, { messageKey: 'news.errors.badPublishTime', params: { when: input } });

@@ -68,6 +68,39 @@ export class NewsService {
   }
 
   /**
+   * Stores a draft for the managers to review (`/kring news edit`, `publish`, `retract`): nothing is
+   * posted. Returns null when an announcement with the same title exists and is not retracted (a repeated
+   * proposal). Everyone is the audience; publishing checks there is somewhere to post.
+   */
+  async createDraft(input: { organizationId: string; title: string; body: string }): Promise<Announcement | null> {
+    const parsed = validate(newAnnouncementSchema, { organizationId: input.organizationId, title: input.title, body: input.body });
+    const recent = await this.deps.news.listRecent(parsed.organizationId, 100);
+    if (recent.some((a) => a.title === parsed.title && a.status !== 'retracted')) return null;
+    return this.deps.news.create({
+      organizationId: parsed.organizationId,
+      authorMemberId: null,
+      title: parsed.title,
+      body: parsed.body,
+      linkUrl: parsed.linkUrl,
+      imageUrl: parsed.imageUrl,
+      audience: parsed.audience,
+      directMessages: parsed.directMessages,
+      publishAt: null,
+      status: 'draft',
+    });
+  }
+
+  /** Sends a draft now (`/kring news publish <id>`). @throws NEWS.NOT_DRAFT, NEWS.NO_TARGETS */
+  async publishDraft(organizationId: string, ref: string): Promise<{ announcement: Announcement; targets: number }> {
+    const current = await this.resolve(organizationId, ref);
+    if (current.status !== 'draft') throw NewsErrors.notDraft(shortId(current.id));
+    const targets = await this.resolveTargets(organizationId, current.audience, current.directMessages);
+    if (targets.length === 0) throw NewsErrors.noTargets();
+    await this.deps.dispatcher.publishNow(current.id);
+    return { announcement: current, targets: targets.length };
+  }
+
+  /**
    * The publish job: resolves the audience to targets, creates the deliveries and the announcement's move
    * to `publishing` in one transaction, and enqueues one job per queued delivery. Safe to run again (after a
    * crash, a restart, a repeated job): the first set of deliveries is kept and job ids are deterministic.

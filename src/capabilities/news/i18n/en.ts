@@ -1,6 +1,7 @@
 /** English texts of the news capability (merged into the catalogue under `news`). */
 export const newsEn = {
   commands: {
+    publish: 'Send a draft (such as the monthly "you said, we did"): `<id>`',
     post: 'Post an announcement to every news channel: `<title> | <text> [| <link>] [| <image>]`',
     schedule: 'Schedule an announcement: `<when> <title> | <text>` (when: `+2h`, `09:00` or `2026-12-01T09:00`)',
     status: 'Show where an announcement arrived (live while it goes out)',
@@ -31,6 +32,10 @@ export const newsEn = {
   edit: {
     done_one: 'Announcement `{{id}}` is changed; {{count}} posted copy is being updated.',
     done_other: 'Announcement `{{id}}` is changed; {{count}} posted copies are being updated.',
+  },
+  draft: {
+    ready: 'A news draft is ready for you to check ({{source}}): **{{title}}** (`{{id}}`). Nothing is sent until a manager does: change it with `/kring news edit {{id}} <title> | <text>`, send it with `/kring news publish {{id}}`, or drop it with `/kring news retract {{id}}`.',
+    sources: { ideas: 'the idea box' },
   },
   retract: {
     done_one: 'Announcement `{{id}}` is retracted; {{count}} posted copy is being removed.',
@@ -77,6 +82,7 @@ export const newsEn = {
     retracted: 'retracted',
   },
   errors: {
+    notDraft: 'Announcement `{{id}}` is not a draft: it was sent or scheduled already. `/kring news status {{id}}` shows where it is.',
     notFound: 'I could not find an announcement `{{id}}`. `/kring news list` shows the recent ones.',
     ambiguous: '`{{id}}` matches several announcements ({{candidates}}). Type more characters of the id.',
     noTargets: 'There is nowhere to post this yet: connect a news channel with `/kring channel connect news`, or choose another audience.',

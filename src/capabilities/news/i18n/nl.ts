@@ -4,6 +4,7 @@ import type { en, newsEn } from './en.js';
 /** Nederlandse teksten van news (in de catalogus onder `news`). Informeel: je/jij. */
 export const newsNl: Widen<typeof newsEn> = {
   commands: {
+    publish: 'Verstuur een concept (zoals het maandelijkse "jullie zeiden, wij deden"): `<id>`',
     post: 'Plaats een nieuwsbericht in elk nieuwskanaal: `<titel> | <tekst> [| <link>] [| <afbeelding>]`',
     schedule: 'Plan een nieuwsbericht: `<wanneer> <titel> | <tekst>` (wanneer: `+2h`, `09:00`, `2026-12-01T09:00`)',
     status: 'Laat zien waar een nieuwsbericht is aangekomen (live tijdens het versturen)',
@@ -34,6 +35,10 @@ export const newsNl: Widen<typeof newsEn> = {
   edit: {
     done_one: 'Nieuwsbericht `{{id}}` is gewijzigd; {{count}} geplaatst bericht wordt bijgewerkt.',
     done_other: 'Nieuwsbericht `{{id}}` is gewijzigd; {{count}} geplaatste berichten worden bijgewerkt.',
+  },
+  draft: {
+    ready: 'Er staat een conceptbericht voor je klaar ({{source}}): **{{title}}** (`{{id}}`). Er gaat niets uit tot een beheerder dat doet: pas het aan met `/kring news edit {{id}} <titel> | <tekst>`, verstuur het met `/kring news publish {{id}}`, of gooi het weg met `/kring news retract {{id}}`.',
+    sources: { ideas: 'de ideeënbus' },
   },
   retract: {
     done_one: 'Nieuwsbericht `{{id}}` is ingetrokken; {{count}} geplaatst bericht wordt verwijderd.',
@@ -80,6 +85,7 @@ export const newsNl: Widen<typeof newsEn> = {
     retracted: 'ingetrokken',
   },
   errors: {
+    notDraft: 'Bericht `{{id}}` is geen concept: het is al verstuurd of ingepland. `/kring news status {{id}}` laat zien waar het is.',
     notFound: 'Ik kan geen nieuwsbericht `{{id}}` vinden. `/kring news list` laat de laatste zien.',
     ambiguous: '`{{id}}` past bij meerdere nieuwsberichten ({{candidates}}). Typ meer tekens van het id.',
     noTargets: 'Er is nog geen plek om dit te plaatsen: koppel een nieuwskanaal met `/kring channel connect news`, of kies een andere doelgroep.',
