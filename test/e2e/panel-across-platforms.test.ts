@@ -88,6 +88,7 @@ describe('the sounding-board panel across Slack and Discord', () => {
     surveys = built.built.parts.surveys;
     panel = built.built.parts.panel;
     await surveys.start?.();
+    await panel.start?.();
 
     await slack.start();
     await discord.start();
@@ -180,6 +181,7 @@ describe('the sounding-board panel across Slack and Discord', () => {
 
     // 5. Those drawn are let in on their platform; the one left out is not.
     await until(() => discordFake.memberRoles(discordFake.state.bram.id).includes(PANEL_ROLE), 'Bram gets the panel role');
+    await until(() => (utrechtDrawn === john ? slackFake.channelMembers(FAKE_SLACK.privateChannelId).includes(FAKE_SLACK.otherUserId) : discordFake.memberRoles(discordFake.state.anna.id).includes(PANEL_ROLE)), 'the one drawn from Utrecht is let in');
     const johnIn = slackFake.channelMembers(FAKE_SLACK.privateChannelId).includes(FAKE_SLACK.otherUserId);
     const annaIn = discordFake.memberRoles(discordFake.state.anna.id).includes(PANEL_ROLE);
     expect({ johnIn, annaIn }).toEqual({ johnIn: utrechtDrawn === john, annaIn: utrechtDrawn === anna });

@@ -40,8 +40,8 @@ export function panelCommands(deps: { panel: PanelService }): { commands: Comman
       }
       case 'place': {
         const role = ROLE.exec(more);
-        const { place, granted } = await panel.setPlace(organizationId, { platform: ctx.account.platform, workspaceId: ctx.account.workspaceId, channelId: ctx.event.channelId ?? '' }, role ? (role[1] ?? role[2]!) : null);
-        return privateText(ctx.t(place.kind === 'role' ? 'panel.placedRole' : 'panel.placedChannel', { granted }));
+        const { place, members } = await panel.setPlace(organizationId, { platform: ctx.account.platform, workspaceId: ctx.account.workspaceId, channelId: ctx.event.channelId ?? '' }, role ? (role[1] ?? role[2]!) : null);
+        return privateText(ctx.t(place.kind === 'role' ? 'panel.placedRole' : 'panel.placedChannel', { count: members }));
       }
     }
   }

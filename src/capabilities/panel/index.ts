@@ -1,6 +1,7 @@
 import { defineCapability, type CapabilityContext, type CapabilityParts } from '../../capability.js';
 import { panelCommands } from './commands.js';
 import { PanelService } from './domain/panel.service.js';
+import { PANEL_QUEUE, PanelWorker, QueuePanelJobs } from './jobs/panel.jobs.js';
 import { en } from './i18n/en.js';
 import { nl } from './i18n/nl.js';
 import type { PanelRepository } from './ports.js';
@@ -36,6 +37,7 @@ export const panel = defineCapability({
     const repo = options.repo ?? ctx.repository(PrismaPanelRepository);
     const service = new PanelService({
       repo,
+      jobs: new QueuePanelJobs(ctx.queue, ctx.clock),
       members: ctx.directory.members,
       chapters: ctx.directory.chapters,
       identities: ctx.directory.identities,
@@ -45,6 +47,7 @@ export const panel = defineCapability({
       logger: ctx.logger,
       ...(options.newSeed ? { newSeed: options.newSeed } : {}),
     });
+    const worker = new PanelWorker(service);
     return {
       service,
       repo,
@@ -61,6 +64,9 @@ export const panel = defineCapability({
         'audience.members-requested': async (request) => {
           if (request.group === 'panel') request.memberIds.push(...(await service.reachableMembers(request.organizationId)));
         },
+      },
+      async start() {
+        ctx.queue.process(PANEL_QUEUE, (name, payload) => worker.handle(name, payload));
       },
     };
   },

@@ -1,5 +1,11 @@
 import type { DrawablePanelCandidate, Panel, PanelCandidate, PanelColumn, PanelPlace, PanelSeat } from './domain/panel.js';
 
+/** The panel's queue (jobs/panel.jobs.ts). */
+export interface PanelJobs {
+  /** Puts each member's places right (in where they are on the panel, out where they are not), one job each. */
+  syncPlaces(organizationId: string, memberIds: readonly string[]): Promise<void>;
+}
+
 /** A new panel, replacing the organisation's current one. */
 export interface NewPanelRecord {
   organizationId: string;

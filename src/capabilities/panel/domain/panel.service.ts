@@ -1,17 +1,18 @@
 import type { Member } from '../../../kernel/community.js';
 import type { Clock } from '../../../kernel/clock.js';
 import type { EventBus } from '../../../kernel/events.js';
-import type { ChatPlatforms } from '../../../kernel/ports/chat-platform.js';
+import { ChatPlatformError, type ChatPlatforms } from '../../../kernel/ports/chat-platform.js';
 import type { ChapterRepository, IdentityRepository, MemberRepository } from '../../../kernel/ports/directory.js';
 import type { Logger } from '../../../kernel/ports/logger.js';
 import type { Platform } from '../../../kernel/types.js';
-import type { PanelRepository } from '../ports.js';
+import type { PanelJobs, PanelRepository } from '../ports.js';
 import { PANEL_LIMITS, panelColumnsOf, type DrawablePanelCandidate, type Panel, type PanelPlace } from './panel.js';
 import { drawPanel, PanelDrawError, stratumLabel, type StratumAllocation } from './panel-draw.js';
 import { PanelError } from './panel.errors.js';
 
 export interface PanelServiceDeps {
   repo: PanelRepository;
+  jobs: PanelJobs;
   members: Pick<MemberRepository, 'findByNumber' | 'findByIds'>;
   chapters: Pick<ChapterRepository, 'list'>;
   identities: Pick<IdentityRepository, 'listByMember'>;
@@ -54,8 +55,9 @@ export interface PanelStatus {
  * The panel's rules. Members opt in and out themselves; leaving also takes them off the panel. Only
  * managers draw (`draw`, `redraw`), adjust (`add`, `remove`) and see the members (`overview`); the
  * commands and routes check that, this service trusts its callers. Who is on the panel is let into its
- * places on every platform they have an account on there, and taken out when they leave it; a platform
- * error is logged and never undoes the panel.
+ * places on every platform they have an account on there, and taken out when they leave it: through the
+ * queue, one job per member whose seat changed, so a draw does not wait on the platforms; a platform
+ * error is retried when it may pass (rate limit, outage), else logged, and never undoes the panel.
  */
 export class PanelService {
   private readonly newSeed: () => number;
@@ -199,18 +201,48 @@ export class PanelService {
 
   /**
    * The panel's place where the manager typed: `roleId` on Discord, else the channel they typed in (Slack,
-   * Teams); everyone on the panel with an account in that workspace is let in at once.
+   * Teams); everyone on the panel with an account in that workspace is let in (through the queue). Returns how many are on the panel.
    * @throws PanelError `PANEL.PLACE_NOT_SUPPORTED`
    */
-  async setPlace(organizationId: string, where: { platform: Platform; workspaceId: string; channelId: string }, roleId: string | null): Promise<{ place: PanelPlace; granted: number }> {
+  async setPlace(organizationId: string, where: { platform: Platform; workspaceId: string; channelId: string }, roleId: string | null): Promise<{ place: PanelPlace; members: number }> {
     const kinds = this.deps.platforms.get(where.platform)?.accessPlaceKinds ?? [];
     const kind: PanelPlace['kind'] = roleId ? 'role' : 'channel';
     if (!kinds.includes(kind) || (kind === 'channel' && where.channelId === '')) throw new PanelError('PANEL.PLACE_NOT_SUPPORTED', 'No such place on this platform.');
     const place: PanelPlace = { organizationId, platform: where.platform, workspaceId: where.workspaceId, kind, externalId: roleId ?? where.channelId };
     await this.deps.repo.setPlace(place);
     const panel = await this.deps.repo.find(organizationId);
-    const granted = panel ? await this.applyPlaces([place], panel.seats.map((s) => s.memberId), 'grant') : 0;
-    return { place, granted };
+    const members = panel?.seats.map((s) => s.memberId) ?? [];
+    await this.deps.jobs.syncPlaces(organizationId, members);
+    return { place, members: members.length };
+  }
+
+  /**
+   * The places job: lets the member into every place of the panel where they have an account in that
+   * workspace when they are on the panel now, takes them out otherwise (so a late or repeated job follows
+   * the current panel). @throws ChatPlatformError when a platform asks to try again later (the queue retries)
+   */
+  async reconcilePlaces(organizationId: string, memberId: string): Promise<void> {
+    const [panel, places] = await Promise.all([this.deps.repo.find(organizationId), this.deps.repo.places(organizationId)]);
+    if (places.length === 0) return;
+    const onPanel = panel?.seats.some((s) => s.memberId === memberId) ?? false;
+    const accounts = await this.deps.identities.listByMember(memberId);
+    let retry: unknown;
+    for (const place of places) {
+      const account = accounts.find((a) => a.platform === place.platform && a.workspaceId === place.workspaceId);
+      const platform = this.deps.platforms.get(place.platform);
+      if (!account || !platform?.grantChannelAccess || !platform.revokeChannelAccess) continue;
+      const user = { workspaceId: account.workspaceId, userId: account.platformUserId };
+      const target = { workspaceId: place.workspaceId, kind: place.kind, id: place.externalId };
+      try {
+        if (onPanel) await platform.grantChannelAccess(user, target);
+        else await platform.revokeChannelAccess(user, target);
+      } catch (err) {
+        if (err instanceof ChatPlatformError && (err.code === 'RATE_LIMITED' || err.code === 'TRANSIENT')) retry ??= err;
+        else this.deps.logger.warn({ platform: place.platform, kind: place.kind, onPanel, err: (err as Error).message }, 'panel place not updated');
+      }
+    }
+    // The other places were done; grants and revokes are idempotent, so the retry repeats them harmlessly.
+    if (retry) throw retry;
   }
 
   // --- helpers -----------------------------------------------------------------------------------
@@ -274,33 +306,8 @@ export class PanelService {
 
   private async syncPlaces(organizationId: string, added: readonly string[], removed: readonly string[]): Promise<void> {
     if (added.length === 0 && removed.length === 0) return;
-    const places = await this.deps.repo.places(organizationId);
-    if (places.length === 0) return;
-    await this.applyPlaces(places, added, 'grant');
-    await this.applyPlaces(places, removed, 'revoke');
-  }
-
-  /** Lets `memberIds` into (or out of) `places` on each platform they have an account on there; returns the changes made. */
-  private async applyPlaces(places: readonly PanelPlace[], memberIds: readonly string[], change: 'grant' | 'revoke'): Promise<number> {
-    let done = 0;
-    for (const memberId of memberIds) {
-      const accounts = await this.deps.identities.listByMember(memberId);
-      for (const place of places) {
-        const account = accounts.find((a) => a.platform === place.platform && a.workspaceId === place.workspaceId);
-        const platform = this.deps.platforms.get(place.platform);
-        if (!account || !platform?.grantChannelAccess || !platform.revokeChannelAccess) continue;
-        const user = { workspaceId: account.workspaceId, userId: account.platformUserId };
-        const target = { workspaceId: place.workspaceId, kind: place.kind, id: place.externalId };
-        try {
-          if (change === 'grant') await platform.grantChannelAccess(user, target);
-          else await platform.revokeChannelAccess(user, target);
-          done++;
-        } catch (err) {
-          this.deps.logger.warn({ platform: place.platform, kind: place.kind, change, err: (err as Error).message }, 'panel place not updated');
-        }
-      }
-    }
-    return done;
+    if ((await this.deps.repo.places(organizationId)).length === 0) return;
+    await this.deps.jobs.syncPlaces(organizationId, [...added, ...removed]);
   }
 }
 

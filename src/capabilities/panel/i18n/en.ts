@@ -38,8 +38,8 @@ export const panelEn = {
   },
   added: '{{name}} is on the panel now.',
   removed: '{{name}} is off the panel now.',
-  placedRole: 'Everyone on the panel gets this role now ({{granted}} let in so far).',
-  placedChannel: 'Everyone on the panel is invited to this channel now ({{granted}} let in so far).',
+  placedRole: 'Everyone on the panel gets this role now ({{count}} members on it); whoever comes onto the panel later too.',
+  placedChannel: 'Everyone on the panel is invited to this channel now ({{count}} members on it); whoever comes onto the panel later too.',
   managersOnly: 'Only community managers can draw, change or see the panel. You can `join`, `leave` or ask your `status`.',
   errors: {
     notDrawn: 'There is no panel yet. Draw one with `/kring panel draw <N>`.',

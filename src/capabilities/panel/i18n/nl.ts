@@ -41,8 +41,8 @@ export const panelNl: Widen<typeof panelEn> = {
   },
   added: '{{name}} zit nu in de klankbordgroep.',
   removed: '{{name}} zit niet meer in de klankbordgroep.',
-  placedRole: 'Iedereen in de klankbordgroep krijgt nu deze rol ({{granted}} tot nu toe toegelaten).',
-  placedChannel: 'Iedereen in de klankbordgroep wordt nu voor dit kanaal uitgenodigd ({{granted}} tot nu toe toegelaten).',
+  placedRole: 'Iedereen in de klankbordgroep krijgt nu deze rol ({{count}} leden); wie er later bij komt ook.',
+  placedChannel: 'Iedereen in de klankbordgroep wordt nu voor dit kanaal uitgenodigd ({{count}} leden); wie er later bij komt ook.',
   managersOnly: 'Alleen communitymanagers kunnen de klankbordgroep loten, wijzigen of bekijken. Jij kunt `join`, `leave` of je `status` opvragen.',
   errors: {
     notDrawn: 'Er is nog geen klankbordgroep. Loot er een met `/kring panel draw <N>`.',
