@@ -26,6 +26,7 @@ import { LogMailer } from './infra/mail/log.mailer.js';
 import { openJobQueue, pacerFor } from './infra/queue/open-queue.js';
 import { observeInbound, observePlatform, ObservedJobQueue } from './infra/observability/observed.js';
 import { openObservability } from './infra/observability/open-observability.js';
+import { mountBullBoard } from './infra/observability/bull-board.js';
 import type { QueueCounts } from './infra/observability/prometheus.metrics.js';
 import type { BullMqJobQueue } from './infra/queue/bullmq.job-queue.js';
 import { mountMetrics } from './http/metrics-route.js';
@@ -223,9 +224,8 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
   // Without the `http` role the server answers only the probes (/healthz, /readyz): platform webhooks, the
   // API, the dashboard and the web community are served by the `http` processes.
   const servesHttp = roles.has('http');
-  // Bull Board at /queues (only with BullMQ, behind an admin-API token), loaded only then.
+  // Bull Board at /queues: only with BullMQ, behind an admin-API token (loaded on the first signed-in visit).
   const bullQueues = (driverQueue as JobQueue & Partial<Pick<BullMqJobQueue, 'bullQueues'>>).bullQueues?.bind(driverQueue);
-  const bullBoard = servesHttp && bullQueues ? await import('./infra/observability/bull-board.js') : undefined;
   const http = await startHttpServer({
     host: config.http.host,
     port: config.http.port,
@@ -251,7 +251,7 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
       // Every role is scraped (workers count jobs and deliveries), so /metrics comes before the role check.
       if (observability.scrape && config.observability.metricsToken) mountMetrics(app, { token: config.observability.metricsToken, scrape: observability.scrape });
       if (!servesHttp) return;
-      if (bullBoard && bullQueues) bullBoard.mountBullBoard(app, { queues: bullQueues, tokens: built.all.find((c) => c.apiTokens)?.apiTokens });
+      if (bullQueues) mountBullBoard(app, { queues: bullQueues, tokens: built.all.find((c) => c.apiTokens)?.apiTokens });
       // Kring's landing page at `/`, before the capabilities' pages.
       mountLanding(app, {
         translator,

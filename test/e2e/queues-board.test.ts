@@ -52,6 +52,15 @@ describe('Bull Board at /queues (BullMQ)', () => {
     const page = await get('/queues', basic(newsToken));
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    // The page's own script is served under /queues too, to the same credentials the browser keeps sending.
+    const html = await page.text();
+    const base = /<base href="([^"]+)"/.exec(html)?.[1] ?? '/queues/';
+    const src = /<script[^>]+src="([^"]+\.js)"/.exec(html)?.[1];
+    expect(src).toBeDefined();
+    const script = new URL(src!, new URL(base, h.baseUrl)).pathname;
+    expect(script).toMatch(/^\/queues\//);
+    expect((await get(script, basic(newsToken))).status).toBe(200);
+    expect((await get(script)).status).toBe(401);
     const api = await get('/queues/api/queues', `Bearer ${newsToken}`);
     expect(api.status).toBe(200);
     const body = (await api.json()) as { queues: { name: string; readOnlyMode: boolean }[] };

@@ -1,8 +1,5 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 
 /** Where Bull Board is mounted. */
 export const QUEUES_PATH = '/queues';
@@ -30,13 +27,30 @@ function tokenOf(req: Request): string | undefined {
  * Bull Board (the BullMQ dashboard) at `/queues`, read-only, behind an admin-API token with `news:read`
  * (or `news:write`): the browser asks for it with HTTP Basic (any user name, the token as password), and
  * scripts may send it as a bearer token. 401 without a valid token, 403 with one that lacks the scope.
- * Only with the BullMQ driver. It shows the queues this process has used, refreshed on each visit.
+ * Only with the BullMQ driver. It shows the queues this process has used, refreshed on each visit. Bull
+ * Board itself is loaded on the first signed-in visit: a process nobody looks at does not carry it.
  */
 export function mountBullBoard(app: Express, options: { queues: () => Queue[]; tokens: QueueBoardTokens | undefined }): void {
-  const serverAdapter = new ExpressAdapter();
-  serverAdapter.setBasePath(QUEUES_PATH);
-  const board = createBullBoard({ queues: [], serverAdapter, options: { uiConfig: { boardTitle: 'Kring queues' } } });
-  let shown = 0;
+  let loaded: Promise<{ router: RequestHandler; show(queues: Queue[]): void }> | undefined;
+  const load = async () => {
+    const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
+      import('@bull-board/api'),
+      import('@bull-board/api/bullMQAdapter'),
+      import('@bull-board/express'),
+    ]);
+    const serverAdapter = new ExpressAdapter();
+    serverAdapter.setBasePath(QUEUES_PATH);
+    const board = createBullBoard({ queues: [], serverAdapter, options: { uiConfig: { boardTitle: 'Kring queues' } } });
+    let shown = 0;
+    return {
+      router: serverAdapter.getRouter() as RequestHandler,
+      show(queues: Queue[]) {
+        if (queues.length === shown) return;
+        board.replaceQueues(queues.map((q) => new BullMQAdapter(q, { readOnlyMode: true })));
+        shown = queues.length;
+      },
+    };
+  };
   const authorize = async (req: Request, res: Response, next: NextFunction) => {
     try {
       const secret = tokenOf(req);
@@ -51,15 +65,13 @@ export function mountBullBoard(app: Express, options: { queues: () => Queue[]; t
         res.status(403).json({ error: `this token lacks ${QUEUES_SCOPE}` });
         return;
       }
-      const queues = options.queues();
-      if (queues.length !== shown) {
-        board.replaceQueues(queues.map((q) => new BullMQAdapter(q, { readOnlyMode: true })));
-        shown = queues.length;
-      }
-      next();
+      loaded ??= load();
+      const board = await loaded;
+      board.show(options.queues());
+      board.router(req, res, next);
     } catch (err) {
       next(err);
     }
   };
-  app.use(QUEUES_PATH, authorize, serverAdapter.getRouter() as (req: Request, res: Response, next: NextFunction) => void);
+  app.use(QUEUES_PATH, authorize);
 }
