@@ -199,4 +199,19 @@ describe('/metrics during a news fan-out (Slack, Discord and Teams adapters, Bul
     }
     expect(h.loggedErrors()).toEqual([]);
   }, 120_000);
+
+  it('labels HTTP requests by route pattern, never by the URL they were sent to', async () => {
+    const { secret } = await h.kring.parts['api-tokens'].tokens.create({ organizationId: h.organization.id, name: 'metrics', scopes: ['chapters:read'] });
+    const before = await samples();
+    const chapters = await fetch(`${h.baseUrl}/api/v1/orgs/${h.organization.slug}/chapters`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(chapters.status).toBe(200);
+    expect((await fetch(`${h.baseUrl}/no-such-page-${randomBytes(4).toString('hex')}`)).status).toBe(404);
+    const after = await samples();
+    const moved = (labels: Record<string, string>) =>
+      sampleSum(after, 'kring_http_request_duration_seconds_count', labels) - sampleSum(before, 'kring_http_request_duration_seconds_count', labels);
+    expect(moved({ route: '/api/v1/orgs/:org/chapters', method: 'GET', status: '2xx' })).toBe(1);
+    expect(moved({ route: '(unmatched)', method: 'GET', status: '4xx' })).toBe(1);
+    const routes = new Set(after.filter((s) => s.name === 'kring_http_request_duration_seconds_count').map((s) => s.labels['route']));
+    expect([...routes].filter((r) => r?.includes(h.organization.slug) || r?.includes('no-such-page'))).toEqual([]);
+  });
 });

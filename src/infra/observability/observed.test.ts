@@ -56,6 +56,21 @@ describe(ObservedJobQueue.name, () => {
   });
 });
 
+describe('in-process queue depth', () => {
+  it('counts ready jobs as waiting until a handler takes them', async () => {
+    const queue = new InProcessJobQueue(silentLogger);
+    await queue.enqueue('later', 'a', {});
+    await queue.enqueue('later', 'b', {});
+    expect(await queue.jobCounts()).toEqual({ later: { waiting: 2, active: 0 } });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    queue.process('later', () => held, { concurrency: 1 });
+    expect(await queue.jobCounts()).toEqual({ later: { waiting: 1, active: 1 } });
+    release();
+    await queue.close();
+  });
+});
+
 describe(PrometheusMetrics.name, () => {
   it('reads queue depth and the database pool when scraped', async () => {
     let waiting = 3;
