@@ -186,6 +186,11 @@ describe('the sounding-board panel across Slack and Discord', () => {
     const annaIn = discordFake.memberRoles(discordFake.state.anna.id).includes(PANEL_ROLE);
     expect({ johnIn, annaIn }).toEqual({ johnIn: utrechtDrawn === john, annaIn: utrechtDrawn === anna });
 
+    // Both are told by direct message on their own platform.
+    await until(() => discordFake.directMessages(discordFake.state.bram.id).some((m) => m.text.includes('You are on the sounding-board panel of Vereniging Test')), "Bram's welcome on Discord");
+    if (utrechtDrawn === john) await until(() => slackFake.directMessages(FAKE_SLACK.otherUserId).some((m) => m.text.includes('sounding-board panel of Vereniging Test')), "John's welcome on Slack");
+    else await until(() => discordFake.directMessages(discordFake.state.anna.id).some((m) => m.text.includes('sounding-board panel of Vereniging Test')), "Anna's welcome on Discord");
+
     // 6. The member sees whether they are on it; the manager sees who.
     await discordPanel(discordFake.state.bram, { action: 'status' }, /You are on the sounding-board panel|Je zit in de klankbordgroep/);
     const shown = await slash('panel show');

@@ -172,6 +172,11 @@ describe('panel: the sounding-board panel', () => {
     expect(granted(slack)).toEqual(drawnNumbers.map((n) => `grant channel CPANEL U-${n}`).sort());
     expect(granted(discord)).toEqual(drawnNumbers.filter((n) => discordIds[n]).map((n) => `grant role 700000000000000007 ${discordIds[n]}`).sort());
 
+    // Each one drawn is told by direct message, in their language, on their first platform (Slack here).
+    const welcomed = () => new Set(slack.calls.filter((c) => c.op === 'sendDirect' && c.outcome === 'ok' && JSON.stringify(c.view).includes('Je zit in de klankbordgroep van Natuurclub')).map((c) => c.user!.userId));
+    await until(() => welcomed().size === drawnNumbers.length, 'the welcome messages');
+    expect([...welcomed()].sort()).toEqual(drawnNumbers.map((n) => `U-${n}`).sort());
+
     // The manager sees the members; a member sees only whether they are on it.
     const shown = text(await typed('slack', 'T1', 'UMILA', 'panel show'));
     for (const n of drawnNumbers) expect(shown).toContain(`(${n})`);
@@ -187,6 +192,7 @@ describe('panel: the sounding-board panel', () => {
     expect(text(await typed('slack', 'T1', 'UMILA', `panel add ${someoneOn}`))).toContain('zit al in de klankbordgroep');
     expect(text(await typed('slack', 'T1', 'UMILA', `panel add ${someoneOff}`))).toContain('zit nu in de klankbordgroep');
     await until(() => slack.changes.includes(`grant channel CPANEL U-${someoneOff}`), 'the added member let into the channel');
+    await until(() => welcomed().has(`U-${someoneOff}`), 'the added member welcomed');
     expect(text(await typed('slack', 'T1', 'UMILA', `panel remove ${someoneOn}`))).toContain('zit niet meer in de klankbordgroep');
     await until(() => slack.changes.includes(`revoke channel CPANEL U-${someoneOn}`), 'the removed member taken out of the channel');
     expect(text(await typed('slack', 'T1', 'UMILA', `panel remove ${someoneOn}`))).toContain('zit niet in de klankbordgroep');

@@ -7,6 +7,8 @@ import { nl } from './i18n/nl.js';
 import type { PanelRepository } from './ports.js';
 import { PrismaPanelRepository } from './repository/prisma-panel.repository.js';
 import { panelRoutes } from './routes/panel.routes.js';
+import { welcomeView } from './views.js';
+import { toLocale } from '../../kernel/types.js';
 
 /** Parts a test may replace. */
 export interface PanelOptions {
@@ -41,7 +43,9 @@ export const panel = defineCapability({
       members: ctx.directory.members,
       chapters: ctx.directory.chapters,
       identities: ctx.directory.identities,
+      organizations: ctx.directory.organizations,
       platforms: ctx.platforms,
+      welcomeView: (member, organization) => welcomeView(organization.name, ctx.translator.for(toLocale(member.locale ?? organization.defaultLocale) ?? 'nl')),
       bus: ctx.bus,
       clock: ctx.clock,
       logger: ctx.logger,
@@ -66,7 +70,7 @@ export const panel = defineCapability({
         },
       },
       async start() {
-        ctx.queue.process(PANEL_QUEUE, (name, payload) => worker.handle(name, payload));
+        ctx.queue.process(PANEL_QUEUE, (name, payload, meta) => worker.handle(name, payload, meta));
       },
     };
   },

@@ -4,6 +4,8 @@ import type { DrawablePanelCandidate, Panel, PanelCandidate, PanelColumn, PanelP
 export interface PanelJobs {
   /** Puts each member's places right (in where they are on the panel, out where they are not), one job each. */
   syncPlaces(organizationId: string, memberIds: readonly string[]): Promise<void>;
+  /** Tells each member by direct message that they are on the panel now, one job each. */
+  welcome(organizationId: string, memberIds: readonly string[]): Promise<void>;
 }
 
 /** A new panel, replacing the organisation's current one. */

@@ -1,5 +1,5 @@
 import type { Translate } from '../../kernel/i18n.js';
-import type { Reply } from '../../kernel/ports/chat-platform.js';
+import type { Reply, View } from '../../kernel/ports/chat-platform.js';
 import { formatInZone } from '../../kernel/zoned-time.js';
 import { reply } from '../../chat/views.js';
 import type { PanelOverview } from './domain/panel.service.js';
@@ -32,4 +32,10 @@ export function panelOverviewReply(o: PanelOverview, t: Translate, where: { loca
     { type: 'text', text: `**${t('panel.show.strataTitle')}**\n${strata.join('\n') || '-'}` },
     { type: 'text', text: places },
   ]);
+}
+
+/** The direct message to a member who came onto the panel. */
+export function welcomeView(organizationName: string, t: Translate): View {
+  const text = t('panel.welcome', { organization: organizationName });
+  return { fallback: text, blocks: [{ type: 'text', text }] };
 }

@@ -1,8 +1,8 @@
-import type { Member } from '../../../kernel/community.js';
+import type { Member, Organization } from '../../../kernel/community.js';
 import type { Clock } from '../../../kernel/clock.js';
 import type { EventBus } from '../../../kernel/events.js';
-import { ChatPlatformError, type ChatPlatforms } from '../../../kernel/ports/chat-platform.js';
-import type { ChapterRepository, IdentityRepository, MemberRepository } from '../../../kernel/ports/directory.js';
+import { ChatPlatformError, type ChatPlatforms, type View } from '../../../kernel/ports/chat-platform.js';
+import type { ChapterRepository, IdentityRepository, MemberRepository, OrganizationRepository } from '../../../kernel/ports/directory.js';
 import type { Logger } from '../../../kernel/ports/logger.js';
 import type { Platform } from '../../../kernel/types.js';
 import type { PanelJobs, PanelRepository } from '../ports.js';
@@ -16,7 +16,10 @@ export interface PanelServiceDeps {
   members: Pick<MemberRepository, 'findByNumber' | 'findByIds'>;
   chapters: Pick<ChapterRepository, 'list'>;
   identities: Pick<IdentityRepository, 'listByMember'>;
+  organizations: Pick<OrganizationRepository, 'findById'>;
   platforms: ChatPlatforms;
+  /** The direct message that tells a member they are on the panel, in their language (views.ts). */
+  welcomeView(member: Member, organization: Organization): View;
   bus?: Pick<EventBus, 'publish'>;
   clock: Clock;
   logger: Logger;
@@ -137,7 +140,9 @@ export class PanelService {
     });
     const was = new Set(before?.seats.map((s) => s.memberId) ?? []);
     const is = new Set(panel.seats.map((s) => s.memberId));
-    await this.syncPlaces(input.organizationId, [...is].filter((id) => !was.has(id)), [...was].filter((id) => !is.has(id)));
+    const cameOn = [...is].filter((id) => !was.has(id));
+    await this.syncPlaces(input.organizationId, cameOn, [...was].filter((id) => !is.has(id)));
+    await this.deps.jobs.welcome(input.organizationId, cameOn);
     await this.deps.bus?.publish('panel.drawn', {
       organizationId: input.organizationId,
       panelId: panel.id,
@@ -174,6 +179,7 @@ export class PanelService {
       throw new PanelError('PANEL.ALREADY_ON', 'On the panel already.', { params: { name: member.name } });
     }
     await this.syncPlaces(organizationId, [member.id], []);
+    await this.deps.jobs.welcome(organizationId, [member.id]);
     return member;
   }
 
@@ -242,6 +248,34 @@ export class PanelService {
       }
     }
     // The other places were done; grants and revokes are idempotent, so the retry repeats them harmlessly.
+    if (retry) throw retry;
+  }
+
+  /**
+   * The welcome job: tells the member by direct message, on the first of their platforms that takes it,
+   * that they are on the panel, if they still are. `deliveryKey` makes a retried send recognisable to the
+   * platforms that can tell (Discord nonce, Slack metadata).
+   * @throws ChatPlatformError when every platform asked to try again later (the queue retries)
+   */
+  async welcome(organizationId: string, memberId: string, deliveryKey: string): Promise<void> {
+    const panel = await this.deps.repo.find(organizationId);
+    if (!panel?.seats.some((s) => s.memberId === memberId)) return;
+    const [member] = await this.deps.members.findByIds(organizationId, [memberId]);
+    const organization = await this.deps.organizations.findById(organizationId);
+    if (!member || !organization || member.status !== 'active') return;
+    const view = this.deps.welcomeView(member, organization);
+    let retry: unknown;
+    for (const identity of await this.deps.identities.listByMember(memberId)) {
+      const platform = this.deps.platforms.get(identity.platform);
+      if (!platform) continue;
+      try {
+        await platform.sendDirect({ workspaceId: identity.workspaceId, userId: identity.platformUserId }, view, { idempotencyKey: deliveryKey });
+        return;
+      } catch (err) {
+        if (err instanceof ChatPlatformError && (err.code === 'RATE_LIMITED' || err.code === 'TRANSIENT')) retry ??= err;
+        this.deps.logger.warn({ platform: identity.platform, err: (err as Error).message }, 'panel welcome not sent');
+      }
+    }
     if (retry) throw retry;
   }
 

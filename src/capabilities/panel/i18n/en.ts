@@ -36,6 +36,7 @@ export const panelEn = {
     places: 'Members-only places: {{places}}',
     noPlaces: 'The panel has no members-only place yet. Type `/kring panel place` in its private Slack or Teams channel, or `/kring panel place @role` on Discord.',
   },
+  welcome: 'You are on the sounding-board panel of {{organization}}: a small group the board asks for its view on plans. Surveys for the panel come to you by direct message. Type `/kring panel leave` if you would rather not take part.',
   added: '{{name}} is on the panel now.',
   removed: '{{name}} is off the panel now.',
   placedRole: 'Everyone on the panel gets this role now ({{count}} members on it); whoever comes onto the panel later too.',

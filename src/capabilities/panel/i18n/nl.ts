@@ -39,6 +39,7 @@ export const panelNl: Widen<typeof panelEn> = {
     places: 'Besloten plekken: {{places}}',
     noPlaces: 'De klankbordgroep heeft nog geen besloten plek. Typ `/kring panel place` in haar besloten Slack- of Teams-kanaal, of `/kring panel place @rol` op Discord.',
   },
+  welcome: 'Je zit in de klankbordgroep van {{organization}}: een kleine groep die het bestuur om haar mening over plannen vraagt. Enquêtes voor de groep krijg je als direct bericht. Typ `/kring panel leave` als je liever niet meedoet.',
   added: '{{name}} zit nu in de klankbordgroep.',
   removed: '{{name}} zit niet meer in de klankbordgroep.',
   placedRole: 'Iedereen in de klankbordgroep krijgt nu deze rol ({{count}} leden); wie er later bij komt ook.',
