@@ -124,6 +124,34 @@ describe('process roles on one database and one Redis prefix', () => {
     expect(await schedulers()).toEqual(before);
   }, 120_000);
 
+  it('runs its queues under a prefix with a Redis Cluster hash tag ({...}), every key in the tag', async () => {
+    const tagged = `{${prefix}-tag}`;
+    const config = loadConfig({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: tagged, KRING_ROLES: 'workers' });
+    expect(config.redisPrefix).toBe(tagged);
+    const sut = new RoleJobQueue(new BullMqJobQueue({ url: TEST_REDIS_URL, prefix: config.redisPrefix, logger: silentLogger }), { workers: true, schedulers: false }, silentLogger);
+    const seen: unknown[] = [];
+    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    try {
+      sut.process('tagged', async (_name, payload) => void seen.push(payload));
+      await sut.enqueue('tagged', 'job', { n: 1 }, { jobId: 'tagged-1' });
+      await until(async () => seen.length === 1, 'the job under the tagged prefix');
+      expect(seen).toEqual([{ n: 1 }]);
+      const keys: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, found] = await redis.scan(cursor, 'MATCH', `*${prefix}-tag*`, 'COUNT', 1000);
+        cursor = next;
+        keys.push(...found);
+      } while (cursor !== '0');
+      expect(keys.length).toBeGreaterThan(0);
+      expect(keys.filter((k) => !k.startsWith(`${tagged}:`))).toEqual([]);
+    } finally {
+      await sut.close();
+      redis.disconnect();
+      await deleteRedisPrefixes([tagged]);
+    }
+  }, 60_000);
+
   it('a schedule that two schedulers replicas register runs once per match, on either replica', async () => {
     const own = `${prefix}-tick`;
     const replicas = [0, 1].map(() => new RoleJobQueue(new BullMqJobQueue({ url: TEST_REDIS_URL, prefix: own, logger: silentLogger }), { workers: true, schedulers: true }, silentLogger));
