@@ -82,7 +82,6 @@ beforeAll(async () => {
   h = await startKringHarness({
     queue: 'bullmq',
     env: {
-      KRING_WEB: 'false',
       KRING_METRICS_TOKEN: METRICS_TOKEN,
       SLACK_BOT_TOKEN: FAKE_SLACK.botToken,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -206,6 +205,8 @@ describe('/metrics during a news fan-out (Slack, Discord and Teams adapters, Bul
     const chapters = await fetch(`${h.baseUrl}/api/v1/orgs/${h.organization.slug}/chapters`, { headers: { authorization: `Bearer ${secret}` } });
     expect(chapters.status).toBe(200);
     expect((await fetch(`${h.baseUrl}/no-such-page-${randomBytes(4).toString('hex')}`)).status).toBe(404);
+    // The web community (its platform counted like the others) still serves its page.
+    expect((await fetch(`${h.baseUrl}/web/`)).status).toBe(200);
     const after = await samples();
     const moved = (labels: Record<string, string>) =>
       sampleSum(after, 'kring_http_request_duration_seconds_count', labels) - sampleSum(before, 'kring_http_request_duration_seconds_count', labels);

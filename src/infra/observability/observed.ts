@@ -79,8 +79,9 @@ const OUTBOUND_SET: ReadonlySet<string> = new Set(OUTBOUND);
 export function observePlatform<P extends ChatPlatform>(platform: P, { metrics, tracing }: Observers): P {
   const wrapped = new Map<string, unknown>();
   return new Proxy(platform, {
-    get(target, key, receiver) {
-      const value: unknown = Reflect.get(target, key, receiver);
+    get(target, key) {
+      // Getters run on the platform itself too (an adapter's accessors may read private fields).
+      const value: unknown = Reflect.get(target, key);
       if (typeof key !== 'string' || !OUTBOUND_SET.has(key) || typeof value !== 'function') {
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       }
