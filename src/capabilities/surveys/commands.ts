@@ -264,10 +264,7 @@ export function surveyCommands(deps: SurveyCommandDeps): { commands: CommandDefi
     async run(ctx, event) {
       const parsed = parseButtonValue(event.value);
       if (!parsed || parsed.value === null) return privateText(ctx.t('errors.actionExpired'));
-      const survey = await surveys.findById(parsed.surveyId);
-      const kind = survey?.questions.find((q) => q.position === parsed.position)?.kind;
-      const answer: AnswerValue = kind === 'single' ? { kind: 'choices', choices: [parsed.value] } : { kind: 'value', value: parsed.value };
-      const r = await surveys.answer({ organizationId: ctx.organization.id, member: ctx.member, surveyId: parsed.surveyId, position: parsed.position, answer });
+      const r = await surveys.answerButton({ organizationId: ctx.organization.id, member: ctx.member, surveyId: parsed.surveyId, position: parsed.position, value: parsed.value });
       return afterAnswer(ctx, r, true);
     },
   };

@@ -163,13 +163,25 @@ export class SurveyService {
    * {@link SurveyError} with the text the member sees; nothing is stored then.
    */
   async answer(input: { organizationId: string; member: Member | null; surveyId: string; position: number; answer: AnswerValue }): Promise<AnswerResult> {
+    return this.answerWith(input, () => input.answer);
+  }
+
+  /**
+   * A press on an answer button (single choice, scale, NPS): the button carries a number, which is a choice
+   * or a value by the question's kind. Reads the survey once (the press path at thousands a second).
+   */
+  async answerButton(input: { organizationId: string; member: Member | null; surveyId: string; position: number; value: number }): Promise<AnswerResult> {
+    return this.answerWith(input, (question) => (question.kind === 'single' ? { kind: 'choices', choices: [input.value] } : { kind: 'value', value: input.value }));
+  }
+
+  private async answerWith(input: { organizationId: string; member: Member | null; surveyId: string; position: number }, answerOf: (question: SurveyQuestion) => AnswerValue): Promise<AnswerResult> {
     if (!input.member) throw new SurveyError('SURVEY.NOT_LINKED', 'Not linked.');
     const survey = await this.deps.repo.findById(input.surveyId);
     if (!survey || survey.organizationId !== input.organizationId) throw new SurveyError('SURVEY.NOT_FOUND', 'No such survey.');
     if (survey.status === 'closed') throw new SurveyError('SURVEY.CLOSED', 'Closed.');
     const question = survey.questions.find((q) => q.position === input.position);
     if (!question) throw new SurveyError('SURVEY.UNKNOWN_QUESTION', 'No such question.');
-    const checked = checkAnswer(question, input.answer);
+    const checked = checkAnswer(question, answerOf(question));
     if (!checked.ok) {
       const code = checked.problem === 'out-of-range' ? 'SURVEY.OUT_OF_RANGE' : checked.problem === 'bad-text' ? 'SURVEY.BAD_TEXT' : 'SURVEY.BAD_ANSWER';
       throw new SurveyError(code, 'Does not fit the question.', { params: { max: SURVEY_LIMITS.textLength } });
