@@ -1,6 +1,7 @@
 import { ROOT_CONTEXT, SpanKind as OtelSpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -27,8 +28,10 @@ const KINDS: Record<SpanKind, OtelSpanKind> = {
 
 /**
  * {@link Tracing} on the OpenTelemetry SDK: a Node tracer provider (async-local context, W3C Trace Context
- * propagation) exporting over OTLP/HTTP, and the undici instrumentation, so the HTTP requests behind a
- * platform call (discord.js's REST client, fetch) are child spans of it. Loaded only when traces are on
+ * propagation) exporting over OTLP/HTTP, and the undici and http instrumentations, so the HTTP requests
+ * behind a platform call (discord.js's REST client and fetch on undici; Slack's and Teams' SDKs on axios over
+ * node:http) are child spans of it, and an inbound webhook's HTTP request is the root of the trace of
+ * what it caused. Loaded only when traces are on
  * (src/infra/tracing/open-tracing.ts): with them off Kring does not pay for the SDK.
  */
 export function openOtelTracing(options: OtelTracingOptions): Tracing {
@@ -38,9 +41,22 @@ export function openOtelTracing(options: OtelTracingOptions): Tracing {
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: options.exportDelayMs ?? 2000 })],
   });
   provider.register({ propagator: new W3CTraceContextPropagator() });
-  const undici = new UndiciInstrumentation();
-  undici.setTracerProvider(provider);
-  undici.enable();
+  const collector = new URL(options.endpoint);
+  const collectorPort = collector.port || (collector.protocol === 'https:' ? '443' : '80');
+  const instrumentations = [
+    new UndiciInstrumentation(),
+    new HttpInstrumentation({
+      // Probes and scrapes are not worth a trace each. (An ignored request runs with tracing suppressed,
+      // so what matters, a platform's webhook, must not be ignored: its HTTP span roots the trace.)
+      ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz|metrics)(\?|$)/.test(req.url ?? ''),
+      // The exporter's own requests to the collector are not traced (they would trace themselves).
+      ignoreOutgoingRequestHook: (req) => req.hostname === collector.hostname && String(req.port ?? '80') === collectorPort,
+    }),
+  ];
+  for (const instrumentation of instrumentations) {
+    instrumentation.setTracerProvider(provider);
+    instrumentation.enable();
+  }
   const tracer = provider.getTracer('kring');
 
   const run = async <T>(span: Span, work: () => Promise<T>): Promise<T> => {
@@ -69,7 +85,7 @@ export function openOtelTracing(options: OtelTracingOptions): Tracing {
       return tracer.startActiveSpan(name, { kind: KINDS[kind], attributes }, parent, (span) => run(span, work));
     },
     async shutdown() {
-      undici.disable();
+      for (const instrumentation of instrumentations) instrumentation.disable();
       await provider.shutdown();
       // Global registrations go with it: a later Kring in the same process (tests) registers afresh.
       trace.disable();
