@@ -109,6 +109,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'internal error' }));
     });
   });
+  // Idle keep-alive connections stay open longer than a client or load balancer keeps them (an AWS ALB:
+  // 60 s; undici: the server's hint less a second). With Node's 5 s default the server closed sockets
+  // that a client on a busy machine, its timers late, was just sending on: ECONNRESET, or a 502 at the
+  // balancer. The header timeout must exceed it (Node's rule).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     // A deep accept queue (Node's default is 511): a burst of button presses opens many connections at
@@ -123,7 +129,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // Requests in flight finish; their keep-alive connections are closed as soon as they fall idle
+        // (kept open, they would hold the close up to the 65 s keep-alive timeout).
+        const idle = setInterval(() => server.closeIdleConnections(), 250);
+        server.close(() => {
+          clearInterval(idle);
+          resolve();
+        });
         server.closeIdleConnections();
       }),
   };
