@@ -36,6 +36,11 @@ export default defineConfig({
           hookTimeout: 60_000,
           // Two cores: keep parallel files to what the machine carries.
           maxWorkers: 2,
+          // The files of a worker share their imported modules, as the unit project's do: importing the
+          // application, the SDKs and Prisma again for each of ~120 files was a fifth of this project's
+          // time (15 files: 87 -> 68 s, import 30 -> 11 s). Each file starts its own Kring, fakes, database
+          // and Redis prefix and closes them; what registers globals (OpenTelemetry) unregisters on stop.
+          isolate: false,
           sequence: { groupOrder: 1 },
         },
       },
