@@ -265,6 +265,72 @@ describe.skipIf(!hasChromium)('the web community in headless Chromium (kring dem
     expect(refused).toBe(403);
   });
 
+  it('answers a survey in the browser: the member gets the direct message and answers every question there, and the tally counts it once', async () => {
+    const a = await manager.newPage();
+    await a.goto(`${h.baseUrl}/web/`);
+    await a.waitForSelector('body[data-live="true"]');
+    const say = async (line: string, answer: string) => {
+      await a.fill('#composer-input', line);
+      await a.press('#composer-input', 'Enter');
+      return a.locator('#messages li.message.private', { hasText: answer }).last().textContent({ timeout: 20_000 });
+    };
+    const created = await say('/kring survey create Ledenpeiling in de browser', 'Ledenpeiling in de browser');
+    const id = /`?([0-9a-f]{8})`?/.exec(created ?? '')?.[1];
+    expect(id, created ?? '').toBeDefined();
+    await say(`/kring survey question ${id} single Welke avond past jou? | maandag | donderdag`, 'Vraag 1 toegevoegd');
+    await say(`/kring survey question ${id} scale Hoe tevreden ben je over de ritten?`, 'Vraag 2 toegevoegd');
+    await say(`/kring survey question ${id} multiple Welke onderwerpen? | sport | cultuur | reizen`, 'Vraag 3 toegevoegd');
+    await say(`/kring survey question ${id} text Wat kan er beter?`, 'Vraag 4 toegevoegd');
+    await say(`/kring survey send ${id}`, `Enquête ${id} gaat naar`);
+
+    // Bram's direct messages: the invitation with the first question, answered with its buttons and forms.
+    const b = await member.newPage();
+    const errors: string[] = [];
+    b.on('pageerror', (e) => errors.push(e.message));
+    await b.goto(`${h.baseUrl}/web/?c=@me`);
+    await b.waitForSelector('body[data-live="true"]');
+    const invitation = b.locator('#messages li.message', { hasText: 'Ledenpeiling in de browser' }).filter({ hasText: 'Welke avond past jou?' });
+    await invitation.waitFor({ timeout: 30_000 });
+    expect(await axeProblems(b)).toEqual([]);
+    await invitation.getByRole('button', { name: 'donderdag', exact: true }).click();
+    const second = b.locator('#messages li.message', { hasText: 'Hoe tevreden ben je over de ritten?' });
+    await second.waitFor({ timeout: 20_000 });
+    await second.getByRole('button', { name: '4', exact: true }).click();
+    const third = b.locator('#messages li.message', { hasText: 'Welke onderwerpen?' }).last();
+    await third.waitFor({ timeout: 20_000 });
+    await third.getByRole('button', { name: 'Kies', exact: true }).click();
+    const dialog = b.locator('#form-dialog');
+    await dialog.getByRole('checkbox', { name: 'sport' }).check();
+    await dialog.getByRole('checkbox', { name: 'reizen' }).check();
+    expect(await axeProblems(b)).toEqual([]);
+    await dialog.locator('button[type=submit]').click();
+    const fourth = b.locator('#messages li.message', { hasText: 'Wat kan er beter?' }).last();
+    await fourth.waitFor({ timeout: 20_000 });
+    await fourth.getByRole('button', { name: 'Schrijf je antwoord', exact: true }).click();
+    await dialog.locator('textarea').fill('Vaker een rit op zondag');
+    await dialog.locator('button[type=submit]').click();
+    await b.locator('#messages li.message', { hasText: 'Bedankt voor je antwoorden op "Ledenpeiling in de browser"!' }).waitFor({ timeout: 20_000 });
+    // Once done, asking again is answered politely and stores nothing.
+    await b.fill('#composer-input', `/kring survey answer ${id}`);
+    await b.press('#composer-input', 'Enter');
+    await b.locator('#messages li.message.private').last().waitFor();
+    expect(await axeProblems(b)).toEqual([]);
+    expect(errors).toEqual([]);
+
+    // The tally: one response, each question answered once, with what was chosen in the page.
+    const surveys = h.kring.parts.surveys.service;
+    const [survey] = (await surveys.list(h.organization.id, { limit: 5 })).filter((s) => s.title === 'Ledenpeiling in de browser');
+    const results = await surveys.results(survey!);
+    expect(results.respondents).toBe(1);
+    expect(results.completed).toBe(1);
+    expect(results.questions.map((q) => q.answered)).toEqual([1, 1, 1, 1]);
+    expect(results.questions[0]!.bars.map((b) => b.count)).toEqual([0, 1]);
+    expect(results.questions[1]!.average).toBe(4);
+    expect(results.questions[2]!.bars.map((b) => b.count)).toEqual([1, 0, 1]);
+    expect(results.questions[3]!.texts.map((t) => t.text)).toEqual(['Vaker een rit op zondag']);
+    expect(results.questions[3]!.texts[0]!.name).toBe('Bram Jansen');
+  }, 150_000);
+
   it('seeds once: a second start finds the demo association and only issues a new one-time link', async () => {
     const { kring } = h;
     const before = await kring.directory.members.count(h.organization.id);
