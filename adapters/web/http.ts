@@ -5,9 +5,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { z } from 'zod';
-import type { HttpRoute, Reply } from '../../src/kernel/ports/chat-platform.js';
+import type { ChatPlatform, HttpRoute, Reply } from '../../src/kernel/ports/chat-platform.js';
+import type { Channel } from '../../src/kernel/ports/directory.js';
+import type { Logger } from '../../src/kernel/ports/logger.js';
+import type { WebMessage } from '../../src/kernel/ports/web-space.js';
 import { toLocale, type Locale } from '../../src/kernel/types.js';
-import { WEB_BASE_PATH } from './config.js';
+import { WEB_BASE_PATH, type ParsedWebConfig } from './config.js';
 import {
   actionBodySchema,
   commandBodySchema,
@@ -22,8 +25,9 @@ import {
   type WebActor,
 } from './inbound.js';
 import { chatPage, codeForm, identifierForm, linkForm, simplePage, type NavChannel } from './pages.js';
+import type { LiveHub } from './live.js';
 import { renderForm, renderMessage } from './render.js';
-import { hashToken, newToken, PENDING_TTL_MS, type WebPlatform, type WebViewer } from './index.js';
+import { hashToken, newToken, PENDING_TTL_MS, type WebViewer } from './session.js';
 
 /**
  * The web community's HTTP routes on Kring's shared server (all under `/web`): the page, its static
@@ -87,7 +91,25 @@ function clientAddress(req: IncomingMessage): string {
   return (req as { ip?: string }).ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
-export function createWebRoutes(web: WebPlatform): HttpRoute[] {
+/**
+ * What the routes use of the web platform (index.ts's WebPlatform): the routes are built by the platform,
+ * so they name what they need instead of importing the platform back.
+ */
+export interface WebRoutesHost {
+  readonly config: ParsedWebConfig;
+  readonly log: Logger;
+  readonly live: Pick<LiveHub, 'open'>;
+  post: ChatPlatform['post'];
+  update: ChatPlatform['update'];
+  newUserId(): string;
+  viewerOf(userId: string, localeHint?: string): Promise<WebViewer | null>;
+  channels(): Promise<Channel[]>;
+  forgetChannels(): void;
+  canSee(viewer: WebViewer, channel: string): Promise<boolean>;
+  html(message: WebMessage, locale?: Locale): string;
+}
+
+export function createWebRoutes(web: WebRoutesHost): HttpRoute[] {
   const { config } = web;
   const t = (locale: Locale) => config.translator.for(locale);
   const secure = config.publicUrl.startsWith('https://');

@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { isActive, isManager, isModerator, type Member, type PlatformIdentity } from '../../src/kernel/community.js';
+import { randomBytes } from 'node:crypto';
+import { isActive, isManager, isModerator } from '../../src/kernel/community.js';
 import {
   type ChannelRef,
   type ChatPlatform,
@@ -19,36 +19,16 @@ import { createWebRoutes } from './http.js';
 import { webChannelIdSchema } from './inbound.js';
 import { LiveHub } from './live.js';
 import { renderMessage } from './render.js';
+import { hashToken, newToken, SIGN_IN_LINK_TTL_MS, type WebViewer } from './session.js';
+
+export { hashToken, newToken, PENDING_TTL_MS, SIGN_IN_LINK_TTL_MS, type WebViewer } from './session.js';
 
 export type { WebPlatformConfig } from './config.js';
 export { WEB_BASE_PATH } from './config.js';
 export { webCatalogue } from './i18n.js';
 
-/** How long a one-time sign-in link (the demo's, an operator's) stays valid. */
-export const SIGN_IN_LINK_TTL_MS = 15 * 60_000;
-/** How long a sign-in may wait for its e-mailed code. */
-export const PENDING_TTL_MS = 30 * 60_000;
 /** Channel lists are reused this long (every live event asks for visibility). */
 const CHANNEL_CACHE_MS = 1_000;
-
-/** Who is looking at the page. */
-export interface WebViewer {
-  userId: string;
-  identity: PlatformIdentity;
-  member: Member;
-  isManager: boolean;
-  locale: Locale;
-}
-
-/** sha256 of a token: the only form in which tokens are stored. */
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-/** A new random token (32 bytes, base64url). */
-export function newToken(): string {
-  return randomBytes(32).toString('base64url');
-}
 
 /**
  * Kring's own web community: a fourth platform on Kring's HTTP server, under `/web`. Members sign in with
