@@ -9,6 +9,7 @@ import type { Pacer } from '../../../kernel/ports/pacer.js';
 import { paceRequest, type PlatformLimits } from '../../../kernel/platform-limits.js';
 import type { Platform } from '../../../kernel/types.js';
 import { validate } from '../../../kernel/validate.js';
+import { PromiseCache } from '../../../kernel/promise-cache.js';
 import { ValidationError } from '../../../kernel/errors.js';
 import type { InviteCounts, RecordOutcome, SurveyJobs, SurveyRepository } from '../ports.js';
 import { SurveyError } from './survey.errors.js';
@@ -55,6 +56,12 @@ export interface AnswerResult {
  */
 export class SurveyService {
   private readonly random: () => number;
+  /**
+   * Open surveys as answers read them, for a few seconds: once sent, a survey's questions never change, and
+   * whether it is still open is decided again by the statement that records the answer (a survey closed
+   * elsewhere refuses there). Saves one read per press on the hot path.
+   */
+  private readonly openSurveys = new PromiseCache<string, Survey | null>({ ttlMs: 10_000, maxEntries: 1_000 });
 
   constructor(private readonly deps: SurveyServiceDeps) {
     this.random = deps.random ?? Math.random;
@@ -176,7 +183,9 @@ export class SurveyService {
 
   private async answerWith(input: { organizationId: string; member: Member | null; surveyId: string; position: number }, answerOf: (question: SurveyQuestion) => AnswerValue): Promise<AnswerResult> {
     if (!input.member) throw new SurveyError('SURVEY.NOT_LINKED', 'Not linked.');
-    const survey = await this.deps.repo.findById(input.surveyId);
+    const survey = await this.openSurveys.get(input.surveyId, () => this.deps.repo.findById(input.surveyId));
+    // Only open surveys are kept: a draft being sent, or a closed one, is read afresh next time.
+    if (survey?.status !== 'open') this.openSurveys.delete(input.surveyId);
     if (!survey || survey.organizationId !== input.organizationId) throw new SurveyError('SURVEY.NOT_FOUND', 'No such survey.');
     if (survey.status === 'closed') throw new SurveyError('SURVEY.CLOSED', 'Closed.');
     const question = survey.questions.find((q) => q.position === input.position);
@@ -260,6 +269,7 @@ export class SurveyService {
   /** Closes an open survey, releases what anonymous responses wait, publishes `survey.closed`. @throws SurveyError */
   async close(survey: Survey): Promise<SurveyResultsData> {
     if (survey.status === 'draft') throw new SurveyError('SURVEY.NOT_OPEN', 'Not sent.');
+    this.openSurveys.delete(survey.id);
     const closed = await this.deps.repo.close(survey.id, this.deps.clock.now());
     if (!closed) throw new SurveyError('SURVEY.CLOSED', 'Closed already.');
     if (closed.anonymous) await this.deps.repo.releaseAnonymous(closed.id, { minimum: 0, includeUnfinished: true });
