@@ -20,6 +20,7 @@ import { createPostgresTestDatabase, TEST_PG_ADMIN_URL } from '../support/databa
 import { startKringHarness, type KringHarness } from '../support/kring-harness.js';
 import { RecordingLogger } from '../support/logger.js';
 import { addTeamsUser, teamsKringEnv } from '../support/teams-kring.js';
+import { until } from '../support/until.js';
 
 /**
  * Issue 19 acceptance: a general assembly with 20 eligible members on Slack (Bolt), Discord (discord.js),
@@ -35,16 +36,6 @@ const APP_PASSWORD = `alv-${randomBytes(12).toString('hex')}`;
 const APP_ID = randomUUID();
 const BOT_ID = `28:${APP_ID}`;
 const run = promisify(execFile);
-
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const decode = (html: string) => html.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 

@@ -30,6 +30,7 @@ import { buildTestCapabilities, testContext } from '../support/capabilities.js';
 import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
 import { deleteRedisPrefixes, TEST_REDIS_URL } from '../support/redis.js';
+import { until } from '../support/until.js';
 
 /**
  * A safe, closed community (issue 16), end to end: the real Discord (discord.js), Slack (Bolt) and Teams
@@ -53,16 +54,6 @@ const DAY = 24 * 60 * 60_000;
 const TEAM_ID = '19:Xq1w2e3r4t5y6u7i8o9p0aSdFgHjKlZx@thread.tacv2';
 const TEAM_GROUP = '9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d';
 const TEAMS_PRIVATE = '19:5e1c2b7a9d0f4e3c8b6a1d2f3e4c5b6a@thread.tacv2';
-
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('a safe, closed community across Discord, Slack and Teams', () => {
   let db: Database;

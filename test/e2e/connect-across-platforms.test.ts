@@ -24,6 +24,7 @@ import { SlackRequestSender } from '../fakes/slack/slack-requests.js';
 import { buildTestCapabilities, testContext } from '../support/capabilities.js';
 import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
+import { until } from '../support/until.js';
 
 /**
  * Members find each other across platforms (issue 13, first acceptance point): the real Slack (Bolt) and
@@ -34,16 +35,6 @@ import { silentLogger } from '../support/logger.js';
  * platform; a week later both answer "did you meet?" and the round's figures show it.
  */
 const SIGNING_SECRET = 'e2e-connect-signing-secret-41aa';
-
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('members find each other across Slack and Discord', () => {
   let db: Database;

@@ -20,6 +20,7 @@ import { SlackRequestSender } from '../fakes/slack/slack-requests.js';
 import { buildTestCapabilities, testContext } from '../support/capabilities.js';
 import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
+import { until } from '../support/until.js';
 
 /**
  * The idea box on Slack and Discord through the real adapters (Bolt, discord.js) against their protocol
@@ -28,16 +29,6 @@ import { silentLogger } from '../support/logger.js';
  * submitter and the upvoter get a direct message each time; the monthly draft lists it.
  */
 const SIGNING_SECRET = 'e2e-idea-signing-secret-2c8a';
-
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 interface Account {
   platform: Platform;

@@ -18,6 +18,7 @@ import { createPostgresTestDatabase, prismaRepositories } from '../support/datab
 import { silentLogger } from '../support/logger.js';
 import { createMeetupHarness, type Account, type MeetupHarness } from '../support/meetup-harness.js';
 import { replyText } from '../support/poll-harness.js';
+import { until } from '../support/until.js';
 
 /**
  * One meet-up, three platforms, one list: the real Slack (Bolt), Discord (discord.js) and Teams
@@ -29,16 +30,6 @@ import { replyText } from '../support/poll-harness.js';
  * and shows the right UTC instants either side of the end of summer time (24 and 26 October 2026).
  */
 const SIGNING_SECRET = 'e2e-meetup-signing-secret-7c1d';
-
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('a meet-up across Slack, Discord and Teams', () => {
   let db: Database;

@@ -5,21 +5,13 @@ import { FakeDiscord } from '../fakes/discord/index.js';
 import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
 import { createMeetupHarness, type MeetupHarness } from '../support/meetup-harness.js';
+import { until } from '../support/until.js';
 
 /**
  * A meet-up posted on Discord is mirrored as the guild's own scheduled event (EXTERNAL, with the place as
  * its location), through the real discord.js REST client against the fake: created with the meet-up,
  * moved when its time changes, cancelled with it.
  */
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('meet-ups as Discord scheduled events', () => {
   let db: Database;

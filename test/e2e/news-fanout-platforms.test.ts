@@ -9,6 +9,7 @@ import { FakeBotConnector } from '../fakes/teams/fake-bot-connector.js';
 import { FakeBotIdentity } from '../fakes/teams/fake-bot-identity.js';
 import { TEST_TENANT, cardText, teamsFixture } from '../fakes/teams/teams-test-bed.js';
 import { startKringHarness, type KringHarness } from '../support/kring-harness.js';
+import { until } from '../support/until.js';
 
 /**
  * Issue 7: one announcement fanned out to every connected news channel on Slack, Discord and Teams at
@@ -44,16 +45,6 @@ let news: NewsParts;
 /** The chat apps this test drives through their fakes (the web community has its own test: test/e2e/web-community.test.ts). */
 type ChatApp = Exclude<Platform, 'web'>;
 const channels: Record<ChatApp, string[]> = { slack: [], discord: [], teams: [] };
-
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Runs `work` over `items`, `width` at a time. */
 async function inBatches<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {

@@ -20,6 +20,7 @@ import { SlackRequestSender } from '../fakes/slack/slack-requests.js';
 import { buildTestCapabilities, testContext } from '../support/capabilities.js';
 import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
+import { until } from '../support/until.js';
 
 /**
  * The sounding-board panel through the real Slack (Bolt) and Discord (discord.js) adapters against their
@@ -32,16 +33,6 @@ import { silentLogger } from '../support/logger.js';
  */
 const SIGNING_SECRET = 'e2e-panel-signing-secret-7d1e';
 const PANEL_ROLE = '700000000000000042';
-
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 interface Account {
   platform: Platform;

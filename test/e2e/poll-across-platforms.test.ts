@@ -17,6 +17,7 @@ import { cardText, TEST_CHANNEL, TEST_TENANT, TEST_USER, TeamsTestBed } from '..
 import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
 import { createPollHarness, type PollHarness } from '../support/poll-harness.js';
+import { until } from '../support/until.js';
 
 /**
  * One poll, three platforms, one tally: the real Slack (Bolt), Discord (discord.js) and Teams (botbuilder)
@@ -25,16 +26,6 @@ import { createPollHarness, type PollHarness } from '../support/poll-harness.js'
  * on both and keeps one ballot; every posted copy ends up showing the same tally.
  */
 const SIGNING_SECRET = 'e2e-poll-signing-secret-3b9f2c';
-
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('a poll across Slack, Discord and Teams', () => {
   let db: Database;

@@ -22,6 +22,7 @@ import { cardText, TEST_CHANNEL, TEST_TENANT, TEST_USER, TeamsTestBed } from '..
 import { buildTestCapabilities, testContext } from '../support/capabilities.js';
 import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
+import { until } from '../support/until.js';
 
 /**
  * One statement, three platforms, one tally: the real Slack (Bolt), Discord (discord.js) and Teams
@@ -31,16 +32,6 @@ import { silentLogger } from '../support/logger.js';
  * platform's own thread under the copy it was pressed on; a manager sees the chapters and closes it.
  */
 const SIGNING_SECRET = 'e2e-statement-signing-secret-7d1e';
-
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 interface Account {
   platform: Platform;

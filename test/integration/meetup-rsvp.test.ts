@@ -11,6 +11,7 @@ import { FakeChatPlatform, viewText } from '../fakes/fake-chat-platform.js';
 import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
 import { createMeetupHarness, type Account, type MeetupHarness } from '../support/meetup-harness.js';
 import { replyText } from '../support/poll-harness.js';
+import { until } from '../support/until.js';
 
 /**
  * Meet-ups on PostgreSQL through the real router and the in-process queue, with fake platforms that keep
@@ -18,15 +19,6 @@ import { replyText } from '../support/poll-harness.js';
  * across platforms, guests, reminders on a test clock, changes and cancelling told to attendees,
  * check-in, and the private calendar feed on the HTTP server.
  */
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('meet-ups on PostgreSQL', () => {
   let db: Database;

@@ -6,6 +6,7 @@ import { FakeChatPlatform, viewText } from '../fakes/fake-chat-platform.js';
 import { createPostgresTestDatabase, prismaRepositories } from '../support/database.js';
 import { createMeetupHarness, type Account, type MeetupHarness } from '../support/meetup-harness.js';
 import { replyText } from '../support/poll-harness.js';
+import { until } from '../support/until.js';
 
 /**
  * Interest-driven meet-ups on PostgreSQL, driven through the bus: members' interests are the connect
@@ -15,15 +16,6 @@ import { replyText } from '../support/poll-harness.js';
  * the threshold the managers set is reached, tell the managers once (direct messages, or the managers
  * channel when there is one), without naming anyone.
  */
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('interest-driven meet-up suggestions', () => {
   let db: Database;
