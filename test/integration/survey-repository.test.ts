@@ -98,6 +98,41 @@ describe(PrismaSurveyRepository.name, () => {
     expect(await sut.counts(s.id)).toMatchObject({ invited: 10, started: 10, completed: 1 });
   }, 60_000);
 
+  it('writes answers that arrive together in one batch, each with its own outcome, exact across two processes and a close', async () => {
+    const named = await draft(false);
+    const secret = await draft(true, 5);
+    await sut.open(named.id, memberIds.slice(0, 30), new Date());
+    await sut.open(secret.id, memberIds.slice(0, 5), new Date());
+    // A second process: its own batches, the same database.
+    const other = new PrismaSurveyRepository(db.prisma as never, { secrets: testSecretBox });
+    const press = (repo: PrismaSurveyRepository, surveyId: string, memberId: string, answer: StoredAnswer) => repo.recordAnswer({ surveyId, memberId, answer, questionCount: 3 });
+    const first = await Promise.all([
+      ...memberIds.slice(0, 30).flatMap((m) => [press(sut, named.id, m, a(0, { choices: [0] })), press(other, named.id, m, a(0, { choices: [1] }))]),
+      press(sut, named.id, memberIds[35]!, a(0, { choices: [0] })),
+      press(sut, named.id, memberIds[0]!, a(2, { text: 'too early' })),
+      ...memberIds.slice(0, 5).map((m) => press(sut, secret.id, m, a(0, { choices: [1] }))),
+    ]);
+    const namedPresses = first.slice(0, 60);
+    expect(namedPresses.filter((o) => o.outcome === 'recorded')).toHaveLength(30);
+    expect(namedPresses.filter((o) => o.outcome === 'already-answered' || o.outcome === 'out-of-order')).toHaveLength(30);
+    expect(first[60]).toEqual({ outcome: 'not-invited' });
+    expect(['out-of-order', 'already-answered']).toContain(first[61]!.outcome);
+    // Anonymous answers took their own (sealed) path: recorded, nothing in survey_answer yet.
+    expect(first.slice(62).map((o) => o.outcome)).toEqual(Array(5).fill('recorded'));
+    const { rows: sealed } = await sql.query('SELECT count(*)::int AS n FROM survey_answer WHERE survey_id = $1', [secret.id]);
+    expect(sealed[0].n).toBe(0);
+    // The second question while the survey closes: what was confirmed is what is stored, nothing after.
+    const racing = Promise.all(memberIds.slice(0, 30).map((m, i) => press(i % 2 ? sut : other, named.id, m, a(1, { value: 3 }))));
+    const closed = sut.close(named.id, new Date());
+    const second = await racing;
+    expect(await closed).not.toBeNull();
+    const recordedSecond = second.filter((o) => o.outcome === 'recorded').length;
+    expect(second.filter((o) => o.outcome !== 'recorded' && o.outcome !== 'closed')).toEqual([]);
+    const { rows } = await sql.query('SELECT position, count(*)::int AS n, count(DISTINCT member_id)::int AS members FROM survey_answer WHERE survey_id = $1 GROUP BY position ORDER BY position', [named.id]);
+    expect(rows).toEqual([{ position: 0, n: 30, members: 30 }, ...(recordedSecond ? [{ position: 1, n: recordedSecond, members: recordedSecond }] : [])]);
+    expect(await sut.counts(named.id)).toMatchObject({ invited: 30, started: 30 });
+  }, 60_000);
+
   it('seals anonymous answers until a batch of the minimum size is complete, then releases them without member, shuffled', async () => {
     const s = await draft(true, 5);
     const ids = memberIds.slice(0, 7);

@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { PrismaClient, Survey as SurveyRow, SurveyInvite as InviteRow, SurveyQuestion as QuestionRow } from '../../../infra/database/generated/prisma/client.js';
 import { isUuid } from '../../../infra/database/prisma-rows.js';
+import { GroupCommit } from '../../../kernel/group-commit.js';
 import type { SecretBox } from '../../../kernel/ports/secret-box.js';
 import { audienceFromText, audienceToText, type AudienceBase, type QuestionInput, type StoredAnswer, type Survey, type SurveyInvite, type SurveyStatus } from '../domain/survey.js';
 import type { ResultAnswer } from '../domain/survey-results.js';
@@ -8,6 +9,14 @@ import type { InviteCounts, NewSurveyRecord, RecordOutcome, SurveyRepository } f
 
 /** Where a sealed response is stored: authenticated with the envelope, so it opens in no other row. */
 const sealContext = (inviteId: string) => `survey_invite:${inviteId}:sealed_answers`;
+
+/** One answer on its way to {@link PrismaSurveyRepository.writeNamedAnswers}. */
+interface AnswerInput {
+  surveyId: string;
+  memberId: string;
+  answer: StoredAnswer;
+  questionCount: number;
+}
 
 /** Unbiased shuffle with the operating system's randomness (the release order must not be guessable). */
 function shuffle<T>(items: T[]): T[] {
@@ -25,6 +34,14 @@ function shuffle<T>(items: T[]): T[] {
  * of anonymous responses happens here only (see the port).
  */
 export class PrismaSurveyRepository implements SurveyRepository {
+  // Keyed by survey and member: one member's presses never share a batch nor ride in two at once, so a
+  // batch moves each invitation once and a member's answers apply in the order they came.
+  private readonly namedAnswers = new GroupCommit<AnswerInput, RecordOutcome | 'anonymous'>((batch) => this.writeNamedAnswers(batch), {
+    maxBatch: 200,
+    maxInFlight: 2,
+    keyOf: (a) => `${a.surveyId}\u0000${a.memberId}`,
+  });
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly deps: { secrets: SecretBox },
@@ -146,43 +163,10 @@ export class PrismaSurveyRepository implements SurveyRepository {
   async recordAnswer(input: { surveyId: string; memberId: string; answer: StoredAnswer; questionCount: number }): Promise<RecordOutcome> {
     const { surveyId, memberId, answer } = input;
     if (!isUuid(surveyId) || !isUuid(memberId)) return { outcome: 'not-invited' };
-    // Named surveys: one statement, one round trip (an interactive transaction took six and capped the
-    // answers at ~60/s under load, bench/survey-answers.bench.ts). The survey row is shared (a close waits for
-    // it, as before); the invitation moves on only from the question answered, so a second press of the same
-    // question, from any platform, finds it moved and writes nothing. Anonymous surveys seal in JavaScript:
-    // they take the transaction below.
-    const fast = await this.prisma.$queryRaw<{ status: string | null; anonymous: boolean | null; next_question: number | null; completed: boolean | null }[]>`
-      WITH s AS (
-        SELECT status::text AS status, anonymous FROM survey WHERE id = ${surveyId}::uuid FOR SHARE
-      ), moved AS (
-        UPDATE survey_invite i SET next_question = i.next_question + 1, completed = i.next_question + 1 >= ${input.questionCount}
-          FROM s
-         WHERE i.survey_id = ${surveyId}::uuid AND i.member_id = ${memberId}::uuid AND i.next_question = ${answer.position}
-           AND NOT i.completed AND s.status = 'open' AND NOT s.anonymous
-        RETURNING i.id, i.next_question, i.completed
-      ), written AS (
-        INSERT INTO survey_answer (id, survey_id, position, member_id, response_id, choices, value, text)
-        SELECT ${randomUUID()}::uuid, ${surveyId}::uuid, ${answer.position}, ${memberId}::uuid, moved.id,
-               ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(answer.choices)}::jsonb)::int), ${answer.value}::int, ${answer.text}::text
-          FROM moved
-        RETURNING 1
-      )
-      SELECT (SELECT status FROM s) AS status, (SELECT anonymous FROM s) AS anonymous,
-             (SELECT next_question FROM moved) AS next_question, (SELECT completed FROM moved) AS completed,
-             (SELECT count(*) FROM written) AS written`;
-    const row = fast[0];
-    if (!row || row.status === null) return { outcome: 'not-invited' };
-    if (row.status === 'closed') return { outcome: 'closed' };
-    if (row.status !== 'open') return { outcome: 'not-open' };
-    if (!row.anonymous) {
-      if (row.next_question !== null) return { outcome: 'recorded', nextQuestion: row.next_question, completed: row.completed === true };
-      // Refused: say why from the invitation as it is now (rare; not the hot path).
-      const invite = await this.prisma.surveyInvite.findUnique({ where: { surveyId_memberId: { surveyId, memberId } }, select: { nextQuestion: true, completed: true } });
-      if (!invite) return { outcome: 'not-invited' };
-      if (invite.completed) return { outcome: 'completed' };
-      if (answer.position < invite.nextQuestion) return { outcome: 'already-answered', nextQuestion: invite.nextQuestion };
-      return { outcome: 'out-of-order', nextQuestion: invite.nextQuestion };
-    }
+    // Named surveys: answers that arrive together are written together, one statement per batch (group
+    // commit; see writeNamedAnswers). Anonymous surveys seal in JavaScript: they take the transaction below.
+    const named = await this.namedAnswers.submit({ surveyId, memberId, answer, questionCount: input.questionCount });
+    if (named !== 'anonymous') return named;
     return this.prisma.$transaction(async (tx): Promise<RecordOutcome> => {
       const survey = await tx.$queryRaw<{ status: string; anonymous: boolean }[]>`SELECT status::text AS status, anonymous FROM survey WHERE id = ${surveyId}::uuid FOR SHARE`;
       const s = survey[0];
@@ -211,6 +195,96 @@ export class PrismaSurveyRepository implements SurveyRepository {
       }
       return { outcome: 'recorded', nextQuestion, completed };
     });
+  }
+
+  /** Waits for the answers being written (shutdown, tests). */
+  flushAnswers(): Promise<void> {
+    return this.namedAnswers.idle();
+  }
+
+  private async writeNamedAnswers(batch: readonly AnswerInput[]): Promise<(RecordOutcome | 'anonymous' | Error)[]> {
+    try {
+      return await this.recordNamed(batch);
+    } catch (err) {
+      // A deadlock or one bad row: write them one by one, so one answer's problem stays its own.
+      if (batch.length === 1) throw err;
+      return Promise.all(batch.map((a) => this.recordNamed([a]).then((r) => r[0]!, (e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
+    }
+  }
+
+  /**
+   * Named answers, a batch in one statement (one round trip; six in an interactive transaction capped the
+   * answers at ~60/s under load, one statement per answer near 1,600/s: bench/survey-answers.bench.ts). The
+   * survey rows are shared (a close waits for the batch; later answers see it closed); an invitation moves
+   * on only from the question answered, so a second press of the same question, from any platform, finds it
+   * moved and writes nothing; the answer is inserted from that update. Refusals are told from the
+   * invitation as this statement saw it; anonymous surveys are left alone ('anonymous').
+   */
+  private async recordNamed(batch: readonly AnswerInput[]): Promise<(RecordOutcome | 'anonymous')[]> {
+    // One jsonb parameter: the client binds one value however large the batch.
+    const items = JSON.stringify(
+      batch.map((a, i) => ({
+        i,
+        answer_id: randomUUID(),
+        survey_id: a.surveyId,
+        member_id: a.memberId,
+        position: a.answer.position,
+        question_count: a.questionCount,
+        choices: a.answer.choices,
+        value: a.answer.value,
+        text: a.answer.text,
+      })),
+    );
+    const rows = await this.prisma.$queryRaw<
+      { i: number; status: string | null; anonymous: boolean | null; moved_to: number | null; moved_completed: boolean | null; invite_next: number | null; invite_completed: boolean | null }[]
+    >`
+      WITH v AS (
+        SELECT * FROM jsonb_to_recordset(${items}::jsonb)
+          AS v(i int, answer_id uuid, survey_id uuid, member_id uuid, position int, question_count int, choices jsonb, value int, text text)
+      ), s AS (
+        SELECT id, status::text AS status, anonymous FROM survey
+         WHERE id IN (SELECT survey_id FROM v) ORDER BY id FOR SHARE
+      ), moved AS (
+        UPDATE survey_invite i SET next_question = i.next_question + 1, completed = i.next_question + 1 >= v.question_count
+          FROM v JOIN s ON s.id = v.survey_id
+         WHERE i.survey_id = v.survey_id AND i.member_id = v.member_id AND i.next_question = v.position
+           AND NOT i.completed AND s.status = 'open' AND NOT s.anonymous
+        RETURNING v.i, i.id, i.next_question, i.completed
+      ), written AS (
+        INSERT INTO survey_answer (id, survey_id, position, member_id, response_id, choices, value, text)
+        SELECT v.answer_id, v.survey_id, v.position, v.member_id, moved.id,
+               ARRAY(SELECT jsonb_array_elements_text(v.choices)::int), v.value, v.text
+          FROM moved JOIN v ON v.i = moved.i
+        RETURNING 1
+      )
+      SELECT v.i, s.status, s.anonymous, moved.next_question AS moved_to, moved.completed AS moved_completed,
+             inv.next_question AS invite_next, inv.completed AS invite_completed
+        FROM v LEFT JOIN s ON s.id = v.survey_id LEFT JOIN moved ON moved.i = v.i
+        LEFT JOIN survey_invite inv ON inv.survey_id = v.survey_id AND inv.member_id = v.member_id
+       ORDER BY v.i`;
+    const byIndex = new Map(rows.map((r) => [r.i, r]));
+    return Promise.all(
+      batch.map(async (a, i): Promise<RecordOutcome | 'anonymous'> => {
+        const row = byIndex.get(i);
+        if (!row || row.status === null) return { outcome: 'not-invited' };
+        if (row.status === 'closed') return { outcome: 'closed' };
+        if (row.status !== 'open') return { outcome: 'not-open' };
+        if (row.anonymous) return 'anonymous';
+        if (row.moved_to !== null) return { outcome: 'recorded', nextQuestion: row.moved_to, completed: row.moved_completed === true };
+        if (row.invite_next === null) return { outcome: 'not-invited' };
+        let invite = { nextQuestion: row.invite_next, completed: row.invite_completed === true };
+        // The statement's snapshot would have taken it: the invitation moved after the snapshot (another
+        // process). Read it as it is now (rare).
+        if (!invite.completed && invite.nextQuestion === a.answer.position) {
+          const now = await this.prisma.surveyInvite.findUnique({ where: { surveyId_memberId: { surveyId: a.surveyId, memberId: a.memberId } }, select: { nextQuestion: true, completed: true } });
+          if (!now) return { outcome: 'not-invited' };
+          invite = now;
+        }
+        if (invite.completed) return { outcome: 'completed' };
+        if (a.answer.position < invite.nextQuestion) return { outcome: 'already-answered', nextQuestion: invite.nextQuestion };
+        return { outcome: 'out-of-order', nextQuestion: invite.nextQuestion };
+      }),
+    );
   }
 
   async releaseAnonymous(surveyId: string, options: { minimum: number; includeUnfinished: boolean }): Promise<number> {
