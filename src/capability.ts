@@ -112,6 +112,13 @@ export interface CapabilityParts {
   on?: KringEventListeners;
   /** Starts workers and schedulers; called once the platforms are connected (not by the CLI). */
   start?: () => Promise<void>;
+  /**
+   * Registers the capability's per-organisation repeating jobs for every organisation in the database
+   * (upserted by key, so calling it again registers nothing twice). A `schedulers` process calls it after
+   * `start` and again every few minutes (src/kernel/schedule-keeper.ts), so an organisation created by
+   * another process gets its schedules without a restart, and a changed time zone is picked up.
+   */
+  schedule?: () => Promise<void>;
   /** Stops what `start` started (the queue itself is closed by the composition root). */
   stop?: () => Promise<void>;
 }

@@ -31,6 +31,7 @@ import type { QueueCounts } from './infra/observability/prometheus.metrics.js';
 import type { BullMqJobQueue } from './infra/queue/bullmq.job-queue.js';
 import { mountMetrics } from './http/metrics-route.js';
 import { RoleJobQueue } from './infra/queue/role-job-queue.js';
+import { keepSchedules } from './kernel/schedule-keeper.js';
 import { broadcastFor } from './infra/pubsub/broadcast.js';
 import { openSecretBox } from './infra/secrets/open-secret-box.js';
 import { sealStoredSecretsAtStart, UnreadableSecretsError } from './infra/secrets/stored-secrets.js';
@@ -60,6 +61,8 @@ export interface KringOverrides {
   queuePrefix?: string;
   /** Tuning per capability (tests and benchmarks). */
   capabilityOptions?: CapabilityOptions<Capabilities>;
+  /** How often a `schedulers` process registers the per-organisation schedules again (default every five minutes). */
+  keepSchedulesCron?: string;
 }
 
 /** A running Kring. */
@@ -273,6 +276,13 @@ export async function startKring(config: Config, overrides: KringOverrides = {})
   }
   await rateLimit.ready();
   for (const c of built.all) await c.start?.();
+  // Per-organisation schedules, now and every few minutes, so an organisation created by another process
+  // (`kring org create`) gets its digest and monthly draft without a restart (docs/SCALING.md).
+  if (roles.has('schedulers')) {
+    await keepSchedules(sharedQueue, async () => {
+      for (const c of built.all) await c.schedule?.();
+    }, logger, overrides.keepSchedulesCron ? { cron: overrides.keepSchedulesCron } : {});
+  }
   // `kring demo`: the demo association, once the workers run (its poll is posted by a job).
   const demo =
     demoMailer && web

@@ -65,6 +65,8 @@ export const ideas = defineCapability({
       },
       async start() {
         ctx.queue.process(IDEA_QUEUE, (name, payload, meta) => worker.handle(name, payload, meta));
+      },
+      async schedule() {
         if (options.schedule !== false) await scheduleIdeaJobs(ctx.queue, await ctx.directory.organizations.list());
       },
     };

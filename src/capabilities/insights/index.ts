@@ -162,6 +162,8 @@ export const insights = defineCapability({
           },
           logger,
         );
+      },
+      async schedule() {
         if (options.schedule !== false) await scheduleInsightsJobs(queue, await directory.organizations.list());
       },
       async stop() {
