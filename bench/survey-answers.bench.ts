@@ -4,8 +4,9 @@
  * no order, no "closed", no next question). Kring's path is the whole app path a button press takes:
  * `ChatRouter.handle` (router, organisation, member and access), the surveys action (the survey read, the
  * answer checked against its question), `SurveyService.answer` and `PrismaSurveyRepository.recordAnswer`
- * (the survey row shared, the member's invitation locked, the answer and the register written in one
- * transaction), and the reply with the next question. Both in one process, on one database, at fixed,
+ * (named surveys: answers that arrive together written in one statement, the survey rows shared, each
+ * invitation moved on only from the question answered; anonymous ones sealed in a transaction), and the
+ * reply with the next question. Both in one process, on one database, at fixed,
  * increasing rates (open loop: answers start on schedule whether or not earlier ones were answered; latency
  * counts from the scheduled moment).
  *
