@@ -198,7 +198,14 @@ export class SurveyService {
     const outcome = await this.deps.repo.recordAnswer({ surveyId: survey.id, memberId: input.member.id, answer: checked.answer, questionCount: survey.questions.length });
     this.refuse(outcome);
     if (outcome.outcome !== 'recorded') throw new Error('unreachable');
-    if (outcome.completed && survey.anonymous) await this.deps.repo.releaseAnonymous(survey.id, { minimum: survey.minGroupSize, includeUnfinished: false });
+    if (outcome.completed && survey.anonymous) {
+      // The answer is stored: a release that fails now (a time-out under load) must not tell the member
+      // "something went wrong". The responses stay sealed; the next completed response or the close
+      // releases them.
+      await this.deps.repo.releaseAnonymous(survey.id, { minimum: survey.minGroupSize, includeUnfinished: false }).catch((err: unknown) => {
+        this.deps.logger.warn({ surveyId: survey.id, err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, 'survey: anonymous release postponed');
+      });
+    }
     return { survey, next: outcome.completed ? null : (survey.questions[outcome.nextQuestion] ?? null) };
   }
 

@@ -28,6 +28,14 @@ function shuffle<T>(items: T[]): T[] {
 }
 
 /**
+ * Anonymous answers and releases run in interactive transactions, each holding a pooled connection for
+ * several round trips. Under a burst they queue for the pool: Prisma's default 2 s wait turned a press
+ * into "something went wrong" (bench/survey-answers.bench.ts, anonymous, 1,000/s: 452 of 5,000), where
+ * waiting longer answers it (the platform acknowledged the press already; the reply goes to it later).
+ */
+const ANSWER_TRANSACTION = { maxWait: 15_000, timeout: 20_000 } as const;
+
+/**
  * {@link SurveyRepository} on PostgreSQL/PGlite. Answers are recorded in a transaction that takes the
  * survey row `FOR SHARE` (closing waits for answers in flight; later ones see it closed) and the member's
  * invitation `FOR UPDATE` (two presses of one member on two platforms: the second sees the first). Sealing
@@ -194,7 +202,7 @@ export class PrismaSurveyRepository implements SurveyRepository {
         await tx.surveyInvite.update({ where: { id: invite.id }, data: { nextQuestion, completed } });
       }
       return { outcome: 'recorded', nextQuestion, completed };
-    });
+    }, ANSWER_TRANSACTION);
   }
 
   /** Waits for the answers being written (shutdown, tests). */
@@ -296,7 +304,9 @@ export class PrismaSurveyRepository implements SurveyRepository {
             WHERE survey_id = ${surveyId}::uuid AND sealed_answers IS NOT NULL FOR UPDATE`
         : await tx.$queryRaw<{ id: string; sealed_answers: string; completed: boolean }[]>`
             SELECT id::text AS id, sealed_answers, completed FROM survey_invite
-            WHERE survey_id = ${surveyId}::uuid AND sealed_answers IS NOT NULL AND completed FOR UPDATE`;
+            WHERE survey_id = ${surveyId}::uuid AND sealed_answers IS NOT NULL AND completed FOR UPDATE SKIP LOCKED`;
+      // Completions at once each release: rows another release holds are skipped (SKIP LOCKED above), and
+      // what is left is released only when it alone reaches the minimum group size.
       if (rows.length === 0 || (!options.includeUnfinished && rows.length < options.minimum)) return 0;
       const responses: StoredAnswer[][] = [];
       for (const row of rows) responses.push(JSON.parse(await this.deps.secrets.open(row.sealed_answers, sealContext(row.id))) as StoredAnswer[]);
@@ -310,7 +320,7 @@ export class PrismaSurveyRepository implements SurveyRepository {
       if (data.length > 0) await tx.surveyAnswer.createMany({ data });
       await tx.surveyInvite.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { sealedAnswers: null } });
       return rows.length;
-    });
+    }, ANSWER_TRANSACTION);
   }
 
   async close(surveyId: string, at: Date): Promise<Survey | null> {
