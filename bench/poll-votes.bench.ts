@@ -66,6 +66,8 @@ interface ProbeReport {
   cpuMs: number;
   queries: number;
   rssPeak: number;
+  /** V8's committed heap when RSS peaked: the rest of the peak was outside the JavaScript heap. */
+  heapAtPeak: number;
   rssMean: number;
   /** How long ready work waited for the event loop (p99, max). */
   loopDelayP99Ms: number;
@@ -339,7 +341,7 @@ async function main(): Promise<void> {
               `ack p50 ${percentile(r.ackMs, 50).toFixed(1)} p99 ${percentile(r.ackMs, 99).toFixed(1)} max ${(r.ackMs.at(-1) ?? NaN).toFixed(0)} ms, ` +
               `stored ${r.confirmed} (${r.otherReplies} other replies), stored p99 ${percentile(r.confirmMs, 99).toFixed(0)} ms, ` +
               `cpu ${(r.probe.cpuMs / Math.max(1, r.confirmed)).toFixed(2)} ms/vote (+ PostgreSQL ${(r.postgresCpuMs / Math.max(1, r.confirmed)).toFixed(2)}), ` +
-              `sql ${(r.probe.queries / Math.max(1, r.confirmed)).toFixed(2)}/vote, rss peak ${(r.probe.rssPeak / 2 ** 20).toFixed(0)} MiB, ` +
+              `sql ${(r.probe.queries / Math.max(1, r.confirmed)).toFixed(2)}/vote, rss peak ${(r.probe.rssPeak / 2 ** 20).toFixed(0)} MiB (V8 heap ${(r.probe.heapAtPeak / 2 ** 20).toFixed(0)}), ` +
               `event-loop delay p99 ${r.probe.loopDelayP99Ms.toFixed(0)} max ${r.probe.loopDelayMaxMs.toFixed(0)} ms, answer inside the process p99 ${r.probe.answerP99Ms.toFixed(0)} ms; ` +
               `driver: send lag p99 ${r.sendLagP99Ms.toFixed(0)} ms, event-loop delay p99 ${r.driverLoopDelayP99Ms.toFixed(0)} ms, ${(r.driverCpuMs / Math.max(1, r.sent)).toFixed(2)} ms CPU per press`,
           );

@@ -3,7 +3,9 @@
 // - SQL round trips: every `pg` Client.query call is one round trip to PostgreSQL (Prisma's adapter-pg
 //   and plain `pg` both end there; a BEGIN or COMMIT counts as one of its own).
 // - CPU time of the whole process (all threads: process.cpuUsage is getrusage(RUSAGE_SELF)).
-// - RSS, sampled every 100 ms: the peak and the mean since the last reset.
+// - RSS, sampled every 100 ms: the peak and the mean since the last reset, and at the peak how much of it
+//   was V8's heap (young and old generation, committed) and how much was outside it (code, Buffers,
+//   native libraries such as Prisma's query compiler, the allocator's free lists).
 // - Event-loop delay (perf_hooks.monitorEventLoopDelay): how long ready work waited, p99 and max.
 // - Answer time inside the process: from the moment Node handed a POST request to the HTTP server to the
 //   moment its response was written (p99), which leaves out what waits in the kernel or the load generator.
@@ -36,10 +38,13 @@ Server.prototype.emit = function timedEmit(event, req, res, ...rest) {
   return emit.call(this, event, req, res, ...rest);
 };
 
-let window = { cpu: process.cpuUsage(), queries: 0, rssPeak: 0, rssSum: 0, samples: 0 };
+let window = { cpu: process.cpuUsage(), queries: 0, rssPeak: 0, heapAtPeak: 0, rssSum: 0, samples: 0 };
 const sample = () => {
   const rss = process.memoryUsage.rss();
-  window.rssPeak = Math.max(window.rssPeak, rss);
+  if (rss > window.rssPeak) {
+    window.rssPeak = rss;
+    window.heapAtPeak = process.memoryUsage().heapTotal;
+  }
   window.rssSum += rss;
   window.samples += 1;
 };
@@ -48,7 +53,7 @@ setInterval(sample, 100).unref();
 process.on('message', (message) => {
   if (message === null || typeof message !== 'object') return;
   if (message.type === 'probe-reset') {
-    window = { cpu: process.cpuUsage(), queries, rssPeak: 0, rssSum: 0, samples: 0 };
+    window = { cpu: process.cpuUsage(), queries, rssPeak: 0, heapAtPeak: 0, rssSum: 0, samples: 0 };
     loopDelay.reset();
     answers = [];
     sample();
@@ -61,6 +66,7 @@ process.on('message', (message) => {
       cpuMs: (cpu.user + cpu.system) / 1000,
       queries: queries - window.queries,
       rssPeak: window.rssPeak,
+      heapAtPeak: window.heapAtPeak,
       rssMean: window.rssSum / window.samples,
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       loopDelayMaxMs: loopDelay.max / 1e6,
