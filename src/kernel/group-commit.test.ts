@@ -114,7 +114,7 @@ describe(GroupCommit.name, () => {
       vi.useRealTimers();
     });
     // Only the timers and the clock are fake: the event-loop turns of turn() stay real.
-    const fakeClock = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const fakeClock = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
 
     it('holds a batch that is not full until lingerMs after its oldest item, gathering what arrives meanwhile', async () => {
       fakeClock();

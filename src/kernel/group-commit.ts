@@ -44,7 +44,7 @@ export type BatchWriter<I, O> = (items: readonly I[]) => Promise<readonly (O | E
 interface Waiting<I, O> {
   item: I;
   key: string | undefined;
-  /** When it was submitted (Date.now()), for lingering. */
+  /** When it was submitted (performance.now(): monotonic, so a wall-clock step cannot stretch a linger). */
   at: number;
   resolve: (value: O) => void;
   reject: (error: unknown) => void;
@@ -75,7 +75,7 @@ export class GroupCommit<I, O> {
   /** Queues one item; resolves with its outcome once its batch is written. */
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
-      this.queue.push({ item, key: this.options.keyOf?.(item), at: this.lingerMs > 0 ? Date.now() : 0, resolve, reject });
+      this.queue.push({ item, key: this.options.keyOf?.(item), at: this.lingerMs > 0 ? performance.now() : 0, resolve, reject });
       this.schedule();
     });
   }
@@ -120,7 +120,7 @@ export class GroupCommit<I, O> {
   /** How much longer the next batch may wait for company (0: leave now). */
   private lingerLeft(): number {
     if (this.lingerMs === 0 || this.queue.length === 0 || this.queue.length >= this.options.maxBatch) return 0;
-    return Math.max(0, this.queue[0]!.at + this.lingerMs - Date.now());
+    return Math.min(this.lingerMs, Math.max(0, Math.ceil(this.queue[0]!.at + this.lingerMs - performance.now())));
   }
 
   private flush(): void {

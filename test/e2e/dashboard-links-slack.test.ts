@@ -4,6 +4,7 @@ import { FAKE_SLACK, FakeSlackApi } from '../fakes/slack/fake-slack-api.js';
 import { waitFor } from '../fakes/slack/doubles.js';
 import { SlackRequestSender } from '../fakes/slack/slack-requests.js';
 import { startKringHarness, type AccountRef, type KringHarness } from '../support/kring-harness.js';
+import type { RecordingLogger } from '../support/logger.js';
 
 /**
  * Sign-in and download links, 50 of each in a row, end to end over real HTTP: `/kring dashboard`,
@@ -45,7 +46,12 @@ describe('dashboard sign-in and download links from Slack (50 in a row each, rea
   async function linkFrom(text: string): Promise<{ inText: string; inBlocks: string }> {
     const sent = await slack.slashCommand(text, { user_id: manager.userId, user_name: 'marieke', channel_id: FAKE_SLACK.channelId });
     expect(sent.status).toBe(200);
-    const response = await waitFor(() => fake.responsesTo(sent.responseUrl)[0], 10_000, `reply to /kring ${text}`);
+    // Generous: a reply that never comes still fails here, one that a busy CI machine delays does not; the
+    // failure names what Kring logged, so a lost reply and a slow one can be told apart.
+    const response = await waitFor(() => fake.responsesTo(sent.responseUrl)[0], 30_000, `reply to /kring ${text}`).catch((err: unknown) => {
+      const logged = (h.logger as RecordingLogger).lines.filter((l) => l.level === 'warn' || l.level === 'error');
+      throw new Error(`${(err as Error).message}; Kring logged: ${JSON.stringify(logged.slice(-10))}`);
+    });
     const notification = String(response.body['text'] ?? '');
     const blocks = JSON.stringify(response.body['blocks'] ?? []);
     const inText = /https?:\/\/[^\s()<>|]+/.exec(notification)?.[0];
