@@ -247,6 +247,9 @@ describe('Kring on Teams (botbuilder -> fake Bot Connector, PostgreSQL)', () => 
     expect(JSON.stringify(res.body ?? '')).not.toMatch(/\s+at\s|\.ts:\d+/);
     expect(await h.linkRequestRows(who.account)).toEqual([]);
     expect(h.mailer.sent).toHaveLength(mailsBefore);
-    expect(connector.calls).toHaveLength(callsBefore);
+    // Nothing was sent to this person. (Calls to other conversations may still come in: an earlier test's
+    // work after its reply, which a busy machine delays into this one; a clean-clone CI run saw one.)
+    const toThisPerson = (c: { conversationId?: string; body: unknown }) => c.conversationId === who.chatId || JSON.stringify(c.body ?? null).includes(who.from.id);
+    expect(connector.calls.slice(callsBefore).filter(toThisPerson)).toEqual([]);
   });
 });
