@@ -28,6 +28,8 @@ export interface MeetupCopiesDeps {
  */
 export class MeetupCopiesService {
   private readonly shown = new Map<string, string>();
+  /** Each meet-up's refreshes, one after another (the last one queued). */
+  private readonly refreshes = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: MeetupCopiesDeps) {}
 
@@ -61,8 +63,24 @@ export class MeetupCopiesService {
     await this.deps.jobs.scheduleRefresh(meetupId);
   }
 
-  /** Brings every posted copy up to date. */
-  async refresh(meetupId: string): Promise<void> {
+  /**
+   * Brings every posted copy up to date. Refreshes of one meet-up run one after another in this process,
+   * each reading the count when it starts: two at once (jobs of consecutive windows) could otherwise let
+   * the one that read first edit last, leaving a copy with an old count and no later refresh to fix it.
+   */
+  refresh(meetupId: string): Promise<void> {
+    const previous = this.refreshes.get(meetupId) ?? Promise.resolve();
+    // A failed refresh fails its own job (which retries), not the next one.
+    const next = previous.catch(() => undefined).then(() => this.refreshNow(meetupId));
+    this.refreshes.set(meetupId, next);
+    const forget = () => {
+      if (this.refreshes.get(meetupId) === next) this.refreshes.delete(meetupId);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  private async refreshNow(meetupId: string): Promise<void> {
     const view = await this.view(meetupId);
     if (!view) return;
     const posts = (await this.deps.repo.listPosts(meetupId)).filter((p): p is MeetupPost & { messageId: string } => p.messageId !== null);
