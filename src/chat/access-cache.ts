@@ -1,5 +1,5 @@
 import type { KringEventListeners } from '../kernel/events.js';
-import { GroupCommit, PRESS_LINGER_MS } from '../kernel/group-commit.js';
+import { GroupCommit } from '../kernel/group-commit.js';
 import type { IdentityRepository, LinkedAccount, PlatformAccount } from '../kernel/ports/directory.js';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -43,7 +43,7 @@ export class AccessCache {
     identities: Pick<IdentityRepository, 'findLinked'>,
     private readonly broadcast?: Broadcast,
   ) {
-    this.lookups = new GroupCommit((accounts) => identities.findLinked(accounts), { maxBatch: LOOKUP_BATCH, maxInFlight: 2, lingerMs: PRESS_LINGER_MS });
+    this.lookups = new GroupCommit((accounts) => identities.findLinked(accounts), { maxBatch: LOOKUP_BATCH, maxInFlight: 2 });
     broadcast
       ?.subscribe(ACCESS_INVALIDATION_TOPIC, (raw) => {
         let parsed: z.infer<typeof invalidationSchema>;

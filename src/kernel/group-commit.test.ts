@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GroupCommit } from './group-commit.js';
 
 /** A writer whose batches finish only when the test says so. */
@@ -107,69 +107,5 @@ describe(GroupCommit.name, () => {
     await turn();
     expect(idle).toBe(true);
     expect(sut.pending).toBe(0);
-  });
-
-  describe('lingering (lingerMs)', () => {
-    afterEach(() => {
-      vi.useRealTimers();
-    });
-    // Only the timers and the clock are fake: the event-loop turns of turn() stay real.
-    const fakeClock = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-
-    it('holds a batch that is not full until lingerMs after its oldest item, gathering what arrives meanwhile', async () => {
-      fakeClock();
-      const w = controlledWriter<number>();
-      const sut = new GroupCommit(w.write, { maxBatch: 10, lingerMs: 10 });
-      const first = sut.submit(1);
-      await turn();
-      expect(w.batches).toHaveLength(0);
-      vi.advanceTimersByTime(6);
-      const second = sut.submit(2);
-      await turn();
-      expect(w.batches).toHaveLength(0);
-      vi.advanceTimersByTime(3);
-      await turn();
-      expect(w.batches).toHaveLength(0); // 9 ms after the first item
-      vi.advanceTimersByTime(1);
-      await turn();
-      expect(w.batches.map((b) => b.items)).toEqual([[1, 2]]);
-      w.batches[0]!.finish();
-      await expect(Promise.all([first, second])).resolves.toEqual([1, 2]);
-    });
-
-    it('sends a full batch at once, without waiting', async () => {
-      fakeClock();
-      const w = controlledWriter<number>();
-      const sut = new GroupCommit(w.write, { maxBatch: 3, maxInFlight: 2, lingerMs: 1000 });
-      const all = [1, 2, 3, 4].map((n) => sut.submit(n));
-      await turn();
-      expect(w.batches.map((b) => b.items)).toEqual([[1, 2, 3]]);
-      // The fourth waits for company, at most lingerMs after it came.
-      vi.advanceTimersByTime(1000);
-      await turn();
-      expect(w.batches.map((b) => b.items)).toEqual([[1, 2, 3], [4]]);
-      w.batches.forEach((b) => b.finish());
-      await expect(Promise.all(all)).resolves.toEqual([1, 2, 3, 4]);
-    });
-
-    it('lets an item that waited for a batch under way leave without lingering again', async () => {
-      fakeClock();
-      const w = controlledWriter<number>();
-      const sut = new GroupCommit(w.write, { maxBatch: 10, lingerMs: 10 });
-      const first = sut.submit(1);
-      vi.advanceTimersByTime(10);
-      await turn();
-      expect(w.batches).toHaveLength(1);
-      const second = sut.submit(2); // one batch at a time: waits for the first
-      vi.advanceTimersByTime(20);
-      await turn();
-      expect(w.batches).toHaveLength(1);
-      w.batches[0]!.finish();
-      await first;
-      await turn();
-      expect(w.batches.map((b) => b.items)).toEqual([[1], [2]]); // its linger was over: no second wait
-      w.batches[1]!.finish();
-      await expect(second).resolves.toBe(2);
-    });
   });
 });

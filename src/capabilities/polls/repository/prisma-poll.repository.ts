@@ -9,7 +9,7 @@ import type {
 } from '../ports.js';
 import { type PollOption as PollOptionRow, type PollPost as PollPostRow, type Poll as PollRow, type PrismaClient } from '../../../infra/database/generated/prisma/client.js';
 import { isUuid } from '../../../infra/database/prisma-rows.js';
-import { GroupCommit, PRESS_LINGER_MS } from '../../../kernel/group-commit.js';
+import { GroupCommit } from '../../../kernel/group-commit.js';
 import { openStoredSecret, secretPlaces } from '../../../infra/secrets/stored-secrets.js';
 import type { SecretBox } from '../../../kernel/ports/secret-box.js';
 
@@ -34,7 +34,6 @@ export class PrismaPollRepository implements PollRepository {
     maxBatch: 200,
     maxInFlight: 2,
     keyOf: (v) => `${v.pollId}\u0000${v.voterKey}`,
-    lingerMs: PRESS_LINGER_MS,
   });
 
   constructor(

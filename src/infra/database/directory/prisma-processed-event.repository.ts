@@ -1,4 +1,4 @@
-import { GroupCommit, PRESS_LINGER_MS } from '../../../kernel/group-commit.js';
+import { GroupCommit } from '../../../kernel/group-commit.js';
 import type { ProcessedEventRepository } from '../../../kernel/ports/directory.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 
@@ -8,12 +8,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
  * round trip for many presses instead of one each).
  */
 export class PrismaProcessedEventRepository implements ProcessedEventRepository {
-  private readonly marks = new GroupCommit<string, boolean>((keys) => this.markMany(keys), {
-    maxBatch: 500,
-    maxInFlight: 2,
-    keyOf: (key) => key,
-    lingerMs: PRESS_LINGER_MS,
-  });
+  private readonly marks = new GroupCommit<string, boolean>((keys) => this.markMany(keys), { maxBatch: 500, maxInFlight: 2, keyOf: (key) => key });
 
   constructor(private readonly prisma: PrismaClient) {}
 
